@@ -1,0 +1,68 @@
+//! Command-line interface; the doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// seckb: a multilingual security-advisory knowledge base.
+///
+/// Advisories are YAML files under `advisories/`; `seckb validate` checks them and
+/// `seckb build` renders the static site.
+#[derive(Debug, Parser)]
+#[command(name = "seckb", version, about, long_about = None)]
+pub struct Cli {
+    /// The site root: the folder holding `seckb.yaml`, `products.yaml`, `i18n/` and `advisories/`.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every file and report all problems at once (exit 1 on errors).
+    Validate {
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate, then render the site; the previous output stays if anything fails.
+    Build {
+        /// Where to write the site [default: `<root>/site`].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of a kind of file, or write them all with `--write`.
+    Schema {
+        /// Which file's schema to print.
+        #[arg(value_enum, default_value_t = SchemaKind::Advisory)]
+        kind: SchemaKind,
+        /// Write every schema into this folder instead (e.g. `schemas`).
+        #[arg(long, value_name = "DIR")]
+        write: Option<PathBuf>,
+    },
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: a headline, a source snippet and a hint each, on stderr.
+    Text,
+    /// For tools: one JSON array on stdout.
+    Json,
+}
+
+/// The kinds of file seckb reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// `advisories/<id>/advisory.yaml`
+    Advisory,
+    /// `advisories/<id>/<lang>.yaml`
+    Text,
+    /// `products.yaml`
+    Products,
+    /// `seckb.yaml`
+    Settings,
+    /// `i18n/<lang>.yaml`
+    SiteText,
+}

@@ -1,0 +1,23 @@
+//! One module per subcommand; each orchestrates load, validate, render and output.
+
+pub mod build;
+pub mod schema;
+pub mod validate;
+
+use std::io::IsTerminal;
+
+use crate::diag::Findings;
+use crate::load::Project;
+
+/// Whether to colour output on stderr: only on a terminal, and never with `NO_COLOR`.
+pub fn color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Prints findings as text on stderr.
+pub fn report(findings: &Findings, project: &Project) {
+    if findings.sorted().is_empty() {
+        return;
+    }
+    eprint!("{}", findings.to_text(&project.sources, color_stderr()));
+}

@@ -1,0 +1,40 @@
+//! `seckb validate`: load, check, report every finding.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::Format;
+use crate::diag::Findings;
+use crate::{load, validate};
+
+/// Loads and validates the site at `root`.
+pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
+    let mut findings = Findings::default();
+    let project = load::load(root, &mut findings)?;
+    validate::validate(&project, &mut findings);
+    Ok((project, findings))
+}
+
+pub fn run(root: &Path, format: Format) -> Result<ExitCode> {
+    let (project, findings) = check(root)?;
+    match format {
+        Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
+        Format::Text if findings.sorted().is_empty() => {
+            let n = project.advisories.len();
+            let _ = writeln!(
+                std::io::stderr(),
+                "checked {n} advisor{}: no problems",
+                if n == 1 { "y" } else { "ies" }
+            );
+        }
+        Format::Text => super::report(&findings, &project),
+    }
+    Ok(if findings.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

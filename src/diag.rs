@@ -1,0 +1,239 @@
+//! Findings about content: each names a file, line and column, a kebab-case code, a message
+//! and a hint. They are collected across all files and shown together, as text with a
+//! source snippet (rendered by annotate-snippets) or as JSON.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
+use serde::Serialize;
+
+use crate::load::spans::Pos;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks the build.
+    Error,
+    /// Worth fixing; the build goes on.
+    Warning,
+}
+
+/// One problem found in the content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Path of the file, relative to the site root, with `/` separators.
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Kebab-case code such as `unknown-field`.
+    pub code: &'static str,
+    /// What is wrong, lowercase, without a trailing period.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    /// An error at `pos` in `file`.
+    pub fn error(file: &str, pos: Pos, code: &'static str, message: impl Into<String>) -> Finding {
+        Finding {
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.column,
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `pos` in `file`.
+    pub fn warning(
+        file: &str,
+        pos: Pos,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(file, pos, code, message)
+        }
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Finding {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The one-line form: `file:line:col: error[code]: message`.
+    pub fn headline(&self) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        format!(
+            "{}:{}:{}: {level}[{}]: {}",
+            self.file, self.line, self.column, self.code, self.message
+        )
+    }
+}
+
+/// All findings of a run, kept sorted by file, position and code.
+#[derive(Debug, Default, Clone)]
+pub struct Findings {
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    /// Adds a finding.
+    pub fn push(&mut self, f: Finding) {
+        self.items.push(f);
+    }
+
+    /// The findings in file, line, column order.
+    pub fn sorted(&self) -> Vec<&Finding> {
+        let mut v: Vec<&Finding> = self.items.iter().collect();
+        v.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        });
+        v.dedup();
+        v
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// True when nothing blocks a build.
+    pub fn is_ok(&self) -> bool {
+        self.errors() == 0
+    }
+
+    /// The findings as a JSON array.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.sorted()).unwrap_or_else(|_| "[]".into());
+        s.push('\n');
+        s
+    }
+
+    /// The findings as text: a headline, a snippet of the source and a `help:` line each,
+    /// then a count. `sources` maps file paths to their text.
+    pub fn to_text(&self, sources: &BTreeMap<String, String>, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        }
+        .decor_style(DecorStyle::Ascii);
+        let mut out = String::new();
+        for f in self.sorted() {
+            let _ = writeln!(out, "{}", f.headline());
+            let level = match f.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+            };
+            let mut group = Group::with_level(level.clone());
+            if let Some((line, range)) = sources
+                .get(&f.file)
+                .and_then(|t| snippet(t, f.line, f.column))
+            {
+                group = group.element(
+                    Snippet::source(line)
+                        .line_start(f.line)
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
+            }
+            if let Some(h) = &f.hint {
+                group = group.element(Level::HELP.message(h.as_str()));
+            }
+            let _ = writeln!(out, "{}", renderer.render(&[group]));
+        }
+        let (e, w) = (self.errors(), self.warnings());
+        let _ = writeln!(
+            out,
+            "{e} {}, {w} {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        );
+        out
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// The text of line `line` and the byte range of the token starting at `column`.
+fn snippet(text: &str, line: usize, column: usize) -> Option<(&str, std::ops::Range<usize>)> {
+    let src = text.lines().nth(line.checked_sub(1)?)?;
+    let start = src
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(src.len(), |(i, _)| i);
+    let rest = &src[start..];
+    let len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || *c == ':' || *c == ',')
+        .map_or(rest.len(), |(i, _)| i);
+    // An empty range still needs one column so the caret shows.
+    let end = if len == 0 {
+        (start + rest.chars().next().map_or(0, char::len_utf8)).min(src.len())
+    } else {
+        start + len
+    };
+    Some((src, start..end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_has_headline_snippet_and_help() {
+        let mut fs = Findings::default();
+        fs.push(
+            Finding::error(
+                "a.yaml",
+                Pos { line: 2, column: 1 },
+                "unknown-field",
+                "unknown field `titel`",
+            )
+            .hint("did you mean `title`?"),
+        );
+        let sources = BTreeMap::from([("a.yaml".to_string(), "id: x\ntitel: y\n".to_string())]);
+        let text = fs.to_text(&sources, false);
+        assert!(
+            text.starts_with("a.yaml:2:1: error[unknown-field]: unknown field `titel`\n"),
+            "{text}"
+        );
+        assert!(text.contains("2 | titel: y"), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+        assert!(text.contains("help: did you mean `title`?"), "{text}");
+        assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
+    }
+}

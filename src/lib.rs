@@ -1,0 +1,39 @@
+//! seckb: security advisories as structured YAML, validated with precise findings and
+//! rendered into a static multilingual site.
+//!
+//! Data flows one way: [`load`] (files to typed model with positions) -> [`validate`]
+//! (all findings) -> [`render`] (model to pages, pure) -> [`output`] (atomic write).
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+/// Runs a parsed command line.
+pub fn run(cli: cli::Cli) -> Result<ExitCode> {
+    match cli.command {
+        cli::Command::Validate { format } => commands::validate::run(&cli.root, format),
+        cli::Command::Build { out } => commands::build::run(&cli.root, out),
+        cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
+    }
+}
+
+/// Writes data to stdout; a closed pipe (`seckb schema | head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

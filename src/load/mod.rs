@@ -1,0 +1,491 @@
+//! Reads a site from disk into typed data: settings, site text, the product catalog and
+//! every advisory, in sorted order. Problems with the content become findings (with file,
+//! line and column); only failures to read the disk at all are errors.
+
+pub mod spans;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Finding, Findings};
+use crate::model::{Advisory, AdvisoryText, Catalog, Settings, SiteText};
+use spans::{Pos, SpanIndex};
+
+/// Largest file read, so that a stray huge file gives a clear error, not a stalled build.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A value read from a file, with the file's name and the positions of its values.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    /// The typed value.
+    pub value: T,
+    /// Path relative to the site root, `/`-separated.
+    pub file: String,
+    /// Where each value stands in the file.
+    pub spans: SpanIndex,
+}
+
+/// One folder under `advisories/`.
+#[derive(Debug, Clone)]
+pub struct AdvisoryDir {
+    /// The folder name.
+    pub dir: String,
+    /// `advisory.yaml`, when it exists and parsed.
+    pub facts: Option<Parsed<Advisory>>,
+    /// `<lang>.yaml` files that parsed, by the file stem.
+    pub texts: BTreeMap<String, Parsed<AdvisoryText>>,
+    /// Whether `advisory.yaml` exists (it may still have failed to parse).
+    pub has_facts_file: bool,
+    /// Stems of every `<lang>.yaml` file, including those that failed to parse.
+    pub text_files: std::collections::BTreeSet<String>,
+}
+
+/// Everything read from a site root.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// The site root.
+    pub root: PathBuf,
+    /// `seckb.yaml`.
+    pub settings: Option<Parsed<Settings>>,
+    /// `i18n/<lang>.yaml`, by file stem.
+    pub site_texts: BTreeMap<String, Parsed<SiteText>>,
+    /// `products.yaml`.
+    pub catalog: Option<Parsed<Catalog>>,
+    /// Advisory folders, sorted by name.
+    pub advisories: Vec<AdvisoryDir>,
+    /// Text of every file read, for snippets.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// File names at the root of a site.
+pub const SETTINGS_FILE: &str = "seckb.yaml";
+/// The product catalog.
+pub const CATALOG_FILE: &str = "products.yaml";
+/// The facts file in each advisory folder.
+pub const FACTS_FILE: &str = "advisory.yaml";
+
+/// Reads the site at `root`, adding content problems to `findings`.
+pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
+    let mut p = Project {
+        root: root.to_path_buf(),
+        ..Project::default()
+    };
+    p.settings = p.read_required(
+        SETTINGS_FILE,
+        findings,
+        "create it with `base_url`, `default_language`, `languages` and `publisher`; see README.md",
+    )?;
+    p.catalog = p.read_required(
+        CATALOG_FILE,
+        findings,
+        "create it with a `products:` list; see README.md",
+    )?;
+
+    for (stem, rel) in p.list_yaml("i18n", findings)? {
+        if let Some(t) = p.read(&rel, findings)? {
+            p.site_texts.insert(stem, t);
+        }
+    }
+
+    let adv_root = root.join("advisories");
+    if !adv_root.is_dir() {
+        findings.push(
+            Finding::error(
+                "advisories",
+                Pos::default_start(),
+                "missing-file",
+                "no `advisories/` folder",
+            )
+            .hint("create `advisories/<id>/advisory.yaml` for each advisory"),
+        );
+        return Ok(p);
+    }
+    for entry in sorted_entries(&adv_root)? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = format!("advisories/{name}");
+        let ft = entry
+            .file_type()
+            .with_context(|| format!("cannot inspect `{rel}`"))?;
+        if ft.is_symlink() {
+            findings.push(
+                Finding::error(
+                    &rel,
+                    Pos::default_start(),
+                    "symlink",
+                    format!("`{rel}` is a symbolic link"),
+                )
+                .hint("links could reach outside the site; copy the files instead"),
+            );
+            continue;
+        }
+        if !ft.is_dir() {
+            if !name.starts_with('.') && !name.eq_ignore_ascii_case("README.md") {
+                findings.push(
+                    Finding::warning(
+                        &rel,
+                        Pos::default_start(),
+                        "stray-file",
+                        format!("`{rel}` is not an advisory folder"),
+                    )
+                    .hint("each advisory is a folder `advisories/<id>/` holding `advisory.yaml`"),
+                );
+            }
+            continue;
+        }
+        let mut dir = AdvisoryDir {
+            dir: name.clone(),
+            facts: None,
+            texts: BTreeMap::new(),
+            has_facts_file: false,
+            text_files: Default::default(),
+        };
+        for (stem, file) in p.list_yaml(&rel, findings)? {
+            if stem == "advisory" {
+                dir.has_facts_file = true;
+                dir.facts = p.read(&file, findings)?;
+            } else {
+                dir.text_files.insert(stem.clone());
+                if let Some(t) = p.read(&file, findings)? {
+                    dir.texts.insert(stem, t);
+                }
+            }
+        }
+        if !dir.has_facts_file {
+            findings.push(
+                Finding::error(
+                    &rel,
+                    Pos::default_start(),
+                    "missing-file",
+                    format!("`{rel}` has no `{FACTS_FILE}`"),
+                )
+                .hint("every advisory folder needs `advisory.yaml` with the facts"),
+            );
+        }
+        p.advisories.push(dir);
+    }
+    Ok(p)
+}
+
+impl Pos {
+    /// Line 1, column 1: for findings about a whole file.
+    pub fn default_start() -> Pos {
+        Pos { line: 1, column: 1 }
+    }
+}
+
+impl Project {
+    fn read_required<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        findings: &mut Findings,
+        hint: &str,
+    ) -> Result<Option<Parsed<T>>> {
+        if !self.root.join(rel).exists() {
+            findings.push(
+                Finding::error(
+                    rel,
+                    Pos::default_start(),
+                    "missing-file",
+                    format!("`{rel}` is missing"),
+                )
+                .hint(hint),
+            );
+            return Ok(None);
+        }
+        self.read(rel, findings)
+    }
+
+    /// `(stem, relative path)` of the `.yaml` files in `rel`, sorted; other files are
+    /// reported, not silently skipped.
+    fn list_yaml(&self, rel: &str, findings: &mut Findings) -> Result<Vec<(String, String)>> {
+        let dir = self.root.join(rel);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for entry in sorted_entries(&dir)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let file = format!("{rel}/{name}");
+            if name.starts_with('.') {
+                continue;
+            }
+            let ft = entry
+                .file_type()
+                .with_context(|| format!("cannot inspect `{file}`"))?;
+            if ft.is_symlink() {
+                findings.push(
+                    Finding::error(
+                        &file,
+                        Pos::default_start(),
+                        "symlink",
+                        format!("`{file}` is a symbolic link"),
+                    )
+                    .hint("links could reach outside the site; copy the file instead"),
+                );
+                continue;
+            }
+            match name.strip_suffix(".yaml") {
+                Some(stem) if ft.is_file() => out.push((stem.to_string(), file)),
+                _ => {
+                    let hint = if name.ends_with(".yml") {
+                        "rename it to end in `.yaml`"
+                    } else {
+                        "seckb reads only `.yaml` files here; move it elsewhere"
+                    };
+                    findings.push(
+                        Finding::warning(
+                            &file,
+                            Pos::default_start(),
+                            "stray-file",
+                            format!("`{file}` is not read"),
+                        )
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads and parses one file; a content problem becomes a finding and `None`.
+    fn read<T: DeserializeOwned>(
+        &mut self,
+        rel: &str,
+        findings: &mut Findings,
+    ) -> Result<Option<Parsed<T>>> {
+        let path = self.root.join(rel);
+        let size = fs_err::metadata(&path)?.len();
+        if size > MAX_FILE_BYTES {
+            findings.push(
+                Finding::error(
+                    rel,
+                    Pos::default_start(),
+                    "file-too-large",
+                    format!("`{rel}` is {size} bytes, more than the limit of {MAX_FILE_BYTES}"),
+                )
+                .hint("split the text or move large attachments out of the advisory"),
+            );
+            return Ok(None);
+        }
+        let bytes = fs_err::read(&path)?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let valid = String::from_utf8_lossy(valid);
+                let line = valid.matches('\n').count() + 1;
+                let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                findings.push(
+                    Finding::error(
+                        rel,
+                        Pos { line, column },
+                        "invalid-utf8",
+                        "the file is not valid UTF-8",
+                    )
+                    .hint("save the file as UTF-8"),
+                );
+                return Ok(None);
+            }
+        };
+        // A byte order mark and CRLF endings are accepted and normalised.
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&text)
+            .replace("\r\n", "\n");
+        self.sources.insert(rel.to_string(), text.clone());
+        Ok(parse(rel, &text, findings))
+    }
+}
+
+/// Parses YAML text into `T`, turning syntax and shape problems into findings.
+pub fn parse<T: DeserializeOwned>(
+    rel: &str,
+    text: &str,
+    findings: &mut Findings,
+) -> Option<Parsed<T>> {
+    let spans = match SpanIndex::build(text) {
+        Ok(s) => s,
+        Err(e) => {
+            findings.push(
+                Finding::error(
+                    rel,
+                    e.pos,
+                    "yaml-syntax",
+                    format!("invalid YAML: {}", e.message),
+                )
+                .hint("check indentation, quotes and brackets around this point"),
+            );
+            return None;
+        }
+    };
+    let mut dup = false;
+    for (path, pos) in &spans.duplicate_keys {
+        dup = true;
+        findings.push(
+            Finding::error(
+                rel,
+                *pos,
+                "duplicate-key",
+                format!("key `{path}` appears twice"),
+            )
+            .hint("remove or rename one of them; the later one would silently win"),
+        );
+    }
+    if dup {
+        return None;
+    }
+    match serde_yaml::from_str::<T>(text) {
+        Ok(value) => Some(Parsed {
+            value,
+            file: rel.to_string(),
+            spans,
+        }),
+        Err(e) => {
+            findings.push(serde_finding(rel, &e, &spans));
+            None
+        }
+    }
+}
+
+/// Maps a serde_yaml error to a finding with a code and a hint.
+fn serde_finding(rel: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding {
+    let pos = e
+        .location()
+        .map(|l| Pos {
+            line: l.line(),
+            column: l.column(),
+        })
+        .unwrap_or_else(|| spans.value(""));
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; the position is reported separately.
+    let msg = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => &full,
+    };
+    // And it prefixes the path of the value: "revisions[0].date: invalid date ...".
+    let (path, msg) = match msg.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (Some(p), m),
+        _ => (None, msg),
+    };
+    let at = path.map(|p| format!(" at `{p}`")).unwrap_or_default();
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let (name, expected) = split_expected(rest);
+        let f = Finding::error(
+            rel,
+            pos,
+            "unknown-field",
+            format!("unknown field {name}{at}"),
+        );
+        return f.hint(did_you_mean(name, &expected, "field"));
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let (name, expected) = split_expected(rest);
+        let f = Finding::error(
+            rel,
+            pos,
+            "unknown-value",
+            format!("unknown value {name}{at}"),
+        );
+        return f.hint(did_you_mean(name, &expected, "value"));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return Finding::error(
+            rel,
+            pos,
+            "missing-field",
+            format!("missing field {rest}{at}"),
+        )
+        .hint(format!("add {rest}; `seckb schema` lists every field"));
+    }
+    if msg.starts_with("duplicate field ") {
+        return Finding::error(rel, pos, "duplicate-key", format!("{msg}{at}"))
+            .hint("remove one of them");
+    }
+    if msg.starts_with("invalid date ") {
+        return Finding::error(rel, pos, "invalid-date", format!("{msg}{at}"))
+            .hint("write dates as YYYY-MM-DD, e.g. `2008-06-13`");
+    }
+    if msg.starts_with("invalid type")
+        || msg.starts_with("invalid value")
+        || msg.starts_with("invalid length")
+    {
+        return Finding::error(rel, pos, "invalid-type", format!("{msg}{at}"))
+            .hint("quote text that YAML reads as a number, date or boolean, e.g. `\"1.0\"`");
+    }
+    Finding::error(rel, pos, "yaml-syntax", format!("{msg}{at}"))
+        .hint("check the YAML near this point")
+}
+
+/// Splits "`x`, expected one of `a`, `b`" into ("`x`", ["a", "b"]).
+fn split_expected(rest: &str) -> (&str, Vec<String>) {
+    match rest.split_once(", expected ") {
+        Some((name, exp)) => {
+            let names = exp
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            (name, names)
+        }
+        None => (rest, Vec::new()),
+    }
+}
+
+/// "did you mean `title`?" when a candidate is close, else the list of candidates.
+pub fn did_you_mean(name: &str, candidates: &[String], what: &str) -> String {
+    let bare = name.trim_matches('`');
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(bare, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, c)) => format!("did you mean `{c}`?"),
+        None if candidates.is_empty() => format!("remove this {what}"),
+        None => {
+            let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            format!("expected one of {}", list.join(", "))
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<fs_err::DirEntry>> {
+    let mut v: Vec<_> = fs_err::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    v.sort_by_key(|e| e.file_name());
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Revision;
+
+    fn one<T: DeserializeOwned>(text: &str) -> Finding {
+        let mut f = Findings::default();
+        assert!(parse::<T>("x.yaml", text, &mut f).is_none());
+        f.sorted()[0].clone()
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_close_one() {
+        let f = one::<Revision>("number: \"1.0\"\ndtae: 2008-01-01\n");
+        assert_eq!(
+            f.headline(),
+            "x.yaml:2:1: error[unknown-field]: unknown field `dtae`"
+        );
+        assert_eq!(f.hint.as_deref(), Some("did you mean `date`?"));
+    }
+
+    #[test]
+    fn bad_date_is_invalid_date_at_the_value() {
+        let f = one::<Revision>("number: \"1.0\"\ndate: 2008-02-30\n");
+        assert_eq!(
+            f.headline(),
+            "x.yaml:2:7: error[invalid-date]: invalid date `2008-02-30`: no such day in the calendar at `date`"
+        );
+    }
+}

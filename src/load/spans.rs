@@ -1,0 +1,215 @@
+//! Where each value of a YAML file stands: a map from a value's path (`revisions[1].date`)
+//! to its line and column, so that checks on typed data can point into the source.
+//!
+//! serde_yaml gives a location only for the first error it meets; this index is built from
+//! yaml-rust2's event stream, which carries a marker for every node.
+
+use std::collections::BTreeMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+/// A YAML syntax error with its position.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    /// Where the parser stopped.
+    pub pos: Pos,
+    /// What the parser said.
+    pub message: String,
+}
+
+/// Positions of the values and keys of one YAML document.
+#[derive(Debug, Default, Clone)]
+pub struct SpanIndex {
+    values: BTreeMap<String, Pos>,
+    keys: BTreeMap<String, Pos>,
+    /// Keys that appear twice in one mapping: (path, position of the second one).
+    pub duplicate_keys: Vec<(String, Pos)>,
+}
+
+impl SpanIndex {
+    /// Parses `text` and records every node's position.
+    pub fn build(text: &str) -> Result<SpanIndex, SyntaxError> {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        parser.load(&mut builder, false).map_err(|e| SyntaxError {
+            pos: to_pos(e.marker()),
+            message: e.info().to_string(),
+        })?;
+        Ok(builder.index)
+    }
+
+    /// Where the value at `path` starts, or where its nearest recorded parent starts.
+    pub fn value(&self, path: &str) -> Pos {
+        self.lookup(&self.values, path)
+    }
+
+    /// Where the key of the mapping entry at `path` stands (falls back to the value).
+    pub fn key(&self, path: &str) -> Pos {
+        match self.keys.get(path) {
+            Some(p) => *p,
+            None => self.value(path),
+        }
+    }
+
+    fn lookup(&self, map: &BTreeMap<String, Pos>, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some(pos) = map.get(p) {
+                return *pos;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => {
+                    return self
+                        .values
+                        .get("")
+                        .copied()
+                        .unwrap_or(Pos { line: 1, column: 1 });
+                }
+            }
+        }
+    }
+}
+
+fn to_pos(m: &Marker) -> Pos {
+    // yaml-rust2 counts columns from 0.
+    Pos {
+        line: m.line().max(1),
+        column: m.col() + 1,
+    }
+}
+
+enum Frame {
+    Seq {
+        path: String,
+        next: usize,
+    },
+    Map {
+        path: String,
+        key: Option<String>,
+        seen: Vec<String>,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    index: SpanIndex,
+    stack: Vec<Frame>,
+}
+
+impl Builder {
+    /// Path of the node that starts now, or None when the event is a mapping key.
+    fn next_path(&mut self, key_text: Option<&str>, pos: Pos) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                Some(p)
+            }
+            Some(Frame::Map { path, key, seen }) => match key.take() {
+                Some(k) => Some(join(path, &k)),
+                None => {
+                    // This node is a key: remember it; complex keys get a placeholder.
+                    let k = key_text.unwrap_or("?").to_string();
+                    let full = join(path, &k);
+                    if seen.contains(&k) {
+                        self.index.duplicate_keys.push((full.clone(), pos));
+                    } else {
+                        seen.push(k.clone());
+                    }
+                    self.index.keys.entry(full).or_insert(pos);
+                    *key = Some(k);
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = to_pos(&mark);
+        match ev {
+            Event::Scalar(ref text, ..) => {
+                if let Some(path) = self.next_path(Some(text), pos) {
+                    self.index.values.entry(path).or_insert(pos);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(path) = self.next_path(Some("*alias"), pos) {
+                    self.index.values.entry(path).or_insert(pos);
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let path = self.next_path(None, pos).unwrap_or_else(|| "?".into());
+                self.index.values.entry(path.clone()).or_insert(pos);
+                self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
+                    Frame::Seq { path, next: 0 }
+                } else {
+                    Frame::Map {
+                        path,
+                        key: None,
+                        seen: Vec::new(),
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "id: \"1\"\nrevisions:\n  - number: \"1.0\"\n    date: 2008-06-13\n  - number: \"1.1\"\n    date: 2008-06-17\nlinks:\n  kb: Label\n";
+
+    #[test]
+    fn finds_values_and_keys() {
+        let idx = SpanIndex::build(DOC).unwrap();
+        assert_eq!(idx.value("id"), Pos { line: 1, column: 5 });
+        assert_eq!(
+            idx.value("revisions[1].date"),
+            Pos {
+                line: 6,
+                column: 11
+            }
+        );
+        assert_eq!(idx.key("links.kb"), Pos { line: 8, column: 3 });
+        // An unknown path falls back to its nearest known parent.
+        assert_eq!(idx.value("revisions[1].nope"), Pos { line: 5, column: 5 });
+    }
+
+    #[test]
+    fn reports_duplicate_keys_and_syntax_errors() {
+        let idx = SpanIndex::build("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(
+            idx.duplicate_keys,
+            vec![("a".to_string(), Pos { line: 3, column: 1 })]
+        );
+        let err = SpanIndex::build("a: [1, 2\n").unwrap_err();
+        assert_eq!(err.pos.line, 2);
+    }
+}

@@ -1,0 +1,17 @@
+//! The `seckb` binary: parse arguments, run, print the error chain, map to an exit code
+//! (0 clean, 1 content errors, 2 usage or internal failure).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = seckb::cli::Cli::parse();
+    match seckb::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Markdown to HTML that is safe to put in a page: pulldown-cmark renders, ammonia removes
+//! scripts, event handlers, styles and any link that is not http, https or mailto.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Options, Parser, html};
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+        // Relative URLs would resolve against the page, not the author's intent.
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer"));
+    b
+});
+
+/// Renders markdown to sanitized HTML.
+pub fn to_html(md: &str) -> String {
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut raw, parser);
+    CLEANER.clean(&raw).to_string()
+}
+
+/// Renders markdown that is one paragraph to inline HTML (no `<p>` around it).
+pub fn to_inline_html(md: &str) -> String {
+    let html = to_html(md);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Plain text of markdown, for summaries in feeds and meta descriptions.
+pub fn to_plain(md: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::new();
+    for ev in Parser::new(md) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_bad_schemes_are_removed() {
+        let html = to_html(
+            "hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn keeps_http_links_and_tables() {
+        let html = to_html("[KB](http://support.microsoft.com/kb/954474)\n\n| a |\n|---|\n| b |\n");
+        assert!(html.contains(r#"<a href="http://support.microsoft.com/kb/954474" rel="noopener noreferrer">KB</a>"#), "{html}");
+        assert!(html.contains("<table>"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            to_plain("See **the** [KB](http://x/)\nnow."),
+            "See the KB now."
+        );
+        assert_eq!(to_inline_html("a *b*"), "a <em>b</em>");
+    }
+}

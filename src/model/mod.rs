@@ -1,0 +1,326 @@
+//! The advisory data model: plain serde types for every file seckb reads, with no IO.
+//!
+//! Language-neutral facts live in `advisory.yaml` ([`Advisory`]), prose per language in
+//! `<lang>.yaml` ([`AdvisoryText`]), products in `products.yaml` ([`Catalog`]), site facts in
+//! `seckb.yaml` ([`Settings`]) and site-wide text per language in `i18n/<lang>.yaml`
+//! ([`SiteText`]). Every struct denies unknown fields so a typo is an error, not lost data.
+
+mod date;
+mod site;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use date::Date;
+pub use site::{Catalog, Product, Publisher, Settings, SiteText, UiStrings};
+
+/// Markdown text (CommonMark with tables). Raw HTML in it is sanitized when rendered.
+pub type Markdown = String;
+
+/// An advisory id such as `954474` or `ADV-2024-0001`; it becomes part of every URL.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct AdvisoryId(pub String);
+
+/// A BCP 47 language tag such as `nl-NL`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct LangTag(pub String);
+
+/// A product id from the product catalog, such as `sccm-2007`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct ProductId(pub String);
+
+macro_rules! str_newtype {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl $t {
+            /// The id as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    )*};
+}
+str_newtype!(AdvisoryId, LangTag, ProductId);
+
+/// What kind of document an advisory is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A security advisory: guidance that may or may not concern a vulnerability.
+    Advisory,
+    /// A security bulletin: announces fixes for vulnerabilities.
+    Bulletin,
+}
+
+/// The publication status, as in CSAF `document.tracking.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not yet published; built but marked as a draft.
+    Draft,
+    /// Published, but expected to change.
+    Interim,
+    /// Published and complete.
+    Final,
+}
+
+/// Severity rating, where the advisory concerns a vulnerability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Critical.
+    Critical,
+    /// Important.
+    Important,
+    /// Moderate.
+    Moderate,
+    /// Low.
+    Low,
+}
+
+/// The language-neutral facts of one advisory: `advisories/<id>/advisory.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Advisory {
+    /// The advisory id; must equal the folder name.
+    pub id: AdvisoryId,
+    /// `advisory` or `bulletin`.
+    pub kind: Kind,
+    /// The language the advisory is written in first; its text must be complete.
+    pub source_language: LangTag,
+    /// `draft`, `interim` or `final`.
+    pub status: Status,
+    /// Date of first publication; must equal the first revision's date.
+    pub published: Date,
+    /// Date of the latest revision; must equal the last revision's date.
+    pub updated: Date,
+    /// The current version; must equal the last revision's number.
+    pub version: String,
+    /// Revision history, oldest first.
+    pub revisions: Vec<Revision>,
+    /// Whether the advisory concerns a security vulnerability at all.
+    pub security_vulnerability: bool,
+    /// Severity, where the advisory concerns a vulnerability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// CVE ids such as `CVE-2008-1234`.
+    #[serde(default)]
+    pub cves: Vec<String>,
+    /// Knowledge Base article numbers such as `954474`.
+    #[serde(default)]
+    pub kbs: Vec<String>,
+    /// Affected and explicitly not affected products, by catalog id.
+    pub products: Products,
+    /// Remediation entries; their text is in each language's `remediations`.
+    #[serde(default)]
+    pub remediations: Vec<Remediation>,
+    /// References; their labels are in each language's `links`.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// People and organisations credited.
+    #[serde(default)]
+    pub acknowledgments: Vec<Acknowledgment>,
+}
+
+/// One entry of the revision history.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    /// Revision number such as `1.0`; numbers must increase.
+    pub number: String,
+    /// Date of the revision; dates must not decrease.
+    pub date: Date,
+}
+
+/// Products an advisory concerns.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Products {
+    /// Catalog ids of affected products.
+    pub affected: Vec<ProductId>,
+    /// Catalog ids of products known not to be affected.
+    #[serde(default)]
+    pub not_affected: Vec<ProductId>,
+}
+
+/// The kind of a remediation, as in CSAF `remediations[].category`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationKind {
+    /// An update or fix from the vendor.
+    VendorFix,
+    /// A workaround.
+    Workaround,
+    /// A mitigation.
+    Mitigation,
+    /// No fix is available.
+    NoneAvailable,
+}
+
+/// A remediation entry.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    /// Key of this entry; each language describes it under `remediations.<id>`.
+    pub id: String,
+    /// `vendor_fix`, `workaround`, `mitigation` or `none_available`.
+    pub kind: RemediationKind,
+    /// Knowledge Base article of the fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kb: Option<String>,
+    /// Where to get the fix (http, https or mailto).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Products it applies to; all affected products when empty.
+    #[serde(default)]
+    pub products: Vec<ProductId>,
+}
+
+/// The kind of a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    /// A Knowledge Base article.
+    KbArticle,
+    /// A blog post.
+    Blog,
+    /// Another advisory or bulletin.
+    Advisory,
+    /// Any other page.
+    External,
+}
+
+/// A reference to another document.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// Key of this reference; each language labels it under `links.<id>`.
+    pub id: String,
+    /// The address (http, https or mailto).
+    pub url: String,
+    /// `kb_article`, `blog`, `advisory` or `external`.
+    pub kind: ReferenceKind,
+}
+
+/// A credit.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgment {
+    /// Name of the person or team.
+    pub name: String,
+    /// Their organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// A page about them (http, https or mailto).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The prose of one advisory in one language: `advisories/<id>/<lang>.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisoryText {
+    /// The revision number this text is up to date with; older than the latest revision
+    /// makes it an outdated translation.
+    pub revision: String,
+    /// Title, e.g. `Microsoft Security Advisory 954474`.
+    pub title: String,
+    /// Subtitle: one line saying what the advisory is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Opening summary (markdown).
+    pub summary: Markdown,
+    /// Overview: purpose, status and recommendation.
+    #[serde(default)]
+    pub overview: Overview,
+    /// Frequently asked questions.
+    #[serde(default)]
+    pub faq: Vec<Faq>,
+    /// Symptoms: what an affected administrator sees.
+    #[serde(default)]
+    pub symptoms: Vec<Symptom>,
+    /// Suggested actions.
+    #[serde(default)]
+    pub suggested_actions: Vec<Action>,
+    /// Text of each remediation entry, by its id.
+    #[serde(default)]
+    pub remediations: BTreeMap<String, Markdown>,
+    /// Description of each revision, by revision number.
+    #[serde(default)]
+    pub revisions: BTreeMap<String, String>,
+    /// Label of each reference, by reference id.
+    #[serde(default)]
+    pub links: BTreeMap<String, String>,
+}
+
+/// The overview section.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Overview {
+    /// Purpose of the advisory (markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Markdown>,
+    /// Status of the advisory (markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Markdown>,
+    /// Recommendation (markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Markdown>,
+}
+
+/// A question and its answer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    /// The question (plain text).
+    pub question: String,
+    /// The answer (markdown).
+    pub answer: Markdown,
+    /// Index (from 0) of a symptom whose log lines illustrate this answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<usize>,
+}
+
+/// A symptom: a description plus verbatim log lines and error codes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Symptom {
+    /// What is seen (markdown).
+    pub description: Markdown,
+    /// The log file the lines come from, e.g. `Wsyncmgr.log`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<String>,
+    /// Log lines, verbatim; shown as code.
+    #[serde(default)]
+    pub log_lines: Vec<String>,
+    /// Error codes such as `0x80004005`.
+    #[serde(default)]
+    pub error_codes: Vec<String>,
+}
+
+/// A suggested action.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// What to do, in a line.
+    pub title: String,
+    /// Details (markdown).
+    pub body: Markdown,
+}

@@ -1,0 +1,195 @@
+//! Site-wide files: settings (`seckb.yaml`), site text per language (`i18n/<lang>.yaml`)
+//! and the product catalog (`products.yaml`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{LangTag, Markdown, ProductId};
+
+/// Site settings: `seckb.yaml` at the root of a site.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Absolute URL the site is published at, ending in `/`; used for canonical links.
+    pub base_url: String,
+    /// The language of the root page and the fallback for missing translations.
+    pub default_language: LangTag,
+    /// Every language the site is published in; each needs `i18n/<lang>.yaml`.
+    pub languages: Vec<LangTag>,
+    /// Who publishes the advisories.
+    pub publisher: Publisher,
+}
+
+/// The publisher of the site.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// Name, e.g. `Example Security Response Center`.
+    pub name: String,
+    /// The publisher's own web address (http or https).
+    pub namespace: String,
+}
+
+/// Site-wide text in one language: `i18n/<lang>.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteText {
+    /// The language's own name, e.g. `Nederlands`; shown in the language switcher.
+    pub language_name: String,
+    /// Title of the site.
+    pub site_title: String,
+    /// One sentence describing the site.
+    pub site_description: String,
+    /// Support resources shown on every advisory (markdown).
+    pub support: Markdown,
+    /// Disclaimer shown on every advisory (markdown).
+    pub disclaimer: Markdown,
+    /// Labels and headings of the user interface.
+    pub ui: UiStrings,
+}
+
+macro_rules! ui_strings {
+    ($($(#[doc = $doc:literal])* $name:ident),* $(,)?) => {
+        /// Every label of the user interface; all are required in every language.
+        #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct UiStrings {
+            $($(#[doc = $doc])* pub $name: String,)*
+        }
+    };
+}
+
+ui_strings! {
+    /// "Skip to content" link.
+    skip_to_content,
+    /// Label of the language switcher.
+    language,
+    /// Heading of the root page's language choice.
+    choose_language,
+    /// Name of a document of kind `advisory`, e.g. "Security Advisory".
+    kind_advisory,
+    /// Name of a document of kind `bulletin`.
+    kind_bulletin,
+    /// "Published".
+    published,
+    /// "Updated".
+    updated,
+    /// "Version".
+    version,
+    /// "Status".
+    status,
+    /// Status `draft`.
+    status_draft,
+    /// Status `interim`.
+    status_interim,
+    /// Status `final`.
+    status_final,
+    /// "Severity".
+    severity,
+    /// Severity `critical`.
+    severity_critical,
+    /// Severity `important`.
+    severity_important,
+    /// Severity `moderate`.
+    severity_moderate,
+    /// Severity `low`.
+    severity_low,
+    /// Note that the advisory does not concern a security vulnerability.
+    not_a_vulnerability,
+    /// "General information".
+    general_information,
+    /// "Overview".
+    overview,
+    /// "Purpose of the advisory".
+    purpose,
+    /// "Advisory status".
+    advisory_status,
+    /// "Recommendation".
+    recommendation,
+    /// Column heading "More information".
+    more_information,
+    /// Column heading "Identification".
+    identification,
+    /// Row label for Knowledge Base articles.
+    kb_article,
+    /// Row label for CVE ids.
+    cve,
+    /// Sentence introducing the affected software list.
+    affected_software_intro,
+    /// "Affected software".
+    affected_software,
+    /// "Not affected software".
+    not_affected_software,
+    /// "Frequently asked questions".
+    faq,
+    /// "Symptoms".
+    symptoms,
+    /// Label before a log excerpt, e.g. "Log file".
+    log_file,
+    /// "Error codes".
+    error_codes,
+    /// "Suggested actions".
+    suggested_actions,
+    /// "Remediation".
+    remediation,
+    /// Remediation kind `vendor_fix`.
+    remediation_vendor_fix,
+    /// Remediation kind `workaround`.
+    remediation_workaround,
+    /// Remediation kind `mitigation`.
+    remediation_mitigation,
+    /// Remediation kind `none_available`.
+    remediation_none_available,
+    /// "References".
+    references,
+    /// "Acknowledgments".
+    acknowledgments,
+    /// "Other information".
+    other_information,
+    /// "Resources".
+    resources,
+    /// "Disclaimer".
+    disclaimer,
+    /// "Revisions".
+    revisions,
+    /// Home page heading for the advisory list.
+    latest_advisories,
+    /// "Advisories by year".
+    by_year,
+    /// "Advisories by product".
+    by_product,
+    /// "Products".
+    products,
+    /// Heading of a product page, before the product name.
+    advisories_for_product,
+    /// Heading of a year page, before the year.
+    advisories_in_year,
+    /// Shown when a list is empty.
+    no_advisories,
+    /// Note on a page shown in the fallback language; `{language}` is replaced.
+    fallback_note,
+    /// Note on an outdated translation; `{version}` is replaced by the current version.
+    outdated_note,
+    /// "Home".
+    home,
+}
+
+/// The product catalog: `products.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// Every product advisories may name.
+    pub products: Vec<Product>,
+}
+
+/// A product.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Id used by advisories, e.g. `sccm-2007`; lowercase letters, digits and `-`.
+    pub id: ProductId,
+    /// Full name, e.g. `System Center Configuration Manager 2007`.
+    pub name: String,
+    /// Vendor name.
+    pub vendor: String,
+}

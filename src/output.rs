@@ -1,0 +1,111 @@
+//! The built site in memory (an ordered map of path to bytes) and its atomic write to disk:
+//! the new tree is written beside the target and swapped in by renames, so a failed build
+//! leaves the previous site as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// A site as files: `/`-separated relative paths to contents, in sorted order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Output {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    /// Adds a file; two pages claiming the same path is a bug worth stopping for.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
+        let path = path.into();
+        if path
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        {
+            bail!("refusing to write outside the site: `{path}`");
+        }
+        if self.files.insert(path.clone(), bytes.into()).is_some() {
+            bail!("two outputs claim the path `{path}`");
+        }
+        Ok(())
+    }
+
+    /// The files, in path order.
+    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.files
+    }
+
+    /// Writes the site into `out`, replacing what was there only once everything is written.
+    pub fn write_atomic(&self, out: &Path) -> Result<()> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::env::current_dir().context("cannot read the current directory")?,
+        };
+        fs_err::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a staging folder in `{}`", parent.display()))?;
+        for (rel, bytes) in &self.files {
+            let path = staging.path().join(rel);
+            if let Some(dir) = path.parent() {
+                fs_err::create_dir_all(dir)?;
+            }
+            fs_err::write(&path, bytes)?;
+        }
+        let staged = staging.keep();
+        if out.exists() {
+            let old = tempfile::Builder::new()
+                .prefix(&format!(".{name}.old-"))
+                .tempdir_in(&parent)
+                .context("cannot create a folder for the previous site")?
+                .keep();
+            // Move the old site aside, the new one in, then delete the old one.
+            fs_err::rename(out, old.join(&name))?;
+            if let Err(e) = fs_err::rename(&staged, out) {
+                let _ = fs_err::rename(old.join(&name), out);
+                return Err(e.into());
+            }
+            fs_err::remove_dir_all(&old)?;
+        } else {
+            fs_err::rename(&staged, out)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_traversal_and_collisions() {
+        let mut o = Output::default();
+        assert!(o.add("../x", "a").is_err());
+        assert!(o.add("a//b", "a").is_err());
+        o.add("a/b.html", "1").unwrap();
+        assert!(o.add("a/b.html", "2").is_err());
+    }
+
+    #[test]
+    fn replaces_the_whole_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let mut first = Output::default();
+        first.add("old.html", "old").unwrap();
+        first.write_atomic(&out).unwrap();
+        let mut second = Output::default();
+        second.add("new/index.html", "new").unwrap();
+        second.write_atomic(&out).unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("new/index.html")).unwrap(),
+            "new"
+        );
+        // No staging folders are left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

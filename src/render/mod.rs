@@ -1,0 +1,317 @@
+//! Turns a validated project into pages: builds plain view structs per page and language,
+//! renders them with the templates, and returns the files. No IO besides template loading.
+
+mod templates;
+mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result};
+use tera::Context as TeraContext;
+
+use crate::load::Project;
+use crate::model::{Advisory, AdvisoryText, Catalog, Product, Settings, SiteText};
+use crate::output::Output;
+pub use templates::DEFAULTS as TEMPLATE_DEFAULTS;
+use templates::Templates;
+use views::{AdvisoryView, LangLink, ListItem, Page};
+
+/// The complete, validated input of a build.
+pub struct Site<'a> {
+    settings: &'a Settings,
+    catalog: &'a Catalog,
+    texts: BTreeMap<&'a str, &'a SiteText>,
+    advisories: Vec<(&'a Advisory, BTreeMap<&'a str, &'a AdvisoryText>)>,
+}
+
+impl<'a> Site<'a> {
+    /// Takes the parts of a project that validated; fails if any is missing.
+    pub fn from_project(p: &'a Project) -> Result<Site<'a>> {
+        let settings = &p
+            .settings
+            .as_ref()
+            .context("no settings were loaded")?
+            .value;
+        let catalog = &p
+            .catalog
+            .as_ref()
+            .context("no product catalog was loaded")?
+            .value;
+        let texts = p
+            .site_texts
+            .iter()
+            .map(|(k, v)| (k.as_str(), &v.value))
+            .collect();
+        let mut advisories = Vec::new();
+        for dir in &p.advisories {
+            let facts = &dir
+                .facts
+                .as_ref()
+                .with_context(|| format!("advisory `{}` did not load", dir.dir))?
+                .value;
+            let texts = dir
+                .texts
+                .iter()
+                .map(|(k, v)| (k.as_str(), &v.value))
+                .collect();
+            advisories.push((facts, texts));
+        }
+        // Newest first; ties by id, so the order never depends on the file system.
+        advisories.sort_by(|a, b| {
+            (b.0.published, &b.0.id)
+                .cmp(&(a.0.published, &a.0.id))
+                .then(a.0.id.cmp(&b.0.id))
+        });
+        Ok(Site {
+            settings,
+            catalog,
+            texts,
+            advisories,
+        })
+    }
+
+    fn product(&self, id: &str) -> Option<&'a Product> {
+        self.catalog.products.iter().find(|p| p.id.as_str() == id)
+    }
+
+    fn site_text(&self, lang: &str) -> Result<&'a SiteText> {
+        self.texts
+            .get(lang)
+            .copied()
+            .with_context(|| format!("no site text for `{lang}`"))
+    }
+}
+
+/// Renders every page of the site.
+pub fn render(p: &Project) -> Result<Output> {
+    let site = Site::from_project(p)?;
+    let tpl = Templates::load(&p.root)?;
+    let mut out = Output::default();
+    out.add("style.css", tpl.css.clone())?;
+
+    let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
+    let base = &site.settings.base_url;
+    let default_lang = site.settings.default_language.as_str();
+
+    // The root page: a language chooser.
+    {
+        let text = site.site_text(default_lang)?;
+        let links = lang_links(&site, &langs, "", "")?;
+        let page = Page::new(
+            default_lang,
+            text,
+            "",
+            "index.html",
+            base,
+            links,
+            default_lang,
+            "",
+        );
+        let mut ctx = TeraContext::new();
+        ctx.insert("page", &page);
+        out.add("index.html", render_one(&tpl, "root.html", &ctx)?)?;
+    }
+
+    let mut years: BTreeSet<i32> = BTreeSet::new();
+    for (a, _) in &site.advisories {
+        years.insert(a.published.year());
+    }
+    let used_products: BTreeSet<&str> = site
+        .advisories
+        .iter()
+        .flat_map(|(a, _)| {
+            a.products
+                .affected
+                .iter()
+                .chain(&a.products.not_affected)
+                .map(|p| p.as_str())
+        })
+        .collect();
+
+    for lang in &langs {
+        let text = site.site_text(lang)?;
+        let ui = &text.ui;
+        let items: Vec<(i32, Vec<String>, ListItem)> = site
+            .advisories
+            .iter()
+            .map(|(a, texts)| {
+                let products = a.products.affected.iter().map(|p| p.0.clone()).collect();
+                (
+                    a.published.year(),
+                    products,
+                    ListItem::new(a, texts, lang, &site, ui),
+                )
+            })
+            .collect();
+
+        // Home.
+        let rel = "index.html".to_string();
+        let mut ctx = page_ctx(&site, &langs, lang, text, "", &rel)?;
+        ctx.insert(
+            "advisories",
+            &items.iter().map(|(_, _, i)| i).collect::<Vec<_>>(),
+        );
+        let year_links: Vec<views::Count> = years
+            .iter()
+            .rev()
+            .map(|y| views::Count {
+                key: y.to_string(),
+                name: y.to_string(),
+                count: items.iter().filter(|(yy, _, _)| yy == y).count(),
+            })
+            .collect();
+        let product_links = product_counts(&site, &used_products, &items);
+        ctx.insert("years", &year_links);
+        ctx.insert("products", &product_links);
+        out.add(
+            format!("{lang}/index.html"),
+            render_one(&tpl, "home.html", &ctx)?,
+        )?;
+
+        // One page per advisory.
+        for (a, texts) in &site.advisories {
+            let dir = format!("advisories/{}/", a.id);
+            let rel = format!("{dir}index.html");
+            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
+            let view = AdvisoryView::new(a, texts, lang, &site, text)?;
+            ctx.insert("advisory", &view);
+            out.add(
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "advisory.html", &ctx)?,
+            )?;
+        }
+
+        // Product index and one page per product.
+        let rel = "products/index.html".to_string();
+        let mut ctx = page_ctx(&site, &langs, lang, text, "products/", &rel)?;
+        ctx.insert("products", &product_links);
+        out.add(
+            format!("{lang}/{rel}"),
+            render_one(&tpl, "products.html", &ctx)?,
+        )?;
+        for prod in &site.catalog.products {
+            let dir = format!("products/{}/", prod.id);
+            let rel = format!("{dir}index.html");
+            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
+            let list: Vec<&ListItem> = items
+                .iter()
+                .filter(|(_, ps, _)| ps.contains(&prod.id.0))
+                .map(|(_, _, i)| i)
+                .collect();
+            ctx.insert(
+                "heading",
+                &format!("{} {}", ui.advisories_for_product, prod.name),
+            );
+            ctx.insert("advisories", &list);
+            out.add(
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "list.html", &ctx)?,
+            )?;
+        }
+
+        // One page per year.
+        for y in &years {
+            let dir = format!("years/{y}/");
+            let rel = format!("{dir}index.html");
+            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
+            let list: Vec<&ListItem> = items
+                .iter()
+                .filter(|(yy, _, _)| yy == y)
+                .map(|(_, _, i)| i)
+                .collect();
+            ctx.insert("heading", &format!("{} {y}", ui.advisories_in_year));
+            ctx.insert("advisories", &list);
+            out.add(
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "list.html", &ctx)?,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+fn product_counts(
+    site: &Site,
+    used: &BTreeSet<&str>,
+    items: &[(i32, Vec<String>, ListItem)],
+) -> Vec<views::Count> {
+    let mut v: Vec<views::Count> = site
+        .catalog
+        .products
+        .iter()
+        .filter(|p| used.contains(p.id.as_str()))
+        .map(|p| views::Count {
+            key: p.id.0.clone(),
+            name: p.name.clone(),
+            count: items
+                .iter()
+                .filter(|(_, ps, _)| ps.contains(&p.id.0))
+                .count(),
+        })
+        .collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
+    v
+}
+
+/// The context every page of one language shares. `dir` is the page's folder below the
+/// language folder (`advisories/954474/`), `rel` its file (`advisories/954474/index.html`).
+fn page_ctx(
+    site: &Site,
+    langs: &[&str],
+    lang: &str,
+    text: &SiteText,
+    dir: &str,
+    rel: &str,
+) -> Result<TeraContext> {
+    let links = lang_links(site, langs, dir, lang)?;
+    let depth = 1 + dir.matches('/').count();
+    let root = "../".repeat(depth);
+    let page = Page::new(
+        lang,
+        text,
+        &root,
+        rel,
+        &site.settings.base_url,
+        links,
+        site.settings.default_language.as_str(),
+        dir,
+    );
+    let mut ctx = TeraContext::new();
+    ctx.insert("page", &page);
+    Ok(ctx)
+}
+
+/// Links to the same page in every language.
+fn lang_links(site: &Site, langs: &[&str], dir: &str, current: &str) -> Result<Vec<LangLink>> {
+    let depth = if current.is_empty() {
+        0
+    } else {
+        1 + dir.matches('/').count()
+    };
+    let up = "../".repeat(depth);
+    langs
+        .iter()
+        .map(|l| {
+            Ok(LangLink {
+                lang: l.to_string(),
+                name: site.site_text(l)?.language_name.clone(),
+                href: format!("{up}{l}/{dir}"),
+                url: format!("{}{l}/{dir}", site.settings.base_url),
+                current: *l == current,
+            })
+        })
+        .collect()
+}
+
+fn render_one(tpl: &Templates, name: &str, ctx: &TeraContext) -> Result<String> {
+    tpl.tera.render(name, ctx).map_err(|e| {
+        // Tera hides the cause in its source chain; show the whole chain.
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(&format!(": {s}"));
+            src = s.source();
+        }
+        anyhow::anyhow!("template `{name}` failed: {msg}")
+    })
+}

@@ -1,0 +1,426 @@
+//! View structs: exactly what templates see, built from the model for one language. Text
+//! comes from the page's language, or from the source language where a translation lacks it.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::Site;
+use crate::i18n::{DateStyle, format_date};
+use crate::markdown::{to_html, to_inline_html, to_plain};
+use crate::model::{
+    Advisory, AdvisoryText, Kind, ReferenceKind, RemediationKind, Severity, SiteText, Status,
+    UiStrings,
+};
+
+/// What every page has.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    /// The page's language tag.
+    pub lang: String,
+    /// Site title and description in that language.
+    pub site_title: String,
+    pub site_description: String,
+    /// UI strings in that language.
+    pub ui: UiStrings,
+    /// Relative path from the page to the site root, e.g. `../../../`.
+    pub root: String,
+    /// Relative path from the page to its language's home.
+    pub home: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// The page in every language.
+    pub languages: Vec<LangLink>,
+    /// URL of the default language's version, for `hreflang="x-default"`.
+    pub x_default: String,
+}
+
+impl Page {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        lang: &str,
+        text: &SiteText,
+        root: &str,
+        rel: &str,
+        base: &str,
+        languages: Vec<LangLink>,
+        default_lang: &str,
+        dir: &str,
+    ) -> Page {
+        let rel_dir = rel.strip_suffix("index.html").unwrap_or(rel);
+        let canonical = if root.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}{lang}/{rel_dir}")
+        };
+        Page {
+            lang: lang.to_string(),
+            site_title: text.site_title.clone(),
+            site_description: text.site_description.clone(),
+            ui: text.ui.clone(),
+            home: if root.is_empty() {
+                format!("{lang}/")
+            } else {
+                format!("{root}{lang}/")
+            },
+            root: root.to_string(),
+            canonical,
+            languages,
+            x_default: format!("{base}{default_lang}/{dir}"),
+        }
+    }
+}
+
+/// A link to the same page in another language.
+#[derive(Debug, Serialize)]
+pub struct LangLink {
+    pub lang: String,
+    pub name: String,
+    /// Relative link from the current page.
+    pub href: String,
+    /// Absolute URL.
+    pub url: String,
+    pub current: bool,
+}
+
+/// A named count, for year and product indexes.
+#[derive(Debug, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub name: String,
+    pub count: usize,
+}
+
+/// An advisory in a list.
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub summary: String,
+    pub published: String,
+    pub published_iso: String,
+    /// Language the title is shown in, when it is not the page's.
+    pub shown_lang: Option<String>,
+}
+
+impl ListItem {
+    pub fn new(
+        a: &Advisory,
+        texts: &BTreeMap<&str, &AdvisoryText>,
+        lang: &str,
+        site: &Site,
+        ui: &UiStrings,
+    ) -> ListItem {
+        let (shown, t) = pick_text(a, texts, lang);
+        let _ = site;
+        ListItem {
+            id: a.id.0.clone(),
+            kind: kind_label(a.kind, ui),
+            title: t.map(|t| t.title.clone()).unwrap_or_else(|| a.id.0.clone()),
+            subtitle: t.and_then(|t| t.subtitle.clone()),
+            summary: t.map(|t| to_plain(&t.summary)).unwrap_or_default(),
+            published: format_date(lang, a.published, DateStyle::Long),
+            published_iso: a.published.to_string(),
+            shown_lang: (shown != lang).then(|| shown.to_string()),
+        }
+    }
+}
+
+/// The text to show in `lang`: its own, else the source language's.
+fn pick_text<'a>(
+    a: &'a Advisory,
+    texts: &BTreeMap<&str, &'a AdvisoryText>,
+    lang: &'a str,
+) -> (&'a str, Option<&'a AdvisoryText>) {
+    match texts.get(lang) {
+        Some(t) => (lang, Some(*t)),
+        None => (
+            a.source_language.as_str(),
+            texts.get(a.source_language.as_str()).copied(),
+        ),
+    }
+}
+
+fn kind_label(k: Kind, ui: &UiStrings) -> String {
+    match k {
+        Kind::Advisory => ui.kind_advisory.clone(),
+        Kind::Bulletin => ui.kind_bulletin.clone(),
+    }
+}
+
+/// A whole advisory page.
+#[derive(Debug, Serialize)]
+pub struct AdvisoryView {
+    pub id: String,
+    pub kind: String,
+    /// Language of the text shown (the page's, or the source language as a fallback).
+    pub text_lang: String,
+    pub fallback_note: Option<String>,
+    pub outdated_note: Option<String>,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub published: String,
+    pub published_iso: String,
+    pub updated: String,
+    pub updated_iso: String,
+    pub version: String,
+    pub status: String,
+    pub draft: bool,
+    pub not_a_vulnerability: bool,
+    pub severity: Option<String>,
+    pub summary: String,
+    pub purpose: Option<String>,
+    pub advisory_status: Option<String>,
+    pub recommendation: Option<String>,
+    pub kbs: Vec<Linked>,
+    pub cves: Vec<String>,
+    pub affected: Vec<Linked>,
+    pub not_affected: Vec<Linked>,
+    pub faq: Vec<FaqView>,
+    /// Symptoms not already shown under a FAQ answer.
+    pub symptoms: Vec<SymptomView>,
+    pub actions: Vec<ActionView>,
+    pub remediations: Vec<RemediationView>,
+    pub references: Vec<Linked>,
+    pub acknowledgments: Vec<Linked>,
+    pub support: String,
+    pub disclaimer: String,
+    pub revisions: Vec<RevisionView>,
+}
+
+/// A label with an optional link.
+#[derive(Debug, Serialize, Clone)]
+pub struct Linked {
+    pub label: String,
+    pub href: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FaqView {
+    pub question: String,
+    pub answer: String,
+    pub symptom: Option<SymptomView>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct SymptomView {
+    pub description: String,
+    pub log_file: Option<String>,
+    pub log: String,
+    pub error_codes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionView {
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RemediationView {
+    pub kind: String,
+    pub text: Option<String>,
+    pub kb: Option<String>,
+    pub href: Option<String>,
+    pub products: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevisionView {
+    pub number: String,
+    pub date: String,
+    pub date_iso: String,
+    pub description: String,
+}
+
+impl AdvisoryView {
+    pub fn new(
+        a: &Advisory,
+        texts: &BTreeMap<&str, &AdvisoryText>,
+        lang: &str,
+        site: &Site,
+        site_text: &SiteText,
+    ) -> Result<AdvisoryView> {
+        let ui = &site_text.ui;
+        let (shown, t) = pick_text(a, texts, lang);
+        let t =
+            t.with_context(|| format!("advisory `{}` has no text in its source language", a.id))?;
+        let src = texts.get(a.source_language.as_str()).copied().unwrap_or(t);
+        let fallback_note = (shown != lang).then(|| {
+            let name = site
+                .site_text(shown)
+                .map(|s| s.language_name.clone())
+                .unwrap_or_else(|_| shown.to_string());
+            ui.fallback_note.replace("{language}", &name)
+        });
+        let outdated_note = (fallback_note.is_none()
+            && t.revision != a.version
+            && lang != a.source_language.as_str())
+        .then(|| ui.outdated_note.replace("{version}", &a.version));
+        // A key missing from this language falls back to the source language's text.
+        let lookup =
+            |pick: fn(&AdvisoryText) -> &BTreeMap<String, String>, key: &str| -> Option<String> {
+                pick(t).get(key).or_else(|| pick(src).get(key)).cloned()
+            };
+
+        let product_link = |id: &str| -> Linked {
+            let name = site
+                .product(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string());
+            Linked {
+                label: name,
+                href: Some(format!("../../products/{id}/")),
+                note: None,
+            }
+        };
+        let symptoms: Vec<SymptomView> = t
+            .symptoms
+            .iter()
+            .map(|s| SymptomView {
+                description: to_html(&s.description),
+                log_file: s.log_file.clone(),
+                log: s.log_lines.join("\n"),
+                error_codes: s.error_codes.clone(),
+            })
+            .collect();
+        let in_faq: Vec<usize> = t.faq.iter().filter_map(|f| f.symptom).collect();
+
+        Ok(AdvisoryView {
+            id: a.id.0.clone(),
+            kind: kind_label(a.kind, ui),
+            text_lang: shown.to_string(),
+            fallback_note,
+            outdated_note,
+            title: t.title.clone(),
+            subtitle: t.subtitle.clone(),
+            published: format_date(lang, a.published, DateStyle::Full),
+            published_iso: a.published.to_string(),
+            updated: format_date(lang, a.updated, DateStyle::Full),
+            updated_iso: a.updated.to_string(),
+            version: a.version.clone(),
+            status: match a.status {
+                Status::Draft => ui.status_draft.clone(),
+                Status::Interim => ui.status_interim.clone(),
+                Status::Final => ui.status_final.clone(),
+            },
+            draft: a.status == Status::Draft,
+            not_a_vulnerability: !a.security_vulnerability,
+            severity: a.severity.map(|s| match s {
+                Severity::Critical => ui.severity_critical.clone(),
+                Severity::Important => ui.severity_important.clone(),
+                Severity::Moderate => ui.severity_moderate.clone(),
+                Severity::Low => ui.severity_low.clone(),
+            }),
+            summary: to_html(&t.summary),
+            purpose: t.overview.purpose.as_deref().map(to_html),
+            advisory_status: t.overview.status.as_deref().map(to_html),
+            recommendation: t.overview.recommendation.as_deref().map(to_html),
+            kbs: a
+                .kbs
+                .iter()
+                .map(|kb| Linked {
+                    label: kb.clone(),
+                    href: a
+                        .references
+                        .iter()
+                        .find(|r| r.kind == ReferenceKind::KbArticle && r.url.contains(kb.as_str()))
+                        .map(|r| r.url.clone()),
+                    note: None,
+                })
+                .collect(),
+            cves: a.cves.clone(),
+            affected: a
+                .products
+                .affected
+                .iter()
+                .map(|p| product_link(p.as_str()))
+                .collect(),
+            not_affected: a
+                .products
+                .not_affected
+                .iter()
+                .map(|p| product_link(p.as_str()))
+                .collect(),
+            faq: t
+                .faq
+                .iter()
+                .map(|f| FaqView {
+                    question: f.question.clone(),
+                    answer: to_html(&f.answer),
+                    symptom: f.symptom.and_then(|i| symptoms.get(i).cloned()),
+                })
+                .collect(),
+            symptoms: symptoms
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !in_faq.contains(i))
+                .map(|(_, s)| s.clone())
+                .collect(),
+            actions: t
+                .suggested_actions
+                .iter()
+                .map(|x| ActionView {
+                    title: x.title.clone(),
+                    body: to_html(&x.body),
+                })
+                .collect(),
+            remediations: a
+                .remediations
+                .iter()
+                .map(|r| RemediationView {
+                    kind: match r.kind {
+                        RemediationKind::VendorFix => ui.remediation_vendor_fix.clone(),
+                        RemediationKind::Workaround => ui.remediation_workaround.clone(),
+                        RemediationKind::Mitigation => ui.remediation_mitigation.clone(),
+                        RemediationKind::NoneAvailable => ui.remediation_none_available.clone(),
+                    },
+                    text: lookup(|t| &t.remediations, &r.id).map(|m| to_html(&m)),
+                    kb: r.kb.clone(),
+                    href: r.url.clone(),
+                    products: r
+                        .products
+                        .iter()
+                        .map(|p| product_link(p.as_str()).label)
+                        .collect(),
+                })
+                .collect(),
+            references: a
+                .references
+                .iter()
+                .map(|r| Linked {
+                    label: lookup(|t| &t.links, &r.id).unwrap_or_else(|| r.url.clone()),
+                    href: Some(r.url.clone()),
+                    note: None,
+                })
+                .collect(),
+            acknowledgments: a
+                .acknowledgments
+                .iter()
+                .map(|k| Linked {
+                    label: k.name.clone(),
+                    href: k.url.clone(),
+                    note: k.organization.clone(),
+                })
+                .collect(),
+            support: to_html(&site_text.support),
+            disclaimer: to_html(&site_text.disclaimer),
+            revisions: a
+                .revisions
+                .iter()
+                .map(|r| RevisionView {
+                    number: r.number.clone(),
+                    date: format_date(lang, r.date, DateStyle::Long),
+                    date_iso: r.date.to_string(),
+                    description: lookup(|t| &t.revisions, &r.number)
+                        .map(|d| to_inline_html(&d))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+    }
+}

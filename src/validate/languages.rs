@@ -1,0 +1,110 @@
+//! Language tags must be valid BCP 47 and listed in `seckb.yaml` (`unknown-language`);
+//! every listed language needs its site text (`missing-file`).
+
+use crate::diag::{Finding, Findings};
+use crate::i18n::parse_tag;
+use crate::load::Project;
+use crate::load::did_you_mean;
+use crate::load::spans::Pos;
+
+use super::site_languages;
+
+pub fn check(p: &Project, findings: &mut Findings) {
+    let Some(settings) = &p.settings else { return };
+    let langs = site_languages(p);
+    let listed: Vec<String> = langs.iter().map(|s| s.to_string()).collect();
+    let file = &settings.file;
+    for (i, tag) in langs.iter().enumerate() {
+        let pos = settings.spans.value(&format!("languages[{i}]"));
+        if let Err(why) = parse_tag(tag) {
+            findings.push(
+                Finding::error(
+                    file,
+                    pos,
+                    "unknown-language",
+                    format!("`{tag}` is not a BCP 47 language tag"),
+                )
+                .hint(format!(
+                    "{why}; tags look like `nl-NL`, `de-DE` or `zh-Hant`"
+                )),
+            );
+        }
+        if langs[..i].contains(tag) {
+            findings.push(
+                Finding::error(
+                    file,
+                    pos,
+                    "duplicate-id",
+                    format!("language `{tag}` is listed twice"),
+                )
+                .hint("list each language once"),
+            );
+        }
+        if !p.site_texts.contains_key(*tag) {
+            findings.push(
+                Finding::error(file, pos, "missing-file", format!("language `{tag}` has no `i18n/{tag}.yaml`"))
+                    .hint("copy `i18n/en-US.yaml` to it and translate the site title, UI strings, support and disclaimer text"),
+            );
+        }
+    }
+    let default = settings.value.default_language.as_str();
+    if !langs.contains(&default) {
+        findings.push(
+            Finding::error(
+                file,
+                settings.spans.value("default_language"),
+                "unknown-language",
+                format!("default language `{default}` is not in `languages`"),
+            )
+            .hint(did_you_mean(default, &listed, "language")),
+        );
+    }
+    for (stem, text) in &p.site_texts {
+        if !langs.contains(&stem.as_str()) {
+            findings.push(
+                Finding::error(
+                    &text.file,
+                    Pos::default_start(),
+                    "unknown-language",
+                    format!("`{stem}` is not one of the site's languages"),
+                )
+                .hint(format!(
+                    "add `{stem}` to `languages` in `seckb.yaml`, or remove the file"
+                )),
+            );
+        }
+    }
+    for adv in &p.advisories {
+        if let Some(facts) = &adv.facts {
+            let src = facts.value.source_language.as_str();
+            if !langs.contains(&src) {
+                findings.push(
+                    Finding::error(
+                        &facts.file,
+                        facts.spans.value("source_language"),
+                        "unknown-language",
+                        format!("source language `{src}` is not one of the site's languages"),
+                    )
+                    .hint(did_you_mean(src, &listed, "language")),
+                );
+            }
+        }
+        for (stem, text) in &adv.texts {
+            if !langs.contains(&stem.as_str()) {
+                let why = parse_tag(stem)
+                    .err()
+                    .map(|w| format!("`{stem}` is not a BCP 47 tag ({w}); "))
+                    .unwrap_or_default();
+                findings.push(
+                    Finding::error(
+                        &text.file,
+                        Pos::default_start(),
+                        "unknown-language",
+                        format!("`{stem}` is not one of the site's languages"),
+                    )
+                    .hint(format!("{why}{}", did_you_mean(stem, &listed, "language"))),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Checks that need more than one value or more than one file. Each rule is a module with a
+//! `check` function that adds every finding it has; none stops early.
+
+mod ids;
+mod languages;
+mod products;
+mod revisions;
+mod text;
+mod urls;
+
+use crate::diag::Findings;
+use crate::load::Project;
+
+/// Runs every rule over the project.
+pub fn validate(p: &Project, findings: &mut Findings) {
+    ids::check(p, findings);
+    languages::check(p, findings);
+    products::check(p, findings);
+    revisions::check(p, findings);
+    text::check(p, findings);
+    urls::check(p, findings);
+}
+
+/// The languages a site publishes in, as listed in its settings.
+fn site_languages(p: &Project) -> Vec<&str> {
+    p.settings
+        .as_ref()
+        .map(|s| s.value.languages.iter().map(|l| l.as_str()).collect())
+        .unwrap_or_default()
+}
