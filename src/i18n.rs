@@ -10,7 +10,7 @@ use crate::model::Date;
 
 /// Parses a BCP 47 tag; returns the reason it is not one.
 pub fn parse_tag(tag: &str) -> Result<Locale, String> {
-    let locale: Locale = tag.parse().map_err(|e| format!("{e:?}"))?;
+    let locale: Locale = tag.parse().map_err(|e| format!("{e}"))?;
     // Keep the form authors wrote: a tag that only parses after normalising is suspect.
     if locale.to_string() != tag {
         return Err(format!("write it as `{locale}`"));

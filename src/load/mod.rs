@@ -405,6 +405,14 @@ fn serde_finding(rel: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding
             .hint("remove one of them");
     }
     if msg.starts_with("invalid date ") {
+        // serde_yaml loses the position of errors raised inside a value's Deserialize impl,
+        // so find the offending scalar in the index.
+        let value = msg.split('`').nth(1).unwrap_or_default();
+        let (pos, at) = match spans.find_scalar(value) {
+            Some((path, p)) if path.is_some() => (p, format!(" at `{}`", path.unwrap_or_default())),
+            Some((_, p)) => (p, at),
+            None => (pos, at),
+        };
         return Finding::error(rel, pos, "invalid-date", format!("{msg}{at}"))
             .hint("write dates as YYYY-MM-DD, e.g. `2008-06-13`");
     }
@@ -435,19 +443,28 @@ fn split_expected(rest: &str) -> (&str, Vec<String>) {
     }
 }
 
-/// "did you mean `title`?" when a candidate is close, else the list of candidates.
+/// "did you mean `title`?" when a candidate is a small edit away, else (some of) the
+/// candidates.
 pub fn did_you_mean(name: &str, candidates: &[String], what: &str) -> String {
     let bare = name.trim_matches('`');
+    let limit = (bare.chars().count() / 3).max(1);
     let best = candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(bare, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+        .map(|c| (strsim::damerau_levenshtein(bare, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, (*c).clone()));
     match best {
         Some((_, c)) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => format!("remove this {what}"),
         None => {
-            let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            let mut list: Vec<String> = candidates
+                .iter()
+                .take(8)
+                .map(|c| format!("`{c}`"))
+                .collect();
+            if candidates.len() > 8 {
+                list.push(format!("and {} more", candidates.len() - 8));
+            }
             format!("expected one of {}", list.join(", "))
         }
     }

@@ -32,6 +32,7 @@ pub struct SyntaxError {
 pub struct SpanIndex {
     values: BTreeMap<String, Pos>,
     keys: BTreeMap<String, Pos>,
+    scalars: Vec<(String, String, Pos)>,
     /// Keys that appear twice in one mapping: (path, position of the second one).
     pub duplicate_keys: Vec<(String, Pos)>,
 }
@@ -51,6 +52,14 @@ impl SpanIndex {
     /// Where the value at `path` starts, or where its nearest recorded parent starts.
     pub fn value(&self, path: &str) -> Pos {
         self.lookup(&self.values, path)
+    }
+
+    /// The path and position of the first scalar value equal to `text`.
+    pub fn find_scalar(&self, text: &str) -> Option<(Option<String>, Pos)> {
+        self.scalars
+            .iter()
+            .find(|(_, t, _)| t == text)
+            .map(|(path, _, pos)| (Some(path.clone()).filter(|p| !p.is_empty()), *pos))
     }
 
     /// Where the key of the mapping entry at `path` stands (falls back to the value).
@@ -151,7 +160,8 @@ impl MarkedEventReceiver for Builder {
         match ev {
             Event::Scalar(ref text, ..) => {
                 if let Some(path) = self.next_path(Some(text), pos) {
-                    self.index.values.entry(path).or_insert(pos);
+                    self.index.values.entry(path.clone()).or_insert(pos);
+                    self.index.scalars.push((path, text.clone(), pos));
                 }
             }
             Event::Alias(_) => {

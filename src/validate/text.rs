@@ -142,9 +142,10 @@ fn check_text(a: &Advisory, is_source: bool, text: &Parsed<AdvisoryText>, findin
             if t.get(section, key) {
                 continue;
             }
-            let pos = spans.value(section);
+            // Point at the section's key, or at the title when the section is absent.
+            let pos = spans.key(section);
             let pos = if pos == Pos::default_start() {
-                spans.value("title")
+                spans.key("title")
             } else {
                 pos
             };

@@ -1,0 +1,357 @@
+//! One broken fixture per validation rule, with the exact finding it must produce.
+
+mod common;
+
+use common::{copy_fixture, edit};
+use seckb::commands::validate::check;
+
+const ADV: &str = "advisories/ADV-2024-0001/advisory.yaml";
+const EN: &str = "advisories/ADV-2024-0001/en-US.yaml";
+const NL: &str = "advisories/ADV-2024-0001/nl-NL.yaml";
+
+/// The headlines of all errors after applying `edits` to the basic fixture.
+fn errors_after(edits: &[(&str, &str, &str)]) -> Vec<String> {
+    let dir = copy_fixture("basic");
+    for (file, from, to) in edits {
+        edit(dir.path(), file, from, to);
+    }
+    headlines(dir.path(), true)
+}
+
+fn headlines(root: &std::path::Path, errors_only: bool) -> Vec<String> {
+    let (_, findings) = check(root).expect("loads");
+    findings
+        .sorted()
+        .into_iter()
+        .filter(|f| !errors_only || f.severity == seckb::diag::Severity::Error)
+        .map(|f| format!("{} | {}", f.headline(), f.hint.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn the_basic_fixture_has_only_the_expected_warnings() {
+    let dir = copy_fixture("basic");
+    assert_eq!(
+        headlines(dir.path(), false),
+        [
+            "advisories/ADV-2023-0002/advisory.yaml:1:5: warning[missing-translation]: no `nl-NL` text; pages in `nl-NL` show the `en-US` text | translate it into `advisories/ADV-2023-0002/nl-NL.yaml`",
+            "advisories/ADV-2024-0001/nl-NL.yaml:1:11: warning[outdated-translation]: this translation is at revision `1.0`, the advisory at `1.1` | bring the text up to date, then set `revision: \"1.1\"`",
+        ]
+    );
+}
+
+#[test]
+fn yaml_syntax() {
+    assert_eq!(
+        errors_after(&[(
+            EN,
+            "title: Widget Server remote code execution",
+            "title: [Widget"
+        )]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:3:9: error[yaml-syntax]: invalid YAML: illegal placement of ':' indicator | check indentation, quotes and brackets around this point"
+        ]
+    );
+}
+
+#[test]
+fn unknown_field_suggests_a_name() {
+    assert_eq!(
+        errors_after(&[(EN, "subtitle:", "subtitel:")]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:3:1: error[unknown-field]: unknown field `subtitel` | did you mean `subtitle`?"
+        ]
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_eq!(
+        errors_after(&[(ADV, "cves: [CVE-2024-0001]", "cves: CVE-2024-0001")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:15:7: error[invalid-type]: invalid type: string \"CVE-2024-0001\", expected a sequence at `cves` | quote text that YAML reads as a number, date or boolean, e.g. `\"1.0\"`"
+        ]
+    );
+}
+
+#[test]
+fn invalid_date() {
+    assert_eq!(
+        errors_after(&[(ADV, "published: 2024-03-12", "published: 2024-02-30")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:5:12: error[invalid-date]: invalid date `2024-02-30`: no such day in the calendar at `published` | write dates as YYYY-MM-DD, e.g. `2008-06-13`"
+        ]
+    );
+}
+
+#[test]
+fn missing_field() {
+    assert_eq!(
+        errors_after(&[(EN, "title: Widget Server remote code execution\n", "")]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:1:1: error[missing-field]: missing field `title` | add `title`; `seckb schema` lists every field"
+        ]
+    );
+}
+
+#[test]
+fn unknown_enum_value() {
+    assert_eq!(
+        errors_after(&[(ADV, "kind: bulletin", "kind: bulletn")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:2:7: error[unknown-value]: unknown value `bulletn` at `kind` | did you mean `bulletin`?"
+        ]
+    );
+}
+
+#[test]
+fn unsafe_id() {
+    assert_eq!(
+        errors_after(&[(ADV, "id: ADV-2024-0001", "id: ../x")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:1:5: error[unsafe-id]: unsafe id `../x`: only ASCII letters, digits, `.`, `_` and `-` are allowed | ids become file names and URLs; use e.g. `954474` or `ADV-2024-0001`"
+        ]
+    );
+}
+
+#[test]
+fn id_must_match_folder() {
+    assert_eq!(
+        errors_after(&[(ADV, "id: ADV-2024-0001", "id: ADV-2024-0009")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:1:5: error[id-mismatch]: id `ADV-2024-0009` differs from its folder `ADV-2024-0001` | rename the folder to `advisories/ADV-2024-0009` or set `id: \"ADV-2024-0001\"`"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_product_id() {
+    assert_eq!(
+        errors_after(&[("products.yaml", "id: widget-client", "id: Widget-Server-2")]),
+        [
+            "advisories/ADV-2023-0002/advisory.yaml:13:14: error[unknown-product]: product `widget-client` is not in `products.yaml` | expected one of `widget-server-2`, `widget-server-3`, `Widget-Server-2`",
+            "advisories/ADV-2024-0001/advisory.yaml:19:18: error[unknown-product]: product `widget-client` is not in `products.yaml` | expected one of `widget-server-2`, `widget-server-3`, `Widget-Server-2`",
+            "products.yaml:8:9: error[duplicate-id]: product id `Widget-Server-2` is already used by product 1 | give each product its own id",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_eq!(
+        errors_after(&[(
+            EN,
+            "revision: \"1.1\"\n",
+            "revision: \"1.1\"\nrevision: \"1.0\"\n"
+        )]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:2:1: error[duplicate-key]: key `revision` appears twice | remove or rename one of them; the later one would silently win"
+        ]
+    );
+}
+
+#[test]
+fn unknown_language() {
+    let dir = copy_fixture("basic");
+    std::fs::rename(
+        dir.path().join(NL),
+        dir.path().join("advisories/ADV-2024-0001/nl_NL.yaml"),
+    )
+    .unwrap();
+    assert_eq!(
+        headlines(dir.path(), true),
+        [
+            "advisories/ADV-2024-0001/nl_NL.yaml:1:1: error[unknown-language]: `nl_NL` is not one of the site's languages | `nl_NL` is not a BCP 47 tag (The given language subtag is invalid); did you mean `nl-NL`?"
+        ]
+    );
+}
+
+#[test]
+fn unknown_product_suggests_a_name() {
+    assert_eq!(
+        errors_after(&[(
+            ADV,
+            "affected: [widget-server-2,",
+            "affected: [widget-server2,"
+        )]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:18:14: error[unknown-product]: product `widget-server2` is not in `products.yaml` | did you mean `widget-server-2`?"
+        ]
+    );
+}
+
+#[test]
+fn product_both_affected_and_not() {
+    assert_eq!(
+        errors_after(&[(
+            ADV,
+            "not_affected: [widget-client]",
+            "not_affected: [widget-server-3]"
+        )]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:19:18: error[product-conflict]: product `widget-server-3` is both affected and not affected | remove it from one of the two lists"
+        ]
+    );
+}
+
+#[test]
+fn revisions_out_of_order() {
+    assert_eq!(
+        errors_after(&[(
+            ADV,
+            "  - number: \"1.1\"\n    date: 2024-04-02",
+            "  - number: \"0.9\"\n    date: 2024-03-01"
+        )]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:6:10: error[revision-mismatch]: `updated` is 2024-04-02 but the last revision is dated 2024-03-01 | set `updated: 2024-03-01` or add a revision for the update",
+            "advisories/ADV-2024-0001/advisory.yaml:7:10: error[revision-mismatch]: `version` is `1.1` but the last revision is `0.9` | set `version: \"0.9\"`",
+            "advisories/ADV-2024-0001/advisory.yaml:11:13: error[revision-order]: revision `0.9` does not come after `1.0` | list revisions oldest first, each with a higher number",
+            "advisories/ADV-2024-0001/advisory.yaml:12:11: error[revision-order]: revision `0.9` is dated 2024-03-01, before revision `1.0` (2024-03-12) | list revisions oldest first; dates may not go back",
+            "advisories/ADV-2024-0001/en-US.yaml:1:11: error[unknown-key]: revision `1.1` is not in the revision history | did you mean `1.0`?",
+            "advisories/ADV-2024-0001/en-US.yaml:30:1: error[missing-text]: no text in `revisions` for revision `0.9` | add `0.9: ...` under `revisions`",
+            "advisories/ADV-2024-0001/en-US.yaml:32:3: error[unknown-key]: `revisions` names revision `1.1`, which `advisory.yaml` does not have | did you mean `1.0`?",
+            "advisories/ADV-2024-0001/nl-NL.yaml:20:3: error[unknown-key]: `revisions` names revision `1.1`, which `advisory.yaml` does not have | did you mean `1.0`?",
+        ]
+    );
+}
+
+#[test]
+fn published_disagrees_with_history() {
+    assert_eq!(
+        errors_after(&[(ADV, "published: 2024-03-12", "published: 2024-03-13")]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:5:12: error[revision-mismatch]: `published` is 2024-03-13 but the first revision is dated 2024-03-12 | set `published: 2024-03-12` or fix the first revision's date"
+        ]
+    );
+}
+
+#[test]
+fn source_language_text_is_required() {
+    let dir = copy_fixture("basic");
+    std::fs::remove_file(dir.path().join(EN)).unwrap();
+    assert_eq!(
+        headlines(dir.path(), true),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:3:18: error[missing-text]: the source language `en-US` has no text | write `advisories/ADV-2024-0001/en-US.yaml` with at least `revision`, `title` and `summary`"
+        ]
+    );
+}
+
+#[test]
+fn source_language_must_describe_every_revision() {
+    assert_eq!(
+        errors_after(&[(EN, "  \"1.1\": Added Widget Server 3.\n", "")]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:30:1: error[missing-text]: no text in `revisions` for revision `1.1` | add `1.1: ...` under `revisions`"
+        ]
+    );
+}
+
+#[test]
+fn translation_gaps_are_warnings() {
+    let dir = copy_fixture("basic");
+    edit(dir.path(), NL, "  cve: CVE-2024-0001\n", "");
+    let all = headlines(dir.path(), false);
+    assert!(all.contains(&"advisories/ADV-2024-0001/nl-NL.yaml:21:1: warning[missing-translation]: no text in `links` for reference `cve`; the source language's is shown | add `cve: ...` under `links`".to_string()), "{all:#?}");
+    assert!(headlines(dir.path(), true).is_empty());
+}
+
+#[test]
+fn unknown_keys_in_text() {
+    assert_eq!(
+        errors_after(&[(
+            EN,
+            "  kb: Knowledge Base article 5001234",
+            "  kbb: Knowledge Base article 5001234"
+        )]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:33:1: error[missing-text]: no text in `links` for reference `kb` | add `kb: ...` under `links`",
+            "advisories/ADV-2024-0001/en-US.yaml:34:3: error[unknown-key]: `links` names reference `kbb`, which `advisory.yaml` does not have | did you mean `kb`?",
+        ]
+    );
+}
+
+#[test]
+fn malformed_and_unsafe_urls() {
+    assert_eq!(
+        errors_after(&[
+            (
+                ADV,
+                "url: https://research.example.net/",
+                "url: javascript:alert(1)"
+            ),
+            (
+                EN,
+                "[update 5001234](https://support.example.org/kb/5001234)",
+                "[update 5001234](/kb/5001234)"
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:37:10: error[invalid-url]: `javascript:alert(1)` uses the scheme `javascript`; only http, https and mailto are allowed | write a full address such as `https://support.example.com/kb/123`",
+            "advisories/ADV-2024-0001/en-US.yaml:5:3: error[invalid-url]: link in `summary`: `/kb/5001234` is not an absolute URL (relative URL without a base) | links in text must be full http, https or mailto addresses",
+        ]
+    );
+}
+
+#[test]
+fn every_language_needs_site_text() {
+    let dir = copy_fixture("basic");
+    std::fs::remove_file(dir.path().join("i18n/nl-NL.yaml")).unwrap();
+    assert_eq!(
+        headlines(dir.path(), true),
+        [
+            "seckb.yaml:3:20: error[missing-file]: language `nl-NL` has no `i18n/nl-NL.yaml` | copy `i18n/en-US.yaml` to it and translate the site title, UI strings, support and disclaimer text"
+        ]
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let dir = copy_fixture("basic");
+    std::fs::write(dir.path().join(EN), b"revision: \"1.1\"\ntitle: caf\xe9\n").unwrap();
+    assert_eq!(
+        headlines(dir.path(), true),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:2:11: error[invalid-utf8]: the file is not valid UTF-8 | save the file as UTF-8"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_refused() {
+    let dir = copy_fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("advisories/evil")).unwrap();
+    assert_eq!(
+        headlines(dir.path(), true),
+        [
+            "advisories/evil:1:1: error[symlink]: `advisories/evil` is a symbolic link | links could reach outside the site; copy the files instead"
+        ]
+    );
+}
+
+#[test]
+fn crlf_and_bom_are_accepted() {
+    let dir = copy_fixture("basic");
+    let path = dir.path().join(EN);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    assert!(headlines(dir.path(), true).is_empty());
+}
+
+#[test]
+fn findings_from_all_files_come_together() {
+    let errors = errors_after(&[
+        (EN, "subtitle:", "subtitel:"),
+        (ADV, "kind: bulletin", "kind: bulletn"),
+        (
+            "products.yaml",
+            "vendor: Example\n  - id: widget-client",
+            "vendor: Example\n  - id: widget/client",
+        ),
+    ]);
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+}
