@@ -9,6 +9,8 @@ use pulldown_cmark::{Options, Parser, html};
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+        // Images in advisory text would load third-party content (tracking pixels).
+        .rm_tags(["img"])
         // Relative URLs would resolve against the page, not the author's intent.
         .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer"));

@@ -132,6 +132,11 @@ impl Builder {
                     // This node is a key: remember it; complex keys get a placeholder.
                     let k = key_text.unwrap_or("?").to_string();
                     let full = join(path, &k);
+                    // yaml-rust2 marks a block mapping's start oddly; its first key is
+                    // where a reader sees it begin.
+                    if seen.is_empty() {
+                        self.index.values.entry(path.clone()).or_insert(pos);
+                    }
                     if seen.contains(&k) {
                         self.index.duplicate_keys.push((full.clone(), pos));
                     } else {
@@ -171,7 +176,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 let path = self.next_path(None, pos).unwrap_or_else(|| "?".into());
-                self.index.values.entry(path.clone()).or_insert(pos);
+                if matches!(ev, Event::SequenceStart(..)) {
+                    self.index.values.entry(path.clone()).or_insert(pos);
+                }
                 self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq { path, next: 0 }
                 } else {

@@ -1,0 +1,142 @@
+//! The binary as users run it: exit codes, where output goes, and what it says.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{copy_fixture, edit, fixture};
+
+fn seckb() -> Command {
+    let mut c = Command::cargo_bin("seckb").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn validate_clean_site_exits_0_with_warnings_on_stderr() {
+    let out = seckb()
+        .arg("--root")
+        .arg(fixture("basic"))
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("warning[outdated-translation]"), "{err}");
+    assert!(err.ends_with("0 errors, 2 warnings\n"), "{err}");
+}
+
+#[test]
+fn validate_errors_exit_1_with_snippet_and_help() {
+    let dir = copy_fixture("basic");
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "subtitle:",
+        "subtitel:",
+    );
+    let out = seckb()
+        .arg("--root")
+        .arg(dir.path())
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let expected = "advisories/ADV-2024-0001/en-US.yaml:3:1: error[unknown-field]: unknown field `subtitel`\n  |\n3 | subtitel: A crafted request can run code on Widget Server\n  | ^^^^^^^^\n  |\n  = help: did you mean `subtitle`?\n";
+    assert!(err.contains(expected), "{err}");
+    assert!(err.ends_with("1 error, 2 warnings\n"), "{err}");
+}
+
+#[test]
+fn validate_json_lists_the_same_findings_on_stdout() {
+    let dir = copy_fixture("basic");
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "kind: bulletin",
+        "kind: bulletn",
+    );
+    let out = seckb()
+        .args(["validate", "--format", "json", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .unwrap();
+    assert_eq!(first["file"], "advisories/ADV-2024-0001/advisory.yaml");
+    assert_eq!(first["line"], 2);
+    assert_eq!(first["column"], 7);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "unknown-value");
+    assert_eq!(first["hint"], "did you mean `bulletin`?");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = seckb().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = seckb()
+        .args(["validate", "--format", "xml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_root_reports_missing_files_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seckb()
+        .arg("--root")
+        .arg(dir.path())
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("seckb.yaml:1:1: error[missing-file]: `seckb.yaml` is missing"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn schema_prints_json_schema() {
+    let out = seckb().arg("schema").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "Advisory");
+    assert!(v["properties"]["revisions"].is_object());
+}
+
+#[test]
+fn build_writes_the_site_and_reports_on_stderr() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let site = out_dir.path().join("site");
+    let out = seckb()
+        .arg("--root")
+        .arg(fixture("basic"))
+        .arg("build")
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        site.join("nl-NL/advisories/ADV-2024-0001/index.html")
+            .is_file()
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("built "));
+}

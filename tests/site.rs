@@ -1,0 +1,329 @@
+//! The built site: the golden tree, determinism, atomicity, escaping, and the real
+//! repository's 954474 pages.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_fixture, edit, fixture, read_tree};
+
+fn build(root: &Path, out: &Path) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("seckb")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn built(root: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(root, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (dir, out)
+}
+
+/// Compares the whole built tree with `tests/golden/basic`; missing and extra files fail.
+/// `SECKB_BLESS=1 cargo test` rewrites the golden tree (review the diff before committing).
+#[test]
+fn golden_site() {
+    let (_tmp, out) = built(&fixture("basic"));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/basic");
+    if std::env::var_os("SECKB_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        common::copy_tree(&out, &golden);
+    }
+    let got = read_tree(&out);
+    let want = read_tree(&golden);
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&got),
+        names(&want),
+        "file lists differ (SECKB_BLESS=1 to regenerate)"
+    );
+    for ((name, a), (_, b)) in got.iter().zip(&want) {
+        assert!(
+            a == b,
+            "{name} differs from the golden copy (SECKB_BLESS=1 to regenerate)"
+        );
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = built(&fixture("basic"));
+    let (_b, second) = built(&fixture("basic"));
+    assert_eq!(read_tree(&first), read_tree(&second));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success());
+    let before = read_tree(&out);
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "published: 2024-03-12",
+        "published: 2024-13-12",
+    );
+    let o = build(dir.path(), &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("previous site was left as it was"));
+    assert_eq!(read_tree(&out), before);
+    // No staging folders are left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".site"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_template_error_also_leaves_the_previous_site() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success());
+    let before = read_tree(&out);
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/home.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ nope.nothing }}{% endblock main %}",
+    )
+    .unwrap();
+    let o = build(dir.path(), &out);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("template `home.html` failed"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(read_tree(&out), before);
+}
+
+#[test]
+fn templates_can_be_overridden_by_file_name() {
+    let dir = copy_fixture("basic");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/style.css"),
+        "body { color: rebeccapurple; }\n",
+    )
+    .unwrap();
+    let (_t, out) = built(dir.path());
+    assert_eq!(
+        std::fs::read_to_string(out.join("style.css")).unwrap(),
+        "body { color: rebeccapurple; }\n"
+    );
+}
+
+#[test]
+fn script_and_javascript_urls_never_reach_a_page() {
+    let dir = copy_fixture("basic");
+    let en = "advisories/ADV-2024-0001/en-US.yaml";
+    edit(
+        dir.path(),
+        en,
+        "title: Widget Server remote code execution",
+        "title: \"<script>alert('t')</script> Widget\"",
+    );
+    edit(
+        dir.path(),
+        en,
+        "answer: No.",
+        "answer: |\n      No. <script>alert(1)</script> <img src=x onerror=\"alert(2)\"> <a href=\"javascript:alert(3)\">x</a> <iframe src=\"https://evil.example/\"></iframe>",
+    );
+    edit(
+        dir.path(),
+        en,
+        "      - \"WARN retrying & giving up\"",
+        "      - \"</code></pre><script>alert(4)</script>\"",
+    );
+    edit(
+        dir.path(),
+        en,
+        "  cve: CVE-2024-0001",
+        "  cve: \"\\\"><svg onload=alert(5)>\"",
+    );
+    let (_t, out) = built(dir.path());
+    for (name, bytes) in read_tree(&out) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for bad in ["<script", "<iframe", "<svg", "<img"] {
+            assert!(!text.contains(bad), "{name} contains {bad}");
+        }
+        // Escaped payloads may stay visible as text; inside a tag nothing may survive.
+        for tag in text
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or_default())
+        {
+            for bad in ["javascript:", "onerror", "onload"] {
+                assert!(!tag.contains(bad), "{name}: tag <{tag}> contains {bad}");
+            }
+        }
+    }
+    let page =
+        std::fs::read_to_string(out.join("en-US/advisories/ADV-2024-0001/index.html")).unwrap();
+    assert!(
+        page.contains("<h1>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; Widget</h1>"),
+        "the title is escaped, not dropped"
+    );
+}
+
+#[test]
+fn markdown_links_with_bad_schemes_are_refused_before_rendering() {
+    let dir = copy_fixture("basic");
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "(https://support.example.org/kb/5001234)",
+        "(javascript:alert(1))",
+    );
+    let o = build(dir.path(), &dir.path().join("site"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[invalid-url]"));
+}
+
+#[test]
+fn fallback_and_outdated_notes_are_visible() {
+    let (_t, out) = built(&fixture("basic"));
+    let nl_fallback =
+        std::fs::read_to_string(out.join("nl-NL/advisories/ADV-2023-0002/index.html")).unwrap();
+    assert!(
+        nl_fallback.contains("<article class=\"advisory\" lang=\"en-US\">"),
+        "the English text is marked as English"
+    );
+    assert!(
+        nl_fallback.contains("English"),
+        "the note names the language shown"
+    );
+    let nl_outdated =
+        std::fs::read_to_string(out.join("nl-NL/advisories/ADV-2024-0001/index.html")).unwrap();
+    assert!(
+        nl_outdated.contains("class=\"note\""),
+        "an outdated translation says so"
+    );
+}
+
+/// The repository's own content: validate is clean and the Dutch 954474 page carries the
+/// seed's dates in Dutch style.
+#[test]
+fn repository_954474_in_three_languages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, findings) = seckb::commands::validate::check(root).unwrap();
+    assert!(findings.sorted().is_empty(), "{:?}", findings.sorted());
+    let (_t, out) = built(root);
+    let page = |lang: &str| {
+        std::fs::read_to_string(out.join(lang).join("advisories/954474/index.html")).unwrap()
+    };
+    let nl = page("nl-NL");
+    assert!(
+        nl.contains(">vrijdag 13 juni 2008<"),
+        "published date in Dutch"
+    );
+    assert!(
+        nl.contains(">dinsdag 17 juni 2008<"),
+        "updated date in Dutch"
+    );
+    assert!(nl.contains("Error 0x80004005, Unexpected DeploymentAction for update 1293995. Returned from CreateUpdateNode"));
+    assert!(nl.contains("Gepubliceerd") && nl.contains("Veelgestelde vragen"));
+    assert!(nl.contains(r#"<link rel="alternate" hreflang="de-DE" href="https://advisories.example.org/de-DE/advisories/954474/">"#));
+    assert!(nl.contains(
+        r#"<link rel="canonical" href="https://advisories.example.org/nl-NL/advisories/954474/">"#
+    ));
+    let de = page("de-DE");
+    assert!(de.contains(">Freitag, 13. Juni 2008<") && de.contains(">Dienstag, 17. Juni 2008<"));
+    let en = page("en-US");
+    assert!(en.contains(">Friday, June 13, 2008<") && en.contains(">Tuesday, June 17, 2008<"));
+}
+
+/// Every sentence of the Dutch seed reaches the Dutch page.
+#[test]
+fn dutch_page_carries_every_sentence_of_the_seed() {
+    let seed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/954474.nl-NL.md");
+    let Ok(seed) = std::fs::read_to_string(&seed_path) else {
+        eprintln!("skipped: {} not present", seed_path.display());
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_t, out) = built(root);
+    let page = std::fs::read_to_string(out.join("nl-NL/advisories/954474/index.html")).unwrap();
+    let page_text = normalise(&strip_tags(&html_unescape(&page)));
+    let body = seed.split("---").nth(2).unwrap();
+    let mut missing = Vec::new();
+    for line in body.lines() {
+        let plain = normalise(&markdown_plain(line));
+        // Lines of the seed that are layout, not content.
+        // The seed's English "Security Advisory" label is localised ("Beveiligingsadvies").
+        if plain.len() < 12
+            || plain.chars().all(|c| c == '=' || c == '-')
+            || plain == "Security Advisory"
+            || plain.starts_with("Gepubliceerd:")
+            || plain.starts_with("Built at")
+            || plain.starts_with('|')
+        {
+            continue;
+        }
+        for sentence in plain.split(". ").filter(|s| s.len() > 12) {
+            let s = sentence.trim_end_matches('.').trim_end_matches(':');
+            if !page_text.contains(s) {
+                missing.push(s.to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not on the page: {missing:#?}");
+}
+
+fn markdown_plain(line: &str) -> String {
+    let mut s = line
+        .trim_start_matches(['-', ' ', '#', '*'])
+        .replace("**", "")
+        .replace("\\_", "_")
+        .replace("\\\\", "\\")
+        .replace("&amp;", "&");
+    // [label](url) -> label
+    while let (Some(a), Some(b)) = (s.find("]("), s.find(']')) {
+        let Some(close) = s[a..].find(')') else { break };
+        let open = s[..b].rfind('[').unwrap_or(b);
+        s = format!("{}{}{}", &s[..open], &s[open + 1..b], &s[a + close + 1..]);
+    }
+    s
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
