@@ -139,7 +139,7 @@ pub fn render(p: &Project) -> Result<Output> {
                 (
                     a.published.year(),
                     products,
-                    ListItem::new(a, texts, lang, &site, ui),
+                    ListItem::new(a, texts, lang, ui),
                 )
             })
             .collect();

@@ -111,11 +111,9 @@ impl ListItem {
         a: &Advisory,
         texts: &BTreeMap<&str, &AdvisoryText>,
         lang: &str,
-        site: &Site,
         ui: &UiStrings,
     ) -> ListItem {
         let (shown, t) = pick_text(a, texts, lang);
-        let _ = site;
         ListItem {
             id: a.id.0.clone(),
             kind: kind_label(a.kind, ui),

@@ -19,14 +19,14 @@ pub fn check(p: &Project, findings: &mut Findings) {
         let Some(facts) = &adv.facts else { continue };
         let a = &facts.value;
         let src = a.source_language.as_str();
-        if !adv.texts.contains_key(src) && !adv.has_text_file(src) {
+        if !adv.text_files.contains(src) {
             findings.push(
                 Finding::error(&facts.file, facts.spans.value("source_language"), "missing-text", format!("the source language `{src}` has no text"))
                     .hint(format!("write `advisories/{}/{src}.yaml` with at least `revision`, `title` and `summary`", adv.dir)),
             );
         }
         for lang in &langs {
-            if *lang != src && !adv.texts.contains_key(*lang) && !adv.has_text_file(lang) {
+            if *lang != src && !adv.text_files.contains(*lang) {
                 findings.push(
                     Finding::warning(
                         &facts.file,
@@ -44,13 +44,6 @@ pub fn check(p: &Project, findings: &mut Findings) {
         for (lang, text) in &adv.texts {
             check_text(a, lang == src, text, findings);
         }
-    }
-}
-
-impl crate::load::AdvisoryDir {
-    /// Whether a text file for `lang` exists, even if it failed to parse.
-    fn has_text_file(&self, lang: &str) -> bool {
-        self.text_files.contains(lang)
     }
 }
 
