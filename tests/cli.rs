@@ -140,3 +140,36 @@ fn build_writes_the_site_and_reports_on_stderr() {
     );
     assert!(String::from_utf8(out.stderr).unwrap().contains("built "));
 }
+
+/// The README's usage block names every subcommand and option `--help` offers.
+#[test]
+fn readme_usage_matches_help() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let usage = readme
+        .split("## Usage")
+        .nth(1)
+        .and_then(|s| s.split("```").nth(1))
+        .expect("a usage block in README.md");
+    for (args, words) in [
+        (
+            vec!["--help"],
+            vec!["validate", "build", "schema", "--root"],
+        ),
+        (vec!["validate", "--help"], vec!["--format"]),
+        (vec!["build", "--help"], vec!["--out"]),
+        (vec!["schema", "--help"], vec!["--write"]),
+    ] {
+        let out = seckb().args(&args).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        for w in words {
+            assert!(
+                help.contains(w),
+                "`seckb {}` no longer mentions {w}",
+                args.join(" ")
+            );
+            assert!(usage.contains(w), "README usage lacks {w}");
+        }
+    }
+}
