@@ -7,12 +7,14 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod feeds;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod site;
 pub mod validate;
 
 use std::io::Write;

@@ -1,11 +1,22 @@
-//! `seckb build`: validate, render in memory, then swap the new site in atomically.
+//! `seckb build`: validate, render pages and feeds in memory, then swap the new site in
+//! atomically.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::render;
+use crate::output::Output;
+use crate::site::Site;
+use crate::{feeds, render};
+
+/// Renders every output of a validated project.
+pub fn build_site(project: &crate::load::Project) -> Result<Output> {
+    let site = Site::from_project(project)?;
+    let mut out = render::render(&site, &project.root)?;
+    feeds::render(&site, &mut out)?;
+    Ok(out)
+}
 
 pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     let (project, findings) = super::validate::check(root)?;
@@ -14,8 +25,8 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
         eprintln!("build stopped: fix the errors above; the previous site was left as it was");
         return Ok(ExitCode::from(1));
     }
-    let site = render::render(&project)
-        .context("rendering failed; the previous site was left as it was")?;
+    let site =
+        build_site(&project).context("rendering failed; the previous site was left as it was")?;
     let out = out.unwrap_or_else(|| root.join("site"));
     site.write_atomic(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;

@@ -14,7 +14,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use date::Date;
-pub use site::{Catalog, Product, Publisher, Settings, SiteText, UiStrings};
+pub use site::{
+    Catalog, Product, Publisher, PublisherCategory, Settings, SiteText, Translator, UiStrings,
+};
 
 /// Markdown text (CommonMark with tables). Raw HTML in it is sanitized when rendered.
 pub type Markdown = String;

@@ -18,6 +18,41 @@ pub struct Settings {
     pub languages: Vec<LangTag>,
     /// Who publishes the advisories.
     pub publisher: Publisher,
+    /// Who publishes the translations (CSAF `publisher` of translated documents, category
+    /// `translator`); the publisher's name and namespace when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translator: Option<Translator>,
+    /// OSV id prefix of a registered database (e.g. `EXAMPLE-`); without one, OSV ids are
+    /// `x_<id>` as the OSV schema asks of unregistered databases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osv_prefix: Option<String>,
+}
+
+/// The publisher of translations.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Translator {
+    /// Name of the translating organisation.
+    pub name: String,
+    /// Its web address (http or https).
+    pub namespace: String,
+}
+
+/// The CSAF publisher category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublisherCategory {
+    /// A coordinator, such as a CERT.
+    Coordinator,
+    /// Discoverer of the issues.
+    Discoverer,
+    /// Any other publisher.
+    Other,
+    /// A user of the products.
+    User,
+    /// The vendor of the products.
+    #[default]
+    Vendor,
 }
 
 /// The publisher of the site.
@@ -28,6 +63,12 @@ pub struct Publisher {
     pub name: String,
     /// The publisher's own web address (http or https).
     pub namespace: String,
+    /// CSAF publisher category; `vendor` when absent.
+    #[serde(default)]
+    pub category: PublisherCategory,
+    /// How to reach the publisher, e.g. an e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<String>,
 }
 
 /// Site-wide text in one language: `i18n/<lang>.yaml`.

@@ -4,88 +4,21 @@
 mod templates;
 mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tera::Context as TeraContext;
 
-use crate::load::Project;
-use crate::model::{Advisory, AdvisoryText, Catalog, Product, Settings, SiteText};
+use crate::model::SiteText;
 use crate::output::Output;
+use crate::site::Site;
 pub use templates::DEFAULTS as TEMPLATE_DEFAULTS;
 use templates::Templates;
 use views::{AdvisoryView, LangLink, ListItem, Page};
 
-/// The complete, validated input of a build.
-pub struct Site<'a> {
-    settings: &'a Settings,
-    catalog: &'a Catalog,
-    texts: BTreeMap<&'a str, &'a SiteText>,
-    advisories: Vec<(&'a Advisory, BTreeMap<&'a str, &'a AdvisoryText>)>,
-}
-
-impl<'a> Site<'a> {
-    /// Takes the parts of a project that validated; fails if any is missing.
-    pub fn from_project(p: &'a Project) -> Result<Site<'a>> {
-        let settings = &p
-            .settings
-            .as_ref()
-            .context("no settings were loaded")?
-            .value;
-        let catalog = &p
-            .catalog
-            .as_ref()
-            .context("no product catalog was loaded")?
-            .value;
-        let texts = p
-            .site_texts
-            .iter()
-            .map(|(k, v)| (k.as_str(), &v.value))
-            .collect();
-        let mut advisories = Vec::new();
-        for dir in &p.advisories {
-            let facts = &dir
-                .facts
-                .as_ref()
-                .with_context(|| format!("advisory `{}` did not load", dir.dir))?
-                .value;
-            let texts = dir
-                .texts
-                .iter()
-                .map(|(k, v)| (k.as_str(), &v.value))
-                .collect();
-            advisories.push((facts, texts));
-        }
-        // Newest first; ties by id, so the order never depends on the file system.
-        advisories.sort_by(|a, b| {
-            (b.0.published, &b.0.id)
-                .cmp(&(a.0.published, &a.0.id))
-                .then(a.0.id.cmp(&b.0.id))
-        });
-        Ok(Site {
-            settings,
-            catalog,
-            texts,
-            advisories,
-        })
-    }
-
-    fn product(&self, id: &str) -> Option<&'a Product> {
-        self.catalog.products.iter().find(|p| p.id.as_str() == id)
-    }
-
-    fn site_text(&self, lang: &str) -> Result<&'a SiteText> {
-        self.texts
-            .get(lang)
-            .copied()
-            .with_context(|| format!("no site text for `{lang}`"))
-    }
-}
-
 /// Renders every page of the site.
-pub fn render(p: &Project) -> Result<Output> {
-    let site = Site::from_project(p)?;
-    let tpl = Templates::load(&p.root)?;
+pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
+    let tpl = Templates::load(root)?;
     let mut out = Output::default();
     out.add("style.css", tpl.css.clone())?;
 

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::Site;
 use crate::i18n::{DateStyle, format_date};
 use crate::markdown::{to_html, to_inline_html, to_plain};
 use crate::model::{
     Advisory, AdvisoryText, Kind, ReferenceKind, RemediationKind, Severity, SiteText, Status,
     UiStrings,
 };
+use crate::site::Site;
 
 /// What every page has.
 #[derive(Debug, Serialize)]
@@ -127,20 +127,7 @@ impl ListItem {
     }
 }
 
-/// The text to show in `lang`: its own, else the source language's.
-fn pick_text<'a>(
-    a: &'a Advisory,
-    texts: &BTreeMap<&str, &'a AdvisoryText>,
-    lang: &'a str,
-) -> (&'a str, Option<&'a AdvisoryText>) {
-    match texts.get(lang) {
-        Some(t) => (lang, Some(*t)),
-        None => (
-            a.source_language.as_str(),
-            texts.get(a.source_language.as_str()).copied(),
-        ),
-    }
-}
+use crate::site::text_for as pick_text;
 
 fn kind_label(k: Kind, ui: &UiStrings) -> String {
     match k {

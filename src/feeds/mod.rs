@@ -1,0 +1,38 @@
+//! Machine-readable outputs for feed consumers, one module per format. Each writer is pure:
+//! it reads the validated [`Site`] and adds files to the [`Output`].
+
+pub mod api;
+pub mod atom;
+pub mod csaf;
+pub mod jsonfeed;
+pub mod osv;
+pub mod sitemap;
+
+use anyhow::Result;
+
+use crate::model::Date;
+use crate::output::Output;
+use crate::site::Site;
+
+/// Writes every feed and document.
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    api::render(site, out)?;
+    jsonfeed::render(site, out)?;
+    atom::render(site, out)?;
+    csaf::render(site, out)?;
+    osv::render(site, out)?;
+    sitemap::render(site, out)?;
+    Ok(())
+}
+
+/// A stored date as an RFC 3339 UTC timestamp: `2008-06-13T00:00:00Z`.
+pub fn timestamp(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// Serialises a value as pretty JSON with a final newline; key order is the struct's.
+pub fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut v = serde_json::to_vec_pretty(value)?;
+    v.push(b'\n');
+    Ok(v)
+}

@@ -1,0 +1,10 @@
+//! Placeholder until the osv writer lands.
+
+use anyhow::Result;
+
+use crate::output::Output;
+use crate::site::Site;
+
+pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+    Ok(())
+}
