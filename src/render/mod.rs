@@ -29,7 +29,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
     // The root page: a language chooser.
     {
         let text = site.site_text(default_lang)?;
-        let links = lang_links(&site, &langs, "", "")?;
+        let links = lang_links(site, &langs, "", "")?;
         let page = Page::new(
             default_lang,
             text,
@@ -79,7 +79,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
 
         // Home.
         let rel = "index.html".to_string();
-        let mut ctx = page_ctx(&site, &langs, lang, text, "", &rel)?;
+        let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
         ctx.insert(
             "advisories",
             &items.iter().map(|(_, _, i)| i).collect::<Vec<_>>(),
@@ -93,7 +93,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
                 count: items.iter().filter(|(yy, _, _)| yy == y).count(),
             })
             .collect();
-        let product_links = product_counts(&site, &used_products, &items);
+        let product_links = product_counts(site, &used_products, &items);
         ctx.insert("years", &year_links);
         ctx.insert("products", &product_links);
         out.add(
@@ -105,8 +105,8 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
         for (a, texts) in &site.advisories {
             let dir = format!("advisories/{}/", a.id);
             let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
-            let view = AdvisoryView::new(a, texts, lang, &site, text)?;
+            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
+            let view = AdvisoryView::new(a, texts, lang, site, text)?;
             ctx.insert("advisory", &view);
             out.add(
                 format!("{lang}/{rel}"),
@@ -116,7 +116,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
 
         // Product index and one page per product.
         let rel = "products/index.html".to_string();
-        let mut ctx = page_ctx(&site, &langs, lang, text, "products/", &rel)?;
+        let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
         ctx.insert("products", &product_links);
         out.add(
             format!("{lang}/{rel}"),
@@ -125,7 +125,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
         for prod in &site.catalog.products {
             let dir = format!("products/{}/", prod.id);
             let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
+            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
             let list: Vec<&ListItem> = items
                 .iter()
                 .filter(|(_, ps, _)| ps.contains(&prod.id.0))
@@ -146,7 +146,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
         for y in &years {
             let dir = format!("years/{y}/");
             let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(&site, &langs, lang, text, &dir, &rel)?;
+            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
             let list: Vec<&ListItem> = items
                 .iter()
                 .filter(|(yy, _, _)| yy == y)
