@@ -1,10 +1,335 @@
-//! Placeholder until the api writer lands.
+//! The versioned JSON API: `api/v1/index.json` (every advisory in brief, with the URLs of
+//! its pages and documents), `api/v1/advisories/<id>.json` (everything: facts and every
+//! language's text as markdown and sanitized HTML), and their JSON Schemas under
+//! `api/v1/schema/`. Field names are a public contract: add fields, never rename them.
+
+use std::collections::BTreeMap;
 
 use anyhow::Result;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::{json, timestamp};
+use crate::markdown::to_html;
+use crate::model::{
+    Acknowledgment, Advisory, AdvisoryText, Kind, Reference, Remediation, Severity, Status,
+};
 use crate::output::Output;
-use crate::site::Site;
+use crate::site::{Site, api_path, csaf_path, osv_path};
 
-pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+/// The API version in every path and document.
+pub const VERSION: &str = "v1";
+
+/// `api/v1/index.json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Index {
+    /// Always `v1` for this version of the API.
+    pub api_version: &'static str,
+    /// The site's base URL.
+    pub site: String,
+    /// Every advisory, newest first.
+    pub advisories: Vec<IndexEntry>,
+}
+
+/// One advisory in the index.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IndexEntry {
+    pub id: String,
+    pub kind: Kind,
+    pub status: Status,
+    /// RFC 3339 UTC.
+    pub published: String,
+    /// RFC 3339 UTC.
+    pub updated: String,
+    pub version: String,
+    pub security_vulnerability: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Catalog ids of affected products.
+    pub products: Vec<String>,
+    pub cves: Vec<String>,
+    pub kbs: Vec<String>,
+    /// Title in each language (the source language's where a language has no text).
+    pub titles: BTreeMap<String, String>,
+    pub urls: Urls,
+}
+
+/// Where an advisory is published.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Urls {
+    /// HTML page per language.
+    pub pages: BTreeMap<String, String>,
+    /// This API's full document.
+    pub json: String,
+    /// CSAF document per language (absent for drafts and untranslated languages).
+    pub csaf: BTreeMap<String, String>,
+    /// OSV document.
+    pub osv: String,
+}
+
+/// Markdown with its rendered, sanitized HTML.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Text {
+    pub markdown: String,
+    pub html: String,
+}
+
+impl Text {
+    fn of(md: &str) -> Text {
+        Text {
+            markdown: md.to_string(),
+            html: to_html(md),
+        }
+    }
+}
+
+/// `api/v1/advisories/<id>.json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AdvisoryDoc {
+    pub api_version: &'static str,
+    pub id: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub source_language: String,
+    pub published: String,
+    pub updated: String,
+    pub version: String,
+    pub revisions: Vec<RevisionDoc>,
+    pub security_vulnerability: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    pub cves: Vec<String>,
+    pub kbs: Vec<String>,
+    pub affected_products: Vec<ProductDoc>,
+    pub not_affected_products: Vec<ProductDoc>,
+    pub remediations: Vec<Remediation>,
+    pub references: Vec<Reference>,
+    pub acknowledgments: Vec<Acknowledgment>,
+    pub urls: Urls,
+    /// Text per language that has its own.
+    pub texts: BTreeMap<String, TextDoc>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RevisionDoc {
+    pub number: String,
+    /// RFC 3339 UTC.
+    pub date: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProductDoc {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+}
+
+/// One language's text.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TextDoc {
+    /// The revision the text is up to date with.
+    pub revision: String,
+    /// Whether it is older than the advisory's latest revision.
+    pub outdated: bool,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    pub summary: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisory_status: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Text>,
+    pub faq: Vec<FaqDoc>,
+    pub symptoms: Vec<SymptomDoc>,
+    pub suggested_actions: Vec<ActionDoc>,
+    /// Text per remediation id.
+    pub remediations: BTreeMap<String, Text>,
+    /// Description per revision number.
+    pub revisions: BTreeMap<String, String>,
+    /// Label per reference id.
+    pub links: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FaqDoc {
+    pub question: String,
+    pub answer: Text,
+    /// Index of the symptom illustrating the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<usize>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SymptomDoc {
+    pub description: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<String>,
+    pub log_lines: Vec<String>,
+    pub error_codes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ActionDoc {
+    pub title: String,
+    pub body: Text,
+}
+
+fn urls(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> Urls {
+    let langs = site.languages();
+    Urls {
+        pages: langs
+            .iter()
+            .map(|l| {
+                (
+                    l.to_string(),
+                    site.url(&Site::advisory_path(l, a.id.as_str())),
+                )
+            })
+            .collect(),
+        json: site.url(&api_path(a)),
+        csaf: langs
+            .iter()
+            .filter_map(|l| csaf_path(a, texts, l).map(|p| (l.to_string(), site.url(&p))))
+            .collect(),
+        osv: site.url(&osv_path(a)),
+    }
+}
+
+fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
+    TextDoc {
+        revision: t.revision.clone(),
+        outdated: t.revision != a.version,
+        title: t.title.clone(),
+        subtitle: t.subtitle.clone(),
+        summary: Text::of(&t.summary),
+        purpose: t.overview.purpose.as_deref().map(Text::of),
+        advisory_status: t.overview.status.as_deref().map(Text::of),
+        recommendation: t.overview.recommendation.as_deref().map(Text::of),
+        faq: t
+            .faq
+            .iter()
+            .map(|f| FaqDoc {
+                question: f.question.clone(),
+                answer: Text::of(&f.answer),
+                symptom: f.symptom,
+            })
+            .collect(),
+        symptoms: t
+            .symptoms
+            .iter()
+            .map(|s| SymptomDoc {
+                description: Text::of(&s.description),
+                log_file: s.log_file.clone(),
+                log_lines: s.log_lines.clone(),
+                error_codes: s.error_codes.clone(),
+            })
+            .collect(),
+        suggested_actions: t
+            .suggested_actions
+            .iter()
+            .map(|x| ActionDoc {
+                title: x.title.clone(),
+                body: Text::of(&x.body),
+            })
+            .collect(),
+        remediations: t
+            .remediations
+            .iter()
+            .map(|(k, v)| (k.clone(), Text::of(v)))
+            .collect(),
+        revisions: t.revisions.clone(),
+        links: t.links.clone(),
+    }
+}
+
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    let product = |id: &crate::model::ProductId| {
+        let p = site.product(id.as_str());
+        ProductDoc {
+            id: id.0.clone(),
+            name: p.map(|p| p.name.clone()).unwrap_or_default(),
+            vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
+        }
+    };
+    let mut entries = Vec::new();
+    for (a, texts) in &site.advisories {
+        let src = a.source_language.as_str();
+        let titles = site
+            .languages()
+            .into_iter()
+            .filter_map(|l| {
+                texts
+                    .get(l)
+                    .or_else(|| texts.get(src))
+                    .map(|t| (l.to_string(), t.title.clone()))
+            })
+            .collect();
+        entries.push(IndexEntry {
+            id: a.id.0.clone(),
+            kind: a.kind,
+            status: a.status,
+            published: timestamp(a.published),
+            updated: timestamp(a.updated),
+            version: a.version.clone(),
+            security_vulnerability: a.security_vulnerability,
+            severity: a.severity,
+            products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
+            cves: a.cves.clone(),
+            kbs: a.kbs.clone(),
+            titles,
+            urls: urls(site, a, texts),
+        });
+        let doc = AdvisoryDoc {
+            api_version: VERSION,
+            id: a.id.0.clone(),
+            kind: a.kind,
+            status: a.status,
+            source_language: src.to_string(),
+            published: timestamp(a.published),
+            updated: timestamp(a.updated),
+            version: a.version.clone(),
+            revisions: a
+                .revisions
+                .iter()
+                .map(|r| RevisionDoc {
+                    number: r.number.clone(),
+                    date: timestamp(r.date),
+                })
+                .collect(),
+            security_vulnerability: a.security_vulnerability,
+            severity: a.severity,
+            cves: a.cves.clone(),
+            kbs: a.kbs.clone(),
+            affected_products: a.products.affected.iter().map(product).collect(),
+            not_affected_products: a.products.not_affected.iter().map(product).collect(),
+            remediations: a.remediations.clone(),
+            references: a.references.clone(),
+            acknowledgments: a.acknowledgments.clone(),
+            urls: urls(site, a, texts),
+            texts: texts
+                .iter()
+                .map(|(l, t)| (l.to_string(), text_doc(a, t)))
+                .collect(),
+        };
+        out.add(api_path(a), json(&doc)?)?;
+    }
+    out.add(
+        format!("api/{VERSION}/index.json"),
+        json(&Index {
+            api_version: VERSION,
+            site: site.settings.base_url.clone(),
+            advisories: entries,
+        })?,
+    )?;
+    out.add(
+        format!("api/{VERSION}/schema/index.schema.json"),
+        json(&schemars::schema_for!(Index))?,
+    )?;
+    out.add(
+        format!("api/{VERSION}/schema/advisory.schema.json"),
+        json(&schemars::schema_for!(AdvisoryDoc))?,
+    )?;
     Ok(())
 }

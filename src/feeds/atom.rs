@@ -1,10 +1,110 @@
-//! Placeholder until the atom writer lands.
+//! Atom 1.0 (RFC 4287) per language, `<lang>/feed.atom`, and per product,
+//! `<lang>/products/<product>/feed.atom`: the same items as the JSON Feed.
 
 use anyhow::Result;
 
+use super::items::{Item, items};
+use super::timestamp;
+use super::xml::Xml;
 use crate::output::Output;
 use crate::site::Site;
 
-pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+const NS: &str = "http://www.w3.org/2005/Atom";
+
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    for lang in site.languages() {
+        let text = site.site_text(lang)?;
+        let all = items(site, lang);
+        let path = format!("{lang}/feed.atom");
+        out.add(
+            path.clone(),
+            feed(
+                site,
+                lang,
+                &text.site_title,
+                &format!("{lang}/"),
+                &path,
+                &all.iter().collect::<Vec<_>>(),
+            )?,
+        )?;
+        for prod in &site.catalog.products {
+            let mine: Vec<&Item> = all
+                .iter()
+                .filter(|i| i.products.contains(&prod.id.0))
+                .collect();
+            let dir = format!("{lang}/products/{}/", prod.id);
+            let path = format!("{dir}feed.atom");
+            let title = format!("{} · {}", prod.name, text.site_title);
+            out.add(path.clone(), feed(site, lang, &title, &dir, &path, &mine)?)?;
+        }
+    }
     Ok(())
+}
+
+/// One Atom document. `updated` is the newest revision, or the epoch for an empty feed,
+/// so that nothing depends on the clock.
+fn feed(
+    site: &Site,
+    lang: &str,
+    title: &str,
+    home: &str,
+    path: &str,
+    items: &[&Item],
+) -> Result<Vec<u8>> {
+    let publisher = &site.settings.publisher;
+    let updated = items
+        .iter()
+        .map(|i| i.date)
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+    let self_url = site.url(path);
+    let mut x = Xml::new()?;
+    x.open("feed", &[("xmlns", NS), ("xml:lang", lang)])?;
+    x.text("id", &[], &self_url)?;
+    x.text("title", &[], title)?;
+    x.text("updated", &[], &updated)?;
+    x.empty(
+        "link",
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &self_url),
+        ],
+    )?;
+    x.empty(
+        "link",
+        &[
+            ("rel", "alternate"),
+            ("type", "text/html"),
+            ("href", &site.url(home)),
+        ],
+    )?;
+    x.open("author", &[])?;
+    x.text("name", &[], &publisher.name)?;
+    x.text("uri", &[], &publisher.namespace)?;
+    x.close("author")?;
+    x.text("generator", &[], "seckb")?;
+    for it in items {
+        x.open("entry", &[("xml:lang", &it.language)])?;
+        x.text("id", &[], &it.id)?;
+        x.text("title", &[], &it.title)?;
+        x.text("updated", &[], &timestamp(it.date))?;
+        x.text("published", &[], &timestamp(it.date))?;
+        x.empty(
+            "link",
+            &[
+                ("rel", "alternate"),
+                ("type", "text/html"),
+                ("href", &it.url),
+            ],
+        )?;
+        for tag in &it.tags {
+            x.empty("category", &[("term", tag)])?;
+        }
+        x.text("summary", &[], &it.summary)?;
+        x.text("content", &[("type", "html")], &it.content_html)?;
+        x.close("entry")?;
+    }
+    x.close("feed")?;
+    Ok(x.finish())
 }

@@ -1,10 +1,113 @@
-//! Placeholder until the jsonfeed writer lands.
+//! JSON Feed 1.1 per language, `<lang>/feed.json`, paginated with `next_url`
+//! (`feed-2.json`, ...) when there are more than [`PAGE_SIZE`] items.
 
 use anyhow::Result;
+use serde::Serialize;
 
+use super::items::{Item, items};
+use super::{json, timestamp};
 use crate::output::Output;
 use crate::site::Site;
 
-pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+/// Items per feed page.
+pub const PAGE_SIZE: usize = 50;
+
+#[derive(Serialize)]
+struct Feed<'a> {
+    version: &'static str,
+    title: String,
+    home_page_url: String,
+    feed_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_url: Option<String>,
+    description: &'a str,
+    language: &'a str,
+    authors: Vec<Author<'a>>,
+    items: Vec<FeedItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Author<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct FeedItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    summary: &'a str,
+    date_published: String,
+    date_modified: String,
+    language: &'a str,
+    tags: &'a [String],
+    #[serde(rename = "_seckb")]
+    ext: Ext<'a>,
+}
+
+/// seckb's extension (JSON Feed allows members starting with `_`).
+#[derive(Serialize)]
+struct Ext<'a> {
+    advisory_id: &'a str,
+    revision: &'a str,
+}
+
+/// The file name of page `n` (from 1).
+fn page_name(n: usize) -> String {
+    if n == 1 {
+        "feed.json".into()
+    } else {
+        format!("feed-{n}.json")
+    }
+}
+
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    for lang in site.languages() {
+        let text = site.site_text(lang)?;
+        let all = items(site, lang);
+        let pages: Vec<&[Item]> = if all.is_empty() {
+            vec![&[]]
+        } else {
+            all.chunks(PAGE_SIZE).collect()
+        };
+        for (i, chunk) in pages.iter().enumerate() {
+            let n = i + 1;
+            let feed = Feed {
+                version: "https://jsonfeed.org/version/1.1",
+                title: text.site_title.clone(),
+                home_page_url: site.url(&format!("{lang}/")),
+                feed_url: site.url(&format!("{lang}/{}", page_name(n))),
+                next_url: (n < pages.len())
+                    .then(|| site.url(&format!("{lang}/{}", page_name(n + 1)))),
+                description: &text.site_description,
+                language: lang,
+                authors: vec![Author {
+                    name: &site.settings.publisher.name,
+                    url: &site.settings.publisher.namespace,
+                }],
+                items: chunk
+                    .iter()
+                    .map(|it| FeedItem {
+                        id: &it.id,
+                        url: &it.url,
+                        title: &it.title,
+                        content_html: &it.content_html,
+                        summary: &it.summary,
+                        date_published: timestamp(it.date),
+                        date_modified: timestamp(it.date),
+                        language: &it.language,
+                        tags: &it.tags,
+                        ext: Ext {
+                            advisory_id: &it.advisory_id,
+                            revision: &it.revision,
+                        },
+                    })
+                    .collect(),
+            };
+            out.add(format!("{lang}/{}", page_name(n)), json(&feed)?)?;
+        }
+    }
     Ok(())
 }

@@ -4,9 +4,11 @@
 pub mod api;
 pub mod atom;
 pub mod csaf;
+pub mod items;
 pub mod jsonfeed;
 pub mod osv;
 pub mod sitemap;
+mod xml;
 
 use anyhow::Result;
 

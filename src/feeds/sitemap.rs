@@ -1,10 +1,69 @@
-//! Placeholder until the sitemap writer lands.
+//! `sitemap.xml` with every HTML page and its language alternates (`xhtml:link hreflang`),
+//! and `robots.txt` pointing at it.
 
 use anyhow::Result;
 
+use super::xml::Xml;
 use crate::output::Output;
 use crate::site::Site;
 
-pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    let langs = site.languages();
+    // Page folders below a language, from the pages already rendered: every language has
+    // the same set, so the English (default) list is the list.
+    let default = site.settings.default_language.as_str();
+    let prefix = format!("{default}/");
+    let dirs: Vec<String> = out
+        .files()
+        .keys()
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .filter_map(|p| p.strip_suffix("index.html"))
+        .map(str::to_string)
+        .collect();
+    let mut x = Xml::new()?;
+    x.open(
+        "urlset",
+        &[
+            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
+            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
+        ],
+    )?;
+    x.open("url", &[])?;
+    x.text("loc", &[], &site.url(""))?;
+    x.close("url")?;
+    for lang in &langs {
+        for dir in &dirs {
+            x.open("url", &[])?;
+            x.text("loc", &[], &site.url(&format!("{lang}/{dir}")))?;
+            for alt in &langs {
+                x.empty(
+                    "xhtml:link",
+                    &[
+                        ("rel", "alternate"),
+                        ("hreflang", alt),
+                        ("href", &site.url(&format!("{alt}/{dir}"))),
+                    ],
+                )?;
+            }
+            x.empty(
+                "xhtml:link",
+                &[
+                    ("rel", "alternate"),
+                    ("hreflang", "x-default"),
+                    ("href", &site.url(&format!("{default}/{dir}"))),
+                ],
+            )?;
+            x.close("url")?;
+        }
+    }
+    x.close("urlset")?;
+    out.add("sitemap.xml", x.finish())?;
+    out.add(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.url("sitemap.xml")
+        ),
+    )?;
     Ok(())
 }

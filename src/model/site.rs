@@ -213,6 +213,10 @@ ui_strings! {
     outdated_note,
     /// "Home".
     home,
+    /// Label of the links to the feeds, e.g. "Feeds".
+    feeds,
+    /// Heading of the links to an advisory's JSON, CSAF and OSV documents.
+    machine_readable,
 }
 
 /// The product catalog: `products.yaml`.

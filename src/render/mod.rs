@@ -12,8 +12,8 @@ use tera::Context as TeraContext;
 use crate::model::SiteText;
 use crate::output::Output;
 use crate::site::Site;
-pub use templates::DEFAULTS as TEMPLATE_DEFAULTS;
 use templates::Templates;
+pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, escape_html};
 use views::{AdvisoryView, LangLink, ListItem, Page};
 
 /// Renders every page of the site.

@@ -12,7 +12,7 @@ use crate::model::{
     Advisory, AdvisoryText, Kind, ReferenceKind, RemediationKind, Severity, SiteText, Status,
     UiStrings,
 };
-use crate::site::Site;
+use crate::site::{Site, api_path, csaf_path, osv_path};
 
 /// What every page has.
 #[derive(Debug, Serialize)]
@@ -174,6 +174,8 @@ pub struct AdvisoryView {
     pub support: String,
     pub disclaimer: String,
     pub revisions: Vec<RevisionView>,
+    /// The JSON, CSAF and OSV documents, linked relative to the page.
+    pub documents: Vec<Linked>,
 }
 
 /// A label with an optional link.
@@ -274,6 +276,29 @@ impl AdvisoryView {
             })
             .collect();
         let in_faq: Vec<usize> = t.faq.iter().filter_map(|f| f.symptom).collect();
+
+        // The page is `<lang>/advisories/<id>/index.html`: three levels below the root.
+        let root = "../../../";
+        let mut documents = vec![Linked {
+            label: "JSON".into(),
+            href: Some(format!("{root}{}", api_path(a))),
+            note: None,
+        }];
+        let csaf = csaf_path(a, texts, lang).map(|p| (p, lang)).or_else(|| {
+            csaf_path(a, texts, a.source_language.as_str()).map(|p| (p, a.source_language.as_str()))
+        });
+        if let Some((path, in_lang)) = csaf {
+            documents.push(Linked {
+                label: "CSAF 2.0".into(),
+                href: Some(format!("{root}{path}")),
+                note: Some(in_lang.to_string()),
+            });
+        }
+        documents.push(Linked {
+            label: "OSV".into(),
+            href: Some(format!("{root}{}", osv_path(a))),
+            note: None,
+        });
 
         Ok(AdvisoryView {
             id: a.id.0.clone(),
@@ -406,6 +431,7 @@ impl AdvisoryView {
                         .unwrap_or_default(),
                 })
                 .collect(),
+            documents,
         })
     }
 }

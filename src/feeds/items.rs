@@ -1,0 +1,113 @@
+//! Feed items shared by JSON Feed and Atom: one item per advisory revision, newest first,
+//! with an id that is stable for that advisory, revision and language and never reused.
+
+use crate::i18n::{DateStyle, format_date};
+use crate::markdown::{to_html, to_plain};
+use crate::model::{Advisory, Date, Kind};
+use crate::site::{Site, text_for};
+
+/// One revision of one advisory, as a feed entry in one language.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// `tag:` URI (RFC 4151), unique per advisory, revision and language.
+    pub id: String,
+    /// Absolute URL of the advisory page in the feed's language.
+    pub url: String,
+    pub title: String,
+    /// Plain-text summary.
+    pub summary: String,
+    /// Sanitized HTML: the revision note, then the summary.
+    pub content_html: String,
+    /// The revision's date.
+    pub date: Date,
+    /// The advisory's first publication.
+    pub published: Date,
+    /// Language the text is in (the feed's, or the source language as a fallback).
+    pub language: String,
+    /// Product names and the kind.
+    pub tags: Vec<String>,
+    pub advisory_id: String,
+    pub revision: String,
+    /// Product ids, to build per-product feeds.
+    pub products: Vec<String>,
+}
+
+/// The host of the base URL, the authority of `tag:` ids.
+fn tag_authority(site: &Site) -> String {
+    url::Url::parse(&site.settings.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Every revision of every published (non-draft) advisory in `lang`, newest first.
+pub fn items(site: &Site, lang: &str) -> Vec<Item> {
+    let authority = tag_authority(site);
+    let ui = site.site_text(lang).map(|t| t.ui.clone()).ok();
+    let mut out = Vec::new();
+    for (a, texts) in &site.advisories {
+        if a.status == crate::model::Status::Draft {
+            continue;
+        }
+        let (shown, text) = text_for(a, texts, lang);
+        let Some(t) = text else { continue };
+        let src = texts.get(a.source_language.as_str()).copied().unwrap_or(t);
+        let url = site.url(&Site::advisory_path(lang, a.id.as_str()));
+        let mut tags: Vec<String> = a
+            .products
+            .affected
+            .iter()
+            .filter_map(|p| site.product(p.as_str()))
+            .map(|p| p.name.clone())
+            .collect();
+        tags.push(kind_name(a, ui.as_ref()));
+        for r in &a.revisions {
+            let note = t
+                .revisions
+                .get(&r.number)
+                .or_else(|| src.revisions.get(&r.number))
+                .cloned()
+                .unwrap_or_default();
+            let version = ui.as_ref().map_or("Version", |u| u.version.as_str());
+            let revision_html = format!(
+                "<p><strong>{} {}</strong> ({}): {}</p>\n",
+                crate::render::escape_html(version),
+                crate::render::escape_html(&r.number),
+                format_date(lang, r.date, DateStyle::Long),
+                crate::markdown::to_inline_html(&note)
+            );
+            out.push(Item {
+                id: format!(
+                    "tag:{authority},{}:{}/{}/{lang}",
+                    a.published, a.id, r.number
+                ),
+                url: url.clone(),
+                title: format!("{} (V{})", t.title, r.number),
+                summary: format!("{} {}", note.trim(), to_plain(&t.summary))
+                    .trim()
+                    .to_string(),
+                content_html: format!("{revision_html}{}", to_html(&t.summary)),
+                date: r.date,
+                published: a.published,
+                language: shown.to_string(),
+                tags: tags.clone(),
+                advisory_id: a.id.0.clone(),
+                revision: r.number.clone(),
+                products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
+            });
+        }
+    }
+    out.sort_by(|x, y| {
+        (y.date, &y.advisory_id, &y.revision).cmp(&(x.date, &x.advisory_id, &x.revision))
+    });
+    out
+}
+
+fn kind_name(a: &Advisory, ui: Option<&crate::model::UiStrings>) -> String {
+    match (a.kind, ui) {
+        (Kind::Advisory, Some(u)) => u.kind_advisory.clone(),
+        (Kind::Bulletin, Some(u)) => u.kind_bulletin.clone(),
+        (Kind::Advisory, None) => "advisory".into(),
+        (Kind::Bulletin, None) => "bulletin".into(),
+    }
+}
