@@ -252,6 +252,9 @@ fn pages_advertise_their_feeds() {
     let page =
         String::from_utf8(files["nl-NL/advisories/ADV-2024-0001/index.html"].clone()).unwrap();
     assert!(page.contains(r#"<link rel="alternate" type="application/atom+xml" title="Microsoft-beveiligingsadviezen (Atom)" href="../../../nl-NL/feed.atom">"#), "{page}");
+    let product =
+        String::from_utf8(files["nl-NL/products/widget-client/index.html"].clone()).unwrap();
+    assert!(product.contains(r#"<link rel="alternate" type="application/atom+xml" title="Adviezen voor Widget Client (Atom)" href="feed.atom">"#), "{product}");
     let home = String::from_utf8(files["nl-NL/index.html"].clone()).unwrap();
     assert!(home.contains(r#"<a href="feed.atom" type="application/atom+xml">Atom</a>"#));
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();

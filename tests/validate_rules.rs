@@ -355,3 +355,23 @@ fn findings_from_all_files_come_together() {
     ]);
     assert_eq!(errors.len(), 4, "{errors:#?}");
 }
+
+#[test]
+fn every_unknown_field_of_a_file_is_reported_at_once() {
+    assert_eq!(
+        errors_after(&[
+            (EN, "subtitle:", "subtitel:"),
+            (
+                EN,
+                "  purpose: Tell administrators about the update.",
+                "  purpsoe: Tell administrators about the update."
+            ),
+            (EN, "    log_file: widget.log", "    logfile: widget.log"),
+        ]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:3:1: error[unknown-field]: unknown field `subtitel` | did you mean `subtitle`?",
+            "advisories/ADV-2024-0001/en-US.yaml:8:3: error[unknown-field]: unknown field `purpsoe` in `overview` | did you mean `purpose`?",
+            "advisories/ADV-2024-0001/en-US.yaml:19:5: error[unknown-field]: unknown field `logfile` in `symptoms[0]` | did you mean `log_file`?",
+        ]
+    );
+}

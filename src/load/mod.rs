@@ -2,6 +2,7 @@
 //! every advisory, in sorted order. Problems with the content become findings (with file,
 //! line and column); only failures to read the disk at all are errors.
 
+mod shape;
 pub mod spans;
 
 use std::collections::BTreeMap;
@@ -177,7 +178,7 @@ impl Pos {
 }
 
 impl Project {
-    fn read_required<T: DeserializeOwned>(
+    fn read_required<T: DeserializeOwned + schemars::JsonSchema>(
         &mut self,
         rel: &str,
         findings: &mut Findings,
@@ -251,7 +252,7 @@ impl Project {
     }
 
     /// Reads and parses one file; a content problem becomes a finding and `None`.
-    fn read<T: DeserializeOwned>(
+    fn read<T: DeserializeOwned + schemars::JsonSchema>(
         &mut self,
         rel: &str,
         findings: &mut Findings,
@@ -301,7 +302,7 @@ impl Project {
 }
 
 /// Parses YAML text into `T`, turning syntax and shape problems into findings.
-pub fn parse<T: DeserializeOwned>(
+pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
     rel: &str,
     text: &str,
     findings: &mut Findings,
@@ -337,6 +338,11 @@ pub fn parse<T: DeserializeOwned>(
     if dup {
         return None;
     }
+    let unknown = shape::unknown_fields::<T>(rel, &spans);
+    let any_unknown = !unknown.is_empty();
+    for f in unknown {
+        findings.push(f);
+    }
     match serde_yaml::from_str::<T>(text) {
         Ok(value) => Some(Parsed {
             value,
@@ -344,7 +350,11 @@ pub fn parse<T: DeserializeOwned>(
             spans,
         }),
         Err(e) => {
-            findings.push(serde_finding(rel, &e, &spans));
+            let f = serde_finding(rel, &e, &spans);
+            // Unknown fields were all reported above, with their paths.
+            if !(any_unknown && f.code == "unknown-field") {
+                findings.push(f);
+            }
             None
         }
     }
@@ -481,7 +491,7 @@ mod tests {
     use super::*;
     use crate::model::Revision;
 
-    fn one<T: DeserializeOwned>(text: &str) -> Finding {
+    fn one<T: DeserializeOwned + schemars::JsonSchema>(text: &str) -> Finding {
         let mut f = Findings::default();
         assert!(parse::<T>("x.yaml", text, &mut f).is_none());
         f.sorted()[0].clone()

@@ -35,6 +35,30 @@ pub struct SpanIndex {
     scalars: Vec<(String, String, Pos)>,
     /// Keys that appear twice in one mapping: (path, position of the second one).
     pub duplicate_keys: Vec<(String, Pos)>,
+    /// Every mapping key with the exact path of its mapping, for checks against a schema.
+    pub entries: Vec<Entry>,
+}
+
+/// One step of a path: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// A mapping key and where it stands.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The path of the mapping holding the key.
+    pub parent: Vec<Seg>,
+    /// The key.
+    pub key: String,
+    /// The display path of the key, e.g. `revisions[0].dtae`.
+    pub path: String,
+    /// Where the key stands.
+    pub pos: Pos,
 }
 
 impl SpanIndex {
@@ -114,20 +138,29 @@ enum Frame {
 struct Builder {
     index: SpanIndex,
     stack: Vec<Frame>,
+    /// The exact path of each open container, parallel to `stack`.
+    segs: Vec<Vec<Seg>>,
 }
 
 impl Builder {
     /// Path of the node that starts now, or None when the event is a mapping key.
-    fn next_path(&mut self, key_text: Option<&str>, pos: Pos) -> Option<String> {
+    fn next_path(&mut self, key_text: Option<&str>, pos: Pos) -> Option<(String, Vec<Seg>)> {
+        let parent = self.segs.last().cloned().unwrap_or_default();
+        let child = |seg: Seg| {
+            let mut v = parent.clone();
+            v.push(seg);
+            v
+        };
         match self.stack.last_mut() {
-            None => Some(String::new()),
+            None => Some((String::new(), Vec::new())),
             Some(Frame::Seq { path, next }) => {
                 let p = format!("{path}[{next}]");
+                let segs = child(Seg::Index(*next));
                 *next += 1;
-                Some(p)
+                Some((p, segs))
             }
             Some(Frame::Map { path, key, seen }) => match key.take() {
-                Some(k) => Some(join(path, &k)),
+                Some(k) => Some((join(path, &k), child(Seg::Key(k)))),
                 None => {
                     // This node is a key: remember it; complex keys get a placeholder.
                     let k = key_text.unwrap_or("?").to_string();
@@ -142,7 +175,13 @@ impl Builder {
                     } else {
                         seen.push(k.clone());
                     }
-                    self.index.keys.entry(full).or_insert(pos);
+                    self.index.keys.entry(full.clone()).or_insert(pos);
+                    self.index.entries.push(Entry {
+                        parent,
+                        key: k.clone(),
+                        path: full,
+                        pos,
+                    });
                     *key = Some(k);
                     None
                 }
@@ -164,18 +203,21 @@ impl MarkedEventReceiver for Builder {
         let pos = to_pos(&mark);
         match ev {
             Event::Scalar(ref text, ..) => {
-                if let Some(path) = self.next_path(Some(text), pos) {
+                if let Some((path, _)) = self.next_path(Some(text), pos) {
                     self.index.values.entry(path.clone()).or_insert(pos);
                     self.index.scalars.push((path, text.clone(), pos));
                 }
             }
             Event::Alias(_) => {
-                if let Some(path) = self.next_path(Some("*alias"), pos) {
+                if let Some((path, _)) = self.next_path(Some("*alias"), pos) {
                     self.index.values.entry(path).or_insert(pos);
                 }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
-                let path = self.next_path(None, pos).unwrap_or_else(|| "?".into());
+                let (path, segs) = self
+                    .next_path(None, pos)
+                    .unwrap_or_else(|| ("?".into(), Vec::new()));
+                self.segs.push(segs);
                 if matches!(ev, Event::SequenceStart(..)) {
                     self.index.values.entry(path.clone()).or_insert(pos);
                 }
@@ -191,6 +233,7 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.stack.pop();
+                self.segs.pop();
             }
             _ => {}
         }

@@ -135,6 +135,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
                 "heading",
                 &format!("{} {}", ui.advisories_for_product, prod.name),
             );
+            ctx.insert("product_feed", &true);
             ctx.insert("advisories", &list);
             out.add(
                 format!("{lang}/{rel}"),
