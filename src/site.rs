@@ -14,8 +14,8 @@ pub struct Site<'a> {
     pub settings: &'a Settings,
     /// `products.yaml`.
     pub catalog: &'a Catalog,
-    /// `i18n/<lang>.yaml` by language.
-    pub texts: BTreeMap<&'a str, &'a SiteText>,
+    /// `i18n/<lang>.yaml` by language, gaps filled from the default language.
+    pub texts: BTreeMap<&'a str, SiteText>,
     /// Every advisory with its texts by language, newest first.
     pub advisories: Vec<(&'a Advisory, BTreeMap<&'a str, &'a AdvisoryText>)>,
 }
@@ -33,10 +33,16 @@ impl<'a> Site<'a> {
             .as_ref()
             .context("no product catalog was loaded")?
             .value;
+        let default = settings.default_language.as_str();
+        let fallback = p
+            .site_texts
+            .get(default)
+            .map(|t| t.value.clone())
+            .unwrap_or_default();
         let texts = p
             .site_texts
             .iter()
-            .map(|(k, v)| (k.as_str(), &v.value))
+            .map(|(k, v)| (k.as_str(), v.value.filled_from(&fallback)))
             .collect();
         let mut advisories = Vec::new();
         for dir in &p.advisories {
@@ -72,10 +78,9 @@ impl<'a> Site<'a> {
     }
 
     /// The site text of a language.
-    pub fn site_text(&self, lang: &str) -> Result<&'a SiteText> {
+    pub fn site_text(&self, lang: &str) -> Result<&SiteText> {
         self.texts
             .get(lang)
-            .copied()
             .with_context(|| format!("no site text for `{lang}`"))
     }
 }

@@ -375,3 +375,43 @@ fn every_unknown_field_of_a_file_is_reported_at_once() {
         ]
     );
 }
+
+#[test]
+fn a_new_language_needs_only_its_name_and_falls_back() {
+    let dir = copy_fixture("basic");
+    edit(
+        dir.path(),
+        "seckb.yaml",
+        "languages: [en-US, nl-NL]",
+        "languages: [en-US, nl-NL, fr-FR]",
+    );
+    std::fs::write(
+        dir.path().join("i18n/fr-FR.yaml"),
+        "language_name: Français\nui:\n  published: Publié\n",
+    )
+    .unwrap();
+    let all = headlines(dir.path(), false);
+    assert!(
+        all.iter().any(|h| h.starts_with("i18n/fr-FR.yaml:1:1: warning[missing-translation]: 62 text(s) not translated, shown in `en-US`: `site_title`, `site_description`, `support`, `disclaimer`, `ui.skip_to_content`, `ui.language` and 56 more")),
+        "{all:#?}"
+    );
+    assert!(headlines(dir.path(), true).is_empty());
+    let (project, _) = check(dir.path()).unwrap();
+    let out = seckb::commands::build::build_site(&project).unwrap();
+    let page = String::from_utf8(out.files()["fr-FR/advisories/ADV-2024-0001/index.html"].clone())
+        .unwrap();
+    assert!(
+        page.contains("<dt>Publié</dt>") && page.contains("<dt>Updated</dt>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_default_language_must_have_every_text() {
+    assert_eq!(
+        errors_after(&[("i18n/en-US.yaml", "  published: Published\n", "")]),
+        [
+            "i18n/en-US.yaml:1:1: error[missing-text]: the default language lacks 1 text(s): `ui.published` | every label must exist in the default language, which other languages fall back to"
+        ]
+    );
+}

@@ -49,6 +49,7 @@ pub struct IndexEntry {
     pub products: Vec<String>,
     pub cves: Vec<String>,
     pub kbs: Vec<String>,
+    pub bulletins: Vec<String>,
     /// Title in each language (the source language's where a language has no text).
     pub titles: BTreeMap<String, String>,
     pub urls: Urls,
@@ -100,6 +101,7 @@ pub struct AdvisoryDoc {
     pub severity: Option<Severity>,
     pub cves: Vec<String>,
     pub kbs: Vec<String>,
+    pub bulletins: Vec<String>,
     pub affected_products: Vec<ProductDoc>,
     pub not_affected_products: Vec<ProductDoc>,
     pub remediations: Vec<Remediation>,
@@ -144,6 +146,8 @@ pub struct TextDoc {
     pub faq: Vec<FaqDoc>,
     pub symptoms: Vec<SymptomDoc>,
     pub suggested_actions: Vec<ActionDoc>,
+    /// Further sections, in order.
+    pub sections: Vec<ActionDoc>,
     /// Text per remediation id.
     pub remediations: BTreeMap<String, Text>,
     /// Description per revision number.
@@ -234,6 +238,14 @@ fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
                 body: Text::of(&x.body),
             })
             .collect(),
+        sections: t
+            .sections
+            .iter()
+            .map(|x| ActionDoc {
+                title: x.title.clone(),
+                body: Text::of(&x.body),
+            })
+            .collect(),
         remediations: t
             .remediations
             .iter()
@@ -278,6 +290,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
             cves: a.cves.clone(),
             kbs: a.kbs.clone(),
+            bulletins: a.bulletins.clone(),
             titles,
             urls: urls(site, a, texts),
         });
@@ -302,6 +315,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             severity: a.severity,
             cves: a.cves.clone(),
             kbs: a.kbs.clone(),
+            bulletins: a.bulletins.clone(),
             affected_products: a.products.affected.iter().map(product).collect(),
             not_affected_products: a.products.not_affected.iter().map(product).collect(),
             remediations: a.remediations.clone(),

@@ -128,6 +128,9 @@ pub struct Advisory {
     /// Knowledge Base article numbers such as `954474`.
     #[serde(default)]
     pub kbs: Vec<String>,
+    /// Related security bulletins such as `MS08-037`.
+    #[serde(default)]
+    pub bulletins: Vec<String>,
     /// Affected and explicitly not affected products, by catalog id.
     pub products: Products,
     /// Remediation entries; their text is in each language's `remediations`.
@@ -270,6 +273,19 @@ pub struct AdvisoryText {
     /// Label of each reference, by reference id.
     #[serde(default)]
     pub links: BTreeMap<String, String>,
+    /// Further sections, in order: text that fits no field above (kept by `import`).
+    #[serde(default)]
+    pub sections: Vec<Section>,
+}
+
+/// A titled section of markdown.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// The heading.
+    pub title: String,
+    /// The text (markdown).
+    pub body: Markdown,
 }
 
 /// The overview section.

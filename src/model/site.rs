@@ -71,33 +71,92 @@ pub struct Publisher {
     pub contact_details: Option<String>,
 }
 
-/// Site-wide text in one language: `i18n/<lang>.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+/// Site-wide text in one language: `i18n/<lang>.yaml`. Only `language_name` is required:
+/// anything else left out (or empty) falls back to the default language's text, with a
+/// `missing-translation` warning, so a new language builds at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteText {
     /// The language's own name, e.g. `Nederlands`; shown in the language switcher.
     pub language_name: String,
     /// Title of the site.
+    #[serde(default)]
     pub site_title: String,
     /// One sentence describing the site.
+    #[serde(default)]
     pub site_description: String,
     /// Support resources shown on every advisory (markdown).
+    #[serde(default)]
     pub support: Markdown,
     /// Disclaimer shown on every advisory (markdown).
+    #[serde(default)]
     pub disclaimer: Markdown,
     /// Labels and headings of the user interface.
+    #[serde(default)]
     pub ui: UiStrings,
 }
 
 macro_rules! ui_strings {
     ($($(#[doc = $doc:literal])* $name:ident),* $(,)?) => {
-        /// Every label of the user interface; all are required in every language.
-        #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+        /// Every label of the user interface.
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct UiStrings {
-            $($(#[doc = $doc])* pub $name: String,)*
+            $($(#[doc = $doc])* #[serde(default)] pub $name: String,)*
+        }
+
+        impl UiStrings {
+            /// `(name, value)` of every label, in declaration order.
+            pub fn entries(&self) -> Vec<(&'static str, &str)> {
+                vec![$((stringify!($name), self.$name.as_str()),)*]
+            }
+
+            /// Fills every empty label from `other`.
+            pub fn fill_from(&mut self, other: &UiStrings) {
+                $(if self.$name.trim().is_empty() { self.$name = other.$name.clone(); })*
+            }
         }
     };
+}
+
+impl SiteText {
+    /// `(name, value)` of every text field, the UI labels as `ui.<name>`.
+    pub fn entries(&self) -> Vec<(String, &str)> {
+        let mut v: Vec<(String, &str)> = vec![
+            ("site_title".into(), self.site_title.as_str()),
+            ("site_description".into(), self.site_description.as_str()),
+            ("support".into(), self.support.as_str()),
+            ("disclaimer".into(), self.disclaimer.as_str()),
+        ];
+        v.extend(
+            self.ui
+                .entries()
+                .into_iter()
+                .map(|(k, val)| (format!("ui.{k}"), val)),
+        );
+        v
+    }
+
+    /// A copy with every empty field taken from `fallback`.
+    pub fn filled_from(&self, fallback: &SiteText) -> SiteText {
+        let pick = |a: &String, b: &String| {
+            if a.trim().is_empty() {
+                b.clone()
+            } else {
+                a.clone()
+            }
+        };
+        let mut ui = self.ui.clone();
+        ui.fill_from(&fallback.ui);
+        SiteText {
+            language_name: self.language_name.clone(),
+            site_title: pick(&self.site_title, &fallback.site_title),
+            site_description: pick(&self.site_description, &fallback.site_description),
+            support: pick(&self.support, &fallback.support),
+            disclaimer: pick(&self.disclaimer, &fallback.disclaimer),
+            ui,
+        }
+    }
 }
 
 ui_strings! {
@@ -155,6 +214,8 @@ ui_strings! {
     kb_article,
     /// Row label for CVE ids.
     cve,
+    /// Row label for security bulletins.
+    security_bulletin,
     /// Sentence introducing the affected software list.
     affected_software_intro,
     /// "Affected software".

@@ -168,6 +168,8 @@ pub struct AdvisoryView {
     /// Symptoms not already shown under a FAQ answer.
     pub symptoms: Vec<SymptomView>,
     pub actions: Vec<ActionView>,
+    pub sections: Vec<ActionView>,
+    pub bulletins: Vec<String>,
     pub remediations: Vec<RemediationView>,
     pub references: Vec<Linked>,
     pub acknowledgments: Vec<Linked>,
@@ -344,6 +346,15 @@ impl AdvisoryView {
                 })
                 .collect(),
             cves: a.cves.clone(),
+            bulletins: a.bulletins.clone(),
+            sections: t
+                .sections
+                .iter()
+                .map(|x| ActionView {
+                    title: x.title.clone(),
+                    body: to_html(&x.body),
+                })
+                .collect(),
             affected: a
                 .products
                 .affected

@@ -60,6 +60,42 @@ pub fn check(p: &Project, findings: &mut Findings) {
         );
     }
     for (stem, text) in &p.site_texts {
+        let missing: Vec<String> = text
+            .value
+            .entries()
+            .into_iter()
+            .filter(|(_, v)| v.trim().is_empty())
+            .map(|(k, _)| k)
+            .collect();
+        if !missing.is_empty() {
+            let listed = missing
+                .iter()
+                .take(6)
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if missing.len() > 6 {
+                format!(" and {} more", missing.len() - 6)
+            } else {
+                String::new()
+            };
+            let f = if stem == default {
+                Finding::error(&text.file, Pos::default_start(), "missing-text", format!("the default language lacks {} text(s): {listed}{more}", missing.len()))
+                    .hint("every label must exist in the default language, which other languages fall back to")
+            } else {
+                Finding::warning(
+                    &text.file,
+                    Pos::default_start(),
+                    "missing-translation",
+                    format!(
+                        "{} text(s) not translated, shown in `{default}`: {listed}{more}",
+                        missing.len()
+                    ),
+                )
+                .hint("translate them in this file")
+            };
+            findings.push(f);
+        }
         if !langs.contains(&stem.as_str()) {
             findings.push(
                 Finding::error(
