@@ -26,6 +26,10 @@ pub struct Settings {
     /// `x_<id>` as the OSV schema asks of unregistered databases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osv_prefix: Option<String>,
+    /// Sources and licence of the content (markdown), shown on the `about/` page of every
+    /// language and linked from every page's footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<super::Markdown>,
 }
 
 /// The publisher of translations.
@@ -276,6 +280,8 @@ ui_strings! {
     home,
     /// Label of the links to the feeds, e.g. "Feeds".
     feeds,
+    /// Title of the page on the sources and licence of the content.
+    about,
     /// Heading of the links to an advisory's JSON, CSAF and OSV documents.
     machine_readable,
 }

@@ -30,7 +30,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
     {
         let text = site.site_text(default_lang)?;
         let links = lang_links(site, &langs, "", "")?;
-        let page = Page::new(
+        let mut page = Page::new(
             default_lang,
             text,
             "",
@@ -40,6 +40,7 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
             default_lang,
             "",
         );
+        page.has_about = site.settings.attribution.is_some();
         let mut ctx = TeraContext::new();
         ctx.insert("page", &page);
         out.add("index.html", render_one(&tpl, "root.html", &ctx)?)?;
@@ -111,6 +112,17 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
             out.add(
                 format!("{lang}/{rel}"),
                 render_one(&tpl, "advisory.html", &ctx)?,
+            )?;
+        }
+
+        // Sources and licence.
+        if let Some(attribution) = &site.settings.attribution {
+            let rel = "about/index.html".to_string();
+            let mut ctx = page_ctx(site, &langs, lang, text, "about/", &rel)?;
+            ctx.insert("attribution", &crate::markdown::to_html(attribution));
+            out.add(
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "about.html", &ctx)?,
             )?;
         }
 
@@ -200,7 +212,7 @@ fn page_ctx(
     let links = lang_links(site, langs, dir, lang)?;
     let depth = 1 + dir.matches('/').count();
     let root = "../".repeat(depth);
-    let page = Page::new(
+    let mut page = Page::new(
         lang,
         text,
         &root,
@@ -210,6 +222,7 @@ fn page_ctx(
         site.settings.default_language.as_str(),
         dir,
     );
+    page.has_about = site.settings.attribution.is_some();
     let mut ctx = TeraContext::new();
     ctx.insert("page", &page);
     Ok(ctx)

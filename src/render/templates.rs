@@ -21,6 +21,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("list.html", include_str!("../../templates/list.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
+    ("about.html", include_str!("../../templates/about.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 

@@ -34,6 +34,8 @@ pub struct Page {
     pub languages: Vec<LangLink>,
     /// URL of the default language's version, for `hreflang="x-default"`.
     pub x_default: String,
+    /// Whether the site has a sources and licence page.
+    pub has_about: bool,
 }
 
 impl Page {
@@ -68,6 +70,7 @@ impl Page {
             canonical,
             languages,
             x_default: format!("{base}{default_lang}/{dir}"),
+            has_about: false,
         }
     }
 }

@@ -66,6 +66,9 @@ pub fn check(p: &Project, findings: &mut Findings) {
         };
         c.field("base_url", &s.value.base_url);
         c.field("publisher.namespace", &s.value.publisher.namespace);
+        if let Some(md) = &s.value.attribution {
+            c.markdown("attribution", md);
+        }
         if !s.value.base_url.ends_with('/') || s.value.base_url.starts_with("mailto:") {
             c.findings.push(
                 Finding::error(
