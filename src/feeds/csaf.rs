@@ -1,10 +1,1176 @@
-//! Placeholder until the csaf writer lands.
+//! CSAF 2.0 provider under `.well-known/csaf/`: one CSAF document per advisory and language,
+//! their hashes, the directory listings (`index.txt`, `changes.csv`), a ROLIE feed and
+//! `provider-metadata.json`.
+//!
+//! Documents are built from serde structs whose fields are declared in alphabetical order, so
+//! keys come out sorted (CSAF optional test 6.2.13) and the output never depends on a map's
+//! order or on the clock: every timestamp comes from the revision history.
+//!
+//! Mapping choices, so the mandatory tests hold by construction:
+//! - The profile follows the content: an advisory with CVEs is a `csaf_security_advisory`
+//!   (product tree, one vulnerability per CVE with product status and remediations); any
+//!   other is a `csaf_informational_advisory` (no vulnerabilities; its remediations become
+//!   notes).
+//! - Revision numbers use CSAF integer versioning: revision `i` (from 1) is number `i`, with
+//!   the advisory's own number (`1.0`, `1.1`) kept as `legacy_version`; `tracking.version` is
+//!   the last number (6.1.14 to 6.1.22).
+//! - A translation is a document of its own (conformance clause 9.1.9): tracking id
+//!   `<id>-<lang>`, `lang` and `source_lang`, a `translator` publisher, and the original
+//!   document as its first reference.
+//! - Draft advisories are not published as CSAF: a draft is not meant for consumers, and a
+//!   CSAF provider must only serve documents it stands behind. Interim and final map to the
+//!   CSAF statuses of the same name.
 
-use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
 
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha512};
+
+use super::{json, timestamp};
+use crate::markdown::to_plain;
+use crate::model::{
+    Advisory, AdvisoryText, PublisherCategory, RemediationKind, Severity, Status, UiStrings,
+};
 use crate::output::Output;
 use crate::site::Site;
 
-pub fn render(_site: &Site, _out: &mut Output) -> Result<()> {
+/// The provider folder, relative to the site root.
+pub const PROVIDER_DIR: &str = ".well-known/csaf/";
+/// The folder of TLP:WHITE documents, relative to the site root.
+pub const WHITE_DIR: &str = ".well-known/csaf/white/";
+/// The ROLIE feed's file name inside [`WHITE_DIR`].
+pub const FEED_FILE: &str = "csaf-feed-tlp-white.json";
+
+const TLP_URL: &str = "https://www.first.org/tlp/";
+const CSAF_SCHEMA_URL: &str = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
+const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information-type";
+
+/// Writes the provider: nothing at all when no advisory is published (a provider without
+/// documents has no `last_updated` to give).
+pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    let mut docs = Vec::new();
+    for (a, texts) in &site.advisories {
+        if a.status == Status::Draft {
+            continue;
+        }
+        for lang in document_languages(site, a, texts) {
+            docs.push(Built::new(site, a, texts, lang)?);
+        }
+    }
+    if docs.is_empty() {
+        return Ok(());
+    }
+    // Distinct ids can share a CSAF file name (`A.1` and `a_1`, or an advisory `X-nl-NL`
+    // beside the Dutch translation of `X`); say which, rather than a bare path clash.
+    let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
+    for d in &docs {
+        if let Some(other) = claimed.insert(&d.path, &d.tracking_id) {
+            bail!(
+                "the CSAF documents `{other}` and `{}` would both be `{WHITE_DIR}{}` (CSAF file \
+                 names are lower case with other characters as `_`); rename one of the advisories",
+                d.tracking_id,
+                d.path
+            );
+        }
+    }
+
+    for d in &docs {
+        let name = d.file_name();
+        out.add(format!("{WHITE_DIR}{}", d.path), d.bytes.clone())?;
+        out.add(
+            format!("{WHITE_DIR}{}.sha256", d.path),
+            hash_line(&hex(&Sha256::digest(&d.bytes)), name),
+        )?;
+        out.add(
+            format!("{WHITE_DIR}{}.sha512", d.path),
+            hash_line(&hex(&Sha512::digest(&d.bytes)), name),
+        )?;
+    }
+
+    let paths: BTreeSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    let index: String = paths.iter().map(|p| format!("{p}\n")).collect();
+    out.add(format!("{WHITE_DIR}index.txt"), index)?;
+
+    // Newest first; ties by path, so the order is total.
+    let mut newest: Vec<&Built> = docs.iter().collect();
+    newest.sort_by(|x, y| y.current.cmp(&x.current).then(x.path.cmp(&y.path)));
+    let changes: String = newest
+        .iter()
+        .map(|d| format!("\"{}\",\"{}\"\n", d.path, timestamp(d.current)))
+        .collect();
+    out.add(format!("{WHITE_DIR}changes.csv"), changes)?;
+
+    let last_updated = timestamp(newest[0].current);
+    out.add(
+        format!("{WHITE_DIR}{FEED_FILE}"),
+        safe_json(&feed(site, &newest, &last_updated))?,
+    )?;
+    out.add(
+        format!("{PROVIDER_DIR}provider-metadata.json"),
+        safe_json(&provider_metadata(site, last_updated))?,
+    )?;
     Ok(())
+}
+
+/// The CSAF file name of a tracking id (CSAF 2.0 section 5.1): lower case, every run of
+/// characters other than `a-z`, `0-9`, `+` and `-` replaced by one `_`, then `.json`.
+pub fn file_name(tracking_id: &str) -> String {
+    let mut name = String::with_capacity(tracking_id.len() + 5);
+    let mut in_run = false;
+    for c in tracking_id.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
+            name.push(c);
+            in_run = false;
+        } else if !in_run {
+            name.push('_');
+            in_run = true;
+        }
+    }
+    name.push_str(".json");
+    name
+}
+
+/// The tracking id of an advisory's document in `lang`: the advisory id for the source
+/// language, `<id>-<lang>` for a translation (the original id as prefix, as clause 9.1.9
+/// suggests), so every language has its own file.
+pub fn tracking_id(a: &Advisory, lang: &str) -> String {
+    if lang == a.source_language.as_str() {
+        a.id.0.clone()
+    } else {
+        format!("{}-{lang}", a.id)
+    }
+}
+
+/// Path of a document below [`WHITE_DIR`]: `<year of initial release>/<file name>`.
+pub fn document_path(a: &Advisory, lang: &str) -> Result<String> {
+    let first = a
+        .revisions
+        .first()
+        .with_context(|| format!("advisory `{}` has no revisions", a.id))?;
+    Ok(format!(
+        "{}/{}",
+        first.date.year(),
+        file_name(&tracking_id(a, lang))
+    ))
+}
+
+/// The languages an advisory gets a document in: its source language, then every other site
+/// language that has its own text, in the order of `seckb.yaml`. A language without text
+/// gets no document: it would only repeat the original under another label.
+fn document_languages<'a>(
+    site: &Site<'a>,
+    a: &'a Advisory,
+    texts: &BTreeMap<&'a str, &'a AdvisoryText>,
+) -> Vec<&'a str> {
+    let source = a.source_language.as_str();
+    let mut langs = vec![source];
+    langs.extend(
+        site.settings
+            .languages
+            .iter()
+            .map(|l| l.as_str())
+            .filter(|l| *l != source && texts.contains_key(l)),
+    );
+    langs
+}
+
+/// One document, serialised, with what the listings need.
+struct Built {
+    /// Below [`WHITE_DIR`].
+    path: String,
+    tracking_id: String,
+    title: String,
+    summary: String,
+    initial: crate::model::Date,
+    current: crate::model::Date,
+    bytes: Vec<u8>,
+}
+
+impl Built {
+    fn new(
+        site: &Site,
+        a: &Advisory,
+        texts: &BTreeMap<&str, &AdvisoryText>,
+        lang: &str,
+    ) -> Result<Built> {
+        let doc = document(site, a, texts, lang)?;
+        let first = a.revisions.first().context("no revisions")?;
+        let last = a.revisions.last().context("no revisions")?;
+        Ok(Built {
+            path: document_path(a, lang)?,
+            tracking_id: doc.document.tracking.id.clone(),
+            title: doc.document.title.clone(),
+            summary: doc
+                .document
+                .notes
+                .iter()
+                .find(|n| n.category == NoteCategory::Summary)
+                .map(|n| n.text.clone())
+                .unwrap_or_default(),
+            initial: first.date,
+            current: last.date,
+            bytes: safe_json(&doc)?,
+        })
+    }
+
+    fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// Pretty JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same
+/// strings to any JSON reader, but markup in advisory text can never become live HTML if a
+/// document is ever shown or sniffed as a web page. Those bytes only occur inside JSON
+/// strings and never inside a multi-byte UTF-8 sequence, so replacing them bytewise is exact.
+fn safe_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let raw = json(value)?;
+    let mut out = Vec::with_capacity(raw.len());
+    for b in raw {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    Ok(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A line in the format of `sha256sum`: digest, two spaces, file name.
+fn hash_line(hex: &str, name: &str) -> String {
+    format!("{hex}  {name}\n")
+}
+
+// ---------------------------------------------------------------------------------------
+// The CSAF document. Field order is alphabetical on purpose (see the module comment).
+
+#[derive(Serialize)]
+struct Csaf {
+    document: Document,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_tree: Option<ProductTree>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vulnerabilities: Vec<Vulnerability>,
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    acknowledgments: Vec<Acknowledgment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aggregate_severity: Option<AggregateSeverity>,
+    category: &'static str,
+    csaf_version: &'static str,
+    distribution: Distribution,
+    lang: String,
+    notes: Vec<Note>,
+    publisher: Publisher,
+    references: Vec<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_lang: Option<String>,
+    title: String,
+    tracking: Tracking,
+}
+
+#[derive(Serialize)]
+struct Acknowledgment {
+    names: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    urls: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct AggregateSeverity {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Distribution {
+    tlp: Tlp,
+}
+
+#[derive(Serialize)]
+struct Tlp {
+    label: &'static str,
+    url: &'static str,
+}
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum NoteCategory {
+    Description,
+    Details,
+    Faq,
+    General,
+    LegalDisclaimer,
+    Summary,
+}
+
+#[derive(Serialize)]
+struct Note {
+    category: NoteCategory,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+}
+
+/// The CSAF publisher; also the `publisher` of `provider-metadata.json`.
+#[derive(Serialize)]
+struct Publisher {
+    category: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_details: Option<String>,
+    name: String,
+    namespace: String,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    category: &'static str,
+    summary: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Tracking {
+    current_release_date: String,
+    generator: Generator,
+    id: String,
+    initial_release_date: String,
+    revision_history: Vec<Revision>,
+    status: &'static str,
+    version: String,
+}
+
+/// The engine only: a generation date would make every build differ.
+#[derive(Serialize)]
+struct Generator {
+    engine: Engine,
+}
+
+#[derive(Serialize)]
+struct Engine {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Revision {
+    date: String,
+    legacy_version: String,
+    number: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct ProductTree {
+    branches: Vec<Branch>,
+}
+
+#[derive(Serialize)]
+struct Branch {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    branches: Vec<Branch>,
+    category: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<FullProductName>,
+}
+
+#[derive(Serialize)]
+struct FullProductName {
+    name: String,
+    product_id: String,
+    product_identification_helper: IdentificationHelper,
+}
+
+#[derive(Serialize)]
+struct IdentificationHelper {
+    x_generic_uris: Vec<GenericUri>,
+}
+
+#[derive(Serialize)]
+struct GenericUri {
+    namespace: String,
+    uri: String,
+}
+
+#[derive(Serialize)]
+struct Vulnerability {
+    cve: String,
+    notes: Vec<Note>,
+    product_status: ProductStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    remediations: Vec<Remediation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    threats: Vec<Threat>,
+}
+
+#[derive(Serialize)]
+struct ProductStatus {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    known_affected: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    known_not_affected: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Remediation {
+    category: &'static str,
+    details: String,
+    product_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Threat {
+    category: &'static str,
+    details: String,
+    product_ids: Vec<String>,
+}
+
+/// Builds the document of advisory `a` in `lang` (the source language or a translation).
+fn document(
+    site: &Site,
+    a: &Advisory,
+    texts: &BTreeMap<&str, &AdvisoryText>,
+    lang: &str,
+) -> Result<Csaf> {
+    let source_lang = a.source_language.as_str();
+    let src = texts
+        .get(source_lang)
+        .copied()
+        .with_context(|| format!("advisory `{}` has no text in `{source_lang}`", a.id))?;
+    let text = texts.get(lang).copied().unwrap_or(src);
+    let site_text = site.site_text(lang)?;
+    let ui = &site_text.ui;
+    let translation = lang != source_lang;
+    let security = !a.cves.is_empty();
+
+    // Text of a keyed entry (remediation, link, revision): this language's, else the
+    // source language's.
+    let lookup = |pick: fn(&AdvisoryText) -> &BTreeMap<String, String>, key: &str| {
+        pick(text).get(key).or_else(|| pick(src).get(key)).cloned()
+    };
+
+    let first = a
+        .revisions
+        .first()
+        .with_context(|| format!("advisory `{}` has no revisions", a.id))?;
+    let revision_history: Vec<Revision> = a
+        .revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Revision {
+            date: timestamp(r.date),
+            legacy_version: r.number.clone(),
+            number: (i + 1).to_string(),
+            summary: lookup(|t| &t.revisions, &r.number)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| format!("{} {}", ui.version, r.number)),
+        })
+        .collect();
+    let tracking = Tracking {
+        current_release_date: timestamp(a.revisions.last().unwrap_or(first).date),
+        generator: Generator {
+            engine: Engine {
+                name: "seckb",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        },
+        id: tracking_id(a, lang),
+        initial_release_date: timestamp(first.date),
+        version: revision_history.len().to_string(),
+        revision_history,
+        status: match a.status {
+            Status::Interim => "interim",
+            // Drafts never get here (see `render`); mapping them keeps the match total.
+            Status::Final => "final",
+            Status::Draft => "draft",
+        },
+    };
+
+    let doc_url = |l: &str| -> Result<String> {
+        Ok(site.url(&format!("{WHITE_DIR}{}", document_path(a, l)?)))
+    };
+    let mut references = Vec::new();
+    if translation {
+        // Clause 9.1.9: the original advisory is the first reference.
+        references.push(Reference {
+            category: "external",
+            summary: format!("Original ({source_lang}): {}", src.title),
+            url: doc_url(source_lang)?,
+        });
+    }
+    references.push(Reference {
+        category: "self",
+        summary: format!("{} (CSAF)", text.title),
+        url: doc_url(lang)?,
+    });
+    references.push(Reference {
+        category: "external",
+        summary: format!("{} (HTML)", text.title),
+        url: site.url(&Site::advisory_path(lang, a.id.as_str())),
+    });
+    for r in &a.references {
+        references.push(Reference {
+            category: "external",
+            summary: lookup(|t| &t.links, &r.id)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| r.url.clone()),
+            url: r.url.clone(),
+        });
+    }
+
+    let publisher = if translation {
+        let (name, namespace, contact_details) = match &site.settings.translator {
+            Some(t) => (t.name.clone(), t.namespace.clone(), None),
+            None => {
+                let p = &site.settings.publisher;
+                (
+                    p.name.clone(),
+                    p.namespace.clone(),
+                    p.contact_details.clone(),
+                )
+            }
+        };
+        Publisher {
+            category: "translator",
+            contact_details,
+            name,
+            namespace,
+        }
+    } else {
+        publisher(site)
+    };
+
+    let product_names = |ids: &[crate::model::ProductId]| -> Result<Vec<String>> {
+        ids.iter()
+            .map(|id| {
+                site.product(id.as_str())
+                    .map(|p| p.name.clone())
+                    .with_context(|| format!("unknown product `{id}`"))
+            })
+            .collect()
+    };
+    let affected: Vec<String> = a.products.affected.iter().map(|p| p.0.clone()).collect();
+    let not_affected: Vec<String> = a
+        .products
+        .not_affected
+        .iter()
+        .map(|p| p.0.clone())
+        .collect();
+
+    let mut notes = Vec::new();
+    let summary = plain(&text.summary);
+    push_note(
+        &mut notes,
+        NoteCategory::Summary,
+        text.subtitle.clone(),
+        summary.clone(),
+    );
+    if !a.security_vulnerability {
+        push_note(
+            &mut notes,
+            NoteCategory::General,
+            None,
+            ui.not_a_vulnerability.clone(),
+        );
+    }
+    if translation && text.revision != a.version {
+        push_note(
+            &mut notes,
+            NoteCategory::General,
+            None,
+            ui.outdated_note.replace("{version}", &a.version),
+        );
+    }
+    let overview = [
+        (
+            NoteCategory::Description,
+            &ui.purpose,
+            &text.overview.purpose,
+        ),
+        (
+            NoteCategory::General,
+            &ui.advisory_status,
+            &text.overview.status,
+        ),
+        (
+            NoteCategory::General,
+            &ui.recommendation,
+            &text.overview.recommendation,
+        ),
+    ];
+    for (category, title, body) in overview {
+        if let Some(body) = body {
+            push_note(&mut notes, category, Some(title.clone()), plain(body));
+        }
+    }
+    if !security {
+        // Without vulnerabilities there is no product status or remediation object to carry
+        // these, so they become notes.
+        let lists = [
+            (&ui.affected_software, &a.products.affected),
+            (&ui.not_affected_software, &a.products.not_affected),
+        ];
+        for (title, ids) in lists {
+            if !ids.is_empty() {
+                push_note(
+                    &mut notes,
+                    NoteCategory::General,
+                    Some(title.clone()),
+                    product_names(ids)?.join("\n"),
+                );
+            }
+        }
+        for r in &a.remediations {
+            let mut body = lookup(|t| &t.remediations, &r.id)
+                .map(|m| plain(&m))
+                .unwrap_or_default();
+            if let Some(url) = &r.url {
+                if !body.is_empty() {
+                    body.push('\n');
+                }
+                body.push_str(url);
+            }
+            push_note(
+                &mut notes,
+                NoteCategory::General,
+                Some(remediation_label(r.kind, ui).to_string()),
+                body,
+            );
+        }
+    }
+    for action in &text.suggested_actions {
+        push_note(
+            &mut notes,
+            NoteCategory::General,
+            Some(action.title.clone()),
+            plain(&action.body),
+        );
+    }
+    // A symptom an answer points to is shown with that answer, as on the page.
+    let in_faq: BTreeSet<usize> = text.faq.iter().filter_map(|f| f.symptom).collect();
+    for (i, s) in text.symptoms.iter().enumerate() {
+        if !in_faq.contains(&i) {
+            push_note(
+                &mut notes,
+                NoteCategory::Details,
+                Some(ui.symptoms.clone()),
+                symptom_text(&plain(&s.description), s, ui),
+            );
+        }
+    }
+    for f in &text.faq {
+        let mut body = plain(&f.answer);
+        if let Some(s) = f.symptom.and_then(|i| text.symptoms.get(i)) {
+            body = symptom_text(&body, s, ui);
+        }
+        push_note(
+            &mut notes,
+            NoteCategory::Faq,
+            Some(f.question.clone()),
+            body,
+        );
+    }
+    push_note(
+        &mut notes,
+        NoteCategory::LegalDisclaimer,
+        Some(ui.disclaimer.clone()),
+        plain(&site_text.disclaimer),
+    );
+
+    let acknowledgments = a
+        .acknowledgments
+        .iter()
+        .map(|k| Acknowledgment {
+            names: vec![k.name.clone()],
+            organization: k.organization.clone(),
+            urls: k.url.iter().cloned().collect(),
+        })
+        .collect();
+
+    let product_tree = product_tree(site, a)?;
+
+    let mut vulnerabilities = Vec::new();
+    if security {
+        let remediations: Vec<Remediation> = a
+            .remediations
+            .iter()
+            .filter_map(|r| {
+                let product_ids: Vec<String> = if r.products.is_empty() {
+                    affected.clone()
+                } else {
+                    r.products.iter().map(|p| p.0.clone()).collect()
+                };
+                // A remediation must name products (6.1.29); with none there is nothing to say.
+                (!product_ids.is_empty()).then(|| Remediation {
+                    category: match r.kind {
+                        RemediationKind::VendorFix => "vendor_fix",
+                        RemediationKind::Workaround => "workaround",
+                        RemediationKind::Mitigation => "mitigation",
+                        RemediationKind::NoneAvailable => "none_available",
+                    },
+                    details: lookup(|t| &t.remediations, &r.id)
+                        .map(|m| plain(&m))
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| remediation_label(r.kind, ui).to_string()),
+                    product_ids,
+                    url: r.url.clone(),
+                })
+            })
+            .collect();
+        let threats: Vec<Threat> = if not_affected.is_empty() {
+            Vec::new()
+        } else {
+            // An impact statement for every product known not to be affected (6.1.27.9).
+            vec![Threat {
+                category: "impact",
+                details: format!(
+                    "{}: {}",
+                    ui.not_affected_software,
+                    product_names(&a.products.not_affected)?.join(", ")
+                ),
+                product_ids: not_affected.clone(),
+            }]
+        };
+        let mut seen = BTreeSet::new();
+        for cve in a.cves.iter().filter(|c| seen.insert(c.as_str())) {
+            vulnerabilities.push(Vulnerability {
+                cve: cve.clone(),
+                notes: vec![Note {
+                    category: NoteCategory::Description,
+                    text: if summary.is_empty() {
+                        text.title.clone()
+                    } else {
+                        summary.clone()
+                    },
+                    title: Some(text.subtitle.clone().unwrap_or_else(|| text.title.clone())),
+                }],
+                product_status: ProductStatus {
+                    known_affected: affected.clone(),
+                    known_not_affected: not_affected.clone(),
+                },
+                remediations: remediations
+                    .iter()
+                    .map(|r| Remediation {
+                        category: r.category,
+                        details: r.details.clone(),
+                        product_ids: r.product_ids.clone(),
+                        url: r.url.clone(),
+                    })
+                    .collect(),
+                threats: threats
+                    .iter()
+                    .map(|t| Threat {
+                        category: t.category,
+                        details: t.details.clone(),
+                        product_ids: t.product_ids.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+
+    Ok(Csaf {
+        document: Document {
+            acknowledgments,
+            aggregate_severity: a.severity.map(|s| AggregateSeverity {
+                text: severity_label(s, ui).to_string(),
+            }),
+            category: if security {
+                "csaf_security_advisory"
+            } else {
+                "csaf_informational_advisory"
+            },
+            csaf_version: "2.0",
+            distribution: Distribution {
+                tlp: Tlp {
+                    label: "WHITE",
+                    url: TLP_URL,
+                },
+            },
+            lang: lang.to_string(),
+            notes,
+            publisher,
+            references,
+            source_lang: translation.then(|| source_lang.to_string()),
+            title: text.title.clone(),
+            tracking,
+        },
+        product_tree,
+        vulnerabilities,
+    })
+}
+
+/// Markdown as plain text with its paragraphs kept apart by a blank line (CSAF notes are
+/// plain text; one long line would lose the author's structure). Blank lines inside a fenced
+/// code block do not split it.
+fn plain(md: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut fenced = false;
+    for line in md.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        if line.trim().is_empty() && !fenced {
+            blocks.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    blocks.push(current);
+    blocks
+        .iter()
+        .map(|b| to_plain(b))
+        .filter(|b| !b.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Adds a note unless its text is empty (CSAF requires text).
+fn push_note(notes: &mut Vec<Note>, category: NoteCategory, title: Option<String>, text: String) {
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return;
+    }
+    notes.push(Note {
+        category,
+        text,
+        title: title.filter(|t| !t.trim().is_empty()),
+    });
+}
+
+/// A symptom as plain text: the description, then the log file, its lines verbatim, and the
+/// error codes.
+fn symptom_text(lead: &str, s: &crate::model::Symptom, ui: &UiStrings) -> String {
+    let mut lines = vec![lead.to_string()];
+    if let Some(f) = &s.log_file {
+        lines.push(format!("{}: {f}", ui.log_file));
+    }
+    lines.extend(s.log_lines.iter().cloned());
+    if !s.error_codes.is_empty() {
+        lines.push(format!("{}: {}", ui.error_codes, s.error_codes.join(", ")));
+    }
+    lines.retain(|l| !l.is_empty());
+    lines.join("\n")
+}
+
+/// The product tree: vendor branches (sorted by name) holding product-name branches, in the
+/// order the advisory names the products (affected, then not affected).
+fn product_tree(site: &Site, a: &Advisory) -> Result<Option<ProductTree>> {
+    let mut by_vendor: BTreeMap<&str, Vec<Branch>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let namespace = site.url(&format!("{}/products/", site.settings.default_language));
+    for id in a.products.affected.iter().chain(&a.products.not_affected) {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
+        let p = site
+            .product(id.as_str())
+            .with_context(|| format!("advisory `{}` names unknown product `{id}`", a.id))?;
+        by_vendor.entry(&p.vendor).or_default().push(Branch {
+            branches: Vec::new(),
+            category: "product_name",
+            name: p.name.clone(),
+            product: Some(FullProductName {
+                name: p.name.clone(),
+                product_id: p.id.0.clone(),
+                // The product's page in the catalog is the identifier the publisher has.
+                product_identification_helper: IdentificationHelper {
+                    x_generic_uris: vec![GenericUri {
+                        namespace: namespace.clone(),
+                        uri: format!("{namespace}{}/", p.id),
+                    }],
+                },
+            }),
+        });
+    }
+    if by_vendor.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ProductTree {
+        branches: by_vendor
+            .into_iter()
+            .map(|(vendor, branches)| Branch {
+                branches,
+                category: "vendor",
+                name: vendor.to_string(),
+                product: None,
+            })
+            .collect(),
+    }))
+}
+
+fn publisher(site: &Site) -> Publisher {
+    let p = &site.settings.publisher;
+    Publisher {
+        category: match p.category {
+            PublisherCategory::Coordinator => "coordinator",
+            PublisherCategory::Discoverer => "discoverer",
+            PublisherCategory::Other => "other",
+            PublisherCategory::User => "user",
+            PublisherCategory::Vendor => "vendor",
+        },
+        contact_details: p.contact_details.clone(),
+        name: p.name.clone(),
+        namespace: p.namespace.clone(),
+    }
+}
+
+fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> &str {
+    match kind {
+        RemediationKind::VendorFix => &ui.remediation_vendor_fix,
+        RemediationKind::Workaround => &ui.remediation_workaround,
+        RemediationKind::Mitigation => &ui.remediation_mitigation,
+        RemediationKind::NoneAvailable => &ui.remediation_none_available,
+    }
+}
+
+fn severity_label(s: Severity, ui: &UiStrings) -> &str {
+    match s {
+        Severity::Critical => &ui.severity_critical,
+        Severity::Important => &ui.severity_important,
+        Severity::Moderate => &ui.severity_moderate,
+        Severity::Low => &ui.severity_low,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ROLIE feed (CSAF 2.0 section 7.1.15, RFC 8322 in JSON) and provider metadata (7.1.7).
+
+#[derive(Serialize)]
+struct RolieFeed {
+    feed: Feed,
+}
+
+#[derive(Serialize)]
+struct Feed {
+    id: &'static str,
+    title: String,
+    link: Vec<Link>,
+    category: Vec<Category>,
+    updated: String,
+    entry: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    rel: &'static str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Category {
+    scheme: &'static str,
+    term: &'static str,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    id: String,
+    title: String,
+    link: Vec<Link>,
+    published: String,
+    updated: String,
+    summary: Content,
+    content: Src,
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Content {
+    content: String,
+}
+
+#[derive(Serialize)]
+struct Src {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    src: String,
+}
+
+#[derive(Serialize)]
+struct Format {
+    schema: &'static str,
+    version: &'static str,
+}
+
+/// The TLP:WHITE feed; `docs` newest first.
+fn feed(site: &Site, docs: &[&Built], updated: &str) -> RolieFeed {
+    let url = |rel: &str| site.url(&format!("{WHITE_DIR}{rel}"));
+    RolieFeed {
+        feed: Feed {
+            id: "csaf-feed-tlp-white",
+            title: format!("{} CSAF feed (TLP:WHITE)", site.settings.publisher.name),
+            link: vec![Link {
+                rel: "self",
+                href: url(FEED_FILE),
+            }],
+            category: vec![Category {
+                scheme: ROLIE_INFORMATION_TYPE,
+                term: "csaf",
+            }],
+            updated: updated.to_string(),
+            entry: docs
+                .iter()
+                .map(|d| Entry {
+                    id: d.tracking_id.clone(),
+                    title: d.title.clone(),
+                    link: vec![
+                        Link {
+                            rel: "self",
+                            href: url(&d.path),
+                        },
+                        Link {
+                            rel: "hash",
+                            href: url(&format!("{}.sha256", d.path)),
+                        },
+                        Link {
+                            rel: "hash",
+                            href: url(&format!("{}.sha512", d.path)),
+                        },
+                    ],
+                    published: timestamp(d.initial),
+                    updated: timestamp(d.current),
+                    summary: Content {
+                        content: if d.summary.is_empty() {
+                            d.title.clone()
+                        } else {
+                            d.summary.clone()
+                        },
+                    },
+                    content: Src {
+                        kind: "application/json",
+                        src: url(&d.path),
+                    },
+                    format: Format {
+                        schema: CSAF_SCHEMA_URL,
+                        version: "2.0",
+                    },
+                })
+                .collect(),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct ProviderMetadata {
+    canonical_url: String,
+    distributions: Vec<DistributionEntry>,
+    last_updated: String,
+    #[serde(rename = "list_on_CSAF_aggregators")]
+    list_on_csaf_aggregators: bool,
+    metadata_version: &'static str,
+    #[serde(rename = "mirror_on_CSAF_aggregators")]
+    mirror_on_csaf_aggregators: bool,
+    publisher: Publisher,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct DistributionEntry {
+    directory_url: String,
+    rolie: Rolie,
+}
+
+#[derive(Serialize)]
+struct Rolie {
+    feeds: Vec<RolieFeedRef>,
+}
+
+#[derive(Serialize)]
+struct RolieFeedRef {
+    summary: String,
+    tlp_label: &'static str,
+    url: String,
+}
+
+fn provider_metadata(site: &Site, last_updated: String) -> ProviderMetadata {
+    ProviderMetadata {
+        canonical_url: site.url(&format!("{PROVIDER_DIR}provider-metadata.json")),
+        distributions: vec![DistributionEntry {
+            directory_url: site.url(WHITE_DIR),
+            rolie: Rolie {
+                feeds: vec![RolieFeedRef {
+                    summary: format!(
+                        "All TLP:WHITE advisories of {}.",
+                        site.settings.publisher.name
+                    ),
+                    tlp_label: "WHITE",
+                    url: site.url(&format!("{WHITE_DIR}{FEED_FILE}")),
+                }],
+            },
+        }],
+        last_updated,
+        list_on_csaf_aggregators: true,
+        metadata_version: "2.0",
+        mirror_on_csaf_aggregators: true,
+        publisher: publisher(site),
+        role: "csaf_provider",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_section_5_1() {
+        assert_eq!(file_name("BSI-2022-0001"), "bsi-2022-0001.json");
+        assert_eq!(file_name("954474"), "954474.json");
+        assert_eq!(file_name("954474-nl-NL"), "954474-nl-nl.json");
+        // A run of other characters becomes one underscore.
+        assert_eq!(file_name("RHSA-2021:5186"), "rhsa-2021_5186.json");
+        assert_eq!(file_name("a b  c"), "a_b_c.json");
+        assert_eq!(file_name("x/../y"), "x_y.json");
+        assert_eq!(file_name("C++ 1.0"), "c++_1_0.json");
+        assert_eq!(file_name("Größe"), "gr_e.json");
+    }
+
+    #[test]
+    fn hash_lines_are_in_sha256sum_format() {
+        let h = hex(&Sha256::digest(b"abc"));
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(hash_line(&h, "a.json"), format!("{h}  a.json\n"));
+    }
+
+    #[test]
+    fn plain_text_keeps_paragraphs() {
+        assert_eq!(
+            plain("One **bold**\nline.\n\n\nTwo [x](https://x/).\n"),
+            "One bold line.\n\nTwo x."
+        );
+        assert_eq!(plain("```\na\n\nb\n```\n\nc"), "a b\n\nc");
+        assert_eq!(plain("  \n"), "");
+    }
+
+    #[test]
+    fn json_never_carries_raw_markup() {
+        let v = serde_json::json!({"t": "<script>a & b</script> ünï"});
+        let bytes = safe_json(&v).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        assert!(text.contains(r"\u003cscript\u003ea \u0026 b"), "{text}");
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, v);
+    }
 }
