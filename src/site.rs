@@ -118,19 +118,8 @@ pub fn text_for<'a>(
     }
 }
 
-/// CSAF tracking id of an advisory's document in `lang`: the advisory id for the source
-/// language, `<id>-<lang>` for a translation (so each has its own file name).
-pub fn csaf_tracking_id(a: &Advisory, lang: &str) -> String {
-    if lang == a.source_language.as_str() {
-        a.id.0.clone()
-    } else {
-        format!("{}-{lang}", a.id)
-    }
-}
-
-/// Path of the CSAF document of an advisory in `lang` below the site root, per CSAF 2.0
-/// section 5.1 (lowercase tracking id, other characters than `+`, `-`, a-z, 0-9 as `_`),
-/// or None where none is published: drafts, and languages without their own text.
+/// Path of the CSAF document of an advisory in `lang` below the site root, or None where
+/// none is published: drafts, and languages without their own text.
 pub fn csaf_path(
     a: &Advisory,
     texts: &BTreeMap<&str, &AdvisoryText>,
@@ -139,21 +128,8 @@ pub fn csaf_path(
     if a.status == crate::model::Status::Draft || !texts.contains_key(lang) {
         return None;
     }
-    let file: String = csaf_tracking_id(a, lang)
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Some(format!(
-        ".well-known/csaf/white/{}/{file}.json",
-        a.published.year()
-    ))
+    let path = crate::feeds::csaf::document_path(a, lang).ok()?;
+    Some(format!("{}{path}", crate::feeds::csaf::WHITE_DIR))
 }
 
 /// Path of the OSV document of an advisory.
