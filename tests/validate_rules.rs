@@ -415,3 +415,27 @@ fn the_default_language_must_have_every_text() {
         ]
     );
 }
+
+#[test]
+fn ids_that_meet_in_a_csaf_file_name() {
+    let dir = copy_fixture("basic");
+    for id in ["ADV.1", "adv_1"] {
+        common::copy_tree(
+            &dir.path().join("advisories/ADV-2023-0002"),
+            &dir.path().join("advisories").join(id),
+        );
+        edit(
+            dir.path(),
+            &format!("advisories/{id}/advisory.yaml"),
+            "id: ADV-2023-0002",
+            &format!("id: {id}"),
+        );
+    }
+    let errors = headlines(dir.path(), true);
+    assert_eq!(
+        errors,
+        [
+            "advisories/adv_1/advisory.yaml:1:5: error[duplicate-id]: the CSAF document of `adv_1` (en-US) would have the same file name `adv_1.json` as that of `ADV.1 (en-US)` | CSAF file names are the lowercased tracking id with other characters as `_`; rename one of the advisories"
+        ]
+    );
+}

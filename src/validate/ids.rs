@@ -38,6 +38,7 @@ pub fn unsafe_reason(id: &str) -> Option<&'static str> {
 
 pub fn check(p: &Project, findings: &mut Findings) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut csaf_names: BTreeMap<String, String> = BTreeMap::new();
     for adv in &p.advisories {
         if let Some(reason) = unsafe_reason(&adv.dir) {
             findings.push(
@@ -78,6 +79,22 @@ pub fn check(p: &Project, findings: &mut Findings) {
                     adv.dir
                 )),
             );
+        }
+        // CSAF file names fold case and every run of other characters into `_`, and a
+        // translation is `<id>-<lang>`: distinct ids can still meet there.
+        let langs = super::site_languages(p);
+        for lang in langs
+            .iter()
+            .filter(|l| **l == facts.value.source_language.as_str() || adv.texts.contains_key(**l))
+        {
+            let name =
+                crate::feeds::csaf::file_name(&crate::feeds::csaf::tracking_id(&facts.value, lang));
+            if let Some(other) = csaf_names.insert(name.clone(), format!("{id} ({lang})")) {
+                findings.push(
+                    Finding::error(&facts.file, pos, "duplicate-id", format!("the CSAF document of `{id}` ({lang}) would have the same file name `{name}` as that of `{other}`"))
+                        .hint("CSAF file names are the lowercased tracking id with other characters as `_`; rename one of the advisories"),
+                );
+            }
         }
         if let Some(first) = seen.insert(id.to_ascii_lowercase(), facts.file.clone()) {
             findings.push(
