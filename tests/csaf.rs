@@ -868,7 +868,7 @@ fn two_builds_write_the_same_provider_bytes() {
 }
 
 #[test]
-fn ids_that_share_a_file_name_stop_the_build() {
+fn ids_that_share_a_file_name_are_refused() {
     let dir = common::copy_fixture("basic");
     let adv = dir.path().join("advisories");
     for id in ["X_1", "X.1"] {
@@ -880,14 +880,14 @@ fn ids_that_share_a_file_name_stop_the_build() {
             &format!("id: {id}"),
         );
     }
-    let (project, findings) = seckb::commands::validate::check(dir.path()).unwrap();
-    assert!(findings.is_ok());
-    let err = format!(
-        "{:#}",
-        seckb::commands::build::build_site(&project).unwrap_err()
-    );
+    // Validation catches it before anything is rendered (the writer also refuses it).
+    let (_, findings) = seckb::commands::validate::check(dir.path()).unwrap();
+    assert!(!findings.is_ok());
+    let errors: Vec<String> = findings.sorted().iter().map(|f| f.headline()).collect();
     assert!(
-        err.contains("`X_1` and `X.1` would both be `.well-known/csaf/white/2023/x_1.json`"),
-        "{err}"
+        errors
+            .iter()
+            .any(|e| e.contains("error[duplicate-id]") && e.contains("`x_1.json`")),
+        "{errors:#?}"
     );
 }
