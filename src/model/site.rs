@@ -264,6 +264,16 @@ ui_strings! {
     by_year,
     /// "Advisories by product".
     by_product,
+    /// "Advisories by kind".
+    by_kind,
+    /// "Advisories by severity".
+    by_severity,
+    /// "Kind", the label of the kind filter.
+    kind,
+    /// Sentence on a filtered list; `{filter}` is replaced, e.g. "Showing only: Year: 2008".
+    filter_note,
+    /// Link from a filtered list back to every advisory.
+    show_all,
     /// "Products".
     products,
     /// Heading of a product page, before the product name.

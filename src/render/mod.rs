@@ -1,10 +1,9 @@
 //! Turns a validated project into pages: builds plain view structs per page and language,
 //! renders them with the templates, and returns the files. No IO besides template loading.
 
+mod facets;
 mod templates;
 mod views;
-
-use std::collections::BTreeSet;
 
 use anyhow::Result;
 use tera::Context as TeraContext;
@@ -46,57 +45,20 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
         out.add("index.html", render_one(&tpl, "root.html", &ctx)?)?;
     }
 
-    let mut years: BTreeSet<i32> = BTreeSet::new();
-    for (a, _) in &site.advisories {
-        years.insert(a.published.year());
-    }
-    let used_products: BTreeSet<&str> = site
-        .advisories
-        .iter()
-        .flat_map(|(a, _)| {
-            a.products
-                .affected
-                .iter()
-                .chain(&a.products.not_affected)
-                .map(|p| p.as_str())
-        })
-        .collect();
-
     for lang in &langs {
         let text = site.site_text(lang)?;
-        let ui = &text.ui;
-        let items: Vec<(i32, Vec<String>, ListItem)> = site
+        let items: Vec<ListItem> = site
             .advisories
             .iter()
-            .map(|(a, texts)| {
-                let products = a.products.affected.iter().map(|p| p.0.clone()).collect();
-                (
-                    a.published.year(),
-                    products,
-                    ListItem::new(a, texts, lang, ui),
-                )
-            })
+            .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
             .collect();
+        let groups = facets::groups(site, &text.ui);
 
         // Home.
         let rel = "index.html".to_string();
         let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
-        ctx.insert(
-            "advisories",
-            &items.iter().map(|(_, _, i)| i).collect::<Vec<_>>(),
-        );
-        let year_links: Vec<views::Count> = years
-            .iter()
-            .rev()
-            .map(|y| views::Count {
-                key: y.to_string(),
-                name: y.to_string(),
-                count: items.iter().filter(|(yy, _, _)| yy == y).count(),
-            })
-            .collect();
-        let product_links = product_counts(site, &used_products, &items);
-        ctx.insert("years", &year_links);
-        ctx.insert("products", &product_links);
+        ctx.insert("advisories", &items);
+        ctx.insert("groups", &groups);
         out.add(
             format!("{lang}/index.html"),
             render_one(&tpl, "home.html", &ctx)?,
@@ -126,46 +88,23 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
             )?;
         }
 
-        // Product index and one page per product.
+        // The product index, and one filtered list per year, product, kind and severity,
+        // pre-generated so that filtering works without JavaScript.
+        let products = groups.iter().find(|g| g.key == "products");
         let rel = "products/index.html".to_string();
         let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
-        ctx.insert("products", &product_links);
+        ctx.insert("products", &products.map(|g| &g.facets));
         out.add(
             format!("{lang}/{rel}"),
             render_one(&tpl, "products.html", &ctx)?,
         )?;
-        for prod in &site.catalog.products {
-            let dir = format!("products/{}/", prod.id);
-            let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-            let list: Vec<&ListItem> = items
-                .iter()
-                .filter(|(_, ps, _)| ps.contains(&prod.id.0))
-                .map(|(_, _, i)| i)
-                .collect();
-            ctx.insert(
-                "heading",
-                &format!("{} {}", ui.advisories_for_product, prod.name),
-            );
-            ctx.insert("product_feed", &true);
-            ctx.insert("advisories", &list);
-            out.add(
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "list.html", &ctx)?,
-            )?;
-        }
-
-        // One page per year.
-        for y in &years {
-            let dir = format!("years/{y}/");
-            let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-            let list: Vec<&ListItem> = items
-                .iter()
-                .filter(|(yy, _, _)| yy == y)
-                .map(|(_, _, i)| i)
-                .collect();
-            ctx.insert("heading", &format!("{} {y}", ui.advisories_in_year));
+        for facet in facets::all(site, &text.ui) {
+            let rel = format!("{}index.html", facet.dir);
+            let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
+            let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
+            ctx.insert("heading", &facet.heading);
+            ctx.insert("filter_note", &facet.note);
+            ctx.insert("product_feed", &facet.feed);
             ctx.insert("advisories", &list);
             out.add(
                 format!("{lang}/{rel}"),
@@ -174,29 +113,6 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
         }
     }
     Ok(out)
-}
-
-fn product_counts(
-    site: &Site,
-    used: &BTreeSet<&str>,
-    items: &[(i32, Vec<String>, ListItem)],
-) -> Vec<views::Count> {
-    let mut v: Vec<views::Count> = site
-        .catalog
-        .products
-        .iter()
-        .filter(|p| used.contains(p.id.as_str()))
-        .map(|p| views::Count {
-            key: p.id.0.clone(),
-            name: p.name.clone(),
-            count: items
-                .iter()
-                .filter(|(_, ps, _)| ps.contains(&p.id.0))
-                .count(),
-        })
-        .collect();
-    v.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
-    v
 }
 
 /// The context every page of one language shares. `dir` is the page's folder below the

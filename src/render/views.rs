@@ -87,14 +87,6 @@ pub struct LangLink {
     pub current: bool,
 }
 
-/// A named count, for year and product indexes.
-#[derive(Debug, Serialize)]
-pub struct Count {
-    pub key: String,
-    pub name: String,
-    pub count: usize,
-}
-
 /// An advisory in a list.
 #[derive(Debug, Serialize)]
 pub struct ListItem {

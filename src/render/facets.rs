@@ -1,0 +1,202 @@
+//! Facets of the advisory list: year, product, kind and severity. Each value gets a
+//! pre-generated page listing only the advisories that have it, and the home page links
+//! them all, so filtering works without JavaScript.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Kind, Severity, UiStrings};
+use crate::site::Site;
+
+/// One value of a facet, e.g. the year 2008, with its members.
+#[derive(Debug, Serialize)]
+pub struct Facet {
+    /// Folder below the language, e.g. `years/2008/`.
+    pub dir: String,
+    /// The value as shown, e.g. `2008` or `Security Bulletin`.
+    pub name: String,
+    /// Heading of its page.
+    pub heading: String,
+    /// The sentence stating the filter, on its page.
+    pub note: String,
+    /// Whether the page has its own Atom feed (products do).
+    pub feed: bool,
+    /// Indexes into the site's advisories (newest first).
+    #[serde(skip)]
+    pub members: Vec<usize>,
+    /// Number of members.
+    pub count: usize,
+}
+
+/// A facet with its values, for the home page.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    /// `years`, `products`, `kinds` or `severities`.
+    pub key: &'static str,
+    /// Heading, e.g. "Advisories by year".
+    pub title: String,
+    pub facets: Vec<Facet>,
+}
+
+fn facet(
+    dir: String,
+    name: String,
+    heading: String,
+    note: String,
+    feed: bool,
+    members: Vec<usize>,
+) -> Facet {
+    let count = members.len();
+    Facet {
+        dir,
+        name,
+        heading,
+        note,
+        feed,
+        members,
+        count,
+    }
+}
+
+fn kind_name(k: Kind, ui: &UiStrings) -> String {
+    match k {
+        Kind::Advisory => ui.kind_advisory.clone(),
+        Kind::Bulletin => ui.kind_bulletin.clone(),
+    }
+}
+
+fn severity_name(s: Severity, ui: &UiStrings) -> String {
+    match s {
+        Severity::Critical => ui.severity_critical.clone(),
+        Severity::Important => ui.severity_important.clone(),
+        Severity::Moderate => ui.severity_moderate.clone(),
+        Severity::Low => ui.severity_low.clone(),
+    }
+}
+
+fn slug<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Every facet group with the values that occur, in a stable order.
+pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
+    let note = |label: &str, value: &str| {
+        ui.filter_note
+            .replace("{filter}", &format!("{label}: {value}"))
+    };
+    let advisories = &site.advisories;
+
+    let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    let mut products: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut kinds: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
+    let mut severities: BTreeMap<u8, (Severity, Vec<usize>)> = BTreeMap::new();
+    for (i, (a, _)) in advisories.iter().enumerate() {
+        years.entry(a.published.year()).or_default().push(i);
+        for p in &a.products.affected {
+            products.entry(p.as_str()).or_default().push(i);
+        }
+        kinds.entry(a.kind).or_default().push(i);
+        if let Some(s) = a.severity {
+            severities
+                .entry(s as u8)
+                .or_insert((s, Vec::new()))
+                .1
+                .push(i);
+        }
+    }
+
+    let year_facets = years
+        .into_iter()
+        .rev()
+        .map(|(y, m)| {
+            facet(
+                format!("years/{y}/"),
+                y.to_string(),
+                format!("{} {y}", ui.advisories_in_year),
+                note(&ui.published, &y.to_string()),
+                false,
+                m,
+            )
+        })
+        .collect();
+    let mut product_facets: Vec<Facet> = site
+        .catalog
+        .products
+        .iter()
+        .map(|p| {
+            let m = products.get(p.id.as_str()).cloned().unwrap_or_default();
+            facet(
+                format!("products/{}/", p.id),
+                p.name.clone(),
+                format!("{} {}", ui.advisories_for_product, p.name),
+                note(&ui.affected_software, &p.name),
+                true,
+                m,
+            )
+        })
+        .collect();
+    product_facets.sort_by(|a, b| a.name.cmp(&b.name).then(a.dir.cmp(&b.dir)));
+    let kind_facets = kinds
+        .into_iter()
+        .map(|(k, m)| {
+            let name = kind_name(k, ui);
+            facet(
+                format!("kinds/{}/", slug(k)),
+                name.clone(),
+                name.clone(),
+                note(&ui.kind, &name),
+                false,
+                m,
+            )
+        })
+        .collect();
+    let severity_facets = severities
+        .into_values()
+        .map(|(s, m)| {
+            let name = severity_name(s, ui);
+            facet(
+                format!("severities/{}/", slug(s)),
+                name.clone(),
+                format!("{}: {name}", ui.severity),
+                note(&ui.severity, &name),
+                false,
+                m,
+            )
+        })
+        .collect();
+    vec![
+        Group {
+            key: "years",
+            title: ui.by_year.clone(),
+            facets: year_facets,
+        },
+        Group {
+            key: "products",
+            title: ui.by_product.clone(),
+            facets: product_facets,
+        },
+        Group {
+            key: "kinds",
+            title: ui.by_kind.clone(),
+            facets: kind_facets,
+        },
+        Group {
+            key: "severities",
+            title: ui.by_severity.clone(),
+            facets: severity_facets,
+        },
+    ]
+}
+
+/// Every facet value, each of which gets a page. Products get a page even without
+/// advisories, so catalog links never break.
+pub fn all(site: &Site, ui: &UiStrings) -> Vec<Facet> {
+    groups(site, ui)
+        .into_iter()
+        .flat_map(|g| g.facets)
+        .collect()
+}
