@@ -41,6 +41,19 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },
+    /// Create `advisories/<ID>/` with every field written out and commented, as a draft
+    /// that validates at once.
+    New {
+        /// The advisory id, e.g. `ADV-2025-0001`; it becomes the folder name and URL.
+        id: String,
+        /// Languages to create text files for; the first is the source language
+        /// [default: the site's default language].
+        #[arg(long = "lang", value_name = "LANG")]
+        langs: Vec<String>,
+        /// The date of the first revision, YYYY-MM-DD [default: today, UTC].
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
 }
 
 /// How findings are printed.

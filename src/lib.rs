@@ -28,6 +28,9 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Validate { format } => commands::validate::run(&cli.root, format),
         cli::Command::Build { out } => commands::build::run(&cli.root, out),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
+        cli::Command::New { id, langs, date } => {
+            commands::new::run(&cli.root, &id, &langs, date.as_deref())
+        }
     }
 }
 

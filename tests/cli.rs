@@ -160,6 +160,7 @@ fn readme_usage_matches_help() {
         (vec!["validate", "--help"], vec!["--format"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),
+        (vec!["new", "--help"], vec!["--lang", "--date"]),
     ] {
         let out = seckb().args(&args).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
@@ -172,4 +173,101 @@ fn readme_usage_matches_help() {
             assert!(usage.contains(w), "README usage lacks {w}");
         }
     }
+}
+
+#[test]
+fn new_scaffolds_a_draft_that_validates_and_builds() {
+    let dir = copy_fixture("basic");
+    let out = seckb()
+        .arg("--root")
+        .arg(dir.path())
+        .args([
+            "new",
+            "ADV-2025-0001",
+            "--lang",
+            "nl-NL",
+            "--lang",
+            "en-US",
+            "--date",
+            "2025-01-02",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let adv = dir.path().join("advisories/ADV-2025-0001");
+    let facts = std::fs::read_to_string(adv.join("advisory.yaml")).unwrap();
+    assert!(
+        facts.contains("source_language: nl-NL")
+            && facts.contains("published: 2025-01-02")
+            && facts.contains("status: draft")
+    );
+    assert!(adv.join("en-US.yaml").is_file() && adv.join("nl-NL.yaml").is_file());
+    let v = seckb()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    let b = seckb()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["build"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert!(
+        dir.path()
+            .join("site/nl-NL/advisories/ADV-2025-0001/index.html")
+            .is_file()
+    );
+    // Drafts stay out of the feeds.
+    assert!(
+        !std::fs::read_to_string(dir.path().join("site/nl-NL/feed.json"))
+            .unwrap()
+            .contains("ADV-2025-0001")
+    );
+}
+
+#[test]
+fn new_refuses_bad_ids_existing_folders_and_unknown_languages() {
+    let dir = copy_fixture("basic");
+    for (args, says) in [
+        (vec!["new", "../evil"], "cannot be an advisory id"),
+        (vec!["new", "ADV-2024-0001"], "already exists"),
+        (
+            vec!["new", "ADV-2025-0002", "--lang", "fr-FR"],
+            "`fr-FR` is not one of the site's languages",
+        ),
+        (
+            vec!["new", "ADV-2025-0003", "--date", "2025-02-30"],
+            "no such day",
+        ),
+    ] {
+        let out = seckb()
+            .arg("--root")
+            .arg(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!dir.path().join("advisories/ADV-2025-0002").exists());
 }

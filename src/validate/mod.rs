@@ -1,7 +1,7 @@
 //! Checks that need more than one value or more than one file. Each rule is a module with a
 //! `check` function that adds every finding it has; none stops early.
 
-mod ids;
+pub mod ids;
 mod languages;
 mod products;
 mod revisions;

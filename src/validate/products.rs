@@ -48,7 +48,12 @@ pub fn check(p: &Project, findings: &mut Findings) {
                 );
             }
         }
-        if a.products.affected.is_empty() {
+        if a.products.affected.is_empty() && a.status == crate::model::Status::Draft {
+            findings.push(
+                Finding::warning(&facts.file, facts.spans.value("products.affected"), "missing-text", "no affected products yet")
+                    .hint("name at least one product from `products.yaml` under `products.affected` before publishing"),
+            );
+        } else if a.products.affected.is_empty() {
             findings.push(
                 Finding::error(
                     &facts.file,
