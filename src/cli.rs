@@ -41,6 +41,13 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },
+    /// Build into memory and serve on 127.0.0.1, rebuilding and reloading open pages when
+    /// a file changes.
+    Serve {
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
     /// Create `advisories/<ID>/` with every field written out and commented, as a draft
     /// that validates at once.
     New {

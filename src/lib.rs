@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod validate;
 
@@ -28,6 +29,7 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Validate { format } => commands::validate::run(&cli.root, format),
         cli::Command::Build { out } => commands::build::run(&cli.root, out),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
+        cli::Command::Serve { port } => commands::serve::run(&cli.root, port),
         cli::Command::New { id, langs, date } => {
             commands::new::run(&cli.root, &id, &langs, date.as_deref())
         }

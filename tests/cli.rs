@@ -155,12 +155,13 @@ fn readme_usage_matches_help() {
     for (args, words) in [
         (
             vec!["--help"],
-            vec!["validate", "build", "schema", "--root"],
+            vec!["validate", "build", "schema", "new", "serve", "--root"],
         ),
         (vec!["validate", "--help"], vec!["--format"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),
         (vec!["new", "--help"], vec!["--lang", "--date"]),
+        (vec!["serve", "--help"], vec!["--port"]),
     ] {
         let out = seckb().args(&args).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod new;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 
 use std::io::IsTerminal;
@@ -13,6 +14,19 @@ use crate::load::Project;
 /// Whether to colour output on stderr: only on a terminal, and never with `NO_COLOR`.
 pub fn color_stderr() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Prints findings as text on stderr, reading sources again for the snippets.
+pub fn report_findings(findings: &Findings, root: &std::path::Path) {
+    let mut sources = std::collections::BTreeMap::new();
+    for f in findings.sorted() {
+        if let Ok(text) = std::fs::read_to_string(root.join(&f.file)) {
+            sources.insert(f.file.clone(), text.replace("\r\n", "\n"));
+        }
+    }
+    if !findings.sorted().is_empty() {
+        eprint!("{}", findings.to_text(&sources, color_stderr()));
+    }
 }
 
 /// Prints findings as text on stderr.

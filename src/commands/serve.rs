@@ -1,0 +1,55 @@
+//! `seckb serve`: build into memory, serve on 127.0.0.1, rebuild on change.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+
+use anyhow::{Result, anyhow};
+
+use crate::serve::{State, rebuild, serve, watch};
+
+pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
+    let state = Arc::new(RwLock::new(State::default()));
+    let findings = rebuild(root, &state)?;
+    super::report_findings(&findings, root);
+
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
+        let msg = e.to_string();
+        if msg.contains("in use") {
+            anyhow!("port {port} on 127.0.0.1 is in use; pick another with `--port`, or `--port 0` for any free one")
+        } else if msg.contains("ermission") {
+            anyhow!("not allowed to listen on port {port}; ports below 1024 need privileges, try `--port 8000`")
+        } else {
+            anyhow!("cannot listen on 127.0.0.1:{port}: {msg}")
+        }
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| format!("127.0.0.1:{port}"));
+    eprintln!("serving at http://{addr}/ (Ctrl-C to stop)");
+
+    ctrlc::set_handler(|| {
+        eprintln!("\nstopped");
+        std::process::exit(0);
+    })
+    .map_err(|e| anyhow!("cannot handle Ctrl-C: {e}"))?;
+
+    let served = Arc::clone(&state);
+    std::thread::spawn(move || serve(server, served));
+    let root = root.to_path_buf();
+    watch(&root.clone(), move || {
+        match rebuild(&root, &state) {
+            Ok(f) => {
+                super::report_findings(&f, &root);
+                if f.is_ok() {
+                    eprintln!("rebuilt");
+                }
+            }
+            Err(e) => eprintln!("error: {e:#}"),
+        }
+        true
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,266 @@
+//! The development server: builds the site into memory, serves it on 127.0.0.1, watches the
+//! sources and rebuilds on change. Open pages reload themselves through a small script
+//! (`/__seckb/live.js`, a file, so pages keep working under a strict CSP) that polls
+//! `/__seckb/status`; validation errors show as an overlay until they are fixed.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::diag::{Finding, Findings};
+use crate::output::Output;
+
+/// What the server shows: the last good site, and the findings of the last build.
+#[derive(Default)]
+pub struct State {
+    /// Bumped on every rebuild; pages reload when it changes.
+    pub version: u64,
+    /// The last site that built.
+    pub site: Output,
+    /// Errors of the last attempt (empty when it built).
+    pub errors: Vec<Finding>,
+}
+
+#[derive(Serialize)]
+struct Status<'a> {
+    version: u64,
+    errors: &'a [Finding],
+}
+
+const LIVE_JS: &str = include_str!("../templates/__seckb/live.js");
+const INJECT: &str = "<script src=\"/__seckb/live.js\" defer></script>";
+
+/// Builds the site at `root`; on content errors keeps the previous site and records them.
+pub fn rebuild(root: &Path, state: &RwLock<State>) -> Result<Findings> {
+    let (project, findings) = crate::commands::validate::check(root)?;
+    let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+    s.version += 1;
+    if findings.is_ok() {
+        s.site = crate::commands::build::build_site(&project)?;
+        s.errors.clear();
+    } else {
+        s.errors = findings
+            .sorted()
+            .into_iter()
+            .filter(|f| f.severity == crate::diag::Severity::Error)
+            .cloned()
+            .collect();
+    }
+    Ok(findings)
+}
+
+/// The folders and files whose changes trigger a rebuild.
+pub fn watched(root: &Path) -> Vec<PathBuf> {
+    [
+        "advisories",
+        "templates",
+        "i18n",
+        "seckb.yaml",
+        "products.yaml",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .filter(|p| p.exists())
+    .collect()
+}
+
+/// Whether an event changes content (reads and metadata-only changes do not: a rebuild
+/// reads every file, and must not trigger itself).
+fn is_change(e: &notify::Event) -> bool {
+    use notify::EventKind::{Create, Modify, Remove};
+    use notify::event::ModifyKind;
+    matches!(
+        e.kind,
+        Create(_)
+            | Remove(_)
+            | Modify(
+                ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other
+            )
+    )
+}
+
+/// Calls `on_change` after every burst of changes below the watched paths (changes within
+/// 150 ms count as one), until it returns false.
+pub fn watch(root: &Path, mut on_change: impl FnMut() -> bool) -> Result<()> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx).context("cannot watch the site's files")?;
+    for p in watched(root) {
+        watcher
+            .watch(&p, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch `{}`", p.display()))?;
+    }
+    let relevant = |ev: &notify::Result<notify::Event>| ev.as_ref().map_or(true, is_change);
+    while let Ok(ev) = rx.recv() {
+        if !relevant(&ev) {
+            continue;
+        }
+        // Let a burst (an editor's save, a checkout) settle.
+        while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+        if !on_change() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Maps a request path to a file of the site: `/a/` -> `a/index.html`.
+fn lookup<'a>(site: &'a Output, url_path: &str) -> Lookup<'a> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path);
+    let rel = decoded.trim_start_matches('/');
+    if rel.split('/').any(|seg| seg == "..") {
+        return Lookup::NotFound;
+    }
+    let files = site.files();
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if let Some(bytes) = files.get(&key) {
+        return Lookup::File(key, bytes);
+    }
+    if files.contains_key(&format!("{rel}/index.html")) {
+        return Lookup::Redirect(format!("/{rel}/"));
+    }
+    Lookup::NotFound
+}
+
+enum Lookup<'a> {
+    File(String, &'a Vec<u8>),
+    Redirect(String),
+    NotFound,
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
+        .map(|(k, v)| format!("{k}{v}"))
+        .collect()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "atom" => "application/atom+xml",
+        "xml" => "application/xml",
+        "txt" | "csv" | "sha256" | "sha512" => "text/plain; charset=utf-8",
+        "wasm" => "application/wasm",
+        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A response with the headers that are valid (a header built from a bad request path is
+/// dropped, not a panic).
+fn response(
+    code: u16,
+    body: Vec<u8>,
+    headers: &[(&str, &str)],
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let mut r = tiny_http::Response::from_data(body).with_status_code(code);
+    for (k, v) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            r.add_header(h);
+        }
+    }
+    r
+}
+
+/// Serves `state` on `server` until the process ends.
+pub fn serve(server: tiny_http::Server, state: Arc<RwLock<State>>) {
+    for request in server.incoming_requests() {
+        let url = request.url().to_string();
+        let r = if url == "/__seckb/live.js" {
+            response(
+                200,
+                LIVE_JS.as_bytes().to_vec(),
+                &[("Content-Type", "text/javascript; charset=utf-8")],
+            )
+        } else if url.starts_with("/__seckb/status") {
+            let s = state.read().unwrap_or_else(|e| e.into_inner());
+            let body = serde_json::to_vec(&Status {
+                version: s.version,
+                errors: &s.errors,
+            })
+            .unwrap_or_default();
+            response(
+                200,
+                body,
+                &[
+                    ("Content-Type", "application/json"),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
+        } else {
+            let s = state.read().unwrap_or_else(|e| e.into_inner());
+            match lookup(&s.site, &url) {
+                Lookup::File(key, bytes) => {
+                    let body = if key.ends_with(".html") {
+                        inject(bytes)
+                    } else {
+                        bytes.clone()
+                    };
+                    response(
+                        200,
+                        body,
+                        &[
+                            ("Content-Type", content_type(&key)),
+                            ("Cache-Control", "no-store"),
+                        ],
+                    )
+                }
+                Lookup::Redirect(to) => response(301, Vec::new(), &[("Location", &to)]),
+                Lookup::NotFound => response(
+                    404,
+                    b"not found\n".to_vec(),
+                    &[("Content-Type", "text/plain; charset=utf-8")],
+                ),
+            }
+        };
+        let _ = request.respond(r);
+    }
+}
+
+/// Adds the live-reload script before `</body>`.
+fn inject(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{INJECT}\n{}", &text[..i], &text[i..]).into_bytes(),
+        None => html.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_paths_and_refuses_traversal() {
+        let mut site = Output::default();
+        site.add("index.html", "root").unwrap();
+        site.add("en-US/index.html", "en").unwrap();
+        site.add("style.css", "x").unwrap();
+        assert!(matches!(lookup(&site, "/"), Lookup::File(k, _) if k == "index.html"));
+        assert!(
+            matches!(lookup(&site, "/en-US/?q=1"), Lookup::File(k, _) if k == "en-US/index.html")
+        );
+        assert!(matches!(lookup(&site, "/en-US"), Lookup::Redirect(to) if to == "/en-US/"));
+        assert!(matches!(lookup(&site, "/%73tyle.css"), Lookup::File(k, _) if k == "style.css"));
+        assert!(matches!(lookup(&site, "/../etc/passwd"), Lookup::NotFound));
+        assert!(matches!(lookup(&site, "/nope"), Lookup::NotFound));
+    }
+
+    #[test]
+    fn injects_the_live_reload_script() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("<p>x</p><script src=\"/__seckb/live.js\" defer></script>\n</body>"));
+    }
+}

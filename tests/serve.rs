@@ -1,0 +1,161 @@
+//! `seckb serve` as a user runs it: pages served from memory, a rebuild after an edit,
+//! errors reported through the status endpoint, a clear message for a busy port.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{copy_fixture, edit};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("seckb"))
+        .env("NO_COLOR", "1")
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let port = loop {
+        let line = lines
+            .next()
+            .expect("serve exited before listening")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("serving at http://127.0.0.1:") {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, port }
+}
+
+/// A minimal HTTP/1.0 GET: (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(port: u16, what: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let start = Instant::now();
+    loop {
+        let (_, body) = get(port, "/__seckb/status");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if what(&v) {
+            return v;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out; last status {v}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serves_rebuilds_and_reports_errors() {
+    let dir = copy_fixture("basic");
+    let server = start(dir.path());
+    let (code, page) = get(server.port, "/en-US/advisories/ADV-2024-0001/");
+    assert_eq!(code, 200);
+    assert!(page.contains("<h1>Widget Server remote code execution</h1>"));
+    assert!(
+        page.contains(r#"<script src="/__seckb/live.js" defer></script>"#),
+        "live reload is injected"
+    );
+    assert_eq!(get(server.port, "/en-US").0, 301);
+    assert_eq!(get(server.port, "/nope/").0, 404);
+    assert_eq!(get(server.port, "/__seckb/live.js").0, 200);
+    let v1 = wait_for(server.port, |_| true)["version"].as_u64().unwrap();
+
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server flaw",
+    );
+    wait_for(server.port, |v| v["version"].as_u64().unwrap() > v1);
+    assert!(
+        get(server.port, "/en-US/advisories/ADV-2024-0001/")
+            .1
+            .contains("<h1>Widget Server flaw</h1>")
+    );
+
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "kind: bulletin",
+        "kind: bulletn",
+    );
+    let status = wait_for(server.port, |v| !v["errors"].as_array().unwrap().is_empty());
+    let e = &status["errors"][0];
+    assert_eq!(
+        (e["file"].as_str(), e["line"].as_u64(), e["code"].as_str()),
+        (
+            Some("advisories/ADV-2024-0001/advisory.yaml"),
+            Some(2),
+            Some("unknown-value")
+        )
+    );
+    // The last good site is still served.
+    assert!(
+        get(server.port, "/en-US/advisories/ADV-2024-0001/")
+            .1
+            .contains("<h1>Widget Server flaw</h1>")
+    );
+
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "kind: bulletn",
+        "kind: bulletin",
+    );
+    wait_for(server.port, |v| v["errors"].as_array().unwrap().is_empty());
+    // Nothing was written to disk.
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn a_busy_port_gets_a_clear_message() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let out = assert_cmd::Command::cargo_bin("seckb")
+        .unwrap()
+        .arg("--root")
+        .arg(common::fixture("basic"))
+        .args(["serve", "--port", &port.to_string()])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("port {port} on 127.0.0.1 is in use")),
+        "{err}"
+    );
+}
