@@ -25,6 +25,9 @@ pub enum Command {
         /// Output format of the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Validate again whenever a file changes (until Ctrl-C).
+        #[arg(long)]
+        watch: bool,
     },
     /// Validate, then render the site; the previous output stays if anything fails.
     Build {

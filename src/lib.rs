@@ -26,7 +26,9 @@ use anyhow::Result;
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> Result<ExitCode> {
     match cli.command {
-        cli::Command::Validate { format } => commands::validate::run(&cli.root, format),
+        cli::Command::Validate { format, watch } => {
+            commands::validate::run(&cli.root, format, watch)
+        }
         cli::Command::Build { out } => commands::build::run(&cli.root, out),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
         cli::Command::Serve { port } => commands::serve::run(&cli.root, port),

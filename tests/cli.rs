@@ -157,7 +157,7 @@ fn readme_usage_matches_help() {
             vec!["--help"],
             vec!["validate", "build", "schema", "new", "serve", "--root"],
         ),
-        (vec!["validate", "--help"], vec!["--format"]),
+        (vec!["validate", "--help"], vec!["--format", "--watch"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),
         (vec!["new", "--help"], vec!["--lang", "--date"]),

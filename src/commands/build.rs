@@ -19,21 +19,50 @@ pub fn build_site(project: &crate::load::Project) -> Result<Output> {
 }
 
 pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
+    let progress = Progress::new();
+    progress.step("validating");
     let (project, findings) = super::validate::check(root)?;
-    super::report(&findings, &project);
+    progress.0.suspend(|| super::report(&findings, &project));
     if !findings.is_ok() {
+        progress.finish();
         eprintln!("build stopped: fix the errors above; the previous site was left as it was");
         return Ok(ExitCode::from(1));
     }
+    progress.step("rendering pages and feeds");
     let site =
         build_site(&project).context("rendering failed; the previous site was left as it was")?;
     let out = out.unwrap_or_else(|| root.join("site"));
+    progress.step("writing");
     site.write_atomic(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    progress.finish();
     eprintln!(
         "built {} files into `{}`",
         site.files().len(),
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A spinner with the current step, on a terminal only (indicatif hides it otherwise).
+struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    fn new() -> Progress {
+        let pb = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            indicatif::ProgressBar::new_spinner()
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(pb)
+    }
+
+    fn step(&self, what: &'static str) {
+        self.0.set_message(what);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }

@@ -18,7 +18,23 @@ pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
     Ok((project, findings))
 }
 
-pub fn run(root: &Path, format: Format) -> Result<ExitCode> {
+pub fn run(root: &Path, format: Format, watch: bool) -> Result<ExitCode> {
+    let code = once(root, format)?;
+    if !watch {
+        return Ok(code);
+    }
+    eprintln!("watching for changes (Ctrl-C to stop)");
+    crate::serve::watch(root, || {
+        eprintln!("\n--- validating again");
+        if let Err(e) = once(root, format) {
+            eprintln!("error: {e:#}");
+        }
+        true
+    })?;
+    Ok(code)
+}
+
+fn once(root: &Path, format: Format) -> Result<ExitCode> {
     let (project, findings) = check(root)?;
     match format {
         Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
