@@ -34,7 +34,10 @@ impl Output {
         &self.files
     }
 
-    /// Writes the site into `out`, replacing what was there only once everything is written.
+    /// Writes the site into `out`, replacing what was there only once everything is written:
+    /// the new tree goes into a staging folder beside `out`, then the two are exchanged in
+    /// one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`), so at every instant `out` is
+    /// either the whole old site or the whole new one, even if the process is killed.
     pub fn write_atomic(&self, out: &Path) -> Result<()> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -45,6 +48,7 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
+        remove_stale(&parent, &name);
         let staging = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(&parent)
@@ -56,24 +60,55 @@ impl Output {
             }
             fs_err::write(&path, bytes)?;
         }
-        let staged = staging.keep();
-        if out.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.old-"))
-                .tempdir_in(&parent)
-                .context("cannot create a folder for the previous site")?
-                .keep();
-            // Move the old site aside, the new one in, then delete the old one.
-            fs_err::rename(out, old.join(&name))?;
-            if let Err(e) = fs_err::rename(&staged, out) {
-                let _ = fs_err::rename(old.join(&name), out);
-                return Err(e.into());
-            }
-            fs_err::remove_dir_all(&old)?;
-        } else {
-            fs_err::rename(&staged, out)?;
+        if !out.exists() {
+            fs_err::rename(staging.keep(), out)?;
+            return Ok(());
         }
+        if exchange(staging.path(), out).is_ok() {
+            // `staging` now holds the previous site; dropping it deletes it.
+            return Ok(());
+        }
+        // No atomic exchange here (another OS or file system): move the old site aside,
+        // the new one in, then delete the old one; a kill between the two renames leaves
+        // the old site in `.<name>.old-*`.
+        let staged = staging.keep();
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(&parent)
+            .context("cannot create a folder for the previous site")?
+            .keep();
+        fs_err::rename(out, old.join(&name))?;
+        if let Err(e) = fs_err::rename(&staged, out) {
+            let _ = fs_err::rename(old.join(&name), out);
+            return Err(e.into());
+        }
+        fs_err::remove_dir_all(&old)?;
         Ok(())
+    }
+}
+
+/// Swaps two directories atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("no atomic exchange on this platform"))
+}
+
+/// Removes staging folders that a killed build left beside the site.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&format!(".{name}.new-")) || n.starts_with(&format!(".{name}.old-")) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 

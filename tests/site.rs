@@ -362,3 +362,81 @@ fn html_unescape(s: &str) -> String {
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// `kill -9` at any moment of a build leaves the site either wholly old or wholly new.
+/// Slow (it builds a larger site many times), so `.ci/run` runs it with `--ignored`.
+#[cfg(unix)]
+#[test]
+#[ignore = "slow: run by .ci/run with --ignored"]
+fn a_killed_build_leaves_a_whole_site() {
+    let dir = copy_fixture("basic");
+    for n in 0..60 {
+        let id = format!("ADV-2022-{n:04}");
+        common::copy_tree(
+            &fixture("basic").join("advisories/ADV-2023-0002"),
+            &dir.path().join("advisories").join(&id),
+        );
+        edit(
+            dir.path(),
+            &format!("advisories/{id}/advisory.yaml"),
+            "id: ADV-2023-0002",
+            &format!("id: {id}"),
+        );
+    }
+    let en = "advisories/ADV-2024-0001/en-US.yaml";
+    let (title_a, title_b) = (
+        "title: Widget Server remote code execution",
+        "title: Widget Server flaw",
+    );
+    // The two possible sites, and how long a build takes.
+    let a = dir.path().join("a");
+    let start = std::time::Instant::now();
+    assert!(build(dir.path(), &a).status.success());
+    let took = start.elapsed();
+    edit(dir.path(), en, title_a, title_b);
+    let b = dir.path().join("b");
+    assert!(build(dir.path(), &b).status.success());
+    let (tree_a, tree_b) = (read_tree(&a), read_tree(&b));
+    assert_ne!(tree_a, tree_b);
+
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success()); // site = B, title = B
+    let bin = assert_cmd::cargo::cargo_bin("seckb");
+    let mut outcomes = Vec::new();
+    let mut title_is_a = false;
+    for percent in [20u32, 50, 70, 85, 92, 97, 100, 105] {
+        // Ask for the other site, then kill the build part-way.
+        let (from, to) = if title_is_a {
+            (title_a, title_b)
+        } else {
+            (title_b, title_a)
+        };
+        edit(dir.path(), en, from, to);
+        title_is_a = !title_is_a;
+        let mut child = std::process::Command::new(&bin)
+            .arg("--root")
+            .arg(dir.path())
+            .arg("build")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took * percent / 100);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = read_tree(&out);
+        assert!(
+            now == tree_a || now == tree_b,
+            "after a kill at {percent}% of a build the site is neither whole site"
+        );
+        outcomes.push(if now == tree_a { "A" } else { "B" });
+    }
+    eprintln!("sites after each kill: {outcomes:?}");
+    // The next build cleans up whatever the killed ones left beside the site.
+    assert!(build(dir.path(), &out).status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

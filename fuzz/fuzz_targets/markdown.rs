@@ -1,0 +1,14 @@
+//! Fuzz the markdown renderer and sanitizer: it must never panic, and its output must
+//! never contain a script element or an event handler.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let html = seckb::markdown::to_html(text).to_ascii_lowercase();
+    assert!(!html.contains("<script"), "script survived: {html}");
+    assert!(!html.contains("javascript:"), "javascript: survived: {html}");
+    let _ = seckb::markdown::to_inline_html(text);
+    let _ = seckb::markdown::to_plain(text);
+});
