@@ -2,7 +2,8 @@
 //! rendered into a static multilingual site.
 //!
 //! Data flows one way: [`load`] (files to typed model with positions) -> [`validate`]
-//! (all findings) -> [`render`] (model to pages, pure) -> [`output`] (atomic write).
+//! (all findings) -> [`render`] (model to pages, pure), [`search`] (the search index) and
+//! [`feeds`] -> [`output`] (atomic write).
 
 pub mod cli;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod validate;

@@ -171,7 +171,10 @@ fn script_and_javascript_urls_never_reach_a_page() {
             .any(|(n, _)| n.contains("feed.json#content_html"))
     );
     for (name, text) in html_docs {
-        let text = text.to_lowercase();
+        // The one script the site itself loads, on its search pages.
+        let text = text
+            .to_lowercase()
+            .replace("<script type=\"module\" src=\"../../search.js\"", "");
         for bad in ["<script", "<iframe", "<svg", "<img"] {
             assert!(!text.contains(bad), "{name} contains {bad}");
         }

@@ -8,12 +8,16 @@ use anyhow::{Context, Result};
 
 use crate::output::Output;
 use crate::site::Site;
-use crate::{feeds, render};
+use crate::{feeds, render, search};
 
 /// Renders every output of a validated project.
 pub fn build_site(project: &crate::load::Project) -> Result<Output> {
     let site = Site::from_project(project)?;
-    let mut out = render::render(&site, &project.root)?;
+    // The search index is built from the model, before the pages: the search page carries
+    // the integrity hash of the search library that comes with the index.
+    let index = search::build(&site)?;
+    let mut out = render::render(&site, &project.root, &index)?;
+    index.add_to(&mut out)?;
     feeds::render(&site, &mut out)?;
     Ok(out)
 }

@@ -18,6 +18,8 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         .keys()
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter_map(|p| p.strip_suffix("index.html"))
+        // The search page has no content of its own for a crawler to index.
+        .filter(|dir| *dir != "search/")
         .map(str::to_string)
         .collect();
     let mut x = Xml::new()?;

@@ -294,6 +294,20 @@ ui_strings! {
     about,
     /// Heading of the links to an advisory's JSON, CSAF and OSV documents.
     machine_readable,
+    /// "Search": the search page's heading and the search buttons.
+    search,
+    /// Label of the search fields, e.g. "Search the advisories".
+    search_label,
+    /// Placeholder of the search fields, naming what can be searched.
+    search_placeholder,
+    /// Shown while the search index loads and a search runs.
+    search_loading,
+    /// Heading of the results; `{query}` and `{count}` are replaced.
+    search_results_for,
+    /// Shown when nothing matches; `{query}` is replaced.
+    search_no_results,
+    /// Shown where search cannot run (no JavaScript), before links to the lists.
+    search_fallback,
 }
 
 /// The product catalog: `products.yaml`.

@@ -9,17 +9,20 @@ use anyhow::Result;
 use tera::Context as TeraContext;
 
 use crate::model::SiteText;
-use crate::output::Output;
+use crate::output::{Output, integrity};
+use crate::search::{LIBRARY as SEARCH_LIBRARY, SearchIndex};
 use crate::site::Site;
 use templates::Templates;
 pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, escape_html};
 use views::{AdvisoryView, LangLink, ListItem, Page};
 
-/// Renders every page of the site.
-pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
+/// Renders every page of the site; `index` is the search index the search pages load.
+pub fn render(site: &Site, root: &std::path::Path, index: &SearchIndex) -> Result<Output> {
     let tpl = Templates::load(root)?;
     let mut out = Output::default();
     out.add("style.css", tpl.css.clone())?;
+    out.add("search.js", tpl.search_js.clone())?;
+    let search_script_integrity = integrity(tpl.search_js.as_bytes());
 
     let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
     let base = &site.settings.base_url;
@@ -74,6 +77,26 @@ pub fn render(site: &Site, root: &std::path::Path) -> Result<Output> {
             out.add(
                 format!("{lang}/{rel}"),
                 render_one(&tpl, "advisory.html", &ctx)?,
+            )?;
+        }
+
+        // Search.
+        {
+            let rel = "search/index.html".to_string();
+            let mut ctx = page_ctx(site, &langs, lang, text, "search/", &rel)?;
+            let root = "../../";
+            ctx.insert(
+                "search",
+                &views::SearchView {
+                    script: format!("{root}search.js"),
+                    script_integrity: search_script_integrity.clone(),
+                    library: format!("{root}{SEARCH_LIBRARY}"),
+                    library_integrity: index.library_integrity.clone(),
+                },
+            );
+            out.add(
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "search.html", &ctx)?,
             )?;
         }
 

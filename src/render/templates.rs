@@ -22,7 +22,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("list.html", include_str!("../../templates/list.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("about.html", include_str!("../../templates/about.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("search.js", include_str!("../../templates/search.js")),
 ];
 
 /// Escapes text for HTML content and double- or single-quoted attributes. Unlike Tera's
@@ -48,6 +50,8 @@ pub struct Templates {
     pub tera: Tera,
     /// The stylesheet, copied to `style.css`.
     pub css: String,
+    /// The search page's script, copied to `search.js`.
+    pub search_js: String,
 }
 
 impl Templates {
@@ -57,6 +61,7 @@ impl Templates {
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
         let mut css = String::new();
+        let mut search_js = String::new();
         let mut sources = Vec::new();
         for (name, default) in DEFAULTS {
             let custom = root.join("templates").join(name);
@@ -67,13 +72,19 @@ impl Templates {
             };
             if *name == "style.css" {
                 css = text;
+            } else if *name == "search.js" {
+                search_js = text;
             } else {
                 sources.push((*name, text));
             }
         }
         tera.add_raw_templates(sources)
             .context("a template does not compile")?;
-        Ok(Templates { tera, css })
+        Ok(Templates {
+            tera,
+            css,
+            search_js,
+        })
     }
 }
 

@@ -75,6 +75,17 @@ impl Page {
     }
 }
 
+/// The scripts of the search page, relative to it, with their integrity hashes.
+#[derive(Debug, Serialize)]
+pub struct SearchView {
+    /// The page's own script (`search.js`), loaded with the page.
+    pub script: String,
+    pub script_integrity: String,
+    /// Pagefind's search library, imported by the script once a reader starts searching.
+    pub library: String,
+    pub library_integrity: String,
+}
+
 /// A link to the same page in another language.
 #[derive(Debug, Serialize)]
 pub struct LangLink {

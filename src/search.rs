@@ -1,0 +1,291 @@
+//! The search index: one Pagefind index per language, built from the validated site at build
+//! time and served as static files under `pagefind/`, where the search page's script loads
+//! it only once a reader starts searching.
+//!
+//! Each advisory is one Pagefind record per language, built from the model rather than from
+//! the rendered page, so exactly the fields a reader searches by are indexed (id, KB numbers,
+//! CVE ids, bulletins, product names, title, subtitle, summary) and not the navigation,
+//! support text or disclaimer that every page repeats. Pagefind stems each language it has a
+//! stemmer for, matches the last word of a query as a prefix, and (with its `extended`
+//! feature) segments Chinese, Japanese and Thai text into words.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use crate::i18n::{DateStyle, format_date};
+use crate::markdown::to_plain;
+use crate::model::Kind;
+use crate::output::{Output, integrity};
+use crate::site::{Site, text_for};
+
+/// Folder of the index and of Pagefind's search library, below the site root.
+pub const DIR: &str = "pagefind/";
+
+/// Pagefind's search library, which the search page's script imports.
+pub const LIBRARY: &str = "pagefind/pagefind.js";
+
+/// The built index: files to publish and the integrity hash of the search library.
+pub struct SearchIndex {
+    files: Vec<(String, Vec<u8>)>,
+    /// Subresource Integrity value (`sha384-...`) of [`LIBRARY`].
+    pub library_integrity: String,
+}
+
+impl SearchIndex {
+    /// Adds every file of the index to the site.
+    pub fn add_to(self, out: &mut Output) -> Result<()> {
+        for (path, bytes) in self.files {
+            out.add(path, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The files of the index, by path below the site root.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+}
+
+/// One searchable record: an advisory in one language.
+#[derive(Debug, PartialEq)]
+pub struct Record {
+    /// Page path below the site root, e.g. `en-US/advisories/954474/`.
+    pub url: String,
+    /// Lowercase language tag; Pagefind's script looks the index up by the page's
+    /// lowercased `<html lang>`.
+    pub language: String,
+    /// The text searched and excerpted: summary and product names.
+    pub content: String,
+    /// Searched too, and what a result shows: `title`, `subtitle` when there is one, `id`,
+    /// `identifiers` (id, KB numbers, CVE ids, bulletins), `kind`, `date`.
+    pub meta: BTreeMap<String, String>,
+    /// Facets: `kind`, `year`, `product` (affected products' names).
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// The records of every advisory in every language, in language then site order.
+pub fn records(site: &Site) -> Result<Vec<Record>> {
+    let mut out = Vec::new();
+    for lang in site.languages() {
+        let ui = &site.site_text(lang)?.ui;
+        for (a, texts) in &site.advisories {
+            let (_, t) = text_for(a, texts, lang);
+            let t = t.with_context(|| {
+                format!("advisory `{}` has no text in its source language", a.id)
+            })?;
+            let kind = match a.kind {
+                Kind::Advisory => ui.kind_advisory.clone(),
+                Kind::Bulletin => ui.kind_bulletin.clone(),
+            };
+            let name = |id: &crate::model::ProductId| {
+                site.product(id.as_str())
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| id.0.clone())
+            };
+            let affected: Vec<String> = a.products.affected.iter().map(name).collect();
+            let not_affected: Vec<String> = a.products.not_affected.iter().map(name).collect();
+
+            // Identifiers, each also in the form readers type: `KB5001234` as well as
+            // `5001234`. They are a meta field, which Pagefind searches like the text but
+            // leaves out of excerpts, so a result's excerpt is prose, not a list of numbers.
+            let mut ids: Vec<String> = vec![a.id.0.clone()];
+            for kb in &a.kbs {
+                ids.push(format!("KB{kb}"));
+                ids.push(kb.clone());
+            }
+            ids.extend(a.cves.iter().cloned());
+            ids.extend(a.bulletins.iter().cloned());
+
+            // The text: the summary, then the products. Title and subtitle are meta fields,
+            // searched and shown as the result's heading.
+            let mut content = to_plain(&t.summary);
+            let products: Vec<&str> = affected
+                .iter()
+                .chain(&not_affected)
+                .map(|p| p.as_str())
+                .collect();
+            if !products.is_empty() {
+                if !content.is_empty() {
+                    content.push(' ');
+                }
+                content.push_str(&products.join(", "));
+                content.push('.');
+            }
+            if content.is_empty() {
+                // Pagefind drops a record without text.
+                content = t.title.clone();
+            }
+
+            let mut meta = BTreeMap::from([
+                ("title".to_string(), t.title.clone()),
+                ("id".to_string(), a.id.0.clone()),
+                ("identifiers".to_string(), ids.join(" ")),
+                ("kind".to_string(), kind.clone()),
+                (
+                    "date".to_string(),
+                    format_date(lang, a.published, DateStyle::Long),
+                ),
+            ]);
+            if let Some(sub) = &t.subtitle {
+                meta.insert("subtitle".into(), sub.clone());
+            }
+            let mut filters = BTreeMap::from([
+                ("kind".to_string(), vec![kind]),
+                ("year".to_string(), vec![a.published.year().to_string()]),
+            ]);
+            if !affected.is_empty() {
+                filters.insert("product".into(), affected);
+            }
+            out.push(Record {
+                url: Site::advisory_path(lang, &a.id.0),
+                language: lang.to_lowercase(),
+                content,
+                meta,
+                filters,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the index of every language.
+pub fn build(site: &Site) -> Result<SearchIndex> {
+    let records = records(site)?;
+    // Pagefind's API is async and hands parsing to a blocking pool; a current-thread runtime
+    // is all it needs, and it lives only as long as the build of the index.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the runtime for the search index")?;
+    let files = runtime.block_on(index(records))?;
+    select(files)
+}
+
+async fn index(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
+    let config = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .build();
+    let mut index = PagefindIndex::new(Some(config)).context("cannot set up Pagefind")?;
+    for r in records {
+        let url = r.url.clone();
+        index
+            .add_custom_record(
+                r.url,
+                r.content,
+                r.language,
+                Some(r.meta),
+                Some(r.filters),
+                None,
+            )
+            .await
+            .with_context(|| format!("cannot index `{url}`"))?;
+    }
+    let files = index
+        .get_files()
+        .await
+        .context("cannot build the search index")?;
+    files
+        .into_iter()
+        .map(|f| {
+            let name = f.filename.to_str().map(|s| s.replace('\\', "/"));
+            let name = name.with_context(|| {
+                format!("the index file `{}` is not UTF-8", f.filename.display())
+            })?;
+            Ok((name, f.contents))
+        })
+        .collect()
+}
+
+/// Keeps what the search page uses: the library, the entry file, each language's metadata,
+/// word and filter indexes, fragments and stemming module. Left out are Pagefind's ready-made
+/// user interfaces (the page has its own, localized) and its web worker (the search runs on
+/// the page, so every script the site loads carries an integrity hash).
+fn select(files: Vec<(String, Vec<u8>)>) -> Result<SearchIndex> {
+    let entry = files
+        .iter()
+        .find(|(n, _)| n == "pagefind-entry.json")
+        .context("Pagefind wrote no `pagefind-entry.json`")?;
+    let entry: serde_json::Value =
+        serde_json::from_slice(&entry.1).context("`pagefind-entry.json` is not JSON")?;
+    let needs_generic_wasm = entry["languages"]
+        .as_object()
+        .is_some_and(|langs| langs.values().any(|l| l["wasm"].is_null()));
+    let keep = |name: &str| -> bool {
+        match name {
+            "pagefind.js" | "pagefind-entry.json" => true,
+            "wasm.unknown.pagefind" => needs_generic_wasm,
+            _ => {
+                name.starts_with("fragment/")
+                    || name.starts_with("index/")
+                    || name.starts_with("filter/")
+                    || (name.starts_with("pagefind.") && name.ends_with(".pf_meta"))
+                    || (name.starts_with("wasm.") && name.ends_with(".pagefind"))
+            }
+        }
+    };
+    let mut kept: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(n, _)| keep(n))
+        .map(|(n, b)| (format!("{DIR}{n}"), b))
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    let Some((_, library)) = kept.iter().find(|(n, _)| n == LIBRARY) else {
+        bail!("Pagefind wrote no `pagefind.js`");
+    };
+    let library_integrity = integrity(library);
+    Ok(SearchIndex {
+        files: kept,
+        library_integrity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_what_the_search_page_loads() {
+        let entry = br#"{"version":"1","languages":{"en-us":{"hash":"h","wasm":"en-us","page_count":1}},"include_characters":[]}"#;
+        let files = [
+            "pagefind.js",
+            "pagefind-entry.json",
+            "pagefind-ui.js",
+            "pagefind-ui.css",
+            "pagefind-worker.js",
+            "pagefind-highlight.js",
+            "wasm.unknown.pagefind",
+            "wasm.en-us.pagefind",
+            "pagefind.en-us_1234.pf_meta",
+            "index/en-us_1.pf_index",
+            "fragment/en-us_2.pf_fragment",
+            "filter/en-us_3.pf_filter",
+        ]
+        .into_iter()
+        .map(|n| {
+            let bytes = if n == "pagefind-entry.json" {
+                entry.to_vec()
+            } else {
+                n.as_bytes().to_vec()
+            };
+            (n.to_string(), bytes)
+        })
+        .collect();
+        let index = select(files).unwrap();
+        let names: Vec<&str> = index.files().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "pagefind/filter/en-us_3.pf_filter",
+                "pagefind/fragment/en-us_2.pf_fragment",
+                "pagefind/index/en-us_1.pf_index",
+                "pagefind/pagefind-entry.json",
+                "pagefind/pagefind.en-us_1234.pf_meta",
+                "pagefind/pagefind.js",
+                "pagefind/wasm.en-us.pagefind",
+            ]
+        );
+        assert_eq!(index.library_integrity, integrity(b"pagefind.js"));
+    }
+}
