@@ -9,6 +9,7 @@ pub mod commands;
 pub mod diag;
 pub mod feeds;
 pub mod i18n;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;

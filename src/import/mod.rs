@@ -1,0 +1,3 @@
+//! Importing advisories from other formats into a site.
+
+pub mod dates;
