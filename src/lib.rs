@@ -29,6 +29,9 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Validate { format } => commands::validate::run(&cli.root, format),
         cli::Command::Build { out } => commands::build::run(&cli.root, out),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
+        cli::Command::Import {
+            source: cli::ImportSource::Technet(args),
+        } => commands::import::technet(&cli.root, args),
     }
 }
 
