@@ -169,6 +169,21 @@ pub fn is(lang: &str, role: Role, text: &str) -> bool {
     })
 }
 
+/// Whether `text` is the usual label of `role` (the first one listed), possibly with a
+/// note in parentheses ("Häufig gestellte Fragen (FAQs)"), rather than a longer heading
+/// such as "Extra voorgestelde acties": such labels may stand for the whole site.
+pub fn is_plain_label(lang: &str, role: Role, text: &str) -> bool {
+    let n = normalize(text);
+    [words(lang), words("en")].into_iter().flatten().any(|w| {
+        w.labels
+            .iter()
+            .find(|(r, _)| *r == role)
+            .and_then(|(_, ls)| ls.first())
+            .map(|l| l.trim_end_matches('*'))
+            .is_some_and(|l| n == l || n.strip_prefix(l).is_some_and(|r| r.starts_with(" (")))
+    })
+}
+
 /// The first of `roles` that `text` names, in `lang` or in English.
 pub fn role_of(lang: &str, roles: &[Role], text: &str) -> Option<Role> {
     let n = normalize(text);

@@ -914,7 +914,9 @@ fn faq(e: &mut Edition, seg: &Segment) {
         }
     }
     prose(e, seg, &intro);
-    if let Some(t) = &seg.title {
+    if let Some(t) = &seg.title
+        && lexicon::is_plain_label(&e.lang, Role::Faq, t)
+    {
         e.boilerplate.labels.entry("faq").or_insert(t.clone());
     }
     for (question, parts) in items {
@@ -1031,7 +1033,9 @@ fn actions(e: &mut Edition, seg: &Segment) {
         }
     }
     found.extend(current);
-    if let Some(t) = &seg.title {
+    if let Some(t) = &seg.title
+        && lexicon::is_plain_label(&e.lang, Role::Actions, t)
+    {
         e.boilerplate
             .labels
             .entry("suggested_actions")
@@ -1086,7 +1090,21 @@ fn remediations(e: &mut Edition, role: Role, seg: &Segment) {
     let mut items: Vec<String> = Vec::new();
     // How items are delimited is set by the first one: a list, or bold titles.
     let mut by_bold = None;
+    // Text after an overview label ("**Recommendation.** ...") no longer belongs to the
+    // last item.
+    let mut closed = false;
     for b in &seg.blocks {
+        if b.kind == Kind::Para
+            && let Some((r, label, text)) = overview_label(&e.lang, &b.md)
+        {
+            set_overview(e, r, label, text);
+            closed = true;
+            continue;
+        }
+        if closed {
+            intro.push(b);
+            continue;
+        }
         match b.kind {
             Kind::List if by_bold != Some(true) => {
                 by_bold = Some(false);
@@ -1104,14 +1122,6 @@ fn remediations(e: &mut Edition, role: Role, seg: &Segment) {
                 None => intro.push(b),
             },
         }
-    }
-    if let Some(t) = &seg.title {
-        let key = if role == Role::Workarounds {
-            "remediation_workaround"
-        } else {
-            "remediation_mitigation"
-        };
-        e.boilerplate.labels.entry(key).or_insert(t.clone());
     }
     prose(e, seg, &intro);
     let list = if role == Role::Workarounds {
@@ -1160,17 +1170,39 @@ pub fn revision_line(lang: &str, text: &str) -> Result<(RevisionLine, Option<Str
             d.warning,
         ));
     }
-    let (date, desc) = t.split_once([':', '：']).ok_or_else(|| {
-        format!("`{t}` is not a revision line (`V1.0 (date): text` or `date: text`)")
-    })?;
-    let d = dates::parse(lang, date)?;
-    Ok((
-        RevisionLine {
-            number: None,
-            date: d.date,
-            description: desc.trim().to_string(),
-        },
-        d.warning,
+    if let Some((date, desc)) = t.split_once([':', '：'])
+        && let Ok(d) = dates::parse(lang, date)
+    {
+        return Ok((
+            RevisionLine {
+                number: None,
+                date: d.date,
+                description: desc.trim().to_string(),
+            },
+            d.warning,
+        ));
+    }
+    // "12 augustus 2008 Aan de sectie ...": the shortest run of words that is a date.
+    let words: Vec<&str> = t.split_whitespace().collect();
+    for k in 1..=words.len().min(6) {
+        if let Ok(d) = dates::parse(lang, &words[..k].join(" ")) {
+            let description = words[k..].join(" ");
+            let description = description.trim_start_matches([':', '-', '–']).trim();
+            if description.is_empty() {
+                break;
+            }
+            return Ok((
+                RevisionLine {
+                    number: None,
+                    date: d.date,
+                    description: description.to_string(),
+                },
+                d.warning,
+            ));
+        }
+    }
+    Err(format!(
+        "`{t}` is not a revision line (`V1.0 (date): text` or `date: text`)"
     ))
 }
 
@@ -1537,8 +1569,11 @@ pub fn classify_link(url: &str, text: &str) -> Option<(String, ReferenceKind)> {
             .trim_end_matches(".aspx")
             .to_string();
         let mut slug = slug::slugify(&last);
-        slug.truncate(48);
-        let slug = slug.trim_end_matches('-').to_string();
+        // Ids stay short: whole words, up to 40 characters.
+        if slug.len() > 40 {
+            let cut = slug[..40].rfind('-').unwrap_or(40);
+            slug.truncate(cut);
+        }
         if slug.is_empty() {
             return None;
         }

@@ -34,8 +34,10 @@ use crate::validate::{compare_revision_numbers, parse_revision_number};
 pub struct Site {
     pub root: PathBuf,
     settings: Settings,
+    settings_text: String,
     settings_header: String,
     catalog: Catalog,
+    catalog_text: Option<String>,
     catalog_header: String,
     /// Languages that have `i18n/<lang>.yaml`.
     site_texts: BTreeSet<String>,
@@ -60,7 +62,7 @@ impl Site {
         })?;
         let settings_header = leading_comments(&text);
         let catalog_path = root.join(crate::load::CATALOG_FILE);
-        let (catalog, catalog_header) = if catalog_path.is_file() {
+        let (catalog, catalog_text, catalog_header) = if catalog_path.is_file() {
             let text = fs_err::read_to_string(&catalog_path)?;
             let catalog: Catalog = serde_yaml::from_str(&text).with_context(|| {
                 format!(
@@ -68,12 +70,14 @@ impl Site {
                     catalog_path.display()
                 )
             })?;
-            (catalog, leading_comments(&text))
+            let header = leading_comments(&text);
+            (catalog, Some(text), header)
         } else {
             (
                 Catalog {
                     products: Vec::new(),
                 },
+                None,
                 "# yaml-language-server: $schema=schemas/products.schema.json\n".to_string(),
             )
         };
@@ -90,12 +94,62 @@ impl Site {
         Ok(Site {
             root: root.to_path_buf(),
             settings,
+            settings_text: text,
             settings_header,
             catalog,
+            catalog_text,
             catalog_header,
             site_texts,
         })
     }
+}
+
+/// `products.yaml` with `new` products appended in the file's own list style, so existing
+/// entries and comments stay as they are; None when the result would not read back as
+/// `expected` (then the file is written anew).
+fn append_products(text: &str, new: &[Product], expected: &Catalog) -> Option<String> {
+    let indent = text
+        .lines()
+        .skip_while(|l| !l.starts_with("products:"))
+        .skip(1)
+        .find(|l| l.trim_start().starts_with("- "))
+        .map(|l| l[..l.len() - l.trim_start().len()].to_string())?;
+    let mut out = text.trim_end().to_string();
+    out.push('\n');
+    for line in serde_yaml::to_string(new).ok()?.lines() {
+        out.push_str(&indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    let back: Catalog = serde_yaml::from_str(&out).ok()?;
+    (serde_json::to_value(&back).ok()? == serde_json::to_value(expected).ok()?).then_some(out)
+}
+
+/// `seckb.yaml` with languages added to its `languages` list in place, whether it is
+/// written `[a, b]` or as a block; None when the result would not read back as `expected`.
+fn append_languages(text: &str, added: &[String], expected: &Settings) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines.iter().position(|l| l.starts_with("languages:"))?;
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let line = lines[i];
+    if let Some(close) = line.rfind(']') {
+        let inner = line[..close].trim_end();
+        let sep = if inner.ends_with('[') { "" } else { ", " };
+        out[i] = format!("{inner}{sep}{}{}", added.join(", "), &line[close..]);
+    } else {
+        let last = (i + 1..lines.len())
+            .take_while(|j| lines[*j].trim_start().starts_with("- ") || lines[*j].trim().is_empty())
+            .filter(|j| !lines[*j].trim().is_empty())
+            .last()?;
+        let indent = &lines[last][..lines[last].len() - lines[last].trim_start().len()];
+        for (k, l) in added.iter().enumerate() {
+            out.insert(last + 1 + k, format!("{indent}- {l}"));
+        }
+    }
+    let mut joined = out.join("\n");
+    joined.push('\n');
+    let back: Settings = serde_yaml::from_str(&joined).ok()?;
+    (serde_json::to_value(&back).ok()? == serde_json::to_value(expected).ok()?).then_some(joined)
 }
 
 /// The comment lines a file starts with (its schema line and description).
@@ -142,7 +196,9 @@ pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options)
     let order: Vec<String> = settings.languages.iter().map(|l| l.0.clone()).collect();
     let default = settings.default_language.0.clone();
     if !new_langs.is_empty() {
-        let yaml = format!("{}{}", site.settings_header, to_yaml(&settings));
+        let added: Vec<String> = new_langs.iter().map(|l| (*l).clone()).collect();
+        let yaml = append_languages(&site.settings_text, &added, &settings)
+            .unwrap_or_else(|| format!("{}{}", site.settings_header, to_yaml(&settings)));
         put(&mut p.files, &site.root, "seckb.yaml", yaml.into_bytes());
     }
 
@@ -154,11 +210,16 @@ pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options)
         if site.site_texts.contains(lang.as_str()) {
             continue;
         }
-        let Some(e) = groups.values().flatten().find(|e| &e.lang == lang) else {
+        let eds: Vec<&Edition> = groups
+            .values()
+            .flatten()
+            .filter(|e| &e.lang == lang)
+            .collect();
+        let Some(e) = eds.first() else {
             continue;
         };
         let rel = format!("i18n/{lang}.yaml");
-        put(&mut p.files, &site.root, &rel, site_text(e).into_bytes());
+        put(&mut p.files, &site.root, &rel, site_text(&eds).into_bytes());
         p.site_notes.push(Note::info(
             "site-text-added",
             format!(
@@ -185,7 +246,12 @@ pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options)
             "products-added",
             format!("{added} products added to `products.yaml`"),
         ));
-        let yaml = format!("{}{}", site.catalog_header, to_yaml(&catalog));
+        let new = &catalog.products[site.catalog.products.len()..];
+        let yaml = site
+            .catalog_text
+            .as_deref()
+            .and_then(|t| append_products(t, new, &catalog))
+            .unwrap_or_else(|| format!("{}{}", site.catalog_header, to_yaml(&catalog)));
         put(&mut p.files, &site.root, "products.yaml", yaml.into_bytes());
     }
     p
@@ -1317,39 +1383,45 @@ fn text_yaml(t: &AdvisoryText, e: Option<&Edition>, opts: &Options) -> String {
 }
 
 /// `i18n/<lang>.yaml` for a new language: its name, and the support text, disclaimer and
-/// labels its first edition wrote. The rest falls back to the default language.
-fn site_text(e: &Edition) -> String {
+/// labels its editions wrote (the first one that has each). The rest falls back to the
+/// default language.
+fn site_text(eds: &[&Edition]) -> String {
     use serde_yaml::{Mapping, Value};
+    let Some(first) = eds.first() else {
+        return String::new();
+    };
+    let lang = &first.lang;
     let mut m = Mapping::new();
-    m.insert(
-        "language_name".into(),
-        lexicon::language_name(&e.lang).into(),
-    );
-    if !e.boilerplate.support.is_empty() {
+    m.insert("language_name".into(), lexicon::language_name(lang).into());
+    if let Some(e) = eds.iter().find(|e| !e.boilerplate.support.is_empty()) {
         m.insert("support".into(), e.boilerplate.support.join("\n\n").into());
     }
-    if let Some(d) = &e.boilerplate.disclaimer {
-        m.insert("disclaimer".into(), d.clone().into());
+    if let Some(d) = eds.iter().find_map(|e| e.boilerplate.disclaimer.clone()) {
+        m.insert("disclaimer".into(), d.into());
     }
     let known: BTreeSet<&str> = UiStrings::default()
         .entries()
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    let mut ui = Mapping::new();
-    for (k, v) in &e.boilerplate.labels {
-        if known.contains(k) && !v.trim().is_empty() {
-            ui.insert((*k).into(), Value::String(v.clone()));
+    let mut labels: BTreeMap<&str, String> = BTreeMap::new();
+    for e in eds {
+        for (k, v) in &e.boilerplate.labels {
+            if known.contains(k) && !v.trim().is_empty() {
+                labels.entry(k).or_insert_with(|| v.clone());
+            }
         }
     }
-    if !ui.is_empty() {
+    if !labels.is_empty() {
+        let ui: Mapping = labels
+            .into_iter()
+            .map(|(k, v)| (Value::from(k), Value::from(v)))
+            .collect();
         m.insert("ui".into(), Value::Mapping(ui));
     }
     format!(
-        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({}), written by `seckb import technet` from `{}`.\n# Anything missing falls back to the default language.\n{}",
-        lexicon::language_name(&e.lang),
-        e.lang,
-        source_name(e),
+        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({lang}), written by `seckb import technet` from the labels,\n# support text and disclaimer of the advisories. Anything missing falls back to the\n# default language.\n{}",
+        lexicon::language_name(lang),
         serde_yaml::to_string(&Value::Mapping(m)).unwrap_or_default()
     )
 }
@@ -1363,6 +1435,33 @@ mod tests {
         assert_eq!(next_number("1.1"), "1.2");
         assert_eq!(next_number("1.9"), "1.10");
         assert_eq!(next_number("2"), "2.1");
+    }
+
+    #[test]
+    fn site_files_grow_in_their_own_style() {
+        let text = "# yaml-language-server: $schema=schemas/settings.schema.json\n# Site.\nbase_url: https://a.example/\ndefault_language: en-US\nlanguages: [en-US, nl-NL]\npublisher:\n  name: A\n  namespace: https://a.example\n";
+        let mut s: Settings = serde_yaml::from_str(text).unwrap();
+        s.languages.push(LangTag("de-DE".into()));
+        let out = append_languages(text, &["de-DE".into()], &s).unwrap();
+        assert!(out.contains("languages: [en-US, nl-NL, de-DE]\n"), "{out}");
+        assert!(out.starts_with("# yaml-language-server"));
+        let block = text.replace("[en-US, nl-NL]", "\n  - en-US\n  - nl-NL");
+        let out = append_languages(&block, &["de-DE".into()], &s).unwrap();
+        assert!(out.contains("  - nl-NL\n  - de-DE\npublisher:"), "{out}");
+
+        let text = "# yaml-language-server: $schema=schemas/products.schema.json\nproducts:\n  - id: a\n    name: A\n    vendor: V\n";
+        let mut c: Catalog = serde_yaml::from_str(text).unwrap();
+        let p = Product {
+            id: ProductId("b".into()),
+            name: "B".into(),
+            vendor: "V".into(),
+        };
+        c.products.push(p.clone());
+        let out = append_products(text, &[p], &c).unwrap();
+        assert_eq!(
+            out,
+            format!("{text}  - id: b\n    name: B\n    vendor: V\n")
+        );
     }
 
     #[test]
