@@ -74,9 +74,9 @@ pub struct TechnetArgs {
     /// languages they lack are added).
     #[arg(long)]
     pub force: bool,
-    /// Output format of the report: text on stderr, or JSON on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// Source and licence of the content, written as a comment atop each imported file.
     #[arg(long, value_name = "TEXT")]
     pub attribution: Option<String>,
@@ -91,6 +91,16 @@ pub enum Format {
     /// For people: a headline, a source snippet and a hint each, on stderr.
     Text,
     /// For tools: one JSON array on stdout.
+    Json,
+}
+
+/// How the import report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people: each advisory with what became structured, what stayed prose and the
+    /// warnings, then the errors and a summary, on stderr.
+    Text,
+    /// For tools: one JSON object on stdout.
     Json,
 }
 

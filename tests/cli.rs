@@ -155,11 +155,23 @@ fn readme_usage_matches_help() {
     for (args, words) in [
         (
             vec!["--help"],
-            vec!["validate", "build", "schema", "--root"],
+            vec!["validate", "build", "schema", "import", "--root"],
         ),
         (vec!["validate", "--help"], vec!["--format"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),
+        (vec!["import", "--help"], vec!["technet"]),
+        (
+            vec!["import", "technet", "--help"],
+            vec![
+                "--into",
+                "--dry-run",
+                "--force",
+                "--format",
+                "--attribution",
+                "--vendor",
+            ],
+        ),
     ] {
         let out = seckb().args(&args).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{Format, TechnetArgs};
+use crate::cli::{ReportFormat, TechnetArgs};
 use crate::import::{Options, import_technet};
 
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
@@ -20,8 +20,8 @@ pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
     };
     let report = import_technet(&opts)?;
     match args.format {
-        Format::Json => crate::write_stdout(report.to_json().as_bytes())?,
-        Format::Text => eprint!("{}", report.to_text()),
+        ReportFormat::Json => crate::write_stdout(report.to_json().as_bytes())?,
+        ReportFormat::Text => eprint!("{}", report.to_text()),
     }
     Ok(if report.failed() {
         ExitCode::from(1)
