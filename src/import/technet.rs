@@ -716,7 +716,17 @@ fn content(e: &mut Edition, blocks: &[Block]) {
         match role {
             Some(Role::Summary) => summary(e, &seg, &mut summary_parts),
             Some(Role::Overview) => overview(e, &seg),
-            Some(Role::GeneralInfo | Role::Details | Role::OtherInfo) => {
+            Some(r @ (Role::GeneralInfo | Role::Details | Role::OtherInfo)) => {
+                let key = match r {
+                    Role::GeneralInfo => Some("general_information"),
+                    Role::OtherInfo => Some("other_information"),
+                    _ => None,
+                };
+                if let (Some(key), Some(t)) = (key, &seg.title)
+                    && lexicon::is_plain_label(&lang, r, t)
+                {
+                    e.boilerplate.labels.entry(key).or_insert(t.clone());
+                }
                 if !seg.blocks.is_empty() {
                     prose(e, &seg, &seg.blocks);
                 }
