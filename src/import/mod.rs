@@ -364,3 +364,35 @@ fn lang_of_path(path: &Path) -> Option<String> {
         .filter_map(|c| c.as_os_str().to_str())
         .find_map(technet::canonical_tag)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_language_folder_names_the_language() {
+        let p = Path::new("/corpus/security-updates.nl-nl/de-DE/2008/954474.md");
+        assert_eq!(lang_of_path(p).as_deref(), Some("de-DE"));
+        assert_eq!(lang_of_path(Path::new("/x/2008/954474.md")), None);
+    }
+
+    #[test]
+    fn the_text_report_ends_with_a_summary() {
+        let r = Report {
+            dry_run: true,
+            files_read: 2,
+            failures: vec![FileProblem {
+                file: "a.md".into(),
+                message: "not a TechNet advisory: no front matter".into(),
+            }],
+            ..Report::default()
+        };
+        let text = r.to_text();
+        assert!(text.contains("error: `a.md`: not a TechNet advisory: no front matter\n"));
+        assert!(
+            text.ends_with("1 failed\ndry run: nothing was written\n"),
+            "{text}"
+        );
+        assert!(r.failed());
+    }
+}

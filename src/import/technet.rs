@@ -773,14 +773,11 @@ fn content(e: &mut Edition, blocks: &[Block]) {
 /// Keeps blocks as a section of prose under the segment's heading.
 fn prose(e: &mut Edition, seg: &Segment, blocks: &[&Block]) {
     let body = join(blocks);
-    let title = seg.title.clone().unwrap_or_default();
-    if body.is_empty() && title.is_empty() {
-        return;
-    }
+    // A heading with nothing under it says nothing worth a section.
     if body.is_empty() {
-        // A heading with nothing under it says nothing worth a section.
         return;
     }
+    let title = seg.title.clone().unwrap_or_default();
     e.sections.push(Section { title, body });
 }
 
@@ -829,9 +826,6 @@ fn summary(e: &mut Edition, seg: &Segment, parts: &mut Vec<String>) {
         } else {
             parts.push(b.md.clone());
         }
-    }
-    if let Some(t) = &seg.title {
-        e.boilerplate.labels.entry("summary").or_insert(t.clone());
     }
 }
 
@@ -1692,4 +1686,121 @@ fn vulnerability_signals(e: &mut Edition) {
         crate::markdown::to_plain(&e.summary)
     );
     e.vulnerability = lexicon::says_vulnerability(&e.lang, &headline).map(String::from);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_from_addresses_and_folders() {
+        assert_eq!(
+            lang_from_url("https://technet.microsoft.com/nl-NL/library/954474(v=Security.10)"),
+            Some("nl-NL".into())
+        );
+        assert_eq!(canonical_tag("de-de"), Some("de-DE".into()));
+        assert_eq!(canonical_tag("zh-hant"), Some("zh-Hant".into()));
+        assert_eq!(canonical_tag("2008"), None);
+        assert_eq!(canonical_tag("security-updates"), None);
+    }
+
+    #[test]
+    fn list_items_lose_their_marker_and_indent() {
+        assert_eq!(
+            dedent_item("-   first\n    second\n\n    third\n"),
+            "first\nsecond\n\nthird"
+        );
+        assert_eq!(dedent_item("1.  step\n    more"), "step\nmore");
+    }
+
+    #[test]
+    fn markdown_is_tidied_for_yaml_and_validation() {
+        assert_eq!(
+            clean("**q?**  \nanswer  \n\n\n\nnext "),
+            "**q?**\\\nanswer\n\nnext"
+        );
+        assert_eq!(
+            clean("mail <msvr@microsoft.com> now"),
+            "mail [msvr@microsoft.com](mailto:msvr@microsoft.com) now"
+        );
+    }
+
+    #[test]
+    fn bold_first_lines_are_titles() {
+        assert_eq!(
+            bold_first_line("**Wat is de omvang?**\nDit advies."),
+            Some(("Wat is de omvang?".into(), "Dit advies.".into()))
+        );
+        assert_eq!(bold_first_line("**Opmerking** Zie hier."), None);
+    }
+
+    #[test]
+    fn product_names_lose_footnotes_and_markup() {
+        assert_eq!(
+            product_name(
+                "Windows Vista<sup>[1]</sup><sup>[2]</sup>, Windows Vista Service Pack 1<sup>[2]</sup>"
+            ),
+            "Windows Vista, Windows Vista Service Pack 1"
+        );
+        assert_eq!(
+            product_name("Windows Server 2008 voor x64-systemen Service Pack 2\\*\\*"),
+            "Windows Server 2008 voor x64-systemen Service Pack 2"
+        );
+        assert_eq!(
+            product_name(
+                "[Windows Server 2003 Service Pack 2](http://www.microsoft.com/downloads/x)"
+            ),
+            "Windows Server 2003 Service Pack 2"
+        );
+    }
+
+    #[test]
+    fn links_are_classified_by_address_or_text() {
+        let c = |u: &str, t: &str| classify_link(u, t).map(|(id, k)| (id, format!("{k:?}")));
+        assert_eq!(
+            c("http://support.microsoft.com/kb/954474", "954474"),
+            Some(("kb954474".into(), "KbArticle".into()))
+        );
+        assert_eq!(
+            c("http://go.microsoft.com/fwlink/?linkid=203241", "MS10-087"),
+            Some(("ms10-087".into(), "Advisory".into()))
+        );
+        assert_eq!(
+            c(
+                "http://www.cve.mitre.org/cgi-bin/cvename.cgi?name=cve-2008-2540",
+                "CVE-2008-2540"
+            ),
+            Some(("cve-2008-2540".into(), "External".into()))
+        );
+        assert_eq!(
+            c(
+                "http://blogs.technet.com/smsandmom/archive/2008/06/12/wsus-offline-scan-catalog-fails-to-sync-on-configmgr-2007.aspx",
+                "SMS- en MOM-blog"
+            ),
+            Some((
+                "blog-wsus-offline-scan-catalog-fails-to-sync".into(),
+                "Blog".into()
+            ))
+        );
+        assert_eq!(c("http://www.apple.com/safari/download/", "Safari"), None);
+    }
+
+    #[test]
+    fn html_software_tables_list_one_product_per_line() {
+        let html = "<table>\n<tr><td>Software waarin dit probleem optreedt</td></tr>\n<tr><td><a href=\"http://x\">Windows 7 voor 32-bits systemen</a><br />\nWindows 7 voor x64-systemen</td></tr>\n</table>";
+        let mut e = Edition {
+            lang: "nl-NL".into(),
+            ..Edition::default()
+        };
+        let mut mode = Mode::NotAffected;
+        software_rows(&mut e, &mut mode, &html_rows(html));
+        assert_eq!(
+            e.affected,
+            vec![
+                "Windows 7 voor 32-bits systemen",
+                "Windows 7 voor x64-systemen"
+            ]
+        );
+        assert!(!is_reference_html(html));
+    }
 }
