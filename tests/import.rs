@@ -586,3 +586,23 @@ fn a_french_edition_is_read_in_its_own_words() {
     let (_, findings) = seckb::commands::validate::check(site.path()).unwrap();
     assert_eq!(findings.errors(), 0, "{}", findings.to_json());
 }
+
+/// A Japanese page: dates with 年月日 markers, full-width parentheses and colons in the
+/// revision list, and headings in Japanese.
+#[test]
+fn a_japanese_edition_is_read_in_its_own_words() {
+    let page = "---\nTOCTitle: 999002\nms:assetid: 999002\nms:mtpsurl: 'https://technet.microsoft.com/ja-JP/library/999002(v=Security.10)'\n---\n\nSecurity Advisory\n\n# マイクロソフト セキュリティ アドバイザリ 999002\n\n## Widget の脆弱性により、リモートでコードが実行される\n\n公開日: 2008年6月13日 | 最終更新日: 2008年6月17日\n\n**バージョン:** 1.1\n\nマイクロソフトは Widget の脆弱性の報告を調査しています。\n\n## よく寄せられる質問\n\n**このアドバイザリの範囲は?**\nWidget です。\n\n**これは脆弱性ですか?**\nはい。\n\n### その他の情報\n\n**更新履歴:**\n\n-   V1.0（2008年6月13日）：アドバイザリを公開しました。\n-   V1.1（2008年6月17日）：アドバイザリを更新しました。\n";
+    let e = technet::parse("999002.md", None, page).unwrap();
+    assert_eq!(e.lang, "ja-JP");
+    assert_eq!(e.title, "マイクロソフト セキュリティ アドバイザリ 999002");
+    assert_eq!(e.published.unwrap().to_string(), "2008-06-13");
+    assert_eq!(e.updated.unwrap().to_string(), "2008-06-17");
+    assert_eq!(e.version.as_deref(), Some("1.1"));
+    assert_eq!(e.revisions.len(), 2);
+    assert_eq!(e.revisions[1].number.as_deref(), Some("1.1"));
+    assert_eq!(e.revisions[1].description, "アドバイザリを更新しました。");
+    assert_eq!(e.faq.len(), 2);
+    assert_eq!(e.faq[0].question, "このアドバイザリの範囲は?");
+    assert!(e.vulnerability.is_some(), "the subtitle speaks of 脆弱性");
+    assert!(e.sections.is_empty(), "{:#?}", e.sections);
+}
