@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// seckb: a multilingual security-advisory knowledge base.
 ///
@@ -64,6 +64,48 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
+    /// Import advisories from another format into the site.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+/// Formats `seckb import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Microsoft TechNet advisories: one Markdown file per advisory per language, with
+    /// TechNet front matter. Editions of the same advisory are merged into one advisory
+    /// with a text per language (exit 1 if any file failed).
+    Technet(TechnetArgs),
+}
+
+/// Options of `seckb import technet`.
+#[derive(Debug, Args)]
+pub struct TechnetArgs {
+    /// Markdown files, or folders to search for `*.md` (files there without front matter,
+    /// such as a README, are skipped).
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub paths: Vec<PathBuf>,
+    /// The site to import into [default: `--root`].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Report what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite advisories that already exist (otherwise they are kept, and only texts in
+    /// languages they lack are added).
+    #[arg(long)]
+    pub force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Source and licence of the content, written as a comment atop each imported file.
+    #[arg(long, value_name = "TEXT")]
+    pub attribution: Option<String>,
+    /// Vendor of the products found in the advisories.
+    #[arg(long, value_name = "NAME", default_value = "Microsoft")]
+    pub vendor: String,
 }
 
 /// How findings are printed.
@@ -72,6 +114,16 @@ pub enum Format {
     /// For people: a headline, a source snippet and a hint each, on stderr.
     Text,
     /// For tools: one JSON array on stdout.
+    Json,
+}
+
+/// How the import report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people: each advisory with what became structured, what stayed prose and the
+    /// warnings, then the errors and a summary, on stderr.
+    Text,
+    /// For tools: one JSON object on stdout.
     Json,
 }
 

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod diag;
 pub mod feeds;
 pub mod i18n;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -37,6 +38,9 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::New { id, langs, date } => {
             commands::new::run(&cli.root, &id, &langs, date.as_deref())
         }
+        cli::Command::Import {
+            source: cli::ImportSource::Technet(args),
+        } => commands::import::technet(&cli.root, args),
     }
 }
 

@@ -155,13 +155,27 @@ fn readme_usage_matches_help() {
     for (args, words) in [
         (
             vec!["--help"],
-            vec!["validate", "build", "schema", "new", "serve", "--root"],
+            vec![
+                "validate", "build", "schema", "new", "serve", "import", "--root",
+            ],
         ),
         (vec!["validate", "--help"], vec!["--format", "--watch"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),
         (vec!["new", "--help"], vec!["--lang", "--date"]),
         (vec!["serve", "--help"], vec!["--port"]),
+        (vec!["import", "--help"], vec!["technet"]),
+        (
+            vec!["import", "technet", "--help"],
+            vec![
+                "--into",
+                "--dry-run",
+                "--force",
+                "--format",
+                "--attribution",
+                "--vendor",
+            ],
+        ),
     ] {
         let out = seckb().args(&args).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();

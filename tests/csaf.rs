@@ -229,8 +229,12 @@ fn file_names_and_folders_come_from_the_tracking_id_and_first_release() {
         }
     }
     let names = |f: &Files| documents(f).into_keys().collect::<Vec<_>>();
+    let of_954474: Vec<String> = names(&REPO)
+        .into_iter()
+        .filter(|n| n.contains("954474"))
+        .collect();
     assert_eq!(
-        names(&REPO),
+        of_954474,
         [
             "2008/954474-de-de.json",
             "2008/954474-nl-nl.json",
@@ -434,7 +438,10 @@ fn note_categories(notes: &Value) -> Vec<&str> {
 #[test]
 fn the_profile_follows_the_content() {
     // 954474 is not a vulnerability: informational, in every language.
-    for (path, d) in documents(&REPO) {
+    for (path, d) in documents(&REPO)
+        .into_iter()
+        .filter(|(p, _)| p.contains("954474"))
+    {
         assert_eq!(
             profile(&d),
             ("csaf_informational_advisory", false),

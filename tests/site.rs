@@ -232,13 +232,20 @@ fn fallback_and_outdated_notes_are_visible() {
     );
 }
 
-/// The repository's own content: validate is clean and the Dutch 954474 page carries the
-/// seed's dates in Dutch style.
+/// The repository's own content: validate has no errors, and its only warnings are the
+/// imported archive's missing English texts; the Dutch 954474 page carries the seed's dates
+/// in Dutch style.
 #[test]
 fn repository_954474_in_three_languages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (_, findings) = seckb::commands::validate::check(root).unwrap();
-    assert!(findings.sorted().is_empty(), "{:?}", findings.sorted());
+    let other: Vec<_> = findings
+        .sorted()
+        .into_iter()
+        .filter(|f| f.code != "missing-translation")
+        .collect();
+    assert!(other.is_empty(), "{other:?}");
+    assert_eq!(findings.errors(), 0);
     let (_t, out) = built(root);
     let page = |lang: &str| {
         std::fs::read_to_string(out.join(lang).join("advisories/954474/index.html")).unwrap()

@@ -8,6 +8,9 @@ mod revisions;
 mod text;
 mod urls;
 
+pub use ids::unsafe_reason;
+pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
+
 use crate::diag::Findings;
 use crate::load::Project;
 

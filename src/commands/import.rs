@@ -1,0 +1,31 @@
+//! `seckb import technet`: read legacy advisories, merge their languages, write seckb's
+//! YAML into the site, and report what became of each.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{ReportFormat, TechnetArgs};
+use crate::import::{Options, import_technet};
+
+pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
+    let opts = Options {
+        paths: args.paths,
+        into: args.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: args.dry_run,
+        force: args.force,
+        attribution: args.attribution,
+        vendor: args.vendor,
+    };
+    let report = import_technet(&opts)?;
+    match args.format {
+        ReportFormat::Json => crate::write_stdout(report.to_json().as_bytes())?,
+        ReportFormat::Text => eprint!("{}", report.to_text()),
+    }
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

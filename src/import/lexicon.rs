@@ -1,0 +1,1116 @@
+//! The words TechNet advisories use for their headings and labels, per language.
+//!
+//! Dutch and German are checked against the sample corpus; the other languages Microsoft
+//! published in are the usual Microsoft terms and are a best effort. English is always
+//! consulted too, since localized pages often kept English headings. A heading no list
+//! knows is not an error: its text is kept as a section of prose.
+//!
+//! Labels are compared after [`normalize`]; a label ending in `*` also matches a longer
+//! heading that starts with it ("veelgestelde vragen over dit advies").
+
+/// What a heading, a bold label or a table row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// "Summary" (the opening text).
+    Summary,
+    /// "Overview" (purpose, status, recommendation, references, software).
+    Overview,
+    /// "General information": a container heading.
+    GeneralInfo,
+    /// "Advisory details": a container heading.
+    Details,
+    /// "Other information": a container heading.
+    OtherInfo,
+    /// "Frequently asked questions".
+    Faq,
+    /// "Suggested actions".
+    Actions,
+    /// "Workarounds".
+    Workarounds,
+    /// "Mitigating factors".
+    Mitigations,
+    /// "Revisions".
+    Revisions,
+    /// "Resources" (support boilerplate).
+    Resources,
+    /// "Feedback" (support boilerplate).
+    Feedback,
+    /// "Support" (support boilerplate).
+    Support,
+    /// "Disclaimer" (boilerplate).
+    Disclaimer,
+    /// "Acknowledgments".
+    Acknowledgments,
+    /// "Issue references" (the references table).
+    References,
+    /// A section or table listing affected (and non-affected) software.
+    Software,
+    /// Overview label "Purpose of advisory".
+    Purpose,
+    /// Overview label "Advisory status".
+    Status,
+    /// Overview label "Recommendation".
+    Recommendation,
+    /// Software table label: affected software.
+    Affected,
+    /// Software table label: non-affected software.
+    NotAffected,
+    /// Software table row naming a category, not a product ("Operating system").
+    Category,
+    /// Software table row saying "none".
+    Nothing,
+    /// The sentence before the software table ("This advisory discusses the following
+    /// software"), which the site writes itself.
+    SoftwareIntro,
+    /// The version label of the header ("Version").
+    Version,
+}
+
+/// Roles of headings, in the order they are tried (the first match wins).
+pub const HEADING_ROLES: &[Role] = &[
+    Role::Summary,
+    Role::Overview,
+    Role::GeneralInfo,
+    Role::Details,
+    Role::OtherInfo,
+    Role::Faq,
+    Role::Workarounds,
+    Role::Mitigations,
+    Role::Actions,
+    Role::Revisions,
+    Role::Resources,
+    Role::Feedback,
+    Role::Support,
+    Role::Disclaimer,
+    Role::Acknowledgments,
+    Role::References,
+    Role::Software,
+];
+
+/// The words of one language.
+#[derive(Debug, Default)]
+pub struct Words {
+    /// The language's own name, for `i18n/<lang>.yaml`.
+    pub name: &'static str,
+    /// Labels per role.
+    pub labels: &'static [(Role, &'static [&'static str])],
+    /// Phrases saying the issue is not a security vulnerability.
+    pub not_vulnerability: &'static [&'static str],
+    /// Words naming a security vulnerability.
+    pub vulnerability: &'static [&'static str],
+}
+
+/// The words of language `lang` (a BCP 47 tag), if known.
+pub fn words(lang: &str) -> Option<&'static Words> {
+    let primary = crate::i18n::language_of(lang).to_ascii_lowercase();
+    let key = match primary.as_str() {
+        "zh" if is_traditional(lang) => "zh-Hant",
+        "zh" => "zh-Hans",
+        "no" | "nn" => "nb",
+        p => p,
+    };
+    ALL.iter().find(|(k, _)| *k == key).map(|(_, w)| w)
+}
+
+fn is_traditional(lang: &str) -> bool {
+    let l = lang.to_ascii_lowercase();
+    ["hant", "-tw", "-hk", "-mo"].iter().any(|s| l.contains(s))
+}
+
+/// The language's own name, or the tag when unknown.
+pub fn language_name(lang: &str) -> String {
+    words(lang).map_or_else(|| lang.to_string(), |w| w.name.to_string())
+}
+
+/// Lowercase, without markdown emphasis, trailing `:`/`.` or repeated spaces.
+pub fn normalize(text: &str) -> String {
+    let plain: String = text
+        .replace("**", " ")
+        .replace("__", " ")
+        .chars()
+        .filter(|c| !matches!(c, '*' | '\\'))
+        .collect();
+    let mut s = plain
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    while let Some(t) = s
+        .strip_suffix(':')
+        .or_else(|| s.strip_suffix('.'))
+        .or_else(|| s.strip_suffix('：'))
+        .or_else(|| s.strip_suffix('。'))
+    {
+        s = t.trim_end().to_string();
+    }
+    s
+}
+
+fn label_matches(label: &str, text: &str) -> bool {
+    match label.strip_suffix('*') {
+        Some(prefix) => {
+            text == prefix
+                || text
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with([' ', '(', ',', '-']))
+        }
+        None => text == label,
+    }
+}
+
+/// Whether `text` (already normalized) is a label of `role` in `lang` or in English.
+pub fn is(lang: &str, role: Role, text: &str) -> bool {
+    [words(lang), words("en")].into_iter().flatten().any(|w| {
+        w.labels
+            .iter()
+            .filter(|(r, _)| *r == role)
+            .flat_map(|(_, ls)| ls.iter())
+            .any(|l| label_matches(l, text))
+    })
+}
+
+/// Whether `text` is the usual label of `role` (the first one listed), possibly with a
+/// note in parentheses ("Häufig gestellte Fragen (FAQs)"), rather than a longer heading
+/// such as "Extra voorgestelde acties": such labels may stand for the whole site.
+pub fn is_plain_label(lang: &str, role: Role, text: &str) -> bool {
+    let n = normalize(text);
+    [words(lang), words("en")].into_iter().flatten().any(|w| {
+        w.labels
+            .iter()
+            .find(|(r, _)| *r == role)
+            .and_then(|(_, ls)| ls.first())
+            .map(|l| l.trim_end_matches('*'))
+            .is_some_and(|l| n == l || n.strip_prefix(l).is_some_and(|r| r.starts_with(" (")))
+    })
+}
+
+/// The first of `roles` that `text` names, in `lang` or in English.
+pub fn role_of(lang: &str, roles: &[Role], text: &str) -> Option<Role> {
+    let n = normalize(text);
+    if n.is_empty() {
+        return None;
+    }
+    roles.iter().copied().find(|r| is(lang, *r, &n))
+}
+
+/// Whether the plain text says the issue is not a security vulnerability.
+pub fn says_not_vulnerability(lang: &str, text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    [words(lang), words("en")]
+        .into_iter()
+        .flatten()
+        .flat_map(|w| w.not_vulnerability.iter())
+        .copied()
+        .find(|p| contains_phrase(&lower, p))
+}
+
+/// Whether the plain text speaks of a security vulnerability.
+pub fn says_vulnerability(lang: &str, text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    [words(lang), words("en")]
+        .into_iter()
+        .flatten()
+        .flat_map(|w| w.vulnerability.iter())
+        .copied()
+        .find(|p| lower.contains(p))
+}
+
+/// `phrase` in `text` as whole words: "geen beveiligingslek" is not found in "geen
+/// beveiligingslekken" (which is the general "issues that are not vulnerabilities").
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let mut start = 0;
+    while let Some(i) = text[start..].find(phrase) {
+        let at = start + i;
+        let end = at + phrase.len();
+        let before_ok = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok && after_ok {
+            return true;
+        }
+        start = end;
+    }
+    false
+}
+
+use Role::*;
+
+static ALL: &[(&str, Words)] = &[
+    (
+        "en",
+        Words {
+            name: "English",
+            labels: &[
+                (Summary, &["executive summary", "summary"]),
+                (Overview, &["overview"]),
+                (GeneralInfo, &["general information"]),
+                (Details, &["advisory details"]),
+                (OtherInfo, &["other information"]),
+                (Faq, &["frequently asked questions*", "faq"]),
+                (
+                    Actions,
+                    &["suggested actions*", "additional suggested actions"],
+                ),
+                (Workarounds, &["workarounds", "workaround"]),
+                (Mitigations, &["mitigating factors*", "mitigations"]),
+                (Revisions, &["revisions"]),
+                (Resources, &["resources"]),
+                (Feedback, &["feedback"]),
+                (Support, &["support"]),
+                (Disclaimer, &["disclaimer"]),
+                (Acknowledgments, &["acknowledgments", "acknowledgements"]),
+                (References, &["issue references"]),
+                (
+                    Software,
+                    &[
+                        "affected software*",
+                        "affected and non-affected software*",
+                        "non-affected software*",
+                    ],
+                ),
+                (Purpose, &["purpose of advisory", "advisory purpose"]),
+                (Status, &["advisory status"]),
+                (Recommendation, &["recommendation"]),
+                (Affected, &["affected software", "affected devices"]),
+                (
+                    NotAffected,
+                    &["non-affected software", "non-affected devices"],
+                ),
+                (
+                    Category,
+                    &[
+                        "operating system",
+                        "software",
+                        "anti-malware software",
+                        "server core installation option",
+                    ],
+                ),
+                (Nothing, &["none"]),
+                (SoftwareIntro, &["this advisory discusses the following*"]),
+                (Version, &["version"]),
+            ],
+            not_vulnerability: &[
+                "not a security vulnerability",
+                "non-security issue",
+                "is not a vulnerability",
+            ],
+            vulnerability: &["vulnerability", "vulnerabilities"],
+        },
+    ),
+    (
+        "nl",
+        Words {
+            name: "Nederlands",
+            labels: &[
+                (Summary, &["samenvatting"]),
+                (Overview, &["overzicht"]),
+                (GeneralInfo, &["algemene informatie"]),
+                (Details, &["details van het advies"]),
+                (OtherInfo, &["overige informatie"]),
+                (Faq, &["veelgestelde vragen*"]),
+                (
+                    Actions,
+                    &["voorgestelde acties*", "extra voorgestelde acties"],
+                ),
+                (
+                    Workarounds,
+                    &["tijdelijke oplossingen", "tijdelijke oplossing"],
+                ),
+                (Mitigations, &["beperkende factoren*"]),
+                (Revisions, &["revisies"]),
+                (Resources, &["informatiebronnen"]),
+                (Feedback, &["feedback"]),
+                (Support, &["ondersteuning"]),
+                (Disclaimer, &["uitsluiting van aansprakelijkheid"]),
+                (Acknowledgments, &["dankbetuiging", "dankbetuigingen"]),
+                (References, &["referenties met betrekking tot het probleem"]),
+                (
+                    Software,
+                    &[
+                        "software waarin dit probleem optreedt*",
+                        "software waarin het probleem optreedt*",
+                        "software en apparaten waarin dit probleem optreedt*",
+                        "verwante software",
+                    ],
+                ),
+                (Purpose, &["doel van het advies"]),
+                (Status, &["status van het advies"]),
+                (Recommendation, &["aanbeveling", "aanbevelingen"]),
+                (
+                    Affected,
+                    &[
+                        "verwante software",
+                        "software waarin het probleem optreedt",
+                        "software waarin dit probleem optreedt",
+                        "getroffen software",
+                        "getroffen apparaten",
+                        "apparaten waarin dit probleem optreedt",
+                    ],
+                ),
+                (
+                    NotAffected,
+                    &[
+                        "software waarin dit probleem niet optreedt",
+                        "software waarin het probleem niet optreedt",
+                        "apparaten waarop het probleem niet optreedt",
+                        "apparaten waarin dit probleem niet optreedt",
+                        "niet-getroffen software",
+                    ],
+                ),
+                (
+                    Category,
+                    &[
+                        "besturingssysteem",
+                        "anti-malwaresoftware",
+                        "software",
+                        "server core-installatieoptie",
+                    ],
+                ),
+                (Nothing, &["geen"]),
+                (SoftwareIntro, &["dit advies betreft de volgende*"]),
+                (Version, &["versie"]),
+            ],
+            not_vulnerability: &[
+                "geen beveiligingslek",
+                "geen beveiligingsprobleem",
+                "geen veiligheidsprobleem",
+            ],
+            vulnerability: &["beveiligingslek"],
+        },
+    ),
+    (
+        "de",
+        Words {
+            name: "Deutsch",
+            labels: &[
+                (Summary, &["zusammenfassung"]),
+                (Overview, &["übersicht"]),
+                (GeneralInfo, &["allgemeine informationen"]),
+                (
+                    Details,
+                    &["details der empfehlung", "details zur empfehlung"],
+                ),
+                (OtherInfo, &["weitere informationen"]),
+                (Faq, &["häufig gestellte fragen*"]),
+                (
+                    Actions,
+                    &["empfohlene maßnahmen*", "weitere empfohlene maßnahmen"],
+                ),
+                (Workarounds, &["problemumgehungen", "problemumgehung"]),
+                (
+                    Mitigations,
+                    &["schadensbegrenzende faktoren*", "mildernde faktoren*"],
+                ),
+                (Revisions, &["revisionen"]),
+                (Resources, &["ressourcen"]),
+                (Feedback, &["feedback"]),
+                (Support, &["support", "unterstützung"]),
+                (Disclaimer, &["haftungsausschluss"]),
+                (Acknowledgments, &["danksagung", "danksagungen"]),
+                (References, &["verweise zu diesem problem"]),
+                (
+                    Software,
+                    &[
+                        "betroffene software*",
+                        "betroffene und nicht betroffene software*",
+                    ],
+                ),
+                (
+                    Purpose,
+                    &["zweck dieser sicherheitsempfehlung", "zweck der empfehlung"],
+                ),
+                (
+                    Status,
+                    &["status der empfehlung", "status der sicherheitsempfehlung"],
+                ),
+                (Recommendation, &["empfehlung"]),
+                (Affected, &["betroffene software", "betroffene geräte"]),
+                (
+                    NotAffected,
+                    &["nicht betroffene software", "nicht betroffene geräte"],
+                ),
+                (
+                    Category,
+                    &[
+                        "betriebssystem",
+                        "software",
+                        "server core-installationsoption",
+                    ],
+                ),
+                (Nothing, &["keine"]),
+                (SoftwareIntro, &["diese empfehlung betrifft die folgende*"]),
+                (Version, &["version"]),
+            ],
+            not_vulnerability: &[
+                "keine sicherheitsanfälligkeit",
+                "nicht sicherheitsrelevantes problem",
+                "nicht sicherheitsrelevantes",
+            ],
+            vulnerability: &["sicherheitsanfälligkeit", "sicherheitslücke"],
+        },
+    ),
+    (
+        "fr",
+        Words {
+            name: "Français",
+            labels: &[
+                (Summary, &["résumé", "synthèse"]),
+                (Overview, &["vue d'ensemble", "présentation"]),
+                (GeneralInfo, &["informations générales"]),
+                (Details, &["détails de l'avis"]),
+                (OtherInfo, &["autres informations"]),
+                (Faq, &["forum aux questions*", "questions fréquentes*"]),
+                (Actions, &["actions suggérées*", "autres actions suggérées"]),
+                (
+                    Workarounds,
+                    &["solutions de contournement", "solution de contournement"],
+                ),
+                (Mitigations, &["facteurs atténuants*"]),
+                (Revisions, &["versions", "révisions"]),
+                (Resources, &["ressources"]),
+                (Feedback, &["commentaires"]),
+                (Support, &["support"]),
+                (Disclaimer, &["exclusion de garantie"]),
+                (Acknowledgments, &["remerciements"]),
+                (References, &["références"]),
+                (Software, &["logiciels concernés*", "logiciels affectés*"]),
+                (Purpose, &["objectif de l'avis"]),
+                (Status, &["état de l'avis", "statut de l'avis"]),
+                (Recommendation, &["recommandation"]),
+                (Affected, &["logiciels concernés", "logiciels affectés"]),
+                (
+                    NotAffected,
+                    &["logiciels non concernés", "logiciels non affectés"],
+                ),
+                (Category, &["système d'exploitation", "logiciel"]),
+                (Nothing, &["aucun"]),
+                (
+                    SoftwareIntro,
+                    &["cet avis concerne les logiciels suivants*"],
+                ),
+                (Version, &["version"]),
+            ],
+            not_vulnerability: &["pas une vulnérabilité"],
+            vulnerability: &["vulnérabilité"],
+        },
+    ),
+    (
+        "es",
+        Words {
+            name: "Español",
+            labels: &[
+                (Summary, &["resumen"]),
+                (Overview, &["información general", "descripción general"]),
+                (GeneralInfo, &["información general"]),
+                (Details, &["detalles del aviso"]),
+                (OtherInfo, &["otra información"]),
+                (Faq, &["preguntas más frecuentes*", "preguntas frecuentes*"]),
+                (Actions, &["acciones sugeridas*"]),
+                (
+                    Workarounds,
+                    &["soluciones provisionales", "solución provisional"],
+                ),
+                (Mitigations, &["factores atenuantes*"]),
+                (Revisions, &["revisiones"]),
+                (Resources, &["recursos"]),
+                (Feedback, &["comentarios"]),
+                (Support, &["soporte técnico", "soporte"]),
+                (Disclaimer, &["renuncia", "declinación de responsabilidad"]),
+                (Acknowledgments, &["agradecimientos"]),
+                (References, &["referencias del problema"]),
+                (Software, &["software afectado*"]),
+                (Purpose, &["propósito del aviso"]),
+                (Status, &["estado del aviso"]),
+                (Recommendation, &["recomendación"]),
+                (Affected, &["software afectado"]),
+                (NotAffected, &["software no afectado"]),
+                (Category, &["sistema operativo", "software"]),
+                (Nothing, &["ninguno"]),
+                (
+                    SoftwareIntro,
+                    &["este aviso trata sobre el siguiente software*"],
+                ),
+                (Version, &["versión"]),
+            ],
+            not_vulnerability: &["no es una vulnerabilidad"],
+            vulnerability: &["vulnerabilidad"],
+        },
+    ),
+    (
+        "it",
+        Words {
+            name: "Italiano",
+            labels: &[
+                (Summary, &["riepilogo"]),
+                (Overview, &["panoramica"]),
+                (GeneralInfo, &["informazioni generali"]),
+                (OtherInfo, &["altre informazioni"]),
+                (Faq, &["domande frequenti*"]),
+                (Actions, &["azioni consigliate*"]),
+                (
+                    Workarounds,
+                    &["soluzioni alternative", "soluzione alternativa"],
+                ),
+                (Mitigations, &["fattori attenuanti*"]),
+                (Revisions, &["versioni", "revisioni"]),
+                (Resources, &["risorse"]),
+                (Feedback, &["commenti"]),
+                (Support, &["supporto"]),
+                (Disclaimer, &["esclusione di responsabilità"]),
+                (Acknowledgments, &["ringraziamenti"]),
+                (
+                    Software,
+                    &["software interessato*", "software interessati*"],
+                ),
+                (Purpose, &["scopo dell'advisory", "scopo dell'avviso"]),
+                (Status, &["stato dell'advisory", "stato dell'avviso"]),
+                (Recommendation, &["raccomandazione"]),
+                (Affected, &["software interessato", "software interessati"]),
+                (
+                    NotAffected,
+                    &["software non interessato", "software non interessati"],
+                ),
+                (Category, &["sistema operativo"]),
+                (Nothing, &["nessuno"]),
+                (Version, &["versione"]),
+            ],
+            not_vulnerability: &["non è una vulnerabilità"],
+            vulnerability: &["vulnerabilità"],
+        },
+    ),
+    (
+        "pt",
+        Words {
+            name: "Português",
+            labels: &[
+                (Summary, &["resumo"]),
+                (Overview, &["visão geral"]),
+                (GeneralInfo, &["informações gerais"]),
+                (OtherInfo, &["outras informações"]),
+                (Faq, &["perguntas frequentes*"]),
+                (Actions, &["ações sugeridas*", "acções sugeridas*"]),
+                (
+                    Workarounds,
+                    &["soluções alternativas", "solução alternativa"],
+                ),
+                (
+                    Mitigations,
+                    &["fatores atenuantes*", "factores atenuantes*"],
+                ),
+                (Revisions, &["revisões"]),
+                (Resources, &["recursos"]),
+                (Feedback, &["comentários"]),
+                (Support, &["suporte"]),
+                (
+                    Disclaimer,
+                    &[
+                        "aviso de isenção de responsabilidade",
+                        "isenção de responsabilidade",
+                    ],
+                ),
+                (Acknowledgments, &["agradecimentos"]),
+                (Software, &["software afetado*", "software afectado*"]),
+                (
+                    Purpose,
+                    &["objetivo do comunicado", "finalidade do comunicado"],
+                ),
+                (Status, &["status do comunicado", "estado do comunicado"]),
+                (Recommendation, &["recomendação"]),
+                (Affected, &["software afetado", "software afectado"]),
+                (
+                    NotAffected,
+                    &["software não afetado", "software não afectado"],
+                ),
+                (Category, &["sistema operacional", "sistema operativo"]),
+                (Nothing, &["nenhum"]),
+                (Version, &["versão"]),
+            ],
+            not_vulnerability: &["não é uma vulnerabilidade"],
+            vulnerability: &["vulnerabilidade"],
+        },
+    ),
+    (
+        "ja",
+        Words {
+            name: "日本語",
+            labels: &[
+                (Summary, &["概要"]),
+                (Overview, &["概要"]),
+                (GeneralInfo, &["一般情報"]),
+                (OtherInfo, &["その他の情報"]),
+                (Faq, &["よく寄せられる質問*"]),
+                (Actions, &["推奨する対策*"]),
+                (Workarounds, &["回避策"]),
+                (Mitigations, &["問題を緩和する要素*"]),
+                (Revisions, &["更新履歴"]),
+                (Resources, &["リソース"]),
+                (Feedback, &["フィードバック"]),
+                (Support, &["サポート"]),
+                (Disclaimer, &["免責"]),
+                (Acknowledgments, &["謝辞"]),
+                (Software, &["影響を受けるソフトウェア*"]),
+                (Purpose, &["アドバイザリの目的"]),
+                (Status, &["アドバイザリの状態"]),
+                (Recommendation, &["推奨事項"]),
+                (Affected, &["影響を受けるソフトウェア"]),
+                (NotAffected, &["影響を受けないソフトウェア"]),
+                (Category, &["オペレーティング システム"]),
+                (Nothing, &["なし"]),
+                (Version, &["バージョン"]),
+            ],
+            not_vulnerability: &["脆弱性ではありません"],
+            vulnerability: &["脆弱性"],
+        },
+    ),
+    (
+        "zh-Hans",
+        Words {
+            name: "简体中文",
+            labels: &[
+                (Summary, &["摘要"]),
+                (Overview, &["概述"]),
+                (GeneralInfo, &["一般信息"]),
+                (OtherInfo, &["其他信息"]),
+                (Faq, &["常见问题*"]),
+                (Actions, &["建议的操作*"]),
+                (Workarounds, &["变通办法"]),
+                (Mitigations, &["缓解因素*"]),
+                (Revisions, &["修订"]),
+                (Resources, &["资源"]),
+                (Feedback, &["反馈"]),
+                (Support, &["支持"]),
+                (Disclaimer, &["免责声明"]),
+                (Acknowledgments, &["致谢"]),
+                (Software, &["受影响的软件*"]),
+                (Purpose, &["通报目的"]),
+                (Status, &["通报状态"]),
+                (Recommendation, &["建议"]),
+                (Affected, &["受影响的软件"]),
+                (NotAffected, &["不受影响的软件"]),
+                (Category, &["操作系统"]),
+                (Nothing, &["无"]),
+                (Version, &["版本"]),
+            ],
+            not_vulnerability: &["不是安全漏洞"],
+            vulnerability: &["漏洞"],
+        },
+    ),
+    (
+        "zh-Hant",
+        Words {
+            name: "繁體中文",
+            labels: &[
+                (Summary, &["摘要"]),
+                (Overview, &["概觀"]),
+                (GeneralInfo, &["一般資訊"]),
+                (OtherInfo, &["其他資訊"]),
+                (Faq, &["常見問題集*", "常見問題*"]),
+                (Actions, &["建議採取的動作*"]),
+                (Workarounds, &["因應措施"]),
+                (Mitigations, &["緩和因素*"]),
+                (Revisions, &["修訂"]),
+                (Resources, &["資源"]),
+                (Feedback, &["意見反應"]),
+                (Support, &["支援"]),
+                (Disclaimer, &["免責聲明"]),
+                (Acknowledgments, &["感謝"]),
+                (Software, &["受影響的軟體*"]),
+                (Purpose, &["摘要報告的目的"]),
+                (Status, &["摘要報告狀態"]),
+                (Recommendation, &["建議"]),
+                (Affected, &["受影響的軟體"]),
+                (NotAffected, &["不受影響的軟體"]),
+                (Category, &["作業系統"]),
+                (Nothing, &["無"]),
+                (Version, &["版本"]),
+            ],
+            not_vulnerability: &["不是安全性弱點"],
+            vulnerability: &["弱點"],
+        },
+    ),
+    (
+        "ko",
+        Words {
+            name: "한국어",
+            labels: &[
+                (Summary, &["요약"]),
+                (Overview, &["개요"]),
+                (GeneralInfo, &["일반 정보"]),
+                (OtherInfo, &["기타 정보"]),
+                (Faq, &["질문과 대답*", "자주 묻는 질문*"]),
+                (Actions, &["권장 조치*"]),
+                (Workarounds, &["해결 방법"]),
+                (Mitigations, &["완화 요소*"]),
+                (Revisions, &["수정 버전", "개정"]),
+                (Resources, &["리소스"]),
+                (Feedback, &["사용자 의견"]),
+                (Support, &["지원"]),
+                (Disclaimer, &["고지 사항"]),
+                (Acknowledgments, &["감사의 말"]),
+                (Software, &["영향을 받는 소프트웨어*"]),
+                (Purpose, &["권고의 목적"]),
+                (Status, &["권고 상태"]),
+                (Recommendation, &["권장 사항"]),
+                (Affected, &["영향을 받는 소프트웨어"]),
+                (NotAffected, &["영향을 받지 않는 소프트웨어"]),
+                (Category, &["운영 체제"]),
+                (Nothing, &["없음"]),
+                (Version, &["버전"]),
+            ],
+            not_vulnerability: &["보안 취약점이 아닙니다"],
+            vulnerability: &["취약점"],
+        },
+    ),
+    (
+        "ru",
+        Words {
+            name: "Русский",
+            labels: &[
+                (Summary, &["аннотация", "сводка"]),
+                (Overview, &["обзор"]),
+                (GeneralInfo, &["общие сведения"]),
+                (OtherInfo, &["прочие сведения", "дополнительные сведения"]),
+                (Faq, &["часто задаваемые вопросы*"]),
+                (Actions, &["рекомендуемые действия*"]),
+                (Workarounds, &["временные решения"]),
+                (Mitigations, &["смягчающие факторы*"]),
+                (Revisions, &["изменения", "версии"]),
+                (Resources, &["ресурсы"]),
+                (Feedback, &["отзывы"]),
+                (Support, &["поддержка"]),
+                (Disclaimer, &["заявление об отказе от ответственности"]),
+                (Acknowledgments, &["благодарности"]),
+                (Software, &["уязвимое программное обеспечение*"]),
+                (Purpose, &["цель рекомендаций"]),
+                (Status, &["состояние рекомендаций"]),
+                (Recommendation, &["рекомендация"]),
+                (Affected, &["уязвимое программное обеспечение"]),
+                (NotAffected, &["неуязвимое программное обеспечение"]),
+                (Category, &["операционная система"]),
+                (Nothing, &["нет"]),
+                (Version, &["версия"]),
+            ],
+            not_vulnerability: &["не является уязвимостью"],
+            vulnerability: &["уязвимост"],
+        },
+    ),
+    (
+        "pl",
+        Words {
+            name: "Polski",
+            labels: &[
+                (Summary, &["streszczenie", "podsumowanie"]),
+                (Overview, &["przegląd"]),
+                (GeneralInfo, &["informacje ogólne"]),
+                (OtherInfo, &["inne informacje"]),
+                (Faq, &["często zadawane pytania*"]),
+                (Actions, &["sugerowane działania*"]),
+                (Workarounds, &["obejścia"]),
+                (Mitigations, &["czynniki ograniczające*"]),
+                (Revisions, &["wersje", "historia zmian"]),
+                (Resources, &["zasoby"]),
+                (Feedback, &["opinie"]),
+                (Support, &["pomoc techniczna"]),
+                (Disclaimer, &["zastrzeżenie"]),
+                (Acknowledgments, &["podziękowania"]),
+                (Software, &["oprogramowanie, którego dotyczy*"]),
+                (Purpose, &["cel poradnika"]),
+                (Status, &["status poradnika"]),
+                (Recommendation, &["zalecenie"]),
+                (Affected, &["oprogramowanie, którego dotyczy problem"]),
+                (
+                    NotAffected,
+                    &["oprogramowanie, którego nie dotyczy problem"],
+                ),
+                (Category, &["system operacyjny"]),
+                (Nothing, &["brak"]),
+                (Version, &["wersja"]),
+            ],
+            not_vulnerability: &["nie jest luką"],
+            vulnerability: &["luka", "luki"],
+        },
+    ),
+    (
+        "tr",
+        Words {
+            name: "Türkçe",
+            labels: &[
+                (Summary, &["özet"]),
+                (Overview, &["genel bakış"]),
+                (GeneralInfo, &["genel bilgiler"]),
+                (OtherInfo, &["diğer bilgiler"]),
+                (Faq, &["sık sorulan sorular*"]),
+                (Actions, &["önerilen eylemler*"]),
+                (Workarounds, &["geçici çözümler"]),
+                (Mitigations, &["azaltıcı etkenler*"]),
+                (Revisions, &["düzeltmeler"]),
+                (Resources, &["kaynaklar"]),
+                (Feedback, &["geri bildirim"]),
+                (Support, &["destek"]),
+                (Disclaimer, &["feragatname"]),
+                (Acknowledgments, &["teşekkür"]),
+                (Software, &["etkilenen yazılım*"]),
+                (Purpose, &["danışma belgesinin amacı"]),
+                (Status, &["danışma belgesinin durumu"]),
+                (Recommendation, &["öneri"]),
+                (Affected, &["etkilenen yazılım"]),
+                (NotAffected, &["etkilenmeyen yazılım"]),
+                (Category, &["işletim sistemi"]),
+                (Nothing, &["yok"]),
+                (Version, &["sürüm"]),
+            ],
+            not_vulnerability: &["güvenlik açığı değildir"],
+            vulnerability: &["güvenlik açığı"],
+        },
+    ),
+    (
+        "cs",
+        Words {
+            name: "Čeština",
+            labels: &[
+                (Summary, &["souhrn"]),
+                (Overview, &["přehled"]),
+                (GeneralInfo, &["obecné informace"]),
+                (OtherInfo, &["další informace"]),
+                (Faq, &["nejčastější dotazy*"]),
+                (Actions, &["doporučené akce*"]),
+                (Workarounds, &["řešení"]),
+                (Mitigations, &["zmírňující faktory*"]),
+                (Revisions, &["revize"]),
+                (Resources, &["zdroje"]),
+                (Feedback, &["názory a připomínky"]),
+                (Support, &["podpora"]),
+                (Disclaimer, &["právní omezení"]),
+                (Acknowledgments, &["poděkování"]),
+                (Software, &["ovlivněný software*"]),
+                (Recommendation, &["doporučení"]),
+                (Affected, &["ovlivněný software"]),
+                (NotAffected, &["neovlivněný software"]),
+                (Category, &["operační systém"]),
+                (Nothing, &["žádný"]),
+                (Version, &["verze"]),
+            ],
+            not_vulnerability: &["není chyba zabezpečení"],
+            vulnerability: &["chyba zabezpečení", "chyby zabezpečení"],
+        },
+    ),
+    (
+        "sv",
+        Words {
+            name: "Svenska",
+            labels: &[
+                (Summary, &["sammanfattning"]),
+                (Overview, &["översikt"]),
+                (GeneralInfo, &["allmän information"]),
+                (OtherInfo, &["övrig information"]),
+                (Faq, &["vanliga frågor*"]),
+                (Actions, &["föreslagna åtgärder*"]),
+                (Workarounds, &["tillfälliga lösningar"]),
+                (Mitigations, &["förmildrande faktorer*"]),
+                (Revisions, &["revisioner"]),
+                (Resources, &["resurser"]),
+                (Feedback, &["feedback"]),
+                (Support, &["support"]),
+                (Disclaimer, &["friskrivningsklausul"]),
+                (Acknowledgments, &["tack"]),
+                (Software, &["berörd programvara*"]),
+                (Recommendation, &["rekommendation"]),
+                (Affected, &["berörd programvara"]),
+                (NotAffected, &["programvara som inte berörs"]),
+                (Category, &["operativsystem"]),
+                (Nothing, &["ingen"]),
+                (Version, &["version"]),
+            ],
+            not_vulnerability: &["inte ett säkerhetsproblem"],
+            vulnerability: &["säkerhetsproblem", "sårbarhet"],
+        },
+    ),
+    (
+        "da",
+        Words {
+            name: "Dansk",
+            labels: &[
+                (Summary, &["resumé"]),
+                (Overview, &["oversigt"]),
+                (GeneralInfo, &["generelle oplysninger"]),
+                (OtherInfo, &["andre oplysninger"]),
+                (Faq, &["ofte stillede spørgsmål*"]),
+                (Actions, &["foreslåede handlinger*"]),
+                (Workarounds, &["midlertidige løsninger"]),
+                (Mitigations, &["formildende faktorer*"]),
+                (Revisions, &["revisioner"]),
+                (Resources, &["ressourcer"]),
+                (Feedback, &["feedback"]),
+                (Support, &["support"]),
+                (Disclaimer, &["ansvarsfraskrivelse"]),
+                (Acknowledgments, &["tak"]),
+                (Software, &["berørt software*"]),
+                (Recommendation, &["anbefaling"]),
+                (Affected, &["berørt software"]),
+                (NotAffected, &["ikke-berørt software"]),
+                (Category, &["operativsystem"]),
+                (Nothing, &["ingen"]),
+                (Version, &["version"]),
+            ],
+            not_vulnerability: &["ikke et sikkerhedsproblem"],
+            vulnerability: &["sikkerhedsproblem", "sårbarhed"],
+        },
+    ),
+    (
+        "fi",
+        Words {
+            name: "Suomi",
+            labels: &[
+                (Summary, &["yhteenveto"]),
+                (Overview, &["yleiskatsaus"]),
+                (GeneralInfo, &["yleiset tiedot"]),
+                (OtherInfo, &["muut tiedot"]),
+                (Faq, &["usein kysytyt kysymykset*"]),
+                (Actions, &["suositellut toimet*"]),
+                (Workarounds, &["kiertotiet"]),
+                (Mitigations, &["lieventävät tekijät*"]),
+                (Revisions, &["versiot"]),
+                (Resources, &["resurssit"]),
+                (Feedback, &["palaute"]),
+                (Support, &["tuki"]),
+                (Disclaimer, &["vastuuvapauslauseke"]),
+                (Acknowledgments, &["kiitokset"]),
+                (Software, &["ongelman koskema ohjelmisto*"]),
+                (Recommendation, &["suositus"]),
+                (Affected, &["ongelman koskema ohjelmisto"]),
+                (NotAffected, &["ohjelmisto, jota ongelma ei koske"]),
+                (Category, &["käyttöjärjestelmä"]),
+                (Nothing, &["ei mitään"]),
+                (Version, &["versio"]),
+            ],
+            not_vulnerability: &["ei ole tietoturvaheikkous"],
+            vulnerability: &["tietoturvaheikkous"],
+        },
+    ),
+    (
+        "nb",
+        Words {
+            name: "Norsk bokmål",
+            labels: &[
+                (Summary, &["sammendrag"]),
+                (Overview, &["oversikt"]),
+                (GeneralInfo, &["generell informasjon"]),
+                (OtherInfo, &["annen informasjon"]),
+                (Faq, &["vanlige spørsmål*"]),
+                (Actions, &["foreslåtte handlinger*"]),
+                (Workarounds, &["midlertidige løsninger"]),
+                (Mitigations, &["formildende faktorer*"]),
+                (Revisions, &["revisjoner"]),
+                (Resources, &["ressurser"]),
+                (Feedback, &["tilbakemelding"]),
+                (Support, &["støtte"]),
+                (Disclaimer, &["ansvarsfraskrivelse"]),
+                (Acknowledgments, &["takk"]),
+                (Software, &["berørt programvare*"]),
+                (Recommendation, &["anbefaling"]),
+                (Affected, &["berørt programvare"]),
+                (NotAffected, &["programvare som ikke berøres"]),
+                (Category, &["operativsystem"]),
+                (Nothing, &["ingen"]),
+                (Version, &["versjon"]),
+            ],
+            not_vulnerability: &["ikke et sikkerhetsproblem"],
+            vulnerability: &["sikkerhetsproblem", "sårbarhet"],
+        },
+    ),
+    (
+        "hu",
+        Words {
+            name: "Magyar",
+            labels: &[
+                (Summary, &["összefoglalás"]),
+                (Overview, &["áttekintés"]),
+                (GeneralInfo, &["általános információk"]),
+                (OtherInfo, &["egyéb információk"]),
+                (Faq, &["gyakran ismételt kérdések*"]),
+                (Actions, &["javasolt műveletek*"]),
+                (Workarounds, &["kerülő megoldások"]),
+                (Mitigations, &["enyhítő tényezők*"]),
+                (Revisions, &["változatok"]),
+                (Resources, &["források"]),
+                (Feedback, &["visszajelzés"]),
+                (Support, &["támogatás"]),
+                (Disclaimer, &["jogi nyilatkozat"]),
+                (Acknowledgments, &["köszönetnyilvánítás"]),
+                (Software, &["érintett szoftverek*"]),
+                (Recommendation, &["javaslat"]),
+                (Affected, &["érintett szoftverek"]),
+                (NotAffected, &["nem érintett szoftverek"]),
+                (Category, &["operációs rendszer"]),
+                (Nothing, &["nincs"]),
+                (Version, &["verzió"]),
+            ],
+            not_vulnerability: &["nem biztonsági rés"],
+            vulnerability: &["biztonsági rés"],
+        },
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_match_after_normalizing() {
+        assert_eq!(
+            role_of("nl-NL", HEADING_ROLES, "**Informatiebronnen:**"),
+            Some(Role::Resources)
+        );
+        assert_eq!(
+            role_of(
+                "nl-NL",
+                HEADING_ROLES,
+                "Veelgestelde vragen over dit advies"
+            ),
+            Some(Role::Faq)
+        );
+        assert_eq!(
+            role_of("de-DE", HEADING_ROLES, "Häufig gestellte Fragen (FAQs)"),
+            Some(Role::Faq)
+        );
+        assert_eq!(
+            role_of("de-DE", HEADING_ROLES, "### Weitere Informationen:"),
+            None
+        );
+        assert_eq!(
+            role_of("de-DE", HEADING_ROLES, "Weitere Informationen:"),
+            Some(Role::OtherInfo)
+        );
+        // English headings are understood in every language.
+        assert_eq!(
+            role_of("nl-NL", HEADING_ROLES, "Frequently Asked Questions"),
+            Some(Role::Faq)
+        );
+        assert_eq!(role_of("nl-NL", HEADING_ROLES, "Exploitatie-index"), None);
+    }
+
+    #[test]
+    fn negations_are_whole_phrases() {
+        assert!(
+            says_not_vulnerability("nl-NL", "Dit probleem is geen beveiligingslek in X.").is_some()
+        );
+        assert!(
+            says_not_vulnerability("nl-NL", "die doorgaans geen beveiligingslekken zijn").is_none()
+        );
+        assert!(says_not_vulnerability("de-DE", "ist keine Sicherheitsanfälligkeit in").is_some());
+        assert!(says_vulnerability("nl-NL", "Beveiligingslek in SMB").is_some());
+    }
+
+    #[test]
+    fn language_names_and_chinese_scripts() {
+        assert_eq!(language_name("nl-NL"), "Nederlands");
+        assert_eq!(language_name("zh-TW"), "繁體中文");
+        assert_eq!(language_name("zh-CN"), "简体中文");
+        assert_eq!(language_name("xx-YY"), "xx-YY");
+    }
+}

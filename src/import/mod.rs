@@ -1,0 +1,398 @@
+//! Importing advisories from other formats into a site (`seckb import technet`).
+//!
+//! Flow: collect the input files in sorted order -> read each into an edition, one
+//! advisory in one language ([`technet`]) -> group the editions by advisory id and merge
+//! them into one advisory with a text per language, then plan every file to write:
+//! advisories, products, settings, site texts ([`write`]) -> write them, unless it is a
+//! dry run. Problems with one file fail that file only; everything is in the [`Report`].
+
+pub mod dates;
+pub mod lexicon;
+pub mod technet;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+
+/// How a note weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Something was chosen or left out that a person should look at.
+    Warning,
+    /// For the record.
+    Info,
+}
+
+/// A remark about an advisory or the site, with a kebab-case code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub level: Level,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Note {
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Note {
+        Note {
+            level: Level::Warning,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn info(code: &'static str, message: impl Into<String>) -> Note {
+        Note {
+            level: Level::Info,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// What `seckb import technet` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files and folders to read; folders are searched for `*.md`.
+    pub paths: Vec<PathBuf>,
+    /// The site to import into.
+    pub into: PathBuf,
+    /// Plan and report, but write nothing.
+    pub dry_run: bool,
+    /// Overwrite advisories that exist.
+    pub force: bool,
+    /// A line naming source and licence, written as a comment atop each imported file.
+    pub attribution: Option<String>,
+    /// Vendor of the products found.
+    pub vendor: String,
+}
+
+/// What happened to one advisory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// A new advisory folder.
+    Created,
+    /// An existing advisory overwritten (`--force`).
+    Updated,
+    /// Texts in new languages added to an existing advisory, which was kept otherwise.
+    LanguagesAdded,
+    /// The files would be byte for byte what they are.
+    Unchanged,
+    /// The advisory exists and was left as it is.
+    Kept,
+}
+
+/// The report of one advisory.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdvisoryReport {
+    pub id: String,
+    pub outcome: Outcome,
+    /// Languages read, in the site's order.
+    pub languages: Vec<String>,
+    /// The files the editions came from.
+    pub files: Vec<String>,
+    /// Fields filled from the source, e.g. `3 revisions`.
+    pub structured: Vec<String>,
+    /// Sections kept as prose, as `<lang>: <title>`.
+    pub prose: Vec<String>,
+    /// Boilerplate left to the site texts, as `<lang>: <title>`.
+    pub boilerplate: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A file that could not be imported, or was skipped.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub message: String,
+}
+
+/// Everything an import did or would do.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub dry_run: bool,
+    /// Markdown files read.
+    pub files_read: usize,
+    pub advisories: Vec<AdvisoryReport>,
+    /// Files that failed; the import went on without them.
+    pub failures: Vec<FileProblem>,
+    /// Files found in folders that are not TechNet pages (no front matter).
+    pub skipped: Vec<FileProblem>,
+    /// Changes to the site: languages, site texts, products.
+    pub site: Vec<Note>,
+    /// Files written (or, in a dry run, that would be), relative to the site.
+    pub written: Vec<String>,
+}
+
+impl Report {
+    /// Whether any file failed.
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty()
+    }
+
+    /// The report for people.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for a in &self.advisories {
+            let what = match a.outcome {
+                Outcome::Created => "created".to_string(),
+                Outcome::Updated => "overwritten (--force)".to_string(),
+                Outcome::LanguagesAdded => "kept; texts in new languages added".to_string(),
+                Outcome::Unchanged => "unchanged".to_string(),
+                Outcome::Kept => "kept as it is (exists; --force overwrites it)".to_string(),
+            };
+            out.push_str(&format!("{} ({}): {what}\n", a.id, a.languages.join(", ")));
+            if !a.structured.is_empty() {
+                out.push_str(&format!("  structured: {}\n", a.structured.join(", ")));
+            }
+            if !a.prose.is_empty() {
+                out.push_str(&format!("  kept as prose: {}\n", a.prose.join("; ")));
+            }
+            if !a.boilerplate.is_empty() {
+                out.push_str(&format!(
+                    "  left to the site texts: {}\n",
+                    a.boilerplate.join("; ")
+                ));
+            }
+            for n in &a.notes {
+                let level = match n.level {
+                    Level::Warning => "warning",
+                    Level::Info => "note",
+                };
+                out.push_str(&format!("  {level}[{}]: {}\n", n.code, n.message));
+            }
+        }
+        for n in &self.site {
+            let level = match n.level {
+                Level::Warning => "warning",
+                Level::Info => "site",
+            };
+            out.push_str(&format!("{level}[{}]: {}\n", n.code, n.message));
+        }
+        for s in &self.skipped {
+            out.push_str(&format!("skipped `{}`: {}\n", s.file, s.message));
+        }
+        for f in &self.failures {
+            out.push_str(&format!("error: `{}`: {}\n", f.file, f.message));
+        }
+        let count = |o: Outcome| self.advisories.iter().filter(|a| a.outcome == o).count();
+        let verb = if self.dry_run { "would write" } else { "wrote" };
+        out.push_str(&format!(
+            "{} advisories from {} files: {} created, {} overwritten, {} with languages added, {} unchanged, {} kept; {verb} {} files; {} failed\n",
+            self.advisories.len(),
+            self.files_read,
+            count(Outcome::Created),
+            count(Outcome::Updated),
+            count(Outcome::LanguagesAdded),
+            count(Outcome::Unchanged),
+            count(Outcome::Kept),
+            self.written.len(),
+            self.failures.len(),
+        ));
+        if self.dry_run {
+            out.push_str("dry run: nothing was written\n");
+        }
+        out
+    }
+
+    /// The report for tools.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Imports TechNet advisories into the site at `opts.into`.
+pub fn import_technet(opts: &Options) -> Result<Report> {
+    let site = write::Site::load(&opts.into)?;
+    let mut report = Report {
+        dry_run: opts.dry_run,
+        ..Report::default()
+    };
+    let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for input in collect(&opts.paths, &mut report) {
+        report.files_read += 1;
+        let file = input.path.display().to_string();
+        let text = match read_text(&input.path) {
+            Ok(t) => t,
+            Err(message) => {
+                report.failures.push(FileProblem { file, message });
+                continue;
+            }
+        };
+        if !input.explicit && !technet::has_front_matter(&text) {
+            report.skipped.push(FileProblem {
+                file,
+                message: "no front matter, so not a TechNet page".into(),
+            });
+            continue;
+        }
+        let path_lang = lang_of_path(&input.path);
+        match technet::parse(&file, path_lang.as_deref(), &text) {
+            Ok(e) => {
+                let key = (e.id.clone(), e.lang.clone());
+                match seen.get(&key) {
+                    Some((first, first_text)) => {
+                        let same = first_text == &text;
+                        let problem = FileProblem {
+                            file,
+                            message: format!(
+                                "advisory `{}` in `{}` was already read from `{first}`{}",
+                                e.id,
+                                e.lang,
+                                if same {
+                                    " (the same text)"
+                                } else {
+                                    "; this one is left out"
+                                }
+                            ),
+                        };
+                        if same {
+                            report.skipped.push(problem);
+                        } else {
+                            report.failures.push(problem);
+                        }
+                    }
+                    None => {
+                        seen.insert(key, (file, text));
+                        groups.entry(e.id.clone()).or_default().push(e);
+                    }
+                }
+            }
+            Err(err) => report.failures.push(FileProblem {
+                file,
+                message: err.to_string(),
+            }),
+        }
+    }
+    let plan = write::plan(&site, groups, opts);
+    report.advisories = plan.reports;
+    report.site = plan.site_notes;
+    report.written = plan.files.keys().cloned().collect();
+    if !opts.dry_run {
+        write::write_files(&opts.into, &plan.files)?;
+    }
+    Ok(report)
+}
+
+struct Input {
+    path: PathBuf,
+    /// Named on the command line, rather than found in a folder.
+    explicit: bool,
+}
+
+/// Files named, and `*.md` files in folders named, each once, folders in sorted order.
+fn collect(paths: &[PathBuf], report: &mut Report) -> Vec<Input> {
+    fn walk(dir: &Path, out: &mut Vec<Input>, report: &mut Report) {
+        let mut entries: Vec<_> = match fs_err::read_dir(dir) {
+            Ok(rd) => rd.filter_map(|e| e.ok()).collect(),
+            Err(e) => {
+                report.failures.push(FileProblem {
+                    file: dir.display().to_string(),
+                    message: format!("cannot read the folder: {e}"),
+                });
+                return;
+            }
+        };
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let path = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(ft) = e.file_type() else { continue };
+            if name.starts_with('.') || ft.is_symlink() {
+                continue;
+            }
+            if ft.is_dir() {
+                walk(&path, out, report);
+            } else if name.to_ascii_lowercase().ends_with(".md") {
+                out.push(Input {
+                    path,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out, report);
+        } else if p.is_file() {
+            out.push(Input {
+                path: p.clone(),
+                explicit: true,
+            });
+        } else {
+            report.failures.push(FileProblem {
+                file: p.display().to_string(),
+                message: "no such file or folder".into(),
+            });
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|i| seen.insert(i.path.clone()));
+    out
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let size = fs_err::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > crate::load::MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {size} bytes, more than the limit of {}",
+            crate::load::MAX_FILE_BYTES
+        ));
+    }
+    let bytes = fs_err::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (at byte {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The language a folder on the path names (`.../nl-NL/2008/954474.md`), nearest first.
+fn lang_of_path(path: &Path) -> Option<String> {
+    path.parent()?
+        .components()
+        .rev()
+        .filter_map(|c| c.as_os_str().to_str())
+        .find_map(technet::canonical_tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_language_folder_names_the_language() {
+        let p = Path::new("/corpus/security-updates.nl-nl/de-DE/2008/954474.md");
+        assert_eq!(lang_of_path(p).as_deref(), Some("de-DE"));
+        assert_eq!(lang_of_path(Path::new("/x/2008/954474.md")), None);
+    }
+
+    #[test]
+    fn the_text_report_ends_with_a_summary() {
+        let r = Report {
+            dry_run: true,
+            files_read: 2,
+            failures: vec![FileProblem {
+                file: "a.md".into(),
+                message: "not a TechNet advisory: no front matter".into(),
+            }],
+            ..Report::default()
+        };
+        let text = r.to_text();
+        assert!(text.contains("error: `a.md`: not a TechNet advisory: no front matter\n"));
+        assert!(
+            text.ends_with("1 failed\ndry run: nothing was written\n"),
+            "{text}"
+        );
+        assert!(r.failed());
+    }
+}

@@ -1,0 +1,1483 @@
+//! Merges the editions of each advisory into seckb's files and writes them into a site.
+//!
+//! Facts come from the edition in the advisory's source language (the site's default
+//! language if there is an edition in it, else the first in the site's language order);
+//! where other editions disagree the choice is reported, never made silently. Each edition
+//! becomes the text of its language. Existing advisories are kept unless `--force`; files
+//! that would not change are not written, so a second import writes nothing.
+//!
+//! `security_vulnerability` is decided so: true when any edition names a CVE; else false
+//! when any edition's own prose says it is not a vulnerability (whole phrases per
+//! language: "geen beveiligingslek", "keine Sicherheitsanfälligkeit", "not a security
+//! vulnerability"); else true when a title, subtitle or summary speaks of a vulnerability;
+//! else false. The decision and its reason are in the report.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use sha2::Digest;
+
+use super::technet::{Edition, RevisionLine};
+use super::{AdvisoryReport, Note, Options, Outcome, lexicon};
+use crate::model::{
+    Advisory, AdvisoryId, AdvisoryText, Catalog, Date, Kind, LangTag, Product, ProductId, Products,
+    Reference, Remediation, RemediationKind, Revision, Section, Settings, Status, UiStrings,
+};
+use crate::validate::{compare_revision_numbers, parse_revision_number};
+
+/// The site being imported into, as read before the import.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    settings: Settings,
+    settings_text: String,
+    settings_header: String,
+    catalog: Catalog,
+    catalog_text: Option<String>,
+    catalog_header: String,
+    /// Languages that have `i18n/<lang>.yaml`.
+    site_texts: BTreeSet<String>,
+}
+
+impl Site {
+    /// Reads `seckb.yaml`, `products.yaml` and the names in `i18n/`.
+    pub fn load(root: &Path) -> Result<Site> {
+        let settings_path = root.join(crate::load::SETTINGS_FILE);
+        if !settings_path.is_file() {
+            bail!(
+                "`{}` is not a seckb site: it has no `seckb.yaml`; create one first (see README.md, \"Layout of a site\")",
+                root.display()
+            );
+        }
+        let text = fs_err::read_to_string(&settings_path)?;
+        let settings: Settings = serde_yaml::from_str(&text).with_context(|| {
+            format!(
+                "cannot read `{}`; `seckb validate` says why",
+                settings_path.display()
+            )
+        })?;
+        let settings_header = leading_comments(&text);
+        let catalog_path = root.join(crate::load::CATALOG_FILE);
+        let (catalog, catalog_text, catalog_header) = if catalog_path.is_file() {
+            let text = fs_err::read_to_string(&catalog_path)?;
+            let catalog: Catalog = serde_yaml::from_str(&text).with_context(|| {
+                format!(
+                    "cannot read `{}`; `seckb validate` says why",
+                    catalog_path.display()
+                )
+            })?;
+            let header = leading_comments(&text);
+            (catalog, Some(text), header)
+        } else {
+            (
+                Catalog {
+                    products: Vec::new(),
+                },
+                None,
+                "# yaml-language-server: $schema=schemas/products.schema.json\n".to_string(),
+            )
+        };
+        let mut site_texts = BTreeSet::new();
+        let i18n = root.join("i18n");
+        if i18n.is_dir() {
+            for e in fs_err::read_dir(&i18n)? {
+                let name = e?.file_name().to_string_lossy().into_owned();
+                if let Some(stem) = name.strip_suffix(".yaml") {
+                    site_texts.insert(stem.to_string());
+                }
+            }
+        }
+        Ok(Site {
+            root: root.to_path_buf(),
+            settings,
+            settings_text: text,
+            settings_header,
+            catalog,
+            catalog_text,
+            catalog_header,
+            site_texts,
+        })
+    }
+}
+
+/// `products.yaml` with `new` products appended in the file's own list style, so existing
+/// entries and comments stay as they are; None when the result would not read back as
+/// `expected` (then the file is written anew).
+fn append_products(text: &str, new: &[Product], expected: &Catalog) -> Option<String> {
+    let indent = text
+        .lines()
+        .skip_while(|l| !l.starts_with("products:"))
+        .skip(1)
+        .find(|l| l.trim_start().starts_with("- "))
+        .map(|l| l[..l.len() - l.trim_start().len()].to_string())?;
+    let mut out = text.trim_end().to_string();
+    out.push('\n');
+    for line in serde_yaml::to_string(new).ok()?.lines() {
+        out.push_str(&indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    let back: Catalog = serde_yaml::from_str(&out).ok()?;
+    (serde_json::to_value(&back).ok()? == serde_json::to_value(expected).ok()?).then_some(out)
+}
+
+/// `seckb.yaml` with languages added to its `languages` list in place, whether it is
+/// written `[a, b]` or as a block; None when the result would not read back as `expected`.
+fn append_languages(text: &str, added: &[String], expected: &Settings) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines.iter().position(|l| l.starts_with("languages:"))?;
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let line = lines[i];
+    if let Some(close) = line.rfind(']') {
+        let inner = line[..close].trim_end();
+        let sep = if inner.ends_with('[') { "" } else { ", " };
+        out[i] = format!("{inner}{sep}{}{}", added.join(", "), &line[close..]);
+    } else {
+        let last = (i + 1..lines.len())
+            .take_while(|j| lines[*j].trim_start().starts_with("- ") || lines[*j].trim().is_empty())
+            .filter(|j| !lines[*j].trim().is_empty())
+            .last()?;
+        let indent = &lines[last][..lines[last].len() - lines[last].trim_start().len()];
+        for (k, l) in added.iter().enumerate() {
+            out.insert(last + 1 + k, format!("{indent}- {l}"));
+        }
+    }
+    let mut joined = out.join("\n");
+    joined.push('\n');
+    let back: Settings = serde_yaml::from_str(&joined).ok()?;
+    (serde_json::to_value(&back).ok()? == serde_json::to_value(expected).ok()?).then_some(joined)
+}
+
+/// The comment lines a file starts with (its schema line and description).
+fn leading_comments(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// Every file to write, and the reports.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Contents by path relative to the site; only files that change.
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub reports: Vec<AdvisoryReport>,
+    pub site_notes: Vec<Note>,
+}
+
+/// Plans the import of `groups` (editions by advisory id) into `site`.
+pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options) -> Plan {
+    let mut p = Plan::default();
+    let mut settings = site.settings.clone();
+
+    // Languages the site does not list yet are added, in alphabetical order.
+    let all_langs: BTreeSet<String> = groups.values().flatten().map(|e| e.lang.clone()).collect();
+    let new_langs: Vec<&String> = all_langs
+        .iter()
+        .filter(|l| !settings.languages.iter().any(|x| x.as_str() == l.as_str()))
+        .collect();
+    for l in &new_langs {
+        settings.languages.push(LangTag((*l).clone()));
+        p.site_notes.push(Note::info(
+            "language-added",
+            format!("`{l}` added to the languages in `seckb.yaml`"),
+        ));
+    }
+    let order: Vec<String> = settings.languages.iter().map(|l| l.0.clone()).collect();
+    let default = settings.default_language.0.clone();
+    if !new_langs.is_empty() {
+        let added: Vec<String> = new_langs.iter().map(|l| (*l).clone()).collect();
+        let yaml = append_languages(&site.settings_text, &added, &settings)
+            .unwrap_or_else(|| format!("{}{}", site.settings_header, to_yaml(&settings)));
+        put(&mut p.files, &site.root, "seckb.yaml", yaml.into_bytes());
+    }
+
+    // A language without site text gets one from its first edition.
+    let rank = |l: &str| order.iter().position(|x| x == l).unwrap_or(usize::MAX);
+    let mut langs_sorted: Vec<&String> = all_langs.iter().collect();
+    langs_sorted.sort_by_key(|l| (rank(l), (*l).clone()));
+    for lang in langs_sorted {
+        if site.site_texts.contains(lang.as_str()) {
+            continue;
+        }
+        let eds: Vec<&Edition> = groups
+            .values()
+            .flatten()
+            .filter(|e| &e.lang == lang)
+            .collect();
+        let Some(e) = eds.first() else {
+            continue;
+        };
+        let rel = format!("i18n/{lang}.yaml");
+        put(&mut p.files, &site.root, &rel, site_text(&eds).into_bytes());
+        p.site_notes.push(Note::info(
+            "site-text-added",
+            format!(
+                "`{rel}` written with the language name{}; other UI text falls back to `{default}` (a `missing-translation` warning)",
+                if e.boilerplate.support.is_empty() && e.boilerplate.disclaimer.is_none() {
+                    ""
+                } else {
+                    ", support text and disclaimer of the advisories"
+                }
+            ),
+        ));
+    }
+
+    let mut catalog = site.catalog.clone();
+    for (id, mut eds) in groups {
+        eds.sort_by_key(|e| (rank(&e.lang), e.lang.clone()));
+        let (report, files) = advisory(site, &id, &eds, &default, &mut catalog, opts);
+        p.reports.push(report);
+        p.files.extend(files);
+    }
+    let added = catalog.products.len() - site.catalog.products.len();
+    if added > 0 {
+        p.site_notes.push(Note::info(
+            "products-added",
+            format!("{added} products added to `products.yaml`"),
+        ));
+        let new = &catalog.products[site.catalog.products.len()..];
+        let yaml = site
+            .catalog_text
+            .as_deref()
+            .and_then(|t| append_products(t, new, &catalog))
+            .unwrap_or_else(|| format!("{}{}", site.catalog_header, to_yaml(&catalog)));
+        put(&mut p.files, &site.root, "products.yaml", yaml.into_bytes());
+    }
+    p
+}
+
+/// Adds a file to the plan unless the site already has exactly these bytes.
+fn put(files: &mut BTreeMap<String, Vec<u8>>, root: &Path, rel: &str, bytes: Vec<u8>) {
+    if fs_err::read(root.join(rel)).ok().as_deref() != Some(bytes.as_slice()) {
+        files.insert(rel.to_string(), bytes);
+    }
+}
+
+/// Writes each file through a temporary file beside it, so none is ever half written.
+pub fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        let dir = path.parent().unwrap_or(root);
+        fs_err::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot create a file in `{}`", dir.display()))?;
+        tmp.write_all(bytes)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    Ok(())
+}
+
+// --- One advisory ------------------------------------------------------------------------
+
+/// What the editions of one advisory say, merged.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub advisory: Advisory,
+    /// Product names; ids are given when the facts are written.
+    pub affected: Vec<String>,
+    pub not_affected: Vec<String>,
+    pub texts: BTreeMap<String, AdvisoryText>,
+    pub notes: Vec<Note>,
+    pub structured: Vec<String>,
+    pub prose: Vec<String>,
+    pub boilerplate: Vec<String>,
+}
+
+fn advisory(
+    site: &Site,
+    id: &str,
+    eds: &[Edition],
+    default: &str,
+    catalog: &mut Catalog,
+    opts: &Options,
+) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
+    let mut m = merge(id, eds, default, &opts.vendor);
+    let dir = format!("advisories/{id}");
+    let facts_rel = format!("{dir}/{}", crate::load::FACTS_FILE);
+    let exists = site.root.join(&facts_rel).is_file();
+    let on_disk: BTreeSet<String> = fs_err::read_dir(site.root.join(&dir))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.strip_suffix(".yaml")
+                        .filter(|s| *s != "advisory")
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut files = BTreeMap::new();
+    let render_all = |m: &Merged| -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        out.insert(
+            facts_rel.clone(),
+            facts_yaml(&m.advisory, eds, opts).into_bytes(),
+        );
+        for (lang, text) in &m.texts {
+            let e = eds.iter().find(|e| &e.lang == lang);
+            out.insert(
+                format!("{dir}/{lang}.yaml"),
+                text_yaml(text, e, opts).into_bytes(),
+            );
+        }
+        out
+    };
+    let same_as_disk = |rendered: &BTreeMap<String, Vec<u8>>| {
+        rendered
+            .iter()
+            .all(|(rel, b)| fs_err::read(site.root.join(rel)).ok().as_deref() == Some(b.as_slice()))
+    };
+
+    let outcome = if !exists || opts.force {
+        m.advisory.products = product_ids(&m, catalog, &opts.vendor, true).unwrap_or_default();
+        let rendered = render_all(&m);
+        let outcome = match (exists, same_as_disk(&rendered)) {
+            (false, _) => Outcome::Created,
+            (true, true) => Outcome::Unchanged,
+            (true, false) => Outcome::Updated,
+        };
+        if exists {
+            for lang in on_disk.difference(&m.texts.keys().cloned().collect()) {
+                m.notes.push(Note::warning(
+                    "kept-text",
+                    format!("`{dir}/{lang}.yaml` is not from this import and was kept; check it against the new facts"),
+                ));
+            }
+        }
+        for (rel, b) in rendered {
+            put(&mut files, &site.root, &rel, b);
+        }
+        outcome
+    } else {
+        // The advisory exists: keep it, say where it differs, add missing languages.
+        let rendered = product_ids(&m, catalog, &opts.vendor, false).map(|ids| {
+            let mut mm = m.clone();
+            mm.advisory.products = ids;
+            render_all(&mm)
+        });
+        if rendered.as_ref().is_some_and(same_as_disk) {
+            Outcome::Unchanged
+        } else {
+            keep_existing(
+                site, &dir, &facts_rel, &mut m, eds, catalog, opts, &on_disk, &mut files,
+            )
+        }
+    };
+    let report = AdvisoryReport {
+        id: id.to_string(),
+        outcome,
+        languages: eds.iter().map(|e| e.lang.clone()).collect(),
+        files: eds.iter().map(|e| e.file.clone()).collect(),
+        structured: m.structured,
+        prose: m.prose,
+        boilerplate: m.boilerplate,
+        notes: m.notes,
+    };
+    (report, files)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn keep_existing(
+    site: &Site,
+    dir: &str,
+    facts_rel: &str,
+    m: &mut Merged,
+    eds: &[Edition],
+    catalog: &Catalog,
+    opts: &Options,
+    on_disk: &BTreeSet<String>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Outcome {
+    let existing: Option<Advisory> = fs_err::read_to_string(site.root.join(facts_rel))
+        .ok()
+        .and_then(|t| serde_yaml::from_str(&t).ok());
+    let Some(existing) = existing else {
+        m.notes.push(Note::warning(
+            "exists",
+            format!(
+                "`{facts_rel}` exists but cannot be read; it was kept (`seckb validate` says why)"
+            ),
+        ));
+        return Outcome::Kept;
+    };
+    let diffs = compare_facts(&existing, m, catalog);
+    if diffs.is_empty() {
+        m.notes.push(Note::info(
+            "matches-existing",
+            format!("the imported facts agree with `{facts_rel}` (dates, revisions, version, KB, CVE and products)"),
+        ));
+    }
+    for d in diffs {
+        m.notes.push(Note::warning(
+            "differs-from-existing",
+            format!("{d}; kept `{facts_rel}`"),
+        ));
+    }
+    let numbers: Vec<&str> = existing
+        .revisions
+        .iter()
+        .map(|r| r.number.as_str())
+        .collect();
+    let refs: Vec<&str> = existing.references.iter().map(|r| r.id.as_str()).collect();
+    let rems: Vec<&str> = existing
+        .remediations
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut added = false;
+    for (lang, text) in &m.texts {
+        if on_disk.contains(lang) {
+            m.notes.push(Note::info(
+                "exists",
+                format!("`{dir}/{lang}.yaml` exists and was kept"),
+            ));
+            continue;
+        }
+        let fits = numbers.contains(&text.revision.as_str())
+            && text.revisions.keys().all(|k| numbers.contains(&k.as_str()))
+            && text.links.keys().all(|k| refs.contains(&k.as_str()))
+            && text.remediations.keys().all(|k| rems.contains(&k.as_str()));
+        if fits {
+            let e = eds.iter().find(|e| &e.lang == lang);
+            put(
+                files,
+                &site.root,
+                &format!("{dir}/{lang}.yaml"),
+                text_yaml(text, e, opts).into_bytes(),
+            );
+            added = true;
+            m.notes.push(Note::info(
+                "language-added",
+                format!("`{dir}/{lang}.yaml` added to the existing advisory"),
+            ));
+        } else {
+            m.notes.push(Note::warning(
+                "not-merged",
+                format!("the `{lang}` text was not added: its revisions, references or remediations do not match `{facts_rel}`; --force replaces the facts"),
+            ));
+        }
+    }
+    if added {
+        Outcome::LanguagesAdded
+    } else {
+        Outcome::Kept
+    }
+}
+
+/// Differences between existing facts and imported ones, in words.
+fn compare_facts(existing: &Advisory, m: &Merged, catalog: &Catalog) -> Vec<String> {
+    let a = &m.advisory;
+    let mut out = Vec::new();
+    if existing.published != a.published {
+        out.push(format!(
+            "`published` is {} here, {} in the source",
+            existing.published, a.published
+        ));
+    }
+    if existing.updated != a.updated {
+        out.push(format!(
+            "`updated` is {} here, {} in the source",
+            existing.updated, a.updated
+        ));
+    }
+    if existing.version != a.version {
+        out.push(format!(
+            "`version` is `{}` here, `{}` in the source",
+            existing.version, a.version
+        ));
+    }
+    let hist = |rs: &[Revision]| {
+        rs.iter()
+            .map(|r| format!("{} ({})", r.number, r.date))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if hist(&existing.revisions) != hist(&a.revisions) {
+        out.push(format!(
+            "revisions are {} here, {} in the source",
+            hist(&existing.revisions),
+            hist(&a.revisions)
+        ));
+    }
+    let set = |v: &[String]| v.iter().map(|s| s.to_uppercase()).collect::<BTreeSet<_>>();
+    if set(&existing.kbs) != set(&a.kbs) {
+        out.push(format!(
+            "KB articles are {:?} here, {:?} in the source",
+            existing.kbs, a.kbs
+        ));
+    }
+    if set(&existing.cves) != set(&a.cves) {
+        out.push(format!(
+            "CVEs are {:?} here, {:?} in the source",
+            existing.cves, a.cves
+        ));
+    }
+    let names = |ids: &[ProductId]| {
+        ids.iter()
+            .map(|id| {
+                catalog
+                    .products
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map_or_else(|| id.0.clone(), |p| norm_name(&p.name))
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let imported = |v: &[String]| v.iter().map(|n| norm_name(n)).collect::<BTreeSet<_>>();
+    if names(&existing.products.affected) != imported(&m.affected) {
+        out.push(format!(
+            "affected products are {:?} here, {:?} in the source",
+            names(&existing.products.affected),
+            m.affected
+        ));
+    }
+    if names(&existing.products.not_affected) != imported(&m.not_affected) {
+        out.push(format!(
+            "non-affected products are {:?} here, {:?} in the source",
+            names(&existing.products.not_affected),
+            m.not_affected
+        ));
+    }
+    out
+}
+
+fn norm_name(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Catalog ids for the merged product names: an existing product of the same name, else a
+/// new one whose id is the slug of the name. Without `allocate`, None if any is new.
+fn product_ids(
+    m: &Merged,
+    catalog: &mut Catalog,
+    vendor: &str,
+    allocate: bool,
+) -> Option<Products> {
+    let mut id_of = |name: &str| -> Option<ProductId> {
+        let n = norm_name(name);
+        if let Some(p) = catalog.products.iter().find(|p| norm_name(&p.name) == n) {
+            return Some(p.id.clone());
+        }
+        if !allocate {
+            return None;
+        }
+        let id = new_product_id(catalog, name);
+        catalog.products.push(Product {
+            id: id.clone(),
+            name: name.to_string(),
+            vendor: vendor.to_string(),
+        });
+        Some(id)
+    };
+    let affected = m
+        .affected
+        .iter()
+        .map(|n| id_of(n))
+        .collect::<Option<Vec<_>>>()?;
+    let not_affected = m
+        .not_affected
+        .iter()
+        .map(|n| id_of(n))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Products {
+        affected,
+        not_affected,
+    })
+}
+
+/// Longest product id before it is shortened with a hash (ids may have 64 characters).
+const MAX_SLUG: usize = 56;
+
+/// A new, unused product id: the slug of the name, shortened with a hash of the name when
+/// long, with a counter when taken.
+fn new_product_id(catalog: &Catalog, name: &str) -> ProductId {
+    let mut base = slug::slugify(name);
+    if base.is_empty() {
+        base = "product".into();
+    }
+    if base.len() > MAX_SLUG {
+        let hash = sha2::Sha256::digest(name.as_bytes());
+        let hex: String = hash.iter().take(3).map(|b| format!("{b:02x}")).collect();
+        let mut cut = base[..MAX_SLUG - 7].to_string();
+        if let Some(i) = cut.rfind('-') {
+            cut.truncate(i);
+        }
+        base = format!("{cut}-{hex}");
+    }
+    let taken = |id: &str| {
+        catalog
+            .products
+            .iter()
+            .any(|p| p.id.0.eq_ignore_ascii_case(id))
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ProductId(id)
+}
+
+// --- Merging -------------------------------------------------------------------------------
+
+/// One entry of a normalised revision history.
+#[derive(Debug, Clone)]
+struct Hist {
+    number: String,
+    date: Date,
+    description: String,
+    /// The source gave the number.
+    explicit: bool,
+}
+
+/// Merges the editions of advisory `id` (sorted in the site's language order).
+pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
+    let mut notes: Vec<Note> = Vec::new();
+    let primary = eds
+        .iter()
+        .find(|e| e.lang == default)
+        .or_else(|| eds.first())
+        .expect("an advisory has at least one edition");
+    let src = primary.lang.clone();
+    for e in eds {
+        for n in &e.notes {
+            notes.push(Note {
+                message: format!("{}: {}", e.lang, n.message),
+                ..n.clone()
+            });
+        }
+    }
+    if eds.len() > 1 {
+        notes.push(Note::info(
+            "source-language",
+            format!("facts taken from the `{src}` edition (the source language)"),
+        ));
+    }
+
+    // Revision history, from the source edition.
+    let facts_hist = history(primary, &mut notes);
+    let revisions: Vec<Revision> = facts_hist
+        .iter()
+        .map(|h| Revision {
+            number: h.number.clone(),
+            date: h.date,
+        })
+        .collect();
+    let first = facts_hist.first().map(|h| h.date);
+    let last = facts_hist.last();
+    let (published, updated) = match (first, last) {
+        (Some(f), Some(l)) => (f, l.date),
+        // `check_dates` made sure every edition has a date.
+        _ => {
+            let d = primary
+                .published
+                .unwrap_or_else(|| Date::from_ymd(1970, 1, 1).expect("a real day"));
+            (d, d)
+        }
+    };
+    let version = last.map_or_else(|| "1.0".to_string(), |h| h.number.clone());
+    for e in eds {
+        if let Some(p) = e.published
+            && p != published
+        {
+            notes.push(Note::warning(
+                "date-mismatch",
+                format!(
+                    "{}: the date line says published {p}, the {src} revision list {published}; {published} was kept",
+                    e.lang
+                ),
+            ));
+        }
+        if let Some(u) = e.updated
+            && u != updated
+        {
+            notes.push(Note::warning(
+                "date-mismatch",
+                format!(
+                    "{}: the date line says updated {u}, the {src} revision list {updated}; {updated} was kept",
+                    e.lang
+                ),
+            ));
+        }
+    }
+
+    // Lists of ids: everything any edition names.
+    let mut kbs: Vec<String> = Vec::new();
+    let mut cves: Vec<String> = Vec::new();
+    let mut bulletins: Vec<String> = Vec::new();
+    for e in eds {
+        for (all, mine, what) in [
+            (&mut kbs, &e.kbs, "KB article"),
+            (&mut cves, &e.cves, "CVE"),
+            (&mut bulletins, &e.bulletins, "bulletin"),
+        ] {
+            for x in mine {
+                if !all.contains(x) {
+                    if e.lang != src {
+                        notes.push(Note::warning(
+                            "fact-conflict",
+                            format!(
+                                "{}: names {what} {x}, which the {src} text does not; it was kept",
+                                e.lang
+                            ),
+                        ));
+                    }
+                    all.push(x.clone());
+                }
+            }
+        }
+    }
+
+    // Products by name, from the source edition (names are translated, so editions are
+    // compared by count only).
+    let mut affected = primary.affected.clone();
+    let mut not_affected = primary.not_affected.clone();
+    if affected.is_empty()
+        && let Some(other) = eds.iter().find(|e| !e.affected.is_empty())
+    {
+        notes.push(Note::warning(
+            "fact-conflict",
+            format!(
+                "the {src} text lists no affected software; the {} list was used",
+                other.lang
+            ),
+        ));
+        affected = other.affected.clone();
+        not_affected = other.not_affected.clone();
+    }
+    for e in eds {
+        if e.lang != src
+            && !e.affected.is_empty()
+            && (e.affected.len() != affected.len() || e.not_affected.len() != not_affected.len())
+        {
+            notes.push(Note::warning(
+                "fact-conflict",
+                format!(
+                    "{}: lists {} affected and {} non-affected products, the {src} text {} and {}; the {src} list was kept",
+                    e.lang,
+                    e.affected.len(),
+                    e.not_affected.len(),
+                    affected.len(),
+                    not_affected.len()
+                ),
+            ));
+        }
+    }
+    not_affected.retain(|n| !affected.contains(n));
+    if affected.is_empty() {
+        let name = placeholder_product(vendor);
+        notes.push(Note::warning(
+            "no-products",
+            format!("no edition lists the affected software; `products.affected` names `{name}` so the advisory validates; replace it by hand"),
+        ));
+        affected.push(name);
+    }
+
+    // Vulnerability or not.
+    let denial = eds.iter().find_map(|e| {
+        e.not_vulnerability
+            .as_ref()
+            .map(|p| (e.lang.clone(), p.clone()))
+    });
+    let mention = eds.iter().find_map(|e| {
+        e.vulnerability
+            .as_ref()
+            .map(|p| (e.lang.clone(), p.clone()))
+    });
+    let (security_vulnerability, why) = if !cves.is_empty() {
+        (true, format!("names {}", cves.join(", ")))
+    } else if let Some((l, phrase)) = denial {
+        (false, format!("the {l} text says \u{201c}{phrase}\u{201d}"))
+    } else if let Some((l, word)) = mention {
+        (
+            true,
+            format!("the {l} title or summary speaks of \u{201c}{word}\u{201d}"),
+        )
+    } else {
+        (false, "no CVE and no word of a vulnerability".to_string())
+    };
+    notes.push(Note::info(
+        "security-vulnerability",
+        format!("`security_vulnerability: {security_vulnerability}`: {why}"),
+    ));
+
+    // References and remediations: those of the source edition; others label them.
+    let references: Vec<Reference> = primary
+        .links
+        .iter()
+        .map(|l| Reference {
+            id: l.id.clone(),
+            url: l.url.clone(),
+            kind: l.kind,
+        })
+        .collect();
+    let mut remediations: Vec<Remediation> = primary
+        .fixes
+        .iter()
+        .map(|f| Remediation {
+            id: f.id.clone(),
+            kind: RemediationKind::VendorFix,
+            kb: f.kb.clone(),
+            url: Some(f.url.clone()),
+            products: Vec::new(),
+        })
+        .collect();
+    for (i, _) in primary.workarounds.iter().enumerate() {
+        remediations.push(Remediation {
+            id: format!("workaround-{}", i + 1),
+            kind: RemediationKind::Workaround,
+            kb: None,
+            url: None,
+            products: Vec::new(),
+        });
+    }
+    for (i, _) in primary.mitigations.iter().enumerate() {
+        remediations.push(Remediation {
+            id: format!("mitigation-{}", i + 1),
+            kind: RemediationKind::Mitigation,
+            kb: None,
+            url: None,
+            products: Vec::new(),
+        });
+    }
+
+    let mut texts = BTreeMap::new();
+    let mut prose = Vec::new();
+    let mut boilerplate = Vec::new();
+    for e in eds {
+        let text = text_of(e, primary, &facts_hist, &references, &mut notes);
+        for s in &text.sections {
+            prose.push(format!("{}: {}", e.lang, s.title));
+        }
+        if !e.boilerplate.found.is_empty() {
+            boilerplate.push(format!("{}: {}", e.lang, e.boilerplate.found.join(", ")));
+        }
+        texts.insert(e.lang.clone(), text);
+    }
+
+    let advisory = Advisory {
+        id: AdvisoryId(id.to_string()),
+        kind: Kind::Advisory,
+        source_language: LangTag(src.clone()),
+        status: Status::Final,
+        published,
+        updated,
+        version,
+        revisions,
+        security_vulnerability,
+        severity: None,
+        cves,
+        kbs,
+        bulletins,
+        products: Products::default(),
+        remediations,
+        references,
+        acknowledgments: Vec::new(),
+    };
+    let structured = structured(&advisory, &affected, &not_affected, &texts);
+    Merged {
+        advisory,
+        affected,
+        not_affected,
+        texts,
+        notes,
+        structured,
+        prose,
+        boilerplate,
+    }
+}
+
+/// The name of the catalog entry used when the source lists no affected software.
+pub fn placeholder_product(vendor: &str) -> String {
+    format!("Unlisted {vendor} software")
+}
+
+fn structured(
+    a: &Advisory,
+    affected: &[String],
+    not_affected: &[String],
+    texts: &BTreeMap<String, AdvisoryText>,
+) -> Vec<String> {
+    let mut s = vec![
+        "title".to_string(),
+        format!("published {}", a.published),
+        format!("updated {}", a.updated),
+        format!("version {}", a.version),
+        count(a.revisions.len(), "revision"),
+        format!(
+            "{} affected and {} non-affected products",
+            affected.len(),
+            not_affected.len()
+        ),
+    ];
+    for (n, what) in [
+        (a.kbs.len(), "KB article"),
+        (a.cves.len(), "CVE"),
+        (a.bulletins.len(), "bulletin"),
+        (a.references.len(), "reference"),
+        (a.remediations.len(), "remediation"),
+    ] {
+        if n > 0 {
+            s.push(count(n, what));
+        }
+    }
+    for (lang, t) in texts {
+        let mut parts = Vec::new();
+        if t.subtitle.is_some() {
+            parts.push("subtitle".to_string());
+        }
+        if t.overview.purpose.is_some() || t.overview.recommendation.is_some() {
+            parts.push("overview".to_string());
+        }
+        for (n, what) in [
+            (t.faq.len(), "question"),
+            (t.symptoms.len(), "symptom"),
+            (t.suggested_actions.len(), "suggested action"),
+        ] {
+            if n > 0 {
+                parts.push(count(n, what));
+            }
+        }
+        if !parts.is_empty() {
+            s.push(format!("{lang}: {}", parts.join(", ")));
+        }
+    }
+    s
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The revision history of an edition: numbered, in date order, checked.
+fn history(e: &Edition, notes: &mut Vec<Note>) -> Vec<Hist> {
+    let lang = &e.lang;
+    let mut lines: Vec<RevisionLine> = e.revisions.clone();
+    if lines.is_empty()
+        && let Some(p) = e.published
+    {
+        lines.push(RevisionLine {
+            number: Some("1.0".into()),
+            date: p,
+            description: e.published_label.clone().unwrap_or_default(),
+        });
+        if let Some(u) = e.updated.filter(|u| *u > p) {
+            let n = e
+                .version
+                .clone()
+                .filter(|v| compare_revision_numbers(v, "1.0") == Some(Ordering::Greater))
+                .unwrap_or_else(|| "1.1".into());
+            lines.push(RevisionLine {
+                number: Some(n),
+                date: u,
+                description: e.updated_label.clone().unwrap_or_default(),
+            });
+        }
+        notes.push(Note::warning(
+            "no-revisions",
+            format!("{lang}: no revision list; the revisions were made from the date line"),
+        ));
+    }
+    if lines.len() > 1
+        && lines.windows(2).all(|w| w[0].date >= w[1].date)
+        && lines.first().map(|l| l.date) != lines.last().map(|l| l.date)
+    {
+        lines.reverse();
+        notes.push(Note::info(
+            "revision-order",
+            format!("{lang}: the revisions are listed newest first; they were put oldest first"),
+        ));
+    }
+    if lines.windows(2).any(|w| w[1].date < w[0].date) {
+        lines.sort_by_key(|l| l.date);
+        notes.push(Note::warning(
+            "revision-order",
+            format!(
+                "{lang}: the revision dates are not in order; the revisions were sorted by date"
+            ),
+        ));
+    }
+    let numbered = lines.iter().any(|l| l.number.is_some());
+    let mut out: Vec<Hist> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let number = match (&l.number, out.last()) {
+            (Some(n), _) => n.clone(),
+            (None, Some(prev)) => next_number(&prev.number),
+            (None, None) => "1.0".to_string(),
+        };
+        let number = match out.last() {
+            Some(prev)
+                if compare_revision_numbers(&prev.number, &number) != Some(Ordering::Less) =>
+            {
+                let n = next_number(&prev.number);
+                notes.push(Note::warning(
+                    "revision-order",
+                    format!(
+                        "{lang}: revision `{number}` does not come after `{}`; numbered `{n}`",
+                        prev.number
+                    ),
+                ));
+                n
+            }
+            _ if parse_revision_number(&number).is_none() => {
+                let n = format!("{}.0", i + 1);
+                notes.push(Note::warning(
+                    "revision-order",
+                    format!("{lang}: revision number `{number}` is not of the form `1.0`; numbered `{n}`"),
+                ));
+                n
+            }
+            _ => number,
+        };
+        let description = if l.description.trim().is_empty() {
+            notes.push(Note::warning(
+                "revision-text",
+                format!("{lang}: revision `{number}` has no description; its date stands in"),
+            ));
+            l.date.to_string()
+        } else {
+            l.description.clone()
+        };
+        out.push(Hist {
+            number,
+            date: l.date,
+            description,
+            explicit: l.number.is_some(),
+        });
+    }
+    if let (Some(v), Some(last)) = (&e.version, out.last_mut()) {
+        match compare_revision_numbers(v, &last.number) {
+            Some(Ordering::Equal) | None => {}
+            Some(Ordering::Greater) if !numbered => {
+                notes.push(Note::info(
+                    "version",
+                    format!(
+                        "{lang}: the revisions have no numbers and were numbered from 1.0; the last takes the header's version `{v}` (instead of `{}`)",
+                        last.number
+                    ),
+                ));
+                last.number = v.clone();
+            }
+            _ => notes.push(Note::warning(
+                "version-mismatch",
+                format!(
+                    "{lang}: the header says version `{v}`, the revision list ends at `{}`; the revision list was kept",
+                    last.number
+                ),
+            )),
+        }
+    }
+    out
+}
+
+/// `1.2` after `1.1`, `2.1` after `2`.
+fn next_number(n: &str) -> String {
+    match parse_revision_number(n) {
+        Some(mut parts) if parts.len() >= 2 => {
+            if let Some(last) = parts.last_mut() {
+                *last += 1;
+            }
+            parts
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        }
+        Some(parts) => format!("{}.1", parts[0]),
+        None => "1.0".into(),
+    }
+}
+
+/// Which facts revision each line of another edition's history stands for.
+fn match_history(facts: &[Hist], other: &[Hist]) -> Vec<Option<usize>> {
+    if facts.iter().all(|h| h.explicit) && other.iter().all(|h| h.explicit) {
+        return facts
+            .iter()
+            .map(|f| other.iter().position(|o| o.number == f.number))
+            .collect();
+    }
+    if facts.len() == other.len() {
+        return (0..facts.len()).map(Some).collect();
+    }
+    let mut used = vec![false; other.len()];
+    facts
+        .iter()
+        .map(|f| {
+            let j = other
+                .iter()
+                .enumerate()
+                .position(|(j, o)| !used[j] && o.date == f.date)?;
+            used[j] = true;
+            Some(j)
+        })
+        .collect()
+}
+
+/// The text of one edition, keyed to the merged facts.
+fn text_of(
+    e: &Edition,
+    primary: &Edition,
+    facts_hist: &[Hist],
+    references: &[Reference],
+    notes: &mut Vec<Note>,
+) -> AdvisoryText {
+    let is_primary = std::ptr::eq(e, primary);
+    let mut sections = e.sections.clone();
+    let mut scratch = Vec::new();
+    let own = if is_primary {
+        facts_hist.to_vec()
+    } else {
+        history(e, &mut scratch)
+    };
+    let matched = if is_primary {
+        (0..own.len()).map(Some).collect()
+    } else {
+        match_history(facts_hist, &own)
+    };
+    let mut revisions = BTreeMap::new();
+    let mut latest: Option<usize> = None;
+    for (i, m) in matched.iter().enumerate() {
+        if let Some(j) = m {
+            let o = &own[*j];
+            if o.date != facts_hist[i].date {
+                notes.push(Note::warning(
+                    "fact-conflict",
+                    format!(
+                        "{}: dates revision {} {}, the {} text {}; {} was kept",
+                        e.lang,
+                        facts_hist[i].number,
+                        o.date,
+                        primary.lang,
+                        facts_hist[i].date,
+                        facts_hist[i].date
+                    ),
+                ));
+            }
+            revisions.insert(facts_hist[i].number.clone(), o.description.clone());
+            latest = Some(i);
+        }
+    }
+    let unmatched: Vec<&Hist> = own
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !matched.contains(&Some(*j)))
+        .map(|(_, h)| h)
+        .collect();
+    if !unmatched.is_empty() {
+        notes.push(Note::warning(
+            "fact-conflict",
+            format!(
+                "{}: {} revision(s) that the {} history does not have were kept as prose",
+                e.lang,
+                unmatched.len(),
+                primary.lang
+            ),
+        ));
+        sections.push(Section {
+            title: e
+                .boilerplate
+                .labels
+                .get("revisions")
+                .cloned()
+                .unwrap_or_else(|| "Revisions".into()),
+            body: unmatched
+                .iter()
+                .map(|h| format!("- {} ({}): {}", h.number, h.date, h.description))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    // The text is up to date with the newest revision it describes, or else with the
+    // newest one at its own date.
+    let own_last = own.last().map(|h| h.date).or(e.updated).or(e.published);
+    let revision = latest
+        .or_else(|| {
+            facts_hist
+                .iter()
+                .rposition(|h| own_last.is_some_and(|d| h.date <= d))
+        })
+        .unwrap_or(0);
+    let revision = facts_hist
+        .get(revision)
+        .map_or_else(|| "1.0".to_string(), |h| h.number.clone());
+
+    let mut links = BTreeMap::new();
+    for r in references {
+        if let Some(l) = e.links.iter().find(|l| l.id == r.id) {
+            links.insert(r.id.clone(), l.label.clone());
+        }
+    }
+    let extra: Vec<&str> = e
+        .links
+        .iter()
+        .filter(|l| !references.iter().any(|r| r.id == l.id))
+        .map(|l| l.id.as_str())
+        .collect();
+    if !extra.is_empty() {
+        notes.push(Note::info(
+            "fact-conflict",
+            format!(
+                "{}: links {} that the {} text does not; they stay in its prose",
+                e.lang,
+                extra.join(", "),
+                primary.lang
+            ),
+        ));
+    }
+
+    let mut remediations = BTreeMap::new();
+    for f in &primary.fixes {
+        if let Some(mine) = e.fixes.iter().find(|x| x.id == f.id) {
+            remediations.insert(f.id.clone(), mine.text.clone());
+        }
+    }
+    for (kind, mine, theirs) in [
+        ("workaround", &e.workarounds, &primary.workarounds),
+        ("mitigation", &e.mitigations, &primary.mitigations),
+    ] {
+        for (i, md) in mine.iter().enumerate() {
+            if i < theirs.len() {
+                remediations.insert(format!("{kind}-{}", i + 1), md.clone());
+            } else {
+                sections.push(Section {
+                    title: e
+                        .boilerplate
+                        .labels
+                        .get(if kind == "workaround" {
+                            "remediation_workaround"
+                        } else {
+                            "remediation_mitigation"
+                        })
+                        .cloned()
+                        .unwrap_or_else(|| kind.to_string()),
+                    body: md.clone(),
+                });
+            }
+        }
+        if mine.len() != theirs.len() {
+            notes.push(Note::warning(
+                "fact-conflict",
+                format!(
+                    "{}: {} {kind}s, the {} text {}; extra ones were kept as prose",
+                    e.lang,
+                    mine.len(),
+                    primary.lang,
+                    theirs.len()
+                ),
+            ));
+        }
+    }
+
+    let mut summary = e.summary.clone();
+    if summary.trim().is_empty() {
+        let (text, what) = match (&e.overview.purpose, &e.subtitle) {
+            (Some(p), _) => (p.clone(), "purpose"),
+            (None, Some(s)) => (s.clone(), "subtitle"),
+            (None, None) => (e.title.clone(), "title"),
+        };
+        notes.push(Note::warning(
+            "no-summary",
+            format!("{}: no summary; the {what} stands in for it", e.lang),
+        ));
+        summary = text;
+    }
+
+    AdvisoryText {
+        revision,
+        title: e.title.clone(),
+        subtitle: e.subtitle.clone(),
+        summary,
+        overview: e.overview.clone(),
+        faq: e.faq.clone(),
+        symptoms: e.symptoms.clone(),
+        suggested_actions: e.actions.clone(),
+        remediations,
+        revisions,
+        links,
+        sections,
+    }
+}
+
+// --- YAML ------------------------------------------------------------------------------------
+
+/// YAML of a value, without top-level entries that are empty lists or maps (they default).
+fn to_yaml<T: Serialize>(value: &T) -> String {
+    let mut v = serde_yaml::to_value(value).unwrap_or(serde_yaml::Value::Null);
+    if let serde_yaml::Value::Mapping(m) = &mut v {
+        m.retain(|k, val| {
+            let required = matches!(k.as_str(), Some("revisions" | "products" | "languages"));
+            required
+                || !matches!(val, serde_yaml::Value::Sequence(s) if s.is_empty())
+                    && !matches!(val, serde_yaml::Value::Mapping(m) if m.is_empty())
+        });
+    }
+    serde_yaml::to_string(&v).unwrap_or_default()
+}
+
+fn header(schema: &str, what: &str, sources: &[String], opts: &Options) -> String {
+    let mut s = format!("# yaml-language-server: $schema={schema}\n# {what}\n");
+    for src in sources {
+        s.push_str(&format!(
+            "# Imported by `seckb import technet` from {src}\n"
+        ));
+    }
+    if let Some(a) = &opts.attribution {
+        for line in a.lines() {
+            s.push_str(&format!("# {line}\n"));
+        }
+    }
+    s
+}
+
+fn source_name(e: &Edition) -> String {
+    e.source_url.clone().unwrap_or_else(|| {
+        Path::new(&e.file)
+            .file_name()
+            .map_or_else(|| e.file.clone(), |n| n.to_string_lossy().into_owned())
+    })
+}
+
+fn facts_yaml(a: &Advisory, eds: &[Edition], opts: &Options) -> String {
+    let sources: Vec<String> = eds.iter().map(source_name).collect();
+    let what = format!(
+        "{}: language-neutral facts. Prose is in <lang>.yaml.",
+        eds.first().map_or(a.id.0.as_str(), |e| e.title.as_str())
+    );
+    format!(
+        "{}{}",
+        header("../../schemas/advisory.schema.json", &what, &sources, opts),
+        to_yaml(a)
+    )
+}
+
+fn text_yaml(t: &AdvisoryText, e: Option<&Edition>, opts: &Options) -> String {
+    let sources: Vec<String> = e.map(source_name).into_iter().collect();
+    let what = format!(
+        "{}: text in {}.",
+        t.title,
+        e.map_or("", |e| e.lang.as_str())
+    );
+    format!(
+        "{}{}",
+        header("../../schemas/text.schema.json", &what, &sources, opts),
+        to_yaml(t)
+    )
+}
+
+/// `i18n/<lang>.yaml` for a new language: its name, and the support text, disclaimer and
+/// labels its editions wrote (the first one that has each). The rest falls back to the
+/// default language.
+fn site_text(eds: &[&Edition]) -> String {
+    use serde_yaml::{Mapping, Value};
+    let Some(first) = eds.first() else {
+        return String::new();
+    };
+    let lang = &first.lang;
+    let mut m = Mapping::new();
+    m.insert("language_name".into(), lexicon::language_name(lang).into());
+    if let Some(e) = eds.iter().find(|e| !e.boilerplate.support.is_empty()) {
+        m.insert("support".into(), e.boilerplate.support.join("\n\n").into());
+    }
+    if let Some(d) = eds.iter().find_map(|e| e.boilerplate.disclaimer.clone()) {
+        m.insert("disclaimer".into(), d.into());
+    }
+    let known: BTreeSet<&str> = UiStrings::default()
+        .entries()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let mut labels: BTreeMap<&str, String> = BTreeMap::new();
+    for e in eds {
+        for (k, v) in &e.boilerplate.labels {
+            if known.contains(k) && !v.trim().is_empty() {
+                labels.entry(k).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    if !labels.is_empty() {
+        let ui: Mapping = labels
+            .into_iter()
+            .map(|(k, v)| (Value::from(k), Value::from(v)))
+            .collect();
+        m.insert("ui".into(), Value::Mapping(ui));
+    }
+    format!(
+        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({lang}), written by `seckb import technet` from the labels,\n# support text and disclaimer of the advisories. Anything missing falls back to the\n# default language.\n{}",
+        lexicon::language_name(lang),
+        serde_yaml::to_string(&Value::Mapping(m)).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revision_numbers_step_the_last_part() {
+        assert_eq!(next_number("1.1"), "1.2");
+        assert_eq!(next_number("1.9"), "1.10");
+        assert_eq!(next_number("2"), "2.1");
+    }
+
+    #[test]
+    fn site_files_grow_in_their_own_style() {
+        let text = "# yaml-language-server: $schema=schemas/settings.schema.json\n# Site.\nbase_url: https://a.example/\ndefault_language: en-US\nlanguages: [en-US, nl-NL]\npublisher:\n  name: A\n  namespace: https://a.example\n";
+        let mut s: Settings = serde_yaml::from_str(text).unwrap();
+        s.languages.push(LangTag("de-DE".into()));
+        let out = append_languages(text, &["de-DE".into()], &s).unwrap();
+        assert!(out.contains("languages: [en-US, nl-NL, de-DE]\n"), "{out}");
+        assert!(out.starts_with("# yaml-language-server"));
+        let block = text.replace("[en-US, nl-NL]", "\n  - en-US\n  - nl-NL");
+        let out = append_languages(&block, &["de-DE".into()], &s).unwrap();
+        assert!(out.contains("  - nl-NL\n  - de-DE\npublisher:"), "{out}");
+
+        let text = "# yaml-language-server: $schema=schemas/products.schema.json\nproducts:\n  - id: a\n    name: A\n    vendor: V\n";
+        let mut c: Catalog = serde_yaml::from_str(text).unwrap();
+        let p = Product {
+            id: ProductId("b".into()),
+            name: "B".into(),
+            vendor: "V".into(),
+        };
+        c.products.push(p.clone());
+        let out = append_products(text, &[p], &c).unwrap();
+        assert_eq!(
+            out,
+            format!("{text}  - id: b\n    name: B\n    vendor: V\n")
+        );
+    }
+
+    #[test]
+    fn long_product_names_get_short_unique_ids() {
+        let mut c = Catalog {
+            products: Vec::new(),
+        };
+        let long = "Internet Explorer 7 voor Windows XP Service Pack 2, Windows XP Service Pack 3, Windows XP Professional x64 Edition en Windows XP Professional x64 Edition Service Pack 2";
+        let id = new_product_id(&c, long);
+        assert!(id.0.len() <= 64, "{id}");
+        assert!(crate::validate::unsafe_reason(&id.0).is_none());
+        c.products.push(Product {
+            id: ProductId("windows-vista".into()),
+            name: "Windows Vista".into(),
+            vendor: "Microsoft".into(),
+        });
+        assert_eq!(new_product_id(&c, "Windows  Vista!").0, "windows-vista-2");
+    }
+}
