@@ -9,6 +9,9 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 
+/// The name of the checksum manifest at the site root.
+pub const MANIFEST: &str = "SHA256SUMS";
+
 /// A site as files: `/`-separated relative paths to contents, in sorted order.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
@@ -29,6 +32,18 @@ impl Output {
             bail!("two outputs claim the path `{path}`");
         }
         Ok(())
+    }
+
+    /// Adds `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum` format and path
+    /// order, so a mirror or a deploy step can check the whole site with `sha256sum -c`.
+    pub fn add_manifest(&mut self) -> Result<()> {
+        let mut manifest = String::new();
+        for (path, bytes) in &self.files {
+            let digest = sha2::Sha256::digest(bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            manifest.push_str(&format!("{hex}  {path}\n"));
+        }
+        self.add(MANIFEST, manifest)
     }
 
     /// The files, in path order.

@@ -450,3 +450,29 @@ fn a_killed_build_leaves_a_whole_site() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `SHA256SUMS` lists every other file of the site with its SHA-256.
+#[test]
+fn the_manifest_covers_every_file() {
+    use sha2::Digest;
+    let (_t, out) = built(&fixture("basic"));
+    let tree = read_tree(&out);
+    let manifest = String::from_utf8(std::fs::read(out.join("SHA256SUMS")).unwrap()).unwrap();
+    let listed: Vec<(String, String)> = manifest
+        .lines()
+        .map(|l| {
+            let (hash, path) = l.split_once("  ").unwrap();
+            (path.to_string(), hash.to_string())
+        })
+        .collect();
+    let files: Vec<&(String, Vec<u8>)> = tree.iter().filter(|(p, _)| p != "SHA256SUMS").collect();
+    assert_eq!(listed.len(), files.len());
+    for ((path, hash), (file, bytes)) in listed.iter().zip(files) {
+        assert_eq!(path, file);
+        let want: String = sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash, &want, "{path}");
+    }
+}

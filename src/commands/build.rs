@@ -19,6 +19,7 @@ pub fn build_site(project: &crate::load::Project) -> Result<Output> {
     let mut out = render::render(&site, &project.root, &index)?;
     index.add_to(&mut out)?;
     feeds::render(&site, &mut out)?;
+    out.add_manifest()?;
     Ok(out)
 }
 
