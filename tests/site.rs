@@ -155,16 +155,8 @@ fn script_and_javascript_urls_never_reach_a_page() {
     let (_t, out) = built(dir.path());
     // HTML pages, and the HTML carried by feeds and the API (`content_html`, `html`);
     // plain-text fields of JSON and XML stay text, escaped by their own syntax.
-    let mut html_docs: Vec<(String, String)> = Vec::new();
-    for (name, bytes) in read_tree(&out) {
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        if name.ends_with(".html") {
-            html_docs.push((name, text));
-        } else if name.ends_with(".json") {
-            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-            collect_html(&name, &v, &mut html_docs);
-        }
-    }
+    let tree = read_tree(&out);
+    let html_docs = common::html_fragments(tree.iter().map(|(n, b)| (n, b)));
     assert!(
         html_docs
             .iter()
@@ -306,24 +298,6 @@ fn dutch_page_carries_every_sentence_of_the_seed() {
         }
     }
     assert!(missing.is_empty(), "not on the page: {missing:#?}");
-}
-
-/// Every string under a key `content_html` or `html` in a JSON document.
-fn collect_html(name: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                match (k.as_str(), v) {
-                    ("content_html" | "html", serde_json::Value::String(s)) => {
-                        out.push((format!("{name}#{k}"), s.clone()))
-                    }
-                    _ => collect_html(name, v, out),
-                }
-            }
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_html(name, v, out)),
-        _ => {}
-    }
 }
 
 fn markdown_plain(line: &str) -> String {

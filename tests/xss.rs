@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::{copy_fixture, edit};
 
 const PAYLOADS: &[&str] = &[
@@ -28,37 +26,6 @@ const PAYLOADS: &[&str] = &[
     "<a href=\"//evil.example/\">protocol-relative</a>",
     "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
 ];
-
-/// Every HTML fragment of the site: pages, and `content_html`/`html` fields of JSON.
-fn html_fragments(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, String)> {
-    fn walk(name: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-        match v {
-            serde_json::Value::Object(m) => {
-                for (k, v) in m {
-                    match (k.as_str(), v) {
-                        ("content_html" | "html", serde_json::Value::String(s)) => {
-                            out.push((format!("{name}#{k}"), s.clone()))
-                        }
-                        _ => walk(name, v, out),
-                    }
-                }
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(name, v, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    for (name, bytes) in files {
-        let text = String::from_utf8_lossy(bytes).to_string();
-        if name.ends_with(".html") {
-            out.push((name.clone(), text));
-        } else if name.ends_with(".json") {
-            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-            walk(name, &v, &mut out);
-        }
-    }
-    out
-}
 
 /// The real tags of an HTML fragment as (name, [(attribute, value)]). Our escaping turns
 /// `<`, `>` and quotes in text and attribute values into entities, so a raw `<` always
@@ -209,7 +176,7 @@ fn payloads_in_every_text_field_stay_text() {
         .files()
         .clone();
 
-    let fragments = html_fragments(&files);
+    let fragments = common::html_fragments(&files);
     assert!(fragments.len() > 30);
     for (name, html) in &fragments {
         let all = tags(html);

@@ -65,3 +65,37 @@ pub fn read_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Every HTML fragment of a site: its pages, and the `content_html`/`html` fields of its
+/// JSON documents (feeds, API), as (name, html).
+pub fn html_fragments<'a>(
+    files: impl IntoIterator<Item = (&'a String, &'a Vec<u8>)>,
+) -> Vec<(String, String)> {
+    fn walk(name: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("content_html" | "html", serde_json::Value::String(s)) => {
+                            out.push((format!("{name}#{k}"), s.clone()))
+                        }
+                        _ => walk(name, v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(name, v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (name, bytes) in files {
+        let text = String::from_utf8_lossy(bytes).to_string();
+        if name.ends_with(".html") {
+            out.push((name.clone(), text));
+        } else if name.ends_with(".json") {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            walk(name, &v, &mut out);
+        }
+    }
+    out
+}
