@@ -145,6 +145,55 @@ fn json_feed_pages_link_with_next_url() {
 }
 
 #[test]
+fn atom_feeds_hold_the_newest_entries_and_json_feed_the_whole_history() {
+    let dir = copy_fixture("basic");
+    // 120 more advisories: 123 items in all, more than an Atom feed carries.
+    for n in 0..120 {
+        let id = format!("ADV-2022-{n:04}");
+        let target = dir.path().join("advisories").join(&id);
+        common::copy_tree(&fixture("basic").join("advisories/ADV-2023-0002"), &target);
+        edit(
+            dir.path(),
+            &format!("advisories/{id}/advisory.yaml"),
+            "id: ADV-2023-0002",
+            &format!("id: {id}"),
+        );
+    }
+    let files = build(dir.path());
+    let atom = String::from_utf8(files["en-US/feed.atom"].clone()).unwrap();
+    let atom_ids: Vec<&str> = atom
+        .split("<entry")
+        .skip(1)
+        .map(|e| {
+            e.split("<id>")
+                .nth(1)
+                .unwrap()
+                .split("</id>")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(atom_ids.len(), seckb::feeds::atom::LIMIT);
+    // The whole history is in the JSON Feed pages, newest first; Atom is its head.
+    let mut json_ids = Vec::new();
+    let mut page = Some("en-US/feed.json".to_string());
+    while let Some(p) = page {
+        let feed = json(&files, &p);
+        json_ids.extend(item_ids(&feed));
+        page = feed["next_url"].as_str().map(|u| {
+            u.trim_start_matches("https://advisories.example.org/")
+                .to_string()
+        });
+    }
+    assert_eq!(json_ids.len(), 123);
+    assert_eq!(atom_ids, json_ids[..seckb::feeds::atom::LIMIT]);
+    // A product feed is capped the same way.
+    let product =
+        String::from_utf8(files["en-US/products/widget-client/feed.atom"].clone()).unwrap();
+    assert_eq!(product.matches("<entry").count(), seckb::feeds::atom::LIMIT);
+}
+
+#[test]
 fn json_feeds_pass_the_json_feed_schema() {
     let v = validator(&shared("verify/schemas/jsonfeed-1.1.schema.json"));
     for root in [

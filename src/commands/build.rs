@@ -12,21 +12,29 @@ use crate::{feeds, render, search};
 
 /// Renders every output of a validated project.
 pub fn build_site(project: &crate::load::Project) -> Result<Output> {
+    let t = Timings::new();
     let site = Site::from_project(project)?;
+    t.lap("model");
     // The search index is built from the model, before the pages: the search page carries
     // the integrity hash of the search library that comes with the index.
     let index = search::build(&site)?;
+    t.lap("search index");
     let mut out = render::render(&site, &project.root, &index)?;
+    t.lap("pages");
     index.add_to(&mut out)?;
     feeds::render(&site, &mut out)?;
+    t.lap("feeds");
     out.add_manifest()?;
+    t.lap("manifest");
     Ok(out)
 }
 
 pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     let progress = Progress::new();
     progress.step("validating");
+    let t = Timings::new();
     let (project, findings) = super::validate::check(root)?;
+    t.lap("load and validate");
     progress.0.suspend(|| super::report(&findings, &project));
     if !findings.is_ok() {
         progress.finish();
@@ -40,6 +48,7 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     progress.step("writing");
     site.write_atomic(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    t.lap("write");
     progress.finish();
     eprintln!(
         "built {} files into `{}`",
@@ -69,5 +78,34 @@ impl Progress {
 
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+}
+
+/// Phase timings on stderr when `SECKB_TIMINGS` is set: where a build spends its time.
+pub struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timings {
+    pub fn new() -> Timings {
+        Timings(
+            std::env::var_os("SECKB_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    pub fn lap(&self, what: &str) {
+        if let Some(start) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {what:<24} {:>8.3} s",
+                (now - start.get()).as_secs_f64()
+            );
+            start.set(now);
+        }
+    }
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings::new()
     }
 }

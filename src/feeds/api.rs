@@ -265,69 +265,78 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
         }
     };
-    let mut entries = Vec::new();
-    for (a, texts) in &site.advisories {
-        let src = a.source_language.as_str();
-        let titles = site
-            .languages()
-            .into_iter()
-            .filter_map(|l| {
-                texts
-                    .get(l)
-                    .or_else(|| texts.get(src))
-                    .map(|t| (l.to_string(), t.title.clone()))
-            })
-            .collect();
-        entries.push(IndexEntry {
-            id: a.id.0.clone(),
-            kind: a.kind,
-            status: a.status,
-            published: timestamp(a.published),
-            updated: timestamp(a.updated),
-            version: a.version.clone(),
-            security_vulnerability: a.security_vulnerability,
-            severity: a.severity,
-            products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
-            cves: a.cves.clone(),
-            kbs: a.kbs.clone(),
-            bulletins: a.bulletins.clone(),
-            titles,
-            urls: urls(site, a, texts),
-        });
-        let doc = AdvisoryDoc {
-            api_version: VERSION,
-            id: a.id.0.clone(),
-            kind: a.kind,
-            status: a.status,
-            source_language: src.to_string(),
-            published: timestamp(a.published),
-            updated: timestamp(a.updated),
-            version: a.version.clone(),
-            revisions: a
-                .revisions
-                .iter()
-                .map(|r| RevisionDoc {
-                    number: r.number.clone(),
-                    date: timestamp(r.date),
+    use rayon::prelude::*;
+    let built: Vec<(IndexEntry, String, Vec<u8>)> = site
+        .advisories
+        .par_iter()
+        .map(|(a, texts)| {
+            let src = a.source_language.as_str();
+            let titles = site
+                .languages()
+                .into_iter()
+                .filter_map(|l| {
+                    texts
+                        .get(l)
+                        .or_else(|| texts.get(src))
+                        .map(|t| (l.to_string(), t.title.clone()))
                 })
-                .collect(),
-            security_vulnerability: a.security_vulnerability,
-            severity: a.severity,
-            cves: a.cves.clone(),
-            kbs: a.kbs.clone(),
-            bulletins: a.bulletins.clone(),
-            affected_products: a.products.affected.iter().map(product).collect(),
-            not_affected_products: a.products.not_affected.iter().map(product).collect(),
-            remediations: a.remediations.clone(),
-            references: a.references.clone(),
-            acknowledgments: a.acknowledgments.clone(),
-            urls: urls(site, a, texts),
-            texts: texts
-                .iter()
-                .map(|(l, t)| (l.to_string(), text_doc(a, t)))
-                .collect(),
-        };
-        out.add(api_path(a), json(&doc)?)?;
+                .collect();
+            let entry = IndexEntry {
+                id: a.id.0.clone(),
+                kind: a.kind,
+                status: a.status,
+                published: timestamp(a.published),
+                updated: timestamp(a.updated),
+                version: a.version.clone(),
+                security_vulnerability: a.security_vulnerability,
+                severity: a.severity,
+                products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
+                cves: a.cves.clone(),
+                kbs: a.kbs.clone(),
+                bulletins: a.bulletins.clone(),
+                titles,
+                urls: urls(site, a, texts),
+            };
+            let doc = AdvisoryDoc {
+                api_version: VERSION,
+                id: a.id.0.clone(),
+                kind: a.kind,
+                status: a.status,
+                source_language: src.to_string(),
+                published: timestamp(a.published),
+                updated: timestamp(a.updated),
+                version: a.version.clone(),
+                revisions: a
+                    .revisions
+                    .iter()
+                    .map(|r| RevisionDoc {
+                        number: r.number.clone(),
+                        date: timestamp(r.date),
+                    })
+                    .collect(),
+                security_vulnerability: a.security_vulnerability,
+                severity: a.severity,
+                cves: a.cves.clone(),
+                kbs: a.kbs.clone(),
+                bulletins: a.bulletins.clone(),
+                affected_products: a.products.affected.iter().map(product).collect(),
+                not_affected_products: a.products.not_affected.iter().map(product).collect(),
+                remediations: a.remediations.clone(),
+                references: a.references.clone(),
+                acknowledgments: a.acknowledgments.clone(),
+                urls: urls(site, a, texts),
+                texts: texts
+                    .iter()
+                    .map(|(l, t)| (l.to_string(), text_doc(a, t)))
+                    .collect(),
+            };
+            Ok((entry, api_path(a), json(&doc)?))
+        })
+        .collect::<Result<_>>()?;
+    let mut entries = Vec::with_capacity(built.len());
+    for (entry, path, bytes) in built {
+        out.add(path, bytes)?;
+        entries.push(entry);
     }
     out.add(
         format!("api/{VERSION}/index.json"),

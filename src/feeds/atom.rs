@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::items::{Item, items};
+use super::items::Item;
 use super::timestamp;
 use super::xml::Xml;
 use crate::output::Output;
@@ -11,10 +11,15 @@ use crate::site::Site;
 
 const NS: &str = "http://www.w3.org/2005/Atom";
 
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    for lang in site.languages() {
+/// Entries per Atom feed: the newest revisions. Atom feeds are polled and re-read whole, so
+/// they carry the recent entries (as Hugo's and most sites' feeds do) rather than the whole
+/// history, which stays in the paginated JSON Feed and the JSON API.
+pub const LIMIT: usize = 100;
+
+/// Writes the Atom feeds of one language, `all` being its items, newest first.
+pub fn render(site: &Site, lang: &str, all: &[Item], out: &mut Output) -> Result<()> {
+    {
         let text = site.site_text(lang)?;
-        let all = items(site, lang);
         let path = format!("{lang}/feed.atom");
         out.add(
             path.clone(),
@@ -24,13 +29,14 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                 &text.site_title,
                 &format!("{lang}/"),
                 &path,
-                &all.iter().collect::<Vec<_>>(),
+                &all.iter().take(LIMIT).collect::<Vec<_>>(),
             )?,
         )?;
         for prod in &site.catalog.products {
             let mine: Vec<&Item> = all
                 .iter()
                 .filter(|i| i.products.contains(&prod.id.0))
+                .take(LIMIT)
                 .collect();
             let dir = format!("{lang}/products/{}/", prod.id);
             let path = format!("{dir}feed.atom");

@@ -49,15 +49,17 @@ const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information
 /// Writes the provider: nothing at all when no advisory is published (a provider without
 /// documents has no `last_updated` to give).
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    let mut docs = Vec::new();
-    for (a, texts) in &site.advisories {
-        if a.status == Status::Draft {
-            continue;
-        }
-        for lang in document_languages(site, a, texts) {
-            docs.push(Built::new(site, a, texts, lang)?);
-        }
-    }
+    use rayon::prelude::*;
+    let docs: Vec<Built> = site
+        .advisories
+        .par_iter()
+        .filter(|(a, _)| a.status != Status::Draft)
+        .flat_map_iter(|(a, texts)| {
+            document_languages(site, a, texts)
+                .into_iter()
+                .map(move |lang| Built::new(site, a, texts, lang))
+        })
+        .collect::<Result<_>>()?;
     if docs.is_empty() {
         return Ok(());
     }

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::items::{Item, items};
+use super::items::Item;
 use super::{json, timestamp};
 use crate::output::Output;
 use crate::site::Site;
@@ -63,10 +63,10 @@ fn page_name(n: usize) -> String {
     }
 }
 
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    for lang in site.languages() {
+/// Writes the JSON Feed of one language, `all` being its items, newest first.
+pub fn render(site: &Site, lang: &str, all: &[Item], out: &mut Output) -> Result<()> {
+    {
         let text = site.site_text(lang)?;
-        let all = items(site, lang);
         let pages: Vec<&[Item]> = if all.is_empty() {
             vec![&[]]
         } else {

@@ -19,8 +19,18 @@ use crate::site::Site;
 /// Writes every feed and document.
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     api::render(site, out)?;
-    jsonfeed::render(site, out)?;
-    atom::render(site, out)?;
+    // The feed items of each language are built once (in parallel) for both feed formats.
+    let per_lang: Vec<(&str, Vec<items::Item>)> = {
+        use rayon::prelude::*;
+        site.languages()
+            .into_par_iter()
+            .map(|lang| (lang, items::items(site, lang)))
+            .collect()
+    };
+    for (lang, all) in &per_lang {
+        jsonfeed::render(site, lang, all, out)?;
+        atom::render(site, lang, all, out)?;
+    }
     csaf::render(site, out)?;
     osv::render(site, out)?;
     sitemap::render(site, out)?;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{json, timestamp};
 use crate::markdown::to_plain;
-use crate::model::{Advisory, ReferenceKind};
+use crate::model::{Advisory, AdvisoryText, ReferenceKind};
 use crate::output::Output;
 use crate::site::{Site, osv_path};
 
@@ -69,72 +69,82 @@ pub fn osv_id(site: &Site, a: &Advisory) -> String {
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    for (a, texts) in &site.advisories {
-        let src = a.source_language.as_str();
-        let Some(t) = texts.get(src) else { continue };
-        let products = |ids: &'_ [crate::model::ProductId]| -> Vec<Product<'_>> {
-            ids.iter()
-                .filter_map(|id| site.product(id.as_str()))
-                .map(|p| Product {
-                    id: p.id.as_str(),
-                    name: &p.name,
-                    vendor: &p.vendor,
-                })
-                .collect()
-        };
-        let mut references = vec![OsvRef {
-            kind: "ADVISORY",
-            url: site.url(&Site::advisory_path(src, a.id.as_str())),
-        }];
-        references.extend(a.references.iter().map(|r| OsvRef {
-            kind: match r.kind {
-                ReferenceKind::KbArticle | ReferenceKind::Blog => "ARTICLE",
-                ReferenceKind::Advisory => "ADVISORY",
-                ReferenceKind::External => "WEB",
-            },
-            url: r.url.clone(),
-        }));
-        references.extend(
-            a.remediations
-                .iter()
-                .filter_map(|r| r.url.as_ref())
-                .map(|u| OsvRef {
-                    kind: "FIX",
-                    url: u.clone(),
-                }),
-        );
-        let doc = Osv {
-            id: osv_id(site, a),
-            modified: timestamp(a.updated),
-            published: timestamp(a.published),
-            aliases: &a.cves,
-            summary: match &t.subtitle {
-                Some(s) => format!("{}: {s}", t.title),
-                None => t.title.clone(),
-            },
-            details: to_plain(&t.summary),
-            references,
-            credits: a
-                .acknowledgments
-                .iter()
-                .map(|k| Credit {
-                    name: &k.name,
-                    kind: "FINDER",
-                })
-                .collect(),
-            database_specific: DbSpecific {
-                kind: a.kind,
-                status: a.status,
-                version: &a.version,
-                security_vulnerability: a.security_vulnerability,
-                severity: a.severity,
-                kbs: &a.kbs,
-                affected_products: products(&a.products.affected),
-                not_affected_products: products(&a.products.not_affected),
-                source_language: src,
-            },
-        };
-        out.add(osv_path(a), json(&doc)?)?;
+    use rayon::prelude::*;
+    let docs: Vec<(String, Vec<u8>)> = site
+        .advisories
+        .par_iter()
+        .filter_map(|(a, texts)| Some((a, texts.get(a.source_language.as_str())?)))
+        .map(|(a, t)| Ok((osv_path(a), json(&document(site, a, t))?)))
+        .collect::<Result<_>>()?;
+    for (path, bytes) in docs {
+        out.add(path, bytes)?;
     }
     Ok(())
+}
+
+/// The OSV document of an advisory, from its source-language text.
+fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
+    let src = a.source_language.as_str();
+    let products = |ids: &'_ [crate::model::ProductId]| -> Vec<Product<'_>> {
+        ids.iter()
+            .filter_map(|id| site.product(id.as_str()))
+            .map(|p| Product {
+                id: p.id.as_str(),
+                name: &p.name,
+                vendor: &p.vendor,
+            })
+            .collect()
+    };
+    let mut references = vec![OsvRef {
+        kind: "ADVISORY",
+        url: site.url(&Site::advisory_path(src, a.id.as_str())),
+    }];
+    references.extend(a.references.iter().map(|r| OsvRef {
+        kind: match r.kind {
+            ReferenceKind::KbArticle | ReferenceKind::Blog => "ARTICLE",
+            ReferenceKind::Advisory => "ADVISORY",
+            ReferenceKind::External => "WEB",
+        },
+        url: r.url.clone(),
+    }));
+    references.extend(
+        a.remediations
+            .iter()
+            .filter_map(|r| r.url.as_ref())
+            .map(|u| OsvRef {
+                kind: "FIX",
+                url: u.clone(),
+            }),
+    );
+    Osv {
+        id: osv_id(site, a),
+        modified: timestamp(a.updated),
+        published: timestamp(a.published),
+        aliases: &a.cves,
+        summary: match &t.subtitle {
+            Some(s) => format!("{}: {s}", t.title),
+            None => t.title.clone(),
+        },
+        details: to_plain(&t.summary),
+        references,
+        credits: a
+            .acknowledgments
+            .iter()
+            .map(|k| Credit {
+                name: &k.name,
+                kind: "FINDER",
+            })
+            .collect(),
+        database_specific: DbSpecific {
+            kind: a.kind,
+            status: a.status,
+            version: &a.version,
+            security_vulnerability: a.security_vulnerability,
+            severity: a.severity,
+            kbs: &a.kbs,
+            affected_products: products(&a.products.affected),
+            not_affected_products: products(&a.products.not_affected),
+            source_language: src,
+        },
+    }
 }

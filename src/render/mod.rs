@@ -6,6 +6,7 @@ mod templates;
 mod views;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use tera::Context as TeraContext;
 
 use crate::model::SiteText;
@@ -67,17 +68,24 @@ pub fn render(site: &Site, root: &std::path::Path, index: &SearchIndex) -> Resul
             render_one(&tpl, "home.html", &ctx)?,
         )?;
 
-        // One page per advisory.
-        for (a, texts) in &site.advisories {
-            let dir = format!("advisories/{}/", a.id);
-            let rel = format!("{dir}index.html");
-            let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-            let view = AdvisoryView::new(a, texts, lang, site, text)?;
-            ctx.insert("advisory", &view);
-            out.add(
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "advisory.html", &ctx)?,
-            )?;
+        // One page per advisory, rendered in parallel, added in site order.
+        let pages: Vec<(String, String)> = site
+            .advisories
+            .par_iter()
+            .map(|(a, texts)| {
+                let dir = format!("advisories/{}/", a.id);
+                let rel = format!("{dir}index.html");
+                let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
+                let view = AdvisoryView::new(a, texts, lang, site, text)?;
+                ctx.insert("advisory", &view);
+                Ok((
+                    format!("{lang}/{rel}"),
+                    render_one(&tpl, "advisory.html", &ctx)?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        for (path, page) in pages {
+            out.add(path, page)?;
         }
 
         // Search.
@@ -121,18 +129,24 @@ pub fn render(site: &Site, root: &std::path::Path, index: &SearchIndex) -> Resul
             format!("{lang}/{rel}"),
             render_one(&tpl, "products.html", &ctx)?,
         )?;
-        for facet in facets::all(site, &text.ui) {
-            let rel = format!("{}index.html", facet.dir);
-            let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
-            let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
-            ctx.insert("heading", &facet.heading);
-            ctx.insert("filter_note", &facet.note);
-            ctx.insert("product_feed", &facet.feed);
-            ctx.insert("advisories", &list);
-            out.add(
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "list.html", &ctx)?,
-            )?;
+        let lists: Vec<(String, String)> = facets::all(site, &text.ui)
+            .par_iter()
+            .map(|facet| {
+                let rel = format!("{}index.html", facet.dir);
+                let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
+                let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
+                ctx.insert("heading", &facet.heading);
+                ctx.insert("filter_note", &facet.note);
+                ctx.insert("product_feed", &facet.feed);
+                ctx.insert("advisories", &list);
+                Ok((
+                    format!("{lang}/{rel}"),
+                    render_one(&tpl, "list.html", &ctx)?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        for (path, page) in lists {
+            out.add(path, page)?;
         }
     }
     Ok(out)
