@@ -398,6 +398,7 @@ pub fn write_advisory(
 
     let outcome = if !exists || opts.force {
         m.advisory.products = product_ids(&m, catalog, &opts.vendor, true).unwrap_or_default();
+        remediation_ids(&mut m, catalog);
         let rendered = render_all(&m);
         let outcome = match (exists, same_as_disk(&rendered)) {
             (false, _) => Outcome::Created,
@@ -421,6 +422,7 @@ pub fn write_advisory(
         let rendered = product_ids(&m, catalog, &opts.vendor, false).map(|ids| {
             let mut mm = m.clone();
             mm.advisory.products = ids;
+            remediation_ids(&mut mm, catalog);
             render_all(&mm)
         });
         if rendered.as_ref().is_some_and(same_as_disk) {
@@ -624,6 +626,14 @@ fn product_ids(
     vendor: &str,
     allocate: bool,
 ) -> Option<Products> {
+    let rem_names: Vec<String> = m
+        .advisory
+        .remediations
+        .iter()
+        .flat_map(|r| &r.products)
+        .filter(|p| !catalog.products.iter().any(|c| c.id == **p))
+        .map(|p| p.0.clone())
+        .collect();
     let mut id_of = |name: &str| -> Option<ProductId> {
         let n = norm_name(name);
         let hint = m.product_hints.get(name).cloned().unwrap_or_default();
@@ -676,10 +686,37 @@ fn product_ids(
         .iter()
         .map(|n| id_of(n))
         .collect::<Option<Vec<_>>>()?;
+    // Remediations may name products by name (an import that knows them only so); those
+    // get catalog ids the same way.
+    for name in rem_names {
+        id_of(&name)?;
+    }
     Some(Products {
         affected,
         not_affected,
     })
+}
+
+/// Remediation products given by name, as catalog ids (after [`product_ids`] allocated them).
+fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
+    for r in &mut m.advisory.remediations {
+        for p in &mut r.products {
+            if catalog.products.iter().any(|c| c.id == *p) {
+                continue;
+            }
+            let n = norm_name(&p.0);
+            let hint = m.product_hints.get(&p.0).cloned().unwrap_or_default();
+            if let Some(c) = catalog.products.iter().find(|c| {
+                norm_name(&c.name) == n
+                    && hint
+                        .vendor
+                        .as_deref()
+                        .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
+            }) {
+                *p = c.id.clone();
+            }
+        }
+    }
 }
 
 /// Longest product id before it is shortened with a hash (ids may have 64 characters).

@@ -9,6 +9,7 @@ mod text;
 mod urls;
 
 pub use ids::unsafe_reason;
+pub use urls::url_problem;
 pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
 
 use crate::diag::Findings;
