@@ -26,9 +26,9 @@ use super::write::{self, Merged, Plan, ProductHint, SourceFile};
 use super::{AdvisoryReport, Note, Options};
 use crate::feeds::csaf::{plain, remediation_label, severity_label};
 use crate::model::{
-    Acknowledgment, Action, Advisory, AdvisoryId, AdvisoryText, Date, Faq, Kind, LangTag,
-    Overview, Products, Reference, ReferenceKind, Remediation, RemediationKind, Revision,
-    Section, Severity, SiteText, Status, Symptom,
+    Acknowledgment, Action, Advisory, AdvisoryId, AdvisoryText, Date, Faq, Kind, LangTag, Overview,
+    Products, Reference, ReferenceKind, Remediation, RemediationKind, Revision, Section, Severity,
+    SiteText, Status, Symptom,
 };
 use crate::validate::{compare_revision_numbers, parse_revision_number, unsafe_reason};
 
@@ -408,7 +408,9 @@ fn json_error(what: &str, e: &serde_json::Error) -> String {
         .rsplit_once(" at line ")
         .map_or(msg.as_str(), |(m, _)| m)
         .to_string();
-    format!("{what} at {}:{}: {msg}", e.line(), e.column())
+    // serde_json says column 0 at the start of a line (at the end of the file); editors
+    // count from 1.
+    format!("{what} at {}:{}: {msg}", e.line(), e.column().max(1))
 }
 
 /// A CSAF timestamp as a date in UTC, and whether it had a time of day.
@@ -417,7 +419,8 @@ fn date_of(s: &str) -> Option<(Date, bool)> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         let utc = t.with_timezone(&chrono::Utc);
         let d = Date::from_ymd(utc.year(), utc.month(), utc.day())?;
-        let timed = utc.hour() != 0 || utc.minute() != 0 || utc.second() != 0 || utc.nanosecond() != 0;
+        let timed =
+            utc.hour() != 0 || utc.minute() != 0 || utc.second() != 0 || utc.nanosecond() != 0;
         return Some((d, timed));
     }
     Date::parse(s.get(..10)?).ok().map(|d| (d, s.len() > 10))
@@ -563,7 +566,11 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     }
     let mut translation_of = None;
     let mut base_id = tracking_id.clone();
-    if let Some(src) = d.source_lang.as_deref().filter(|s| !s.eq_ignore_ascii_case(&raw_lang)) {
+    if let Some(src) = d
+        .source_lang
+        .as_deref()
+        .filter(|s| !s.eq_ignore_ascii_case(&raw_lang))
+    {
         let suffix = format!("-{raw_lang}");
         let cut = tracking_id.len().checked_sub(suffix.len());
         match cut.filter(|c| tracking_id.is_char_boundary(*c)) {
@@ -581,7 +588,9 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     if id != base_id {
         notes.push(Note::warning(
             "id",
-            format!("the id `{base_id}` cannot be a folder name or URL part; the advisory is `{id}`"),
+            format!(
+                "the id `{base_id}` cannot be a folder name or URL part; the advisory is `{id}`"
+            ),
         ));
     }
 
@@ -593,7 +602,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let mut hist: Vec<(String, Date, String)> = Vec::new();
     for (i, r) in d.tracking.revision_history.iter().enumerate() {
         let (date, t) = date_of(&r.date).ok_or_else(|| {
-            format!("`tracking.revision_history[{i}].date` is not a date: `{}`", r.date)
+            format!(
+                "`tracking.revision_history[{i}].date` is not a date: `{}`",
+                r.date
+            )
         })?;
         timed |= t;
         let number = r
@@ -622,7 +634,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         }
         notes.push(Note::warning(
             "revision-order",
-            format!("revision numbers {} are not of the form `1.0`; numbered 1.0, 2.0, ... by date", bad.join(", ")),
+            format!(
+                "revision numbers {} are not of the form `1.0`; numbered 1.0, 2.0, ... by date",
+                bad.join(", ")
+            ),
         ));
     }
     let numbers_rise = hist
@@ -647,8 +662,16 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let first = hist[0].1;
     let last = hist[hist.len() - 1].clone();
     for (field, value, want) in [
-        ("initial_release_date", &d.tracking.initial_release_date, first),
-        ("current_release_date", &d.tracking.current_release_date, last.1),
+        (
+            "initial_release_date",
+            &d.tracking.initial_release_date,
+            first,
+        ),
+        (
+            "current_release_date",
+            &d.tracking.current_release_date,
+            last.1,
+        ),
     ] {
         if date_of(value).map(|x| x.0) != Some(want) {
             notes.push(Note::warning(
@@ -669,7 +692,11 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         "draft" => Status::Draft,
         "interim" => Status::Interim,
         "final" => Status::Final,
-        other => return Err(format!("`tracking.status` is `{other}`; CSAF knows draft, interim and final")),
+        other => {
+            return Err(format!(
+                "`tracking.status` is `{other}`; CSAF knows draft, interim and final"
+            ));
+        }
     };
 
     if let Some(label) = d
@@ -687,7 +714,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     if !d.tracking.aliases.is_empty() {
         notes.push(Note::warning(
             "not-kept",
-            format!("tracking aliases {} have no place in seckb", d.tracking.aliases.join(", ")),
+            format!(
+                "tracking aliases {} have no place in seckb",
+                d.tracking.aliases.join(", ")
+            ),
         ));
     }
 
@@ -786,7 +816,9 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let name_of = |pid: &str| products.get(pid).map(|(n, _)| n.clone());
     let mut product_hints: BTreeMap<String, ProductHint> = BTreeMap::new();
     for (name, hint) in products.values() {
-        product_hints.entry(name.clone()).or_insert_with(|| hint.clone());
+        product_hints
+            .entry(name.clone())
+            .or_insert_with(|| hint.clone());
     }
 
     // Vulnerabilities: CVEs, product status, remediations, severity.
@@ -835,7 +867,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                 let sev = cvss
                     .get("baseSeverity")
                     .and_then(Value::as_str)
-                    .and_then(|s| severity_word(s));
+                    .and_then(severity_word);
                 worst_cvss = match (worst_cvss, sev) {
                     (Some(a), Some(b)) => Some(if rank(b) > rank(a) { b } else { a }),
                     (a, b) => a.or(b),
@@ -910,20 +942,31 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             {
                 outdated = true;
             }
-            ("description", Some(t)) if t == ui.purpose && overview.purpose.is_none() && at(Stage::Overview) => {
+            ("description", Some(t))
+                if t == ui.purpose && overview.purpose.is_none() && at(Stage::Overview) =>
+            {
                 overview.purpose = Some(escape_markdown(text));
                 stage = Stage::Overview;
             }
-            ("general", Some(t)) if t == ui.advisory_status && overview.status.is_none() && at(Stage::Overview) => {
+            ("general", Some(t))
+                if t == ui.advisory_status && overview.status.is_none() && at(Stage::Overview) =>
+            {
                 overview.status = Some(escape_markdown(text));
                 stage = Stage::Overview;
             }
-            ("general", Some(t)) if t == ui.recommendation && overview.recommendation.is_none() && at(Stage::Overview) => {
+            ("general", Some(t))
+                if t == ui.recommendation
+                    && overview.recommendation.is_none()
+                    && at(Stage::Overview) =>
+            {
                 overview.recommendation = Some(escape_markdown(text));
                 stage = Stage::Overview;
             }
             ("general", Some(t))
-                if seckb && doc.vulnerabilities.is_empty() && (t == ui.affected_software || t == ui.not_affected_software) && at(Stage::Products) =>
+                if seckb
+                    && doc.vulnerabilities.is_empty()
+                    && (t == ui.affected_software || t == ui.not_affected_software)
+                    && at(Stage::Products) =>
             {
                 let lists = informational_products.get_or_insert_with(Default::default);
                 let names: Vec<String> = text.split('\n').map(str::to_string).collect();
@@ -935,7 +978,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                 stage = Stage::Products;
             }
             ("general", Some(t))
-                if seckb && doc.vulnerabilities.is_empty() && at(Stage::Remediations) && kinds.iter().any(|k| remediation_label(*k, ui) == t) =>
+                if seckb
+                    && doc.vulnerabilities.is_empty()
+                    && at(Stage::Remediations)
+                    && kinds.iter().any(|k| remediation_label(*k, ui) == t) =>
             {
                 let kind = kinds
                     .iter()
@@ -948,11 +994,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                     _ if looks_like_url(text) => (None, Some(text)),
                     _ => (Some(text), None),
                 };
-                note_remediations.push((
-                    kind,
-                    body.map(escape_markdown),
-                    url.map(str::to_string),
-                ));
+                note_remediations.push((kind, body.map(escape_markdown), url.map(str::to_string)));
                 stage = Stage::Remediations;
             }
             ("general", Some(t)) if seckb && at(Stage::Actions) => {
@@ -971,7 +1013,9 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             ("faq", Some(t)) if at(Stage::Faq) => {
                 let (answer, symptom) = if seckb {
                     let (lead, s) = split_symptom(text, ui);
-                    let has = s.log_file.is_some() || !s.log_lines.is_empty() || !s.error_codes.is_empty();
+                    let has = s.log_file.is_some()
+                        || !s.log_lines.is_empty()
+                        || !s.error_codes.is_empty();
                     (lead, has.then_some(s))
                 } else {
                     (text.to_string(), None)
@@ -1065,31 +1109,32 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let mut remediations: Vec<Remediation> = Vec::new();
     let mut remediation_texts = BTreeMap::new();
     let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut push_remediation = |kind: RemediationKind,
-                                body: Option<String>,
-                                url: Option<String>,
-                                products: Vec<crate::model::ProductId>,
-                                remediations: &mut Vec<Remediation>| {
-        let stem = match kind {
-            RemediationKind::VendorFix => "vendor-fix",
-            RemediationKind::Workaround => "workaround",
-            RemediationKind::Mitigation => "mitigation",
-            RemediationKind::NoneAvailable => "none-available",
+    let mut push_remediation =
+        |kind: RemediationKind,
+         body: Option<String>,
+         url: Option<String>,
+         products: Vec<crate::model::ProductId>,
+         remediations: &mut Vec<Remediation>| {
+            let stem = match kind {
+                RemediationKind::VendorFix => "vendor-fix",
+                RemediationKind::Workaround => "workaround",
+                RemediationKind::Mitigation => "mitigation",
+                RemediationKind::NoneAvailable => "none-available",
+            };
+            let n = counters.entry(stem).or_default();
+            *n += 1;
+            let rid = format!("{stem}-{n}");
+            if let Some(b) = body.filter(|b| !b.trim().is_empty()) {
+                remediation_texts.insert(rid.clone(), b);
+            }
+            remediations.push(Remediation {
+                id: rid,
+                kind,
+                kb: None,
+                url,
+                products,
+            });
         };
-        let n = counters.entry(stem).or_default();
-        *n += 1;
-        let rid = format!("{stem}-{n}");
-        if let Some(b) = body.filter(|b| !b.trim().is_empty()) {
-            remediation_texts.insert(rid.clone(), b);
-        }
-        remediations.push(Remediation {
-            id: rid,
-            kind,
-            kb: None,
-            url,
-            products,
-        });
-    };
     let mut seen_rem = BTreeSet::new();
     // Remediation products are resolved to catalog ids when the advisory is written; here
     // they are kept as names in the `products` field and mapped by `Reading::finish`.
@@ -1113,7 +1158,12 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                     names.push(n);
                 }
             }
-            let key = (r.category.clone(), r.details.clone(), r.url.clone(), names.clone());
+            let key = (
+                r.category.clone(),
+                r.details.clone(),
+                r.url.clone(),
+                names.clone(),
+            );
             if !seen_rem.insert(key) {
                 continue;
             }
@@ -1123,7 +1173,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                 "mitigation" => RemediationKind::Mitigation,
                 "none_available" => RemediationKind::NoneAvailable,
                 "no_fix_planned" => {
-                    notes.push(Note::info("remediation", "`no_fix_planned` was read as `none_available`"));
+                    notes.push(Note::info(
+                        "remediation",
+                        "`no_fix_planned` was read as `none_available`",
+                    ));
                     RemediationKind::NoneAvailable
                 }
                 other => {
@@ -1137,7 +1190,8 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             for k in r.other.keys() {
                 dropped_fields.insert(format!("remediations.{k}"));
             }
-            let body = (r.details != remediation_label(kind, ui)).then(|| escape_markdown(&r.details));
+            let body =
+                (r.details != remediation_label(kind, ui)).then(|| escape_markdown(&r.details));
             let products = if names == affected {
                 Vec::new()
             } else {
@@ -1146,7 +1200,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             let url = r.url.clone().filter(|u| {
                 let bad = crate::validate::url_problem(u);
                 if let Some(why) = &bad {
-                    notes.push(Note::warning("invalid-url", format!("remediation URL left out: {why}")));
+                    notes.push(Note::warning(
+                        "invalid-url",
+                        format!("remediation URL left out: {why}"),
+                    ));
                 }
                 bad.is_none()
             });
@@ -1160,13 +1217,17 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     // there must still be in the catalog.
     for r in &remediations {
         for p in &r.products {
-            if !affected.contains(&p.0) && !not_affected.contains(&p.0) && !product_hints.contains_key(&p.0) {
+            if !affected.contains(&p.0)
+                && !not_affected.contains(&p.0)
+                && !product_hints.contains_key(&p.0)
+            {
                 product_hints.insert(p.0.clone(), ProductHint::default());
             }
         }
     }
 
     // Vulnerability notes: seckb repeats the summary there; anything else is a section.
+    let mut vulnerability_description: Option<usize> = None;
     let plain_summary = plain(&summary);
     let title_text = d.title.clone();
     for v in &doc.vulnerabilities {
@@ -1195,13 +1256,22 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             if ours {
                 continue;
             }
-            let what = n.title.clone().unwrap_or_else(|| category_title(&n.category));
+            let what = n
+                .title
+                .clone()
+                .unwrap_or_else(|| category_title(&n.category));
+            if vulnerability_description.is_none()
+                && matches!(n.category.as_str(), "description" | "summary")
+            {
+                vulnerability_description = Some(sections.len());
+            }
             sections.push(Section {
                 title: format!("{name}: {what}"),
                 body: escape_markdown(&n.text),
             });
         }
-        let not_affected_details = format!("{}: {}", ui.not_affected_software, not_affected.join(", "));
+        let not_affected_details =
+            format!("{}: {}", ui.not_affected_software, not_affected.join(", "));
         for t in &v.threats {
             let ours = seckb && t.category == "impact" && t.details == not_affected_details;
             if !ours {
@@ -1244,7 +1314,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             if let Some(s) = worst_cvss {
                 notes.push(Note::info(
                     "severity",
-                    format!("severity `{}` from the highest CVSS base severity", severity_name(s)),
+                    format!(
+                        "severity `{}` from the highest CVSS base severity",
+                        severity_name(s)
+                    ),
                 ));
             }
             worst_cvss
@@ -1256,11 +1329,11 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let own_page_prefix = format!("{}{lang}/advisories/", ctx.base_url);
     let mut references: Vec<Reference> = Vec::new();
     let mut links = BTreeMap::new();
-    let all_refs = d
-        .references
-        .iter()
-        .cloned()
-        .chain(doc.vulnerabilities.iter().flat_map(|v| v.references.iter().cloned()));
+    let all_refs = d.references.iter().cloned().chain(
+        doc.vulnerabilities
+            .iter()
+            .flat_map(|v| v.references.iter().cloned()),
+    );
     for (i, r) in all_refs.enumerate() {
         let category = r.category.as_deref().unwrap_or("external");
         if r.url.starts_with(&own_csaf) {
@@ -1279,25 +1352,33 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
             continue;
         }
         if let Some(why) = crate::validate::url_problem(&r.url) {
-            notes.push(Note::warning("invalid-url", format!("reference left out: {why}")));
+            notes.push(Note::warning(
+                "invalid-url",
+                format!("reference left out: {why}"),
+            ));
             continue;
         }
-        let (mut rid, kind) = super::technet::classify_link(&r.url, &r.summary).unwrap_or_else(|| {
-            (
-                format!("ref-{}", references.len() + 1),
-                if category == "self" {
-                    ReferenceKind::Advisory
-                } else {
-                    ReferenceKind::External
-                },
-            )
-        });
+        let (mut rid, kind) =
+            super::technet::classify_link(&r.url, &r.summary).unwrap_or_else(|| {
+                (
+                    format!("ref-{}", references.len() + 1),
+                    if category == "self" {
+                        ReferenceKind::Advisory
+                    } else {
+                        ReferenceKind::External
+                    },
+                )
+            });
         if references.iter().any(|x| x.id == rid) {
             rid = format!("{rid}-{}", references.len() + 1);
         }
-        if r.summary.trim() != r.url && !r.summary.trim().is_empty() {
-            links.insert(rid.clone(), r.summary.clone());
-        }
+        // Every reference needs a label; the export writes the URL where there is none.
+        let label = if r.summary.trim().is_empty() {
+            r.url.clone()
+        } else {
+            r.summary.clone()
+        };
+        links.insert(rid.clone(), label);
         references.push(Reference {
             id: rid,
             url: r.url.clone(),
@@ -1307,13 +1388,17 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
 
     // Acknowledgments: one per name.
     let mut acknowledgments = Vec::new();
-    let all_acks = d
-        .acknowledgments
-        .iter()
-        .cloned()
-        .chain(doc.vulnerabilities.iter().flat_map(|v| v.acknowledgments.iter().cloned()));
+    let all_acks = d.acknowledgments.iter().cloned().chain(
+        doc.vulnerabilities
+            .iter()
+            .flat_map(|v| v.acknowledgments.iter().cloned()),
+    );
     for k in all_acks {
-        let url = k.urls.first().cloned().filter(|u| crate::validate::url_problem(u).is_none());
+        let url = k
+            .urls
+            .first()
+            .cloned()
+            .filter(|u| crate::validate::url_problem(u).is_none());
         if k.urls.len() > 1 || k.summary.is_some() {
             notes.push(Note::warning(
                 "not-kept",
@@ -1331,7 +1416,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                 organization: k.organization.clone().filter(|o| *o != name),
                 url: url.clone(),
             };
-            if !acknowledgments.iter().any(|x: &Acknowledgment| x.name == a.name && x.organization == a.organization) {
+            if !acknowledgments
+                .iter()
+                .any(|x: &Acknowledgment| x.name == a.name && x.organization == a.organization)
+            {
                 acknowledgments.push(a);
             }
         }
@@ -1393,9 +1481,20 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         {
             subtitle = Some(t);
         }
+        // Every advisory needs a summary: the first vulnerability's description, else
+        // the purpose, else the title.
+        let (text, what) = if let Some(i) = vulnerability_description {
+            let s = sections.remove(i);
+            (s.body, format!("the note `{}`", s.title))
+        } else if let Some(p) = &overview.purpose {
+            (p.clone(), "the purpose".to_string())
+        } else {
+            (escape_markdown(&title), "the title".to_string())
+        };
+        summary = text;
         notes.push(Note::warning(
             "no-summary",
-            format!("{lang}: the document has no summary note; the summary is empty"),
+            format!("{lang}: the document has no summary note; {what} stands in for it"),
         ));
     }
     let text = AdvisoryText {
@@ -1413,17 +1512,14 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         sections,
     };
     // Text that would not read back as it was written is worth a look.
-    if seckb {
-        for (what, md, want) in [("summary", &text.summary, d.notes.iter().find(|n| n.category == "summary").map(|n| n.text.clone()))] {
-            if let Some(want) = want
-                && plain(md) != want
-            {
-                notes.push(Note::warning(
-                    "text-changed",
-                    format!("{lang}: the {what} does not read back exactly as its CSAF text"),
-                ));
-            }
-        }
+    if seckb
+        && let Some(want) = d.notes.iter().find(|n| n.category == "summary")
+        && plain(&text.summary) != want.text.trim()
+    {
+        notes.push(Note::warning(
+            "text-changed",
+            format!("{lang}: the summary does not read back exactly as its CSAF text"),
+        ));
     }
     Ok(Reading {
         file: file.to_string(),
@@ -1548,7 +1644,10 @@ fn merge(mut rs: Vec<Reading>, rank: &dyn Fn(&str) -> usize) -> (Merged, Vec<Sou
         if texts.contains_key(&r.lang) {
             notes.push(Note::warning(
                 "duplicate",
-                format!("`{}` is a second text in `{}`; it was left out", r.file, r.lang),
+                format!(
+                    "`{}` is a second text in `{}`; it was left out",
+                    r.file, r.lang
+                ),
             ));
             continue;
         }
@@ -1567,7 +1666,8 @@ fn merge(mut rs: Vec<Reading>, rank: &dyn Fn(&str) -> usize) -> (Merged, Vec<Sou
                 .map(|v| format!("{} ({})", v.number, v.date))
                 .collect::<Vec<_>>()
         };
-        if a.cves != advisory.cves || dates(a) != dates(&advisory) || r.affected != primary.affected {
+        if a.cves != advisory.cves || dates(a) != dates(&advisory) || r.affected != primary.affected
+        {
             notes.push(Note::warning(
                 "fact-conflict",
                 format!("{}: the translation's CVEs, revisions or products differ from the original's; the original's were kept", r.lang),
@@ -1593,10 +1693,14 @@ fn merge(mut rs: Vec<Reading>, rank: &dyn Fn(&str) -> usize) -> (Merged, Vec<Sou
             .iter()
             .filter_map(|mine| {
                 let theirs = advisory.references.iter().find(|x| x.url == mine.url)?;
-                r.text.links.get(&mine.id).map(|v| (theirs.id.clone(), v.clone()))
+                r.text
+                    .links
+                    .get(&mine.id)
+                    .map(|v| (theirs.id.clone(), v.clone()))
             })
             .collect();
-        t.revisions.retain(|k, _| advisory.revisions.iter().any(|v| &v.number == k));
+        t.revisions
+            .retain(|k, _| advisory.revisions.iter().any(|v| &v.number == k));
         if r.outdated {
             // The export only says the translation is behind; the revision before the
             // latest is the newest it can be.
@@ -1637,7 +1741,10 @@ fn source_file(r: &Reading) -> SourceFile {
     SourceFile {
         lang: r.lang.clone(),
         file: r.file.clone(),
-        comment: format!("Imported by `seckb import csaf` from {name} ({})", r.tracking_id),
+        comment: format!(
+            "Imported by `seckb import csaf` from {name} ({})",
+            r.tracking_id
+        ),
         title: r.text.title.clone(),
     }
 }
@@ -1683,7 +1790,10 @@ mod tests {
             error_codes: "Error codes".into(),
             ..Default::default()
         };
-        let (lead, s) = split_symptom("One.\n\nTwo.\nLog file: a.log\nline 1\nline 2\nError codes: 0x1, 0x2", &ui);
+        let (lead, s) = split_symptom(
+            "One.\n\nTwo.\nLog file: a.log\nline 1\nline 2\nError codes: 0x1, 0x2",
+            &ui,
+        );
         assert_eq!(lead, "One.\n\nTwo.");
         assert_eq!(s.log_file.as_deref(), Some("a.log"));
         assert_eq!(s.log_lines, ["line 1", "line 2"]);

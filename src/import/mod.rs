@@ -323,7 +323,11 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
                             "advisory `{}` in `{}` was already read from `{first}`{}",
                             r.advisory_id,
                             r.lang,
-                            if same { " (the same text)" } else { "; this one is left out" }
+                            if same {
+                                " (the same text)"
+                            } else {
+                                "; this one is left out"
+                            }
                         ),
                     };
                     if same {

@@ -1474,7 +1474,9 @@ fn source_name(e: &Edition) -> String {
 fn facts_yaml(a: &Advisory, sources: &[SourceFile], opts: &Options) -> String {
     let what = format!(
         "{}: language-neutral facts. Prose is in <lang>.yaml.",
-        sources.first().map_or(a.id.0.as_str(), |e| e.title.as_str())
+        sources
+            .first()
+            .map_or(a.id.0.as_str(), |e| e.title.as_str())
     );
     let sources: Vec<&SourceFile> = sources.iter().collect();
     format!(

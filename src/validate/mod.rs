@@ -9,8 +9,8 @@ mod text;
 mod urls;
 
 pub use ids::unsafe_reason;
-pub use urls::url_problem;
 pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
+pub use urls::url_problem;
 
 use crate::diag::Findings;
 use crate::load::Project;
