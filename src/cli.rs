@@ -78,6 +78,33 @@ pub enum ImportSource {
     /// TechNet front matter. Editions of the same advisory are merged into one advisory
     /// with a text per language (exit 1 if any file failed).
     Technet(TechnetArgs),
+    /// CSAF 2.0 JSON documents, such as a provider's `.well-known/csaf/` folder. A
+    /// translation (`<id>-<lang>` with `source_lang`) is merged with its original into one
+    /// advisory with a text per language; what seckb cannot hold is reported (exit 1 if any
+    /// file failed).
+    Csaf(CsafArgs),
+}
+
+/// Options of `seckb import csaf`.
+#[derive(Debug, Args)]
+pub struct CsafArgs {
+    /// CSAF files, or folders to search for `*.json` (provider metadata and ROLIE feeds
+    /// there are skipped; hash files are not read).
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub paths: Vec<PathBuf>,
+    /// The site to import into [default: `--root`].
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Report what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite advisories that already exist (otherwise they are kept, and only texts in
+    /// languages they lack are added).
+    #[arg(long)]
+    pub force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 /// Options of `seckb import technet`.

@@ -41,6 +41,9 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Import {
             source: cli::ImportSource::Technet(args),
         } => commands::import::technet(&cli.root, args),
+        cli::Command::Import {
+            source: cli::ImportSource::Csaf(args),
+        } => commands::import::csaf(&cli.root, args),
     }
 }
 

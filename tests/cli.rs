@@ -164,7 +164,11 @@ fn readme_usage_matches_help() {
         (vec!["schema", "--help"], vec!["--write"]),
         (vec!["new", "--help"], vec!["--lang", "--date"]),
         (vec!["serve", "--help"], vec!["--port"]),
-        (vec!["import", "--help"], vec!["technet"]),
+        (vec!["import", "--help"], vec!["technet", "csaf"]),
+        (
+            vec!["import", "csaf", "--help"],
+            vec!["--into", "--dry-run", "--force", "--format"],
+        ),
         (
             vec!["import", "technet", "--help"],
             vec![

@@ -1,13 +1,13 @@
-//! `seckb import technet`: read legacy advisories, merge their languages, write seckb's
-//! YAML into the site, and report what became of each.
+//! `seckb import technet` and `seckb import csaf`: read advisories, merge their languages,
+//! write seckb's YAML into the site, and report what became of each.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{ReportFormat, TechnetArgs};
-use crate::import::{Options, import_technet};
+use crate::cli::{CsafArgs, ReportFormat, TechnetArgs};
+use crate::import::{Options, Report, import_csaf, import_technet};
 
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
     let opts = Options {
@@ -19,7 +19,24 @@ pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
         vendor: args.vendor,
     };
     let report = import_technet(&opts)?;
-    match args.format {
+    finish(&report, args.format)
+}
+
+pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
+    let opts = Options {
+        paths: args.paths,
+        into: args.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: args.dry_run,
+        force: args.force,
+        attribution: None,
+        vendor: "Unknown vendor".into(),
+    };
+    let report = import_csaf(&opts)?;
+    finish(&report, args.format)
+}
+
+fn finish(report: &Report, format: ReportFormat) -> Result<ExitCode> {
+    match format {
         ReportFormat::Json => crate::write_stdout(report.to_json().as_bytes())?,
         ReportFormat::Text => eprint!("{}", report.to_text()),
     }

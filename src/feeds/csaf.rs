@@ -817,7 +817,7 @@ fn document(
 /// Markdown as plain text with its paragraphs kept apart by a blank line (CSAF notes are
 /// plain text; one long line would lose the author's structure). Blank lines inside a fenced
 /// code block do not split it.
-fn plain(md: &str) -> String {
+pub(crate) fn plain(md: &str) -> String {
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut fenced = false;
@@ -857,7 +857,7 @@ fn push_note(notes: &mut Vec<Note>, category: NoteCategory, title: Option<String
 
 /// A symptom as plain text: the description, then the log file, its lines verbatim, and the
 /// error codes.
-fn symptom_text(lead: &str, s: &crate::model::Symptom, ui: &UiStrings) -> String {
+pub(crate) fn symptom_text(lead: &str, s: &crate::model::Symptom, ui: &UiStrings) -> String {
     let mut lines = vec![lead.to_string()];
     if let Some(f) = &s.log_file {
         lines.push(format!("{}: {f}", ui.log_file));
@@ -932,7 +932,7 @@ fn publisher(site: &Site) -> Publisher {
     }
 }
 
-fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> &str {
+pub(crate) fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> &str {
     match kind {
         RemediationKind::VendorFix => &ui.remediation_vendor_fix,
         RemediationKind::Workaround => &ui.remediation_workaround,
@@ -941,7 +941,7 @@ fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> &str {
     }
 }
 
-fn severity_label(s: Severity, ui: &UiStrings) -> &str {
+pub(crate) fn severity_label(s: Severity, ui: &UiStrings) -> &str {
     match s {
         Severity::Critical => &ui.severity_critical,
         Severity::Important => &ui.severity_important,

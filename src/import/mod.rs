@@ -1,11 +1,13 @@
-//! Importing advisories from other formats into a site (`seckb import technet`).
+//! Importing advisories from other formats into a site (`seckb import technet`, `seckb
+//! import csaf`).
 //!
 //! Flow: collect the input files in sorted order -> read each into an edition, one
-//! advisory in one language ([`technet`]) -> group the editions by advisory id and merge
+//! advisory in one language ([`technet`], [`csaf`]) -> group the editions by advisory id and merge
 //! them into one advisory with a text per language, then plan every file to write:
 //! advisories, products, settings, site texts ([`write`]) -> write them, unless it is a
 //! dry run. Problems with one file fail that file only; everything is in the [`Report`].
 
+pub mod csaf;
 pub mod dates;
 pub mod lexicon;
 pub mod technet;
@@ -53,10 +55,11 @@ impl Note {
     }
 }
 
-/// What `seckb import technet` was asked to do.
+/// What `seckb import` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Files and folders to read; folders are searched for `*.md`.
+    /// Files and folders to read; folders are searched for `*.md` (TechNet) or `*.json`
+    /// (CSAF).
     pub paths: Vec<PathBuf>,
     /// The site to import into.
     pub into: PathBuf,
@@ -66,7 +69,7 @@ pub struct Options {
     pub force: bool,
     /// A line naming source and licence, written as a comment atop each imported file.
     pub attribution: Option<String>,
-    /// Vendor of the products found.
+    /// Vendor of the products found (TechNet; CSAF names its vendors).
     pub vendor: String,
 }
 
@@ -115,12 +118,12 @@ pub struct FileProblem {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub dry_run: bool,
-    /// Markdown files read.
+    /// Files read.
     pub files_read: usize,
     pub advisories: Vec<AdvisoryReport>,
     /// Files that failed; the import went on without them.
     pub failures: Vec<FileProblem>,
-    /// Files found in folders that are not TechNet pages (no front matter).
+    /// Files found in folders that are not advisories (no front matter, CSAF feeds).
     pub skipped: Vec<FileProblem>,
     /// Changes to the site: languages, site texts, products.
     pub site: Vec<Note>,
@@ -216,7 +219,7 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
     };
     let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for input in collect(&opts.paths, &mut report) {
+    for input in collect(&opts.paths, ".md", &mut report) {
         report.files_read += 1;
         let file = input.path.display().to_string();
         let text = match read_text(&input.path) {
@@ -287,9 +290,73 @@ struct Input {
     explicit: bool,
 }
 
-/// Files named, and `*.md` files in folders named, each once, folders in sorted order.
-fn collect(paths: &[PathBuf], report: &mut Report) -> Vec<Input> {
-    fn walk(dir: &Path, out: &mut Vec<Input>, report: &mut Report) {
+/// Imports CSAF 2.0 documents into the site at `opts.into`.
+pub fn import_csaf(opts: &Options) -> Result<Report> {
+    let site = write::Site::load(&opts.into)?;
+    let ctx = csaf::Context::load(&site);
+    let mut report = Report {
+        dry_run: opts.dry_run,
+        ..Report::default()
+    };
+    let mut readings: Vec<csaf::Reading> = Vec::new();
+    // (advisory, language) -> the file and text it was first read from.
+    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for input in collect(&opts.paths, ".json", &mut report) {
+        report.files_read += 1;
+        let file = input.path.display().to_string();
+        let text = match read_text(&input.path) {
+            Ok(t) => t,
+            Err(message) => {
+                report.failures.push(FileProblem { file, message });
+                continue;
+            }
+        };
+        match csaf::read(&ctx, &file, &text) {
+            Ok(csaf::Found::Skip(message)) => report.skipped.push(FileProblem { file, message }),
+            Ok(csaf::Found::Document(r)) => {
+                let key = (r.advisory_id.to_lowercase(), r.lang.clone());
+                if let Some((first, first_text)) = seen.get(&key) {
+                    let same = first_text == &text;
+                    let problem = FileProblem {
+                        file,
+                        message: format!(
+                            "advisory `{}` in `{}` was already read from `{first}`{}",
+                            r.advisory_id,
+                            r.lang,
+                            if same {
+                                " (the same text)"
+                            } else {
+                                "; this one is left out"
+                            }
+                        ),
+                    };
+                    if same {
+                        report.skipped.push(problem);
+                    } else {
+                        report.failures.push(problem);
+                    }
+                    continue;
+                }
+                seen.insert(key, (file, text));
+                readings.push(*r);
+            }
+            Err(message) => report.failures.push(FileProblem { file, message }),
+        }
+    }
+    let plan = csaf::plan(&site, readings, opts);
+    report.advisories = plan.reports;
+    report.site = plan.site_notes;
+    report.written = plan.files.keys().cloned().collect();
+    if !opts.dry_run {
+        write::write_files(&opts.into, &plan.files)?;
+    }
+    Ok(report)
+}
+
+/// Files named, and files ending in `ext` in folders named, each once, folders in sorted
+/// order.
+fn collect(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<Input> {
+    fn walk(dir: &Path, ext: &str, out: &mut Vec<Input>, report: &mut Report) {
         let mut entries: Vec<_> = match fs_err::read_dir(dir) {
             Ok(rd) => rd.filter_map(|e| e.ok()).collect(),
             Err(e) => {
@@ -309,8 +376,8 @@ fn collect(paths: &[PathBuf], report: &mut Report) -> Vec<Input> {
                 continue;
             }
             if ft.is_dir() {
-                walk(&path, out, report);
-            } else if name.to_ascii_lowercase().ends_with(".md") {
+                walk(&path, ext, out, report);
+            } else if name.to_ascii_lowercase().ends_with(ext) {
                 out.push(Input {
                     path,
                     explicit: false,
@@ -321,7 +388,7 @@ fn collect(paths: &[PathBuf], report: &mut Report) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out, report);
+            walk(p, ext, &mut out, report);
         } else if p.is_file() {
             out.push(Input {
                 path: p.clone(),

@@ -33,14 +33,14 @@ use crate::validate::{compare_revision_numbers, parse_revision_number};
 #[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
-    settings: Settings,
+    pub(crate) settings: Settings,
     settings_text: String,
     settings_header: String,
-    catalog: Catalog,
+    pub(crate) catalog: Catalog,
     catalog_text: Option<String>,
     catalog_header: String,
     /// Languages that have `i18n/<lang>.yaml`.
-    site_texts: BTreeSet<String>,
+    pub(crate) site_texts: BTreeSet<String>,
 }
 
 impl Site {
@@ -178,29 +178,10 @@ pub struct Plan {
 /// Plans the import of `groups` (editions by advisory id) into `site`.
 pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options) -> Plan {
     let mut p = Plan::default();
-    let mut settings = site.settings.clone();
-
-    // Languages the site does not list yet are added, in alphabetical order.
     let all_langs: BTreeSet<String> = groups.values().flatten().map(|e| e.lang.clone()).collect();
-    let new_langs: Vec<&String> = all_langs
-        .iter()
-        .filter(|l| !settings.languages.iter().any(|x| x.as_str() == l.as_str()))
-        .collect();
-    for l in &new_langs {
-        settings.languages.push(LangTag((*l).clone()));
-        p.site_notes.push(Note::info(
-            "language-added",
-            format!("`{l}` added to the languages in `seckb.yaml`"),
-        ));
-    }
+    let settings = add_languages(site, &all_langs, &mut p);
     let order: Vec<String> = settings.languages.iter().map(|l| l.0.clone()).collect();
     let default = settings.default_language.0.clone();
-    if !new_langs.is_empty() {
-        let added: Vec<String> = new_langs.iter().map(|l| (*l).clone()).collect();
-        let yaml = append_languages(&site.settings_text, &added, &settings)
-            .unwrap_or_else(|| format!("{}{}", site.settings_header, to_yaml(&settings)));
-        put(&mut p.files, &site.root, "seckb.yaml", yaml.into_bytes());
-    }
 
     // A language without site text gets one from its first edition.
     let rank = |l: &str| order.iter().position(|x| x == l).unwrap_or(usize::MAX);
@@ -240,6 +221,36 @@ pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options)
         p.reports.push(report);
         p.files.extend(files);
     }
+    add_products(site, &catalog, &mut p);
+    p
+}
+
+/// Adds the languages of `all_langs` that the site does not list yet to `seckb.yaml`, in
+/// alphabetical order; returns the settings with them.
+pub fn add_languages(site: &Site, all_langs: &BTreeSet<String>, p: &mut Plan) -> Settings {
+    let mut settings = site.settings.clone();
+    let new_langs: Vec<&String> = all_langs
+        .iter()
+        .filter(|l| !settings.languages.iter().any(|x| x.as_str() == l.as_str()))
+        .collect();
+    for l in &new_langs {
+        settings.languages.push(LangTag((*l).clone()));
+        p.site_notes.push(Note::info(
+            "language-added",
+            format!("`{l}` added to the languages in `seckb.yaml`"),
+        ));
+    }
+    if !new_langs.is_empty() {
+        let added: Vec<String> = new_langs.iter().map(|l| (*l).clone()).collect();
+        let yaml = append_languages(&site.settings_text, &added, &settings)
+            .unwrap_or_else(|| format!("{}{}", site.settings_header, to_yaml(&settings)));
+        put(&mut p.files, &site.root, "seckb.yaml", yaml.into_bytes());
+    }
+    settings
+}
+
+/// Appends the products `catalog` has beyond the site's to `products.yaml`.
+pub fn add_products(site: &Site, catalog: &Catalog, p: &mut Plan) {
     let added = catalog.products.len() - site.catalog.products.len();
     if added > 0 {
         p.site_notes.push(Note::info(
@@ -250,15 +261,14 @@ pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options)
         let yaml = site
             .catalog_text
             .as_deref()
-            .and_then(|t| append_products(t, new, &catalog))
+            .and_then(|t| append_products(t, new, catalog))
             .unwrap_or_else(|| format!("{}{}", site.catalog_header, to_yaml(&catalog)));
         put(&mut p.files, &site.root, "products.yaml", yaml.into_bytes());
     }
-    p
 }
 
 /// Adds a file to the plan unless the site already has exactly these bytes.
-fn put(files: &mut BTreeMap<String, Vec<u8>>, root: &Path, rel: &str, bytes: Vec<u8>) {
+pub(crate) fn put(files: &mut BTreeMap<String, Vec<u8>>, root: &Path, rel: &str, bytes: Vec<u8>) {
     if fs_err::read(root.join(rel)).ok().as_deref() != Some(bytes.as_slice()) {
         files.insert(rel.to_string(), bytes);
     }
@@ -282,6 +292,13 @@ pub fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()>
 
 // --- One advisory ------------------------------------------------------------------------
 
+/// A product's vendor and wished-for catalog id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductHint {
+    pub vendor: Option<String>,
+    pub id: Option<String>,
+}
+
 /// What the editions of one advisory say, merged.
 #[derive(Debug, Clone)]
 pub struct Merged {
@@ -289,6 +306,9 @@ pub struct Merged {
     /// Product names; ids are given when the facts are written.
     pub affected: Vec<String>,
     pub not_affected: Vec<String>,
+    /// What the source says of a product beyond its name, by name: its vendor and the
+    /// catalog id it would like (kept when free).
+    pub product_hints: BTreeMap<String, ProductHint>,
     pub texts: BTreeMap<String, AdvisoryText>,
     pub notes: Vec<Note>,
     pub structured: Vec<String>,
@@ -304,7 +324,41 @@ fn advisory(
     catalog: &mut Catalog,
     opts: &Options,
 ) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
-    let mut m = merge(id, eds, default, &opts.vendor);
+    let m = merge(id, eds, default, &opts.vendor);
+    let sources: Vec<SourceFile> = eds
+        .iter()
+        .map(|e| SourceFile {
+            lang: e.lang.clone(),
+            file: e.file.clone(),
+            comment: format!("Imported by `seckb import technet` from {}", source_name(e)),
+            title: e.title.clone(),
+        })
+        .collect();
+    write_advisory(site, id, m, &sources, catalog, opts)
+}
+
+/// Where one text of an imported advisory came from.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub lang: String,
+    /// The file read, as given.
+    pub file: String,
+    /// A comment line for the files written from it, e.g. "Imported by ... from x".
+    pub comment: String,
+    /// The title of the source, for the comment atop `advisory.yaml`.
+    pub title: String,
+}
+
+/// Plans the files of one merged advisory (`sources` in the site's language order): new,
+/// overwritten with `--force`, or kept with texts in new languages added.
+pub fn write_advisory(
+    site: &Site,
+    id: &str,
+    mut m: Merged,
+    sources: &[SourceFile],
+    catalog: &mut Catalog,
+    opts: &Options,
+) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
     let dir = format!("advisories/{id}");
     let facts_rel = format!("{dir}/{}", crate::load::FACTS_FILE);
     let exists = site.root.join(&facts_rel).is_file();
@@ -325,13 +379,13 @@ fn advisory(
         let mut out = BTreeMap::new();
         out.insert(
             facts_rel.clone(),
-            facts_yaml(&m.advisory, eds, opts).into_bytes(),
+            facts_yaml(&m.advisory, sources, opts).into_bytes(),
         );
         for (lang, text) in &m.texts {
-            let e = eds.iter().find(|e| &e.lang == lang);
+            let e = sources.iter().find(|e| &e.lang == lang);
             out.insert(
                 format!("{dir}/{lang}.yaml"),
-                text_yaml(text, e, opts).into_bytes(),
+                text_yaml(text, lang, e, opts).into_bytes(),
             );
         }
         out
@@ -344,6 +398,7 @@ fn advisory(
 
     let outcome = if !exists || opts.force {
         m.advisory.products = product_ids(&m, catalog, &opts.vendor, true).unwrap_or_default();
+        remediation_ids(&mut m, catalog);
         let rendered = render_all(&m);
         let outcome = match (exists, same_as_disk(&rendered)) {
             (false, _) => Outcome::Created,
@@ -367,21 +422,22 @@ fn advisory(
         let rendered = product_ids(&m, catalog, &opts.vendor, false).map(|ids| {
             let mut mm = m.clone();
             mm.advisory.products = ids;
+            remediation_ids(&mut mm, catalog);
             render_all(&mm)
         });
         if rendered.as_ref().is_some_and(same_as_disk) {
             Outcome::Unchanged
         } else {
             keep_existing(
-                site, &dir, &facts_rel, &mut m, eds, catalog, opts, &on_disk, &mut files,
+                site, &dir, &facts_rel, &mut m, sources, catalog, opts, &on_disk, &mut files,
             )
         }
     };
     let report = AdvisoryReport {
         id: id.to_string(),
         outcome,
-        languages: eds.iter().map(|e| e.lang.clone()).collect(),
-        files: eds.iter().map(|e| e.file.clone()).collect(),
+        languages: sources.iter().map(|e| e.lang.clone()).collect(),
+        files: sources.iter().map(|e| e.file.clone()).collect(),
         structured: m.structured,
         prose: m.prose,
         boilerplate: m.boilerplate,
@@ -396,7 +452,7 @@ fn keep_existing(
     dir: &str,
     facts_rel: &str,
     m: &mut Merged,
-    eds: &[Edition],
+    sources: &[SourceFile],
     catalog: &Catalog,
     opts: &Options,
     on_disk: &BTreeSet<String>,
@@ -452,12 +508,12 @@ fn keep_existing(
             && text.links.keys().all(|k| refs.contains(&k.as_str()))
             && text.remediations.keys().all(|k| rems.contains(&k.as_str()));
         if fits {
-            let e = eds.iter().find(|e| &e.lang == lang);
+            let e = sources.iter().find(|e| &e.lang == lang);
             put(
                 files,
                 &site.root,
                 &format!("{dir}/{lang}.yaml"),
-                text_yaml(text, e, opts).into_bytes(),
+                text_yaml(text, lang, e, opts).into_bytes(),
             );
             added = true;
             m.notes.push(Note::info(
@@ -570,19 +626,53 @@ fn product_ids(
     vendor: &str,
     allocate: bool,
 ) -> Option<Products> {
+    let rem_names: Vec<String> = m
+        .advisory
+        .remediations
+        .iter()
+        .flat_map(|r| &r.products)
+        .filter(|p| !catalog.products.iter().any(|c| c.id == **p))
+        .map(|p| p.0.clone())
+        .collect();
     let mut id_of = |name: &str| -> Option<ProductId> {
         let n = norm_name(name);
-        if let Some(p) = catalog.products.iter().find(|p| norm_name(&p.name) == n) {
+        let hint = m.product_hints.get(name).cloned().unwrap_or_default();
+        let same_vendor = |p: &Product| {
+            hint.vendor
+                .as_deref()
+                .is_none_or(|v| norm_name(v) == norm_name(&p.vendor))
+        };
+        // The wished-for id when it names this very product, else any of the same name.
+        if let Some(p) = catalog.products.iter().find(|p| {
+            hint.id.as_deref() == Some(p.id.as_str()) && norm_name(&p.name) == n && same_vendor(p)
+        }) {
+            return Some(p.id.clone());
+        }
+        if let Some(p) = catalog
+            .products
+            .iter()
+            .find(|p| norm_name(&p.name) == n && same_vendor(p))
+        {
             return Some(p.id.clone());
         }
         if !allocate {
             return None;
         }
-        let id = new_product_id(catalog, name);
+        let id = match hint.id {
+            Some(want)
+                if !catalog
+                    .products
+                    .iter()
+                    .any(|p| p.id.0.eq_ignore_ascii_case(&want)) =>
+            {
+                ProductId(want)
+            }
+            _ => new_product_id(catalog, name),
+        };
         catalog.products.push(Product {
             id: id.clone(),
             name: name.to_string(),
-            vendor: vendor.to_string(),
+            vendor: hint.vendor.unwrap_or_else(|| vendor.to_string()),
         });
         Some(id)
     };
@@ -596,10 +686,37 @@ fn product_ids(
         .iter()
         .map(|n| id_of(n))
         .collect::<Option<Vec<_>>>()?;
+    // Remediations may name products by name (an import that knows them only so); those
+    // get catalog ids the same way.
+    for name in rem_names {
+        id_of(&name)?;
+    }
     Some(Products {
         affected,
         not_affected,
     })
+}
+
+/// Remediation products given by name, as catalog ids (after [`product_ids`] allocated them).
+fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
+    for r in &mut m.advisory.remediations {
+        for p in &mut r.products {
+            if catalog.products.iter().any(|c| c.id == *p) {
+                continue;
+            }
+            let n = norm_name(&p.0);
+            let hint = m.product_hints.get(&p.0).cloned().unwrap_or_default();
+            if let Some(c) = catalog.products.iter().find(|c| {
+                norm_name(&c.name) == n
+                    && hint
+                        .vendor
+                        .as_deref()
+                        .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
+            }) {
+                *p = c.id.clone();
+            }
+        }
+    }
 }
 
 /// Longest product id before it is shortened with a hash (ids may have 64 characters).
@@ -897,6 +1014,7 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         advisory,
         affected,
         not_affected,
+        product_hints: BTreeMap::new(),
         texts,
         notes,
         structured,
@@ -910,7 +1028,7 @@ pub fn placeholder_product(vendor: &str) -> String {
     format!("Unlisted {vendor} software")
 }
 
-fn structured(
+pub(crate) fn structured(
     a: &Advisory,
     affected: &[String],
     not_affected: &[String],
@@ -1319,7 +1437,7 @@ fn text_of(
 // --- YAML ------------------------------------------------------------------------------------
 
 /// YAML of a value, without top-level entries that are empty lists or maps (they default).
-fn to_yaml<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_yaml<T: Serialize>(value: &T) -> String {
     let mut v = serde_yaml::to_value(value).unwrap_or(serde_yaml::Value::Null);
     if let serde_yaml::Value::Mapping(m) = &mut v {
         m.retain(|k, val| {
@@ -1332,12 +1450,10 @@ fn to_yaml<T: Serialize>(value: &T) -> String {
     serde_yaml::to_string(&v).unwrap_or_default()
 }
 
-fn header(schema: &str, what: &str, sources: &[String], opts: &Options) -> String {
+fn header(schema: &str, what: &str, sources: &[&SourceFile], opts: &Options) -> String {
     let mut s = format!("# yaml-language-server: $schema={schema}\n# {what}\n");
     for src in sources {
-        s.push_str(&format!(
-            "# Imported by `seckb import technet` from {src}\n"
-        ));
+        s.push_str(&format!("# {}\n", src.comment));
     }
     if let Some(a) = &opts.attribution {
         for line in a.lines() {
@@ -1355,12 +1471,14 @@ fn source_name(e: &Edition) -> String {
     })
 }
 
-fn facts_yaml(a: &Advisory, eds: &[Edition], opts: &Options) -> String {
-    let sources: Vec<String> = eds.iter().map(source_name).collect();
+fn facts_yaml(a: &Advisory, sources: &[SourceFile], opts: &Options) -> String {
     let what = format!(
         "{}: language-neutral facts. Prose is in <lang>.yaml.",
-        eds.first().map_or(a.id.0.as_str(), |e| e.title.as_str())
+        sources
+            .first()
+            .map_or(a.id.0.as_str(), |e| e.title.as_str())
     );
+    let sources: Vec<&SourceFile> = sources.iter().collect();
     format!(
         "{}{}",
         header("../../schemas/advisory.schema.json", &what, &sources, opts),
@@ -1368,13 +1486,9 @@ fn facts_yaml(a: &Advisory, eds: &[Edition], opts: &Options) -> String {
     )
 }
 
-fn text_yaml(t: &AdvisoryText, e: Option<&Edition>, opts: &Options) -> String {
-    let sources: Vec<String> = e.map(source_name).into_iter().collect();
-    let what = format!(
-        "{}: text in {}.",
-        t.title,
-        e.map_or("", |e| e.lang.as_str())
-    );
+fn text_yaml(t: &AdvisoryText, lang: &str, e: Option<&SourceFile>, opts: &Options) -> String {
+    let sources: Vec<&SourceFile> = e.into_iter().collect();
+    let what = format!("{}: text in {lang}.", t.title);
     format!(
         "{}{}",
         header("../../schemas/text.schema.json", &what, &sources, opts),

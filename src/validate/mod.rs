@@ -10,6 +10,7 @@ mod urls;
 
 pub use ids::unsafe_reason;
 pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
+pub use urls::url_problem;
 
 use crate::diag::Findings;
 use crate::load::Project;

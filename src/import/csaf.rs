@@ -1,0 +1,1813 @@
+//! Reading CSAF 2.0 documents into seckb's model (`seckb import csaf`).
+//!
+//! Each document is read on its own into a [`Reading`]: facts, product references and the
+//! text of its language. The readings of one advisory (the original and its translations,
+//! which seckb's own export names `<id>-<lang>` with a `source_lang`) are then merged into
+//! one advisory with a text per language and planned through [`super::write`].
+//!
+//! seckb's own export (see `feeds::csaf`) is read back exactly: notes are recognised by
+//! their category, their place and the site's labels (`i18n/<lang>.yaml` of the site
+//! imported into), revision numbers come from `legacy_version`, plain text is escaped so
+//! that it renders to the same plain text, and the boilerplate the export adds (the self
+//! and HTML references, the link to the original, the disclaimer) is left to the site.
+//! So an export, imported into a site with the same settings and site texts, exports to
+//! the same bytes. What CSAF does not carry at all (the kind, KB articles, bulletins,
+//! reference kinds, markdown formatting) cannot come back; the report says so.
+//!
+//! Any other CSAF document is read as well as the model allows; whatever has no place in it
+//! is kept as a text section or named in a warning, never dropped silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::write::{self, Merged, Plan, ProductHint, SourceFile};
+use super::{AdvisoryReport, Note, Options};
+use crate::feeds::csaf::{plain, remediation_label, severity_label};
+use crate::model::{
+    Acknowledgment, Action, Advisory, AdvisoryId, AdvisoryText, Date, Faq, Kind, LangTag, Overview,
+    Products, Reference, ReferenceKind, Remediation, RemediationKind, Revision, Section, Severity,
+    SiteText, Status, Symptom,
+};
+use crate::validate::{compare_revision_numbers, parse_revision_number, unsafe_reason};
+
+// ---------------------------------------------------------------------------------------
+// The document, as far as it is read. Unknown fields are allowed (CSAF has many the model
+// cannot hold); the ones that matter are named in warnings.
+
+#[derive(Deserialize)]
+struct Csaf {
+    document: Document,
+    #[serde(default)]
+    product_tree: Option<ProductTree>,
+    #[serde(default)]
+    vulnerabilities: Vec<Vulnerability>,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    #[serde(default)]
+    acknowledgments: Vec<Ack>,
+    #[serde(default)]
+    aggregate_severity: Option<AggregateSeverity>,
+    category: String,
+    #[serde(default)]
+    distribution: Option<Distribution>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    notes: Vec<CsafNote>,
+    publisher: Publisher,
+    #[serde(default)]
+    references: Vec<CsafReference>,
+    #[serde(default)]
+    source_lang: Option<String>,
+    title: String,
+    tracking: Tracking,
+}
+
+#[derive(Deserialize, Clone)]
+struct Ack {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    organization: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    urls: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct AggregateSeverity {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct Distribution {
+    #[serde(default)]
+    tlp: Option<Tlp>,
+}
+
+#[derive(Deserialize)]
+struct Tlp {
+    label: String,
+}
+
+#[derive(Deserialize, Clone)]
+struct CsafNote {
+    category: String,
+    text: String,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Publisher {
+    name: String,
+}
+
+#[derive(Deserialize, Clone)]
+struct CsafReference {
+    #[serde(default)]
+    category: Option<String>,
+    summary: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Tracking {
+    #[serde(default)]
+    aliases: Vec<String>,
+    current_release_date: String,
+    #[serde(default)]
+    generator: Option<Generator>,
+    id: String,
+    initial_release_date: String,
+    revision_history: Vec<CsafRevision>,
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct Generator {
+    #[serde(default)]
+    engine: Option<Engine>,
+}
+
+#[derive(Deserialize)]
+struct Engine {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct CsafRevision {
+    date: String,
+    #[serde(default)]
+    legacy_version: Option<String>,
+    number: String,
+    summary: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ProductTree {
+    #[serde(default)]
+    branches: Vec<Branch>,
+    #[serde(default)]
+    full_product_names: Vec<FullProductName>,
+    #[serde(default)]
+    product_groups: Vec<ProductGroup>,
+    #[serde(default)]
+    relationships: Vec<Relationship>,
+}
+
+#[derive(Deserialize)]
+struct Branch {
+    #[serde(default)]
+    branches: Vec<Branch>,
+    category: String,
+    name: String,
+    #[serde(default)]
+    product: Option<FullProductName>,
+}
+
+#[derive(Deserialize)]
+struct FullProductName {
+    name: String,
+    product_id: String,
+    #[serde(default)]
+    product_identification_helper: Option<serde_json::Map<String, Value>>,
+}
+
+#[derive(Deserialize)]
+struct ProductGroup {
+    group_id: String,
+    product_ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Relationship {
+    full_product_name: FullProductName,
+    product_reference: String,
+}
+
+#[derive(Deserialize)]
+struct Vulnerability {
+    #[serde(default)]
+    acknowledgments: Vec<Ack>,
+    #[serde(default)]
+    cve: Option<String>,
+    #[serde(default)]
+    notes: Vec<CsafNote>,
+    #[serde(default)]
+    product_status: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    references: Vec<CsafReference>,
+    #[serde(default)]
+    remediations: Vec<CsafRemediation>,
+    #[serde(default)]
+    scores: Vec<Score>,
+    #[serde(default)]
+    threats: Vec<Threat>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(flatten)]
+    other: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct CsafRemediation {
+    category: String,
+    details: String,
+    #[serde(default)]
+    group_ids: Vec<String>,
+    #[serde(default)]
+    product_ids: Vec<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(flatten)]
+    other: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct Score {
+    #[serde(default)]
+    cvss_v3: Option<Value>,
+    #[serde(default)]
+    cvss_v2: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Threat {
+    category: String,
+    details: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// The site's side: what the export would have written, to recognise it.
+
+/// What reading needs to know of the site imported into.
+#[derive(Debug, Clone)]
+pub struct Context {
+    base_url: String,
+    default: String,
+    languages: Vec<String>,
+    /// Site text per language, filled from the default language as the build does.
+    texts: BTreeMap<String, SiteText>,
+}
+
+impl Context {
+    /// Reads the site texts of `site`; one that does not read is left out (the import then
+    /// recognises less, and `seckb validate` says why).
+    pub fn load(site: &write::Site) -> Context {
+        let mut raw = BTreeMap::new();
+        for lang in &site.site_texts {
+            let path = site.root.join("i18n").join(format!("{lang}.yaml"));
+            if let Some(t) = fs_err::read_to_string(&path)
+                .ok()
+                .and_then(|s| serde_yaml::from_str::<SiteText>(&s).ok())
+            {
+                raw.insert(lang.clone(), t);
+            }
+        }
+        let default = site.settings.default_language.0.clone();
+        let fallback = raw.get(&default).cloned().unwrap_or_default();
+        let texts = raw
+            .iter()
+            .map(|(k, v)| (k.clone(), v.filled_from(&fallback)))
+            .collect();
+        Context {
+            base_url: site.settings.base_url.clone(),
+            default,
+            languages: site
+                .settings
+                .languages
+                .iter()
+                .map(|l| l.0.clone())
+                .collect(),
+            texts,
+        }
+    }
+
+    fn text(&self, lang: &str) -> SiteText {
+        self.texts
+            .get(lang)
+            .or_else(|| self.texts.get(&self.default))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The site language a document's `lang` stands for: itself, else the one site language
+    /// of the same primary language (`en` for `en-US`), else itself (it is added).
+    fn language(&self, lang: Option<&str>, notes: &mut Vec<Note>) -> String {
+        let Some(lang) = lang.map(str::trim).filter(|l| !l.is_empty()) else {
+            notes.push(Note::info(
+                "language",
+                format!(
+                    "the document gives no `lang`; read as `{}`, the site's default language",
+                    self.default
+                ),
+            ));
+            return self.default.clone();
+        };
+        if let Some(l) = self.languages.iter().find(|l| l.eq_ignore_ascii_case(lang)) {
+            return l.clone();
+        }
+        let primary = |t: &str| t.split('-').next().unwrap_or(t).to_ascii_lowercase();
+        let same: Vec<&String> = self
+            .languages
+            .iter()
+            .filter(|l| primary(l) == primary(lang))
+            .collect();
+        if let [one] = same.as_slice() {
+            notes.push(Note::info(
+                "language",
+                format!("`lang` is `{lang}`; read as the site language `{one}`"),
+            ));
+            return (*one).clone();
+        }
+        lang.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading one file.
+
+/// What a JSON file found in a folder turned out to be.
+pub enum Found {
+    Document(Box<Reading>),
+    /// A file of a CSAF provider that is not a document (feed, provider metadata); why.
+    Skip(String),
+}
+
+/// One CSAF document read into the model.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub file: String,
+    pub tracking_id: String,
+    /// The advisory it belongs to: the tracking id, without `-<lang>` for a translation.
+    pub advisory_id: String,
+    /// The site language of its text.
+    pub lang: String,
+    /// The source language, when this document is a translation.
+    pub translation_of: Option<String>,
+    pub advisory: Advisory,
+    /// Affected and not affected products, by name.
+    pub affected: Vec<String>,
+    pub not_affected: Vec<String>,
+    pub product_hints: BTreeMap<String, ProductHint>,
+    pub text: AdvisoryText,
+    /// The translation says it is behind the current version.
+    pub outdated: bool,
+    pub notes: Vec<Note>,
+    pub boilerplate: Vec<String>,
+}
+
+/// Reads one file: a CSAF document, a provider file to skip, or an error naming what is
+/// wrong (with line and column where the JSON is broken).
+pub fn read(ctx: &Context, file: &str, text: &str) -> Result<Found, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error("not valid JSON", &e))?;
+    let Some(obj) = value.as_object() else {
+        return Err("not a CSAF document: the file is JSON, but not an object".into());
+    };
+    if !obj.contains_key("document") {
+        if obj.contains_key("feed") {
+            return Ok(Found::Skip("a ROLIE feed, not a CSAF document".into()));
+        }
+        if obj.contains_key("canonical_url") && obj.contains_key("metadata_version") {
+            return Ok(Found::Skip(
+                "CSAF provider metadata, not a CSAF document".into(),
+            ));
+        }
+        if obj.contains_key("service") || obj.contains_key("aggregator") {
+            return Ok(Found::Skip(
+                "a ROLIE service or aggregator document, not a CSAF document".into(),
+            ));
+        }
+        return Err("not a CSAF document: it has no `document` object".into());
+    }
+    let version = obj
+        .get("document")
+        .and_then(|d| d.get("csaf_version"))
+        .and_then(Value::as_str);
+    if version != Some("2.0") {
+        return Err(match version {
+            Some(v) => format!("CSAF version `{v}` is not supported; only `2.0` is"),
+            None => "not a CSAF document: `document.csaf_version` is missing".into(),
+        });
+    }
+    let doc: Csaf =
+        serde_json::from_str(text).map_err(|e| json_error("not a valid CSAF 2.0 document", &e))?;
+    reading(ctx, file, doc).map(|r| Found::Document(Box::new(r)))
+}
+
+/// `what at line:col: message`, without serde_json's own position suffix.
+fn json_error(what: &str, e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m)
+        .to_string();
+    // serde_json says column 0 at the start of a line (at the end of the file); editors
+    // count from 1.
+    format!("{what} at {}:{}: {msg}", e.line(), e.column().max(1))
+}
+
+/// A CSAF timestamp as a date in UTC, and whether it had a time of day.
+fn date_of(s: &str) -> Option<(Date, bool)> {
+    use chrono::{Datelike, Timelike};
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        let utc = t.with_timezone(&chrono::Utc);
+        let d = Date::from_ymd(utc.year(), utc.month(), utc.day())?;
+        let timed =
+            utc.hour() != 0 || utc.minute() != 0 || utc.second() != 0 || utc.nanosecond() != 0;
+        return Some((d, timed));
+    }
+    Date::parse(s.get(..10)?).ok().map(|d| (d, s.len() > 10))
+}
+
+/// A tracking id as an advisory id (a folder name and URL part): itself when safe, else
+/// with every run of other characters as `_`, trimmed to 64 characters.
+fn advisory_id(tracking_id: &str) -> String {
+    if unsafe_reason(tracking_id).is_none() {
+        return tracking_id.to_string();
+    }
+    let mut id = String::new();
+    for c in tracking_id.trim().chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+            id.push(c);
+        } else if !id.ends_with('_') {
+            id.push('_');
+        }
+    }
+    let mut id: String = id
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .chars()
+        .take(64)
+        .collect();
+    while id.ends_with('.') {
+        id.pop();
+    }
+    if unsafe_reason(&id).is_some() {
+        id = format!("csaf-{}", slug::slugify(tracking_id));
+        id.truncate(64);
+    }
+    id
+}
+
+/// Markdown whose plain text, as the CSAF export makes it, is `text` again: every
+/// character markdown would read as markup is escaped, paragraphs stay paragraphs and a
+/// single line break becomes a hard break.
+pub fn escape_markdown(text: &str) -> String {
+    let mut paragraphs: Vec<Vec<String>> = vec![Vec::new()];
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if paragraphs.last().is_some_and(|p| !p.is_empty()) {
+                paragraphs.push(Vec::new());
+            }
+        } else if let Some(p) = paragraphs.last_mut() {
+            p.push(escape_line(line));
+        }
+    }
+    paragraphs
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join("\\\n"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, c) in line.chars().enumerate() {
+        let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '&' | '~')
+            || (i == 0 && matches!(c, '#' | '>' | '+' | '-' | '=' | '|' | ':'));
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // `1.` or `1)` at the start would begin an ordered list.
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && matches!(line[digits..].chars().next(), Some('.' | ')')) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// Splits a symptom as the export writes it (see `feeds::csaf::symptom_text`): the lead
+/// (paragraphs), then the log file line, log lines and the error codes line.
+fn split_symptom(text: &str, ui: &crate::model::UiStrings) -> (String, Symptom) {
+    let tail_from = text.rfind("\n\n").map_or(0, |i| i + 2);
+    let (lead, rest) = match text[tail_from..].find('\n') {
+        Some(i) => (&text[..tail_from + i], Some(&text[tail_from + i + 1..])),
+        None => (text, None),
+    };
+    let mut s = Symptom {
+        description: String::new(),
+        log_file: None,
+        log_lines: Vec::new(),
+        error_codes: Vec::new(),
+    };
+    let mut lines: Vec<&str> = rest.map(|r| r.split('\n').collect()).unwrap_or_default();
+    let log_prefix = format!("{}: ", ui.log_file);
+    let codes_prefix = format!("{}: ", ui.error_codes);
+    if let Some(first) = lines.first()
+        && let Some(f) = first.strip_prefix(&log_prefix)
+    {
+        s.log_file = Some(f.to_string());
+        lines.remove(0);
+    }
+    if let Some(last) = lines.last()
+        && let Some(c) = last.strip_prefix(&codes_prefix)
+    {
+        s.error_codes = c.split(", ").map(str::to_string).collect();
+        lines.pop();
+    }
+    s.log_lines = lines.iter().map(|l| l.to_string()).collect();
+    (lead.to_string(), s)
+}
+
+/// Where the export is in its list of notes (see `feeds::csaf::document`); a note of an
+/// earlier stage after a later one is not the export's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Start,
+    Overview,
+    Products,
+    Remediations,
+    Actions,
+    Symptoms,
+    Faq,
+    Disclaimer,
+}
+
+fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
+    let d = &doc.document;
+    let mut notes: Vec<Note> = Vec::new();
+    let mut boilerplate: Vec<String> = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let seckb = d
+        .tracking
+        .generator
+        .as_ref()
+        .and_then(|g| g.engine.as_ref())
+        .is_some_and(|e| e.name == "seckb");
+    let lang = ctx.language(d.lang.as_deref(), &mut notes);
+    let site_text = ctx.text(&lang);
+    let ui = &site_text.ui;
+    let raw_lang = d.lang.clone().unwrap_or_else(|| lang.clone());
+
+    // Which advisory: a translation is `<id>-<lang>` with a `source_lang`.
+    let tracking_id = d.tracking.id.trim().to_string();
+    if tracking_id.is_empty() {
+        return Err("`document.tracking.id` is empty".into());
+    }
+    let mut translation_of = None;
+    let mut base_id = tracking_id.clone();
+    if let Some(src) = d
+        .source_lang
+        .as_deref()
+        .filter(|s| !s.eq_ignore_ascii_case(&raw_lang))
+    {
+        let suffix = format!("-{raw_lang}");
+        let cut = tracking_id.len().checked_sub(suffix.len());
+        match cut.filter(|c| tracking_id.is_char_boundary(*c)) {
+            Some(c) if tracking_id[c..].eq_ignore_ascii_case(&suffix) && c > 0 => {
+                base_id = tracking_id[..c].to_string();
+                translation_of = Some(ctx.language(Some(src), &mut Vec::new()));
+            }
+            _ => notes.push(Note::warning(
+                "translation",
+                format!("the document is a translation from `{src}`, but its id is not `<id>-{raw_lang}`; it was imported as an advisory of its own in `{lang}`"),
+            )),
+        }
+    }
+    let id = advisory_id(&base_id);
+    if id != base_id {
+        notes.push(Note::warning(
+            "id",
+            format!(
+                "the id `{base_id}` cannot be a folder name or URL part; the advisory is `{id}`"
+            ),
+        ));
+    }
+
+    // Revisions: the history, oldest first; seckb's own numbers from `legacy_version`.
+    if d.tracking.revision_history.is_empty() {
+        return Err("`document.tracking.revision_history` is empty".into());
+    }
+    let mut timed = false;
+    let mut hist: Vec<(String, Date, String)> = Vec::new();
+    for (i, r) in d.tracking.revision_history.iter().enumerate() {
+        let (date, t) = date_of(&r.date).ok_or_else(|| {
+            format!(
+                "`tracking.revision_history[{i}].date` is not a date: `{}`",
+                r.date
+            )
+        })?;
+        timed |= t;
+        let number = r
+            .legacy_version
+            .clone()
+            .filter(|n| parse_revision_number(n).is_some())
+            .unwrap_or_else(|| r.number.clone());
+        hist.push((number, date, r.summary.clone()));
+    }
+    let by_number = |a: &(String, Date, String), b: &(String, Date, String)| {
+        compare_revision_numbers(&a.0, &b.0).unwrap_or(std::cmp::Ordering::Equal)
+    };
+    if hist.iter().all(|h| parse_revision_number(&h.0).is_some()) {
+        if hist.windows(2).any(|w| by_number(&w[0], &w[1]).is_gt()) {
+            hist.sort_by(by_number);
+            notes.push(Note::info(
+                "revision-order",
+                "the revision history was put in the order of its numbers",
+            ));
+        }
+    } else {
+        hist.sort_by_key(|h| h.1);
+        let bad: Vec<String> = hist.iter().map(|h| h.0.clone()).collect();
+        for (i, h) in hist.iter_mut().enumerate() {
+            h.0 = format!("{}.0", i + 1);
+        }
+        notes.push(Note::warning(
+            "revision-order",
+            format!(
+                "revision numbers {} are not of the form `1.0`; numbered 1.0, 2.0, ... by date",
+                bad.join(", ")
+            ),
+        ));
+    }
+    let numbers_rise = hist
+        .windows(2)
+        .all(|w| compare_revision_numbers(&w[0].0, &w[1].0) == Some(std::cmp::Ordering::Less));
+    if hist.windows(2).any(|w| w[1].1 < w[0].1) || !numbers_rise {
+        hist.sort_by_key(|h| h.1);
+        for (i, h) in hist.iter_mut().enumerate() {
+            h.0 = format!("{}.0", i + 1);
+        }
+        notes.push(Note::warning(
+            "revision-order",
+            "the revision numbers and dates do not rise together; the revisions were sorted by date and numbered 1.0, 2.0, ...",
+        ));
+    }
+    if timed {
+        notes.push(Note::info(
+            "time",
+            "times of day were dropped: seckb keeps dates (UTC)",
+        ));
+    }
+    let first = hist[0].1;
+    let last = hist[hist.len() - 1].clone();
+    for (field, value, want) in [
+        (
+            "initial_release_date",
+            &d.tracking.initial_release_date,
+            first,
+        ),
+        (
+            "current_release_date",
+            &d.tracking.current_release_date,
+            last.1,
+        ),
+    ] {
+        if date_of(value).map(|x| x.0) != Some(want) {
+            notes.push(Note::warning(
+                "date-mismatch",
+                format!("`tracking.{field}` is `{value}`, the revision history says {want}; the history was kept"),
+            ));
+        }
+    }
+    let mut revision_texts = BTreeMap::new();
+    for (number, _, summary) in &hist {
+        let default = format!("{} {number}", ui.version);
+        if !summary.trim().is_empty() && *summary != default {
+            revision_texts.insert(number.clone(), summary.clone());
+        }
+    }
+
+    let status = match d.tracking.status.as_str() {
+        "draft" => Status::Draft,
+        "interim" => Status::Interim,
+        "final" => Status::Final,
+        other => {
+            return Err(format!(
+                "`tracking.status` is `{other}`; CSAF knows draft, interim and final"
+            ));
+        }
+    };
+
+    if let Some(label) = d
+        .distribution
+        .as_ref()
+        .and_then(|x| x.tlp.as_ref())
+        .map(|t| t.label.to_ascii_uppercase())
+        .filter(|l| l != "WHITE" && l != "CLEAR")
+    {
+        notes.push(Note::warning(
+            "tlp",
+            format!("the document is TLP:{label}; the site publishes every advisory as TLP:WHITE, so make sure it may be published"),
+        ));
+    }
+    if !d.tracking.aliases.is_empty() {
+        notes.push(Note::warning(
+            "not-kept",
+            format!(
+                "tracking aliases {} have no place in seckb",
+                d.tracking.aliases.join(", ")
+            ),
+        ));
+    }
+
+    // Products: every full product name in the tree, with its vendor.
+    let tree = doc.product_tree.unwrap_or_default();
+    let mut products: BTreeMap<String, (String, ProductHint)> = BTreeMap::new();
+    let mut helpers = 0usize;
+    let our_namespace = format!("{}{}/products/", ctx.base_url, ctx.default);
+    let mut note_helper = |fpn: &FullProductName| {
+        if let Some(h) = &fpn.product_identification_helper {
+            let ours = h.len() == 1
+                && h.get("x_generic_uris")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| {
+                        a.iter().all(|u| {
+                            u.get("namespace").and_then(Value::as_str) == Some(&our_namespace)
+                        })
+                    });
+            if !ours {
+                helpers += 1;
+            }
+        }
+    };
+    fn walk(
+        b: &Branch,
+        vendor: Option<&str>,
+        out: &mut Vec<(String, String, Option<String>)>,
+        seen: &mut dyn FnMut(&FullProductName),
+    ) {
+        let vendor = if b.category == "vendor" {
+            Some(b.name.as_str())
+        } else {
+            vendor
+        };
+        if let Some(p) = &b.product {
+            seen(p);
+            out.push((
+                p.product_id.clone(),
+                p.name.clone(),
+                vendor.map(str::to_string),
+            ));
+        }
+        for c in &b.branches {
+            walk(c, vendor, out, seen);
+        }
+    }
+    let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+    for b in &tree.branches {
+        walk(b, None, &mut found, &mut note_helper);
+    }
+    for p in &tree.full_product_names {
+        note_helper(p);
+        found.push((p.product_id.clone(), p.name.clone(), None));
+    }
+    let vendor_of: BTreeMap<String, Option<String>> = found
+        .iter()
+        .map(|(id, _, v)| (id.clone(), v.clone()))
+        .collect();
+    for r in &tree.relationships {
+        note_helper(&r.full_product_name);
+        found.push((
+            r.full_product_name.product_id.clone(),
+            r.full_product_name.name.clone(),
+            vendor_of.get(&r.product_reference).cloned().flatten(),
+        ));
+    }
+    if helpers > 0 {
+        notes.push(Note::warning(
+            "not-kept",
+            format!("product identification helpers (CPE, PURL, hashes, ...) of {helpers} products have no place in the product catalog"),
+        ));
+    }
+    let catalog_like = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && unsafe_reason(id).is_none()
+    };
+    for (pid, name, vendor) in found {
+        let name = name.trim().to_string();
+        products.entry(pid.clone()).or_insert((
+            name,
+            ProductHint {
+                vendor: vendor.or_else(|| Some(d.publisher.name.clone())),
+                id: catalog_like(&pid).then_some(pid),
+            },
+        ));
+    }
+    let groups: BTreeMap<&str, &Vec<String>> = tree
+        .product_groups
+        .iter()
+        .map(|g| (g.group_id.as_str(), &g.product_ids))
+        .collect();
+    let name_of = |pid: &str| products.get(pid).map(|(n, _)| n.clone());
+    let mut product_hints: BTreeMap<String, ProductHint> = BTreeMap::new();
+    for (name, hint) in products.values() {
+        product_hints
+            .entry(name.clone())
+            .or_insert_with(|| hint.clone());
+    }
+
+    // Vulnerabilities: CVEs, product status, remediations, severity.
+    let mut cves: Vec<String> = Vec::new();
+    let mut affected: Vec<String> = Vec::new();
+    let mut not_affected: Vec<String> = Vec::new();
+    let mut fixed: Vec<String> = Vec::new();
+    let mut unknown_ids = BTreeSet::new();
+    let push_names = |list: &mut Vec<String>, ids: &[String], unknown: &mut BTreeSet<String>| {
+        for pid in ids {
+            match name_of(pid) {
+                Some(n) => {
+                    if !list.contains(&n) {
+                        list.push(n);
+                    }
+                }
+                None => {
+                    unknown.insert(pid.clone());
+                }
+            }
+        }
+    };
+    let mut dropped_status = BTreeSet::new();
+    let mut dropped_fields: BTreeSet<String> = BTreeSet::new();
+    let mut worst_cvss: Option<Severity> = None;
+    for v in &doc.vulnerabilities {
+        if let Some(c) = v.cve.as_ref().map(|c| c.trim().to_string())
+            && !cves.contains(&c)
+        {
+            cves.push(c);
+        }
+        for (status, ids) in &v.product_status {
+            match status.as_str() {
+                "known_affected" | "first_affected" | "last_affected" => {
+                    push_names(&mut affected, ids, &mut unknown_ids)
+                }
+                "known_not_affected" => push_names(&mut not_affected, ids, &mut unknown_ids),
+                "fixed" | "first_fixed" => push_names(&mut fixed, ids, &mut unknown_ids),
+                other => {
+                    dropped_status.insert(other.to_string());
+                }
+            }
+        }
+        for s in &v.scores {
+            for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
+                let sev = cvss
+                    .get("baseSeverity")
+                    .and_then(Value::as_str)
+                    .and_then(severity_word);
+                worst_cvss = match (worst_cvss, sev) {
+                    (Some(a), Some(b)) => Some(if rank(b) > rank(a) { b } else { a }),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+        if !v.scores.is_empty() {
+            dropped_fields.insert("scores (CVSS)".into());
+        }
+        for k in v.other.keys() {
+            dropped_fields.insert(k.clone());
+        }
+    }
+    if !dropped_status.is_empty() {
+        notes.push(Note::warning(
+            "not-kept",
+            format!(
+                "product status {} has no place in seckb (only affected and not affected)",
+                dropped_status.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    if !unknown_ids.is_empty() {
+        notes.push(Note::warning(
+            "unknown-product",
+            format!(
+                "product ids {} are not in the product tree and were left out",
+                unknown_ids.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+
+    // Document notes, in the order the export writes them.
+    let mut summary = String::new();
+    let mut subtitle = None;
+    let mut not_vulnerability = false;
+    let mut outdated = false;
+    let mut overview = Overview::default();
+    let mut informational_products: Option<(Vec<String>, Vec<String>)> = None;
+    let mut note_remediations: Vec<(RemediationKind, Option<String>, Option<String>)> = Vec::new();
+    let mut actions = Vec::new();
+    let mut symptoms: Vec<Symptom> = Vec::new();
+    let mut faq: Vec<Faq> = Vec::new();
+    let mut faq_symptoms: Vec<Symptom> = Vec::new();
+    let mut stage = Stage::Start;
+    let disclaimer = plain(&site_text.disclaimer);
+    let version = last.0.clone();
+    let outdated_text = ui.outdated_note.replace("{version}", &version);
+    let kinds = [
+        RemediationKind::VendorFix,
+        RemediationKind::Workaround,
+        RemediationKind::Mitigation,
+        RemediationKind::NoneAvailable,
+    ];
+    let mut summary_seen = false;
+    for n in &d.notes {
+        let title = n.title.as_deref().filter(|t| !t.trim().is_empty());
+        let text = n.text.as_str();
+        let cat = n.category.as_str();
+        let at = |s: Stage| stage <= s;
+        match (cat, title) {
+            ("summary", t) if !summary_seen && at(Stage::Start) => {
+                summary_seen = true;
+                summary = escape_markdown(text);
+                subtitle = t.map(str::to_string);
+            }
+            ("general", None) if text == ui.not_a_vulnerability && at(Stage::Start) => {
+                not_vulnerability = true;
+            }
+            ("general", None)
+                if translation_of.is_some() && text == outdated_text && at(Stage::Start) =>
+            {
+                outdated = true;
+            }
+            ("description", Some(t))
+                if t == ui.purpose && overview.purpose.is_none() && at(Stage::Overview) =>
+            {
+                overview.purpose = Some(escape_markdown(text));
+                stage = Stage::Overview;
+            }
+            ("general", Some(t))
+                if t == ui.advisory_status && overview.status.is_none() && at(Stage::Overview) =>
+            {
+                overview.status = Some(escape_markdown(text));
+                stage = Stage::Overview;
+            }
+            ("general", Some(t))
+                if t == ui.recommendation
+                    && overview.recommendation.is_none()
+                    && at(Stage::Overview) =>
+            {
+                overview.recommendation = Some(escape_markdown(text));
+                stage = Stage::Overview;
+            }
+            ("general", Some(t))
+                if seckb
+                    && doc.vulnerabilities.is_empty()
+                    && (t == ui.affected_software || t == ui.not_affected_software)
+                    && at(Stage::Products) =>
+            {
+                let lists = informational_products.get_or_insert_with(Default::default);
+                let names: Vec<String> = text.split('\n').map(str::to_string).collect();
+                if t == ui.affected_software && lists.0.is_empty() {
+                    lists.0 = names;
+                } else {
+                    lists.1 = names;
+                }
+                stage = Stage::Products;
+            }
+            ("general", Some(t))
+                if seckb
+                    && doc.vulnerabilities.is_empty()
+                    && at(Stage::Remediations)
+                    && kinds.iter().any(|k| remediation_label(*k, ui) == t) =>
+            {
+                let kind = kinds
+                    .iter()
+                    .copied()
+                    .find(|k| remediation_label(*k, ui) == t)
+                    .unwrap_or(RemediationKind::VendorFix);
+                // The export writes the text, then the URL on a line of its own.
+                let (body, url) = match text.rsplit_once('\n') {
+                    Some((b, u)) if looks_like_url(u) && !b.ends_with('\n') => (Some(b), Some(u)),
+                    _ if looks_like_url(text) => (None, Some(text)),
+                    _ => (Some(text), None),
+                };
+                note_remediations.push((kind, body.map(escape_markdown), url.map(str::to_string)));
+                stage = Stage::Remediations;
+            }
+            ("general", Some(t)) if seckb && at(Stage::Actions) => {
+                actions.push(Action {
+                    title: t.to_string(),
+                    body: escape_markdown(text),
+                });
+                stage = Stage::Actions;
+            }
+            ("details", Some(t)) if seckb && t == ui.symptoms && at(Stage::Symptoms) => {
+                let (lead, mut s) = split_symptom(text, ui);
+                s.description = escape_markdown(&lead);
+                symptoms.push(s);
+                stage = Stage::Symptoms;
+            }
+            ("faq", Some(t)) if at(Stage::Faq) => {
+                let (answer, symptom) = if seckb {
+                    let (lead, s) = split_symptom(text, ui);
+                    let has = s.log_file.is_some()
+                        || !s.log_lines.is_empty()
+                        || !s.error_codes.is_empty();
+                    (lead, has.then_some(s))
+                } else {
+                    (text.to_string(), None)
+                };
+                let index = symptom.map(|mut s| {
+                    s.description = escape_markdown(&answer);
+                    faq_symptoms.push(s);
+                    faq_symptoms.len() - 1
+                });
+                faq.push(Faq {
+                    question: t.to_string(),
+                    answer: escape_markdown(&answer),
+                    symptom: index,
+                });
+                stage = Stage::Faq;
+            }
+            ("legal_disclaimer", _) if text == disclaimer => {
+                boilerplate.push(format!("{lang}: {}", title.unwrap_or("legal disclaimer")));
+                stage = Stage::Disclaimer;
+            }
+            _ => {
+                let heading = title
+                    .map(str::to_string)
+                    .unwrap_or_else(|| category_title(cat));
+                if cat == "legal_disclaimer" {
+                    notes.push(Note::warning(
+                        "disclaimer",
+                        format!("the legal disclaimer differs from the site's; it was kept as the section `{heading}`"),
+                    ));
+                }
+                sections.push(Section {
+                    title: heading,
+                    body: escape_markdown(text),
+                });
+            }
+        }
+    }
+    // Symptoms shown with an answer come after the others, as the FAQ points at them.
+    let offset = symptoms.len();
+    for f in &mut faq {
+        if let Some(i) = f.symptom.as_mut() {
+            *i += offset;
+        }
+    }
+    symptoms.extend(faq_symptoms);
+
+    // Products of an informational document are in its notes; else in the tree.
+    if let Some((a, n)) = informational_products {
+        affected = a;
+        not_affected = n;
+    } else if doc.vulnerabilities.is_empty() && affected.is_empty() {
+        affected = product_hints.keys().cloned().collect();
+        if !affected.is_empty() {
+            notes.push(Note::info(
+                "products",
+                format!("no vulnerability gives a product status; the {} products of the product tree are read as affected", affected.len()),
+            ));
+        }
+    }
+    if affected.is_empty() && !fixed.is_empty() {
+        notes.push(Note::warning(
+            "products",
+            format!("no product is named affected; the {} fixed products are read as the affected products (the ones the advisory is about)", fixed.len()),
+        ));
+        affected = std::mem::take(&mut fixed);
+    }
+    for f in fixed {
+        if !not_affected.contains(&f) {
+            not_affected.push(f);
+        }
+    }
+    not_affected.retain(|n| !affected.contains(n));
+    if affected.is_empty() {
+        let name = write::placeholder_product(&d.publisher.name);
+        notes.push(Note::warning(
+            "no-products",
+            format!("the document names no affected product; `products.affected` names `{name}` so the advisory validates; replace it by hand"),
+        ));
+        product_hints.insert(
+            name.clone(),
+            ProductHint {
+                vendor: Some(d.publisher.name.clone()),
+                id: None,
+            },
+        );
+        affected.push(name);
+    }
+
+    // Remediations: the vulnerabilities' (the same for each in seckb's export), else the
+    // informational notes'.
+    let mut remediations: Vec<Remediation> = Vec::new();
+    let mut remediation_texts = BTreeMap::new();
+    let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut push_remediation =
+        |kind: RemediationKind,
+         body: Option<String>,
+         url: Option<String>,
+         products: Vec<crate::model::ProductId>,
+         remediations: &mut Vec<Remediation>| {
+            let stem = match kind {
+                RemediationKind::VendorFix => "vendor-fix",
+                RemediationKind::Workaround => "workaround",
+                RemediationKind::Mitigation => "mitigation",
+                RemediationKind::NoneAvailable => "none-available",
+            };
+            let n = counters.entry(stem).or_default();
+            *n += 1;
+            let rid = format!("{stem}-{n}");
+            if let Some(b) = body.filter(|b| !b.trim().is_empty()) {
+                remediation_texts.insert(rid.clone(), b);
+            }
+            remediations.push(Remediation {
+                id: rid,
+                kind,
+                kb: None,
+                url,
+                products,
+            });
+        };
+    let mut seen_rem = BTreeSet::new();
+    // Remediation products are resolved to catalog ids when the advisory is written; here
+    // they are kept as names in the `products` field and mapped by `Reading::finish`.
+    for v in &doc.vulnerabilities {
+        for r in &v.remediations {
+            let mut pids: Vec<String> = r.product_ids.clone();
+            for g in &r.group_ids {
+                match groups.get(g.as_str()) {
+                    Some(ids) => pids.extend(ids.iter().cloned()),
+                    None => notes.push(Note::warning(
+                        "unknown-product",
+                        format!("product group `{g}` is not in the product tree"),
+                    )),
+                }
+            }
+            let mut names: Vec<String> = Vec::new();
+            for pid in &pids {
+                if let Some(n) = name_of(pid)
+                    && !names.contains(&n)
+                {
+                    names.push(n);
+                }
+            }
+            let key = (
+                r.category.clone(),
+                r.details.clone(),
+                r.url.clone(),
+                names.clone(),
+            );
+            if !seen_rem.insert(key) {
+                continue;
+            }
+            let kind = match r.category.as_str() {
+                "vendor_fix" => RemediationKind::VendorFix,
+                "workaround" => RemediationKind::Workaround,
+                "mitigation" => RemediationKind::Mitigation,
+                "none_available" => RemediationKind::NoneAvailable,
+                "no_fix_planned" => {
+                    notes.push(Note::info(
+                        "remediation",
+                        "`no_fix_planned` was read as `none_available`",
+                    ));
+                    RemediationKind::NoneAvailable
+                }
+                other => {
+                    notes.push(Note::info(
+                        "remediation",
+                        format!("`{other}` was read as `vendor_fix`"),
+                    ));
+                    RemediationKind::VendorFix
+                }
+            };
+            for k in r.other.keys() {
+                dropped_fields.insert(format!("remediations.{k}"));
+            }
+            let body =
+                (r.details != remediation_label(kind, ui)).then(|| escape_markdown(&r.details));
+            let products = if names == affected {
+                Vec::new()
+            } else {
+                names.into_iter().map(crate::model::ProductId).collect()
+            };
+            let url = r.url.clone().filter(|u| {
+                let bad = crate::validate::url_problem(u);
+                if let Some(why) = &bad {
+                    notes.push(Note::warning(
+                        "invalid-url",
+                        format!("remediation URL left out: {why}"),
+                    ));
+                }
+                bad.is_none()
+            });
+            push_remediation(kind, body, url, products, &mut remediations);
+        }
+    }
+    for (kind, body, url) in note_remediations {
+        push_remediation(kind, body, url, Vec::new(), &mut remediations);
+    }
+    // Remediations of seckb's export name only products it lists; a product named only
+    // there must still be in the catalog.
+    for r in &remediations {
+        for p in &r.products {
+            if !affected.contains(&p.0)
+                && !not_affected.contains(&p.0)
+                && !product_hints.contains_key(&p.0)
+            {
+                product_hints.insert(p.0.clone(), ProductHint::default());
+            }
+        }
+    }
+
+    // Vulnerability notes: seckb repeats the summary there; anything else is a section.
+    let mut vulnerability_description: Option<usize> = None;
+    let plain_summary = plain(&summary);
+    let title_text = d.title.clone();
+    for v in &doc.vulnerabilities {
+        let name = v
+            .cve
+            .clone()
+            .or_else(|| v.title.clone())
+            .unwrap_or_else(|| "Vulnerability".into());
+        let expected_text = if plain_summary.is_empty() {
+            title_text.clone()
+        } else {
+            plain_summary.clone()
+        };
+        let expected_title = subtitle.clone().unwrap_or_else(|| title_text.clone());
+        if v.cve.is_none() {
+            notes.push(Note::warning(
+                "no-cve",
+                format!("a vulnerability without CVE (`{name}`) is no CVE in seckb; its notes are kept as sections"),
+            ));
+        }
+        for n in &v.notes {
+            let ours = seckb
+                && n.category == "description"
+                && n.text == expected_text
+                && n.title.as_deref() == Some(expected_title.as_str());
+            if ours {
+                continue;
+            }
+            let what = n
+                .title
+                .clone()
+                .unwrap_or_else(|| category_title(&n.category));
+            if vulnerability_description.is_none()
+                && matches!(n.category.as_str(), "description" | "summary")
+            {
+                vulnerability_description = Some(sections.len());
+            }
+            sections.push(Section {
+                title: format!("{name}: {what}"),
+                body: escape_markdown(&n.text),
+            });
+        }
+        let not_affected_details =
+            format!("{}: {}", ui.not_affected_software, not_affected.join(", "));
+        for t in &v.threats {
+            let ours = seckb && t.category == "impact" && t.details == not_affected_details;
+            if !ours {
+                dropped_fields.insert(format!("threats ({})", t.category));
+            }
+        }
+    }
+    if !dropped_fields.is_empty() {
+        notes.push(Note::warning(
+            "not-kept",
+            format!(
+                "vulnerability fields {} have no place in seckb",
+                dropped_fields.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+
+    // Severity: the aggregate severity in the document's words, else the worst CVSS.
+    let severity = match &d.aggregate_severity {
+        Some(s) => {
+            let t = s.text.trim();
+            let found = [
+                Severity::Critical,
+                Severity::Important,
+                Severity::Moderate,
+                Severity::Low,
+            ]
+            .into_iter()
+            .find(|k| severity_label(*k, ui).eq_ignore_ascii_case(t))
+            .or_else(|| severity_word(t));
+            if found.is_none() {
+                notes.push(Note::warning(
+                    "severity",
+                    format!("the aggregate severity `{t}` is none of critical, important, moderate and low; left out"),
+                ));
+            }
+            found
+        }
+        None => {
+            if let Some(s) = worst_cvss {
+                notes.push(Note::info(
+                    "severity",
+                    format!(
+                        "severity `{}` from the highest CVSS base severity",
+                        severity_name(s)
+                    ),
+                ));
+            }
+            worst_cvss
+        }
+    };
+
+    // References: those the export adds itself are left to the site.
+    let own_csaf = format!("{}{}", ctx.base_url, crate::feeds::csaf::WHITE_DIR);
+    let own_page_prefix = format!("{}{lang}/advisories/", ctx.base_url);
+    let mut references: Vec<Reference> = Vec::new();
+    let mut links = BTreeMap::new();
+    let all_refs = d.references.iter().cloned().chain(
+        doc.vulnerabilities
+            .iter()
+            .flat_map(|v| v.references.iter().cloned()),
+    );
+    for (i, r) in all_refs.enumerate() {
+        let category = r.category.as_deref().unwrap_or("external");
+        if r.url.starts_with(&own_csaf) {
+            if i == 0 && translation_of.is_some() {
+                boilerplate.push(format!("{lang}: link to the original"));
+            } else {
+                boilerplate.push(format!("{lang}: {category} reference"));
+            }
+            continue;
+        }
+        if r.url.starts_with(&own_page_prefix) && r.summary.ends_with(" (HTML)") {
+            boilerplate.push(format!("{lang}: link to the page"));
+            continue;
+        }
+        if references.iter().any(|x| x.url == r.url) {
+            continue;
+        }
+        if let Some(why) = crate::validate::url_problem(&r.url) {
+            notes.push(Note::warning(
+                "invalid-url",
+                format!("reference left out: {why}"),
+            ));
+            continue;
+        }
+        let (mut rid, kind) =
+            super::technet::classify_link(&r.url, &r.summary).unwrap_or_else(|| {
+                (
+                    format!("ref-{}", references.len() + 1),
+                    if category == "self" {
+                        ReferenceKind::Advisory
+                    } else {
+                        ReferenceKind::External
+                    },
+                )
+            });
+        if references.iter().any(|x| x.id == rid) {
+            rid = format!("{rid}-{}", references.len() + 1);
+        }
+        // Every reference needs a label; the export writes the URL where there is none.
+        let label = if r.summary.trim().is_empty() {
+            r.url.clone()
+        } else {
+            r.summary.clone()
+        };
+        links.insert(rid.clone(), label);
+        references.push(Reference {
+            id: rid,
+            url: r.url.clone(),
+            kind,
+        });
+    }
+
+    // Acknowledgments: one per name.
+    let mut acknowledgments = Vec::new();
+    let all_acks = d.acknowledgments.iter().cloned().chain(
+        doc.vulnerabilities
+            .iter()
+            .flat_map(|v| v.acknowledgments.iter().cloned()),
+    );
+    for k in all_acks {
+        let url = k
+            .urls
+            .first()
+            .cloned()
+            .filter(|u| crate::validate::url_problem(u).is_none());
+        if k.urls.len() > 1 || k.summary.is_some() {
+            notes.push(Note::warning(
+                "not-kept",
+                "acknowledgment summaries and URLs after the first have no place in seckb",
+            ));
+        }
+        let names: Vec<String> = if k.names.is_empty() {
+            k.organization.iter().cloned().collect()
+        } else {
+            k.names.clone()
+        };
+        for name in names {
+            let a = Acknowledgment {
+                name: name.clone(),
+                organization: k.organization.clone().filter(|o| *o != name),
+                url: url.clone(),
+            };
+            if !acknowledgments
+                .iter()
+                .any(|x: &Acknowledgment| x.name == a.name && x.organization == a.organization)
+            {
+                acknowledgments.push(a);
+            }
+        }
+    }
+
+    let security_vulnerability = if not_vulnerability {
+        false
+    } else if !doc.vulnerabilities.is_empty() || seckb {
+        true
+    } else {
+        d.category != "csaf_informational_advisory"
+    };
+
+    if !seckb {
+        notes.push(Note::info(
+            "not-in-csaf",
+            "CSAF has no `kind`, KB articles or bulletin numbers: `kind: advisory` was assumed",
+        ));
+    }
+
+    let advisory = Advisory {
+        id: AdvisoryId(id.clone()),
+        kind: Kind::Advisory,
+        source_language: LangTag(lang.clone()),
+        status,
+        published: first,
+        updated: last.1,
+        version: version.clone(),
+        revisions: hist
+            .iter()
+            .map(|(n, d, _)| Revision {
+                number: n.clone(),
+                date: *d,
+            })
+            .collect(),
+        security_vulnerability,
+        severity,
+        cves,
+        kbs: Vec::new(),
+        bulletins: Vec::new(),
+        products: Products::default(),
+        remediations,
+        references,
+        acknowledgments,
+    };
+    let mut title = d.title.clone();
+    if title.trim().is_empty() {
+        title = tracking_id.clone();
+    }
+    if summary.trim().is_empty() {
+        // seckb's export then repeats the title in the vulnerability notes; the subtitle
+        // stands there too.
+        if let Some(t) = doc
+            .vulnerabilities
+            .first()
+            .and_then(|v| v.notes.first())
+            .and_then(|n| n.title.clone())
+            .filter(|t| seckb && *t != title)
+        {
+            subtitle = Some(t);
+        }
+        // Every advisory needs a summary: the first vulnerability's description, else
+        // the purpose, else the title.
+        let (text, what) = if let Some(i) = vulnerability_description {
+            let s = sections.remove(i);
+            (s.body, format!("the note `{}`", s.title))
+        } else if let Some(p) = &overview.purpose {
+            (p.clone(), "the purpose".to_string())
+        } else {
+            (escape_markdown(&title), "the title".to_string())
+        };
+        summary = text;
+        notes.push(Note::warning(
+            "no-summary",
+            format!("{lang}: the document has no summary note; {what} stands in for it"),
+        ));
+    }
+    let text = AdvisoryText {
+        revision: version,
+        title,
+        subtitle,
+        summary,
+        overview,
+        faq,
+        symptoms,
+        suggested_actions: actions,
+        remediations: remediation_texts,
+        revisions: revision_texts,
+        links,
+        sections,
+    };
+    // Text that would not read back as it was written is worth a look.
+    if seckb
+        && let Some(want) = d.notes.iter().find(|n| n.category == "summary")
+        && plain(&text.summary) != want.text.trim()
+    {
+        notes.push(Note::warning(
+            "text-changed",
+            format!("{lang}: the summary does not read back exactly as its CSAF text"),
+        ));
+    }
+    Ok(Reading {
+        file: file.to_string(),
+        tracking_id,
+        advisory_id: id,
+        lang,
+        translation_of,
+        advisory,
+        affected,
+        not_affected,
+        product_hints,
+        text,
+        outdated,
+        notes,
+        boilerplate,
+    })
+}
+
+fn looks_like_url(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.starts_with("http://") || s.starts_with("https://") || s.starts_with("mailto:"))
+}
+
+fn category_title(category: &str) -> String {
+    let t = category.replace('_', " ");
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => "Note".into(),
+    }
+}
+
+fn severity_word(s: &str) -> Option<Severity> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "critical" => Some(Severity::Critical),
+        "important" | "high" => Some(Severity::Important),
+        "moderate" | "medium" => Some(Severity::Moderate),
+        "low" => Some(Severity::Low),
+        _ => None,
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::Important => "important",
+        Severity::Moderate => "moderate",
+        Severity::Low => "low",
+    }
+}
+
+fn rank(s: Severity) -> u8 {
+    match s {
+        Severity::Critical => 4,
+        Severity::Important => 3,
+        Severity::Moderate => 2,
+        Severity::Low => 1,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Merging the readings of one advisory and planning the files.
+
+/// Plans the import of `readings` into `site`: one advisory per id, its original's facts,
+/// a text per language.
+pub fn plan(site: &write::Site, readings: Vec<Reading>, opts: &Options) -> Plan {
+    let mut p = Plan::default();
+    let all_langs: BTreeSet<String> = readings.iter().map(|r| r.lang.clone()).collect();
+    let settings = write::add_languages(site, &all_langs, &mut p);
+    let order: Vec<String> = settings.languages.iter().map(|l| l.0.clone()).collect();
+    let rank = |l: &str| order.iter().position(|x| x == l).unwrap_or(usize::MAX);
+    for lang in &all_langs {
+        if site.site_texts.contains(lang.as_str()) {
+            continue;
+        }
+        let rel = format!("i18n/{lang}.yaml");
+        let yaml = format!(
+            "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {lang}, written by `seckb import csaf`. Anything missing falls back to the\n# default language.\nlanguage_name: {}\n",
+            serde_json::to_string(&super::lexicon::language_name(lang)).unwrap_or_default()
+        );
+        write::put(&mut p.files, &site.root, &rel, yaml.into_bytes());
+        p.site_notes.push(Note::info(
+            "site-text-added",
+            format!("`{rel}` written with the language name; other UI text falls back to `{}` (a `missing-translation` warning)", settings.default_language),
+        ));
+    }
+
+    let mut groups: BTreeMap<String, Vec<Reading>> = BTreeMap::new();
+    for r in readings {
+        groups.entry(r.advisory_id.clone()).or_default().push(r);
+    }
+    let mut catalog = site.catalog.clone();
+    for (id, mut rs) in groups {
+        rs.sort_by_key(|r| (r.translation_of.is_some(), rank(&r.lang), r.lang.clone()));
+        let (m, sources) = merge(rs, &rank);
+        let (report, files): (AdvisoryReport, _) =
+            write::write_advisory(site, &id, m, &sources, &mut catalog, opts);
+        p.reports.push(report);
+        p.files.extend(files);
+    }
+    write::add_products(site, &catalog, &mut p);
+    p
+}
+
+/// Merges an advisory's readings (the original first) into one advisory.
+fn merge(mut rs: Vec<Reading>, rank: &dyn Fn(&str) -> usize) -> (Merged, Vec<SourceFile>) {
+    let primary = rs.remove(0);
+    let mut notes: Vec<Note> = primary.notes.clone();
+    if let Some(src) = &primary.translation_of {
+        notes.push(Note::warning(
+            "no-original",
+            format!("only translations were read (the original is in `{src}`); the facts come from the `{}` translation, which is the source language now", primary.lang),
+        ));
+    }
+    let mut advisory = primary.advisory.clone();
+    advisory.source_language = LangTag(primary.lang.clone());
+    let mut texts = BTreeMap::new();
+    let mut boilerplate = primary.boilerplate.clone();
+    let mut sources = vec![source_file(&primary)];
+    texts.insert(primary.lang.clone(), primary.text.clone());
+    for r in rs {
+        if texts.contains_key(&r.lang) {
+            notes.push(Note::warning(
+                "duplicate",
+                format!(
+                    "`{}` is a second text in `{}`; it was left out",
+                    r.file, r.lang
+                ),
+            ));
+            continue;
+        }
+        for n in &r.notes {
+            if !notes.contains(n) {
+                notes.push(Note {
+                    message: format!("{}: {}", r.lang, n.message),
+                    ..n.clone()
+                });
+            }
+        }
+        let a = &r.advisory;
+        let dates = |x: &Advisory| {
+            x.revisions
+                .iter()
+                .map(|v| format!("{} ({})", v.number, v.date))
+                .collect::<Vec<_>>()
+        };
+        if a.cves != advisory.cves || dates(a) != dates(&advisory) || r.affected != primary.affected
+        {
+            notes.push(Note::warning(
+                "fact-conflict",
+                format!("{}: the translation's CVEs, revisions or products differ from the original's; the original's were kept", r.lang),
+            ));
+        }
+        let mut t = r.text.clone();
+        // Keys of the translation's entries, matched to the original's by place or URL.
+        t.remediations = r
+            .advisory
+            .remediations
+            .iter()
+            .zip(&advisory.remediations)
+            .filter_map(|(mine, theirs)| {
+                r.text
+                    .remediations
+                    .get(&mine.id)
+                    .map(|v| (theirs.id.clone(), v.clone()))
+            })
+            .collect();
+        t.links = r
+            .advisory
+            .references
+            .iter()
+            .filter_map(|mine| {
+                let theirs = advisory.references.iter().find(|x| x.url == mine.url)?;
+                r.text
+                    .links
+                    .get(&mine.id)
+                    .map(|v| (theirs.id.clone(), v.clone()))
+            })
+            .collect();
+        t.revisions
+            .retain(|k, _| advisory.revisions.iter().any(|v| &v.number == k));
+        if r.outdated {
+            // The export only says the translation is behind; the revision before the
+            // latest is the newest it can be.
+            let n = advisory.revisions.len();
+            t.revision = advisory.revisions[n.saturating_sub(2)].number.clone();
+        } else {
+            t.revision = advisory.version.clone();
+        }
+        boilerplate.extend(r.boilerplate.iter().cloned());
+        sources.push(source_file(&r));
+        texts.insert(r.lang.clone(), t);
+    }
+    sources.sort_by_key(|s| (s.lang != primary.lang, rank(&s.lang)));
+    let prose: Vec<String> = texts
+        .iter()
+        .flat_map(|(l, t)| t.sections.iter().map(move |s| format!("{l}: {}", s.title)))
+        .collect();
+    let structured = write::structured(&advisory, &primary.affected, &primary.not_affected, &texts);
+    // Remediation products are names until the catalog gives ids.
+    let m = Merged {
+        advisory,
+        affected: primary.affected.clone(),
+        not_affected: primary.not_affected.clone(),
+        product_hints: primary.product_hints.clone(),
+        texts,
+        notes,
+        structured,
+        prose,
+        boilerplate,
+    };
+    (m, sources)
+}
+
+fn source_file(r: &Reading) -> SourceFile {
+    let name = std::path::Path::new(&r.file)
+        .file_name()
+        .map_or_else(|| r.file.clone(), |n| n.to_string_lossy().into_owned());
+    SourceFile {
+        lang: r.lang.clone(),
+        file: r.file.clone(),
+        comment: format!(
+            "Imported by `seckb import csaf` from {name} ({})",
+            r.tracking_id
+        ),
+        title: r.text.title.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_reads_back_as_the_same_plain_text() {
+        for t in [
+            "Plain words.",
+            "*not bold* and _not italic_ and `not code` and [not](a link) <b>x</b> &amp;",
+            "# not a heading",
+            "- not a list",
+            "1. not a list either; 2) nor this",
+            "> not a quote",
+            "C:\\Program Files\\x \\\\ y",
+            "First paragraph.\n\nSecond ~~one~~ with | pipes.",
+            "--- and === and +++",
+            "http://example.com/a_b_c?x=1&y=2",
+        ] {
+            assert_eq!(plain(&escape_markdown(t)), t, "{t}");
+        }
+        // A single line break is a hard break: read back as a space.
+        assert_eq!(escape_markdown("a\nb"), "a\\\nb");
+        assert_eq!(plain(&escape_markdown("a\n   b")), "a b");
+    }
+
+    #[test]
+    fn unsafe_tracking_ids_become_folder_names() {
+        assert_eq!(advisory_id("RHSA-2021:5186"), "RHSA-2021_5186");
+        assert_eq!(advisory_id("SA.2025_07"), "SA.2025_07");
+        assert_eq!(advisory_id("a/../b"), "a_.._b");
+        assert!(unsafe_reason(&advisory_id("../../etc")).is_none());
+        assert!(unsafe_reason(&advisory_id(&"x".repeat(100))).is_none());
+    }
+
+    #[test]
+    fn symptoms_split_into_their_parts() {
+        let ui = crate::model::UiStrings {
+            log_file: "Log file".into(),
+            error_codes: "Error codes".into(),
+            ..Default::default()
+        };
+        let (lead, s) = split_symptom(
+            "One.\n\nTwo.\nLog file: a.log\nline 1\nline 2\nError codes: 0x1, 0x2",
+            &ui,
+        );
+        assert_eq!(lead, "One.\n\nTwo.");
+        assert_eq!(s.log_file.as_deref(), Some("a.log"));
+        assert_eq!(s.log_lines, ["line 1", "line 2"]);
+        assert_eq!(s.error_codes, ["0x1", "0x2"]);
+        let (lead, s) = split_symptom("Only text.", &ui);
+        assert_eq!(lead, "Only text.");
+        assert!(s.log_lines.is_empty() && s.log_file.is_none());
+    }
+
+    #[test]
+    fn json_errors_give_line_and_column() {
+        let e = serde_json::from_str::<Value>("{\n  \"a\": 1,\n}").unwrap_err();
+        let m = json_error("not valid JSON", &e);
+        assert!(m.starts_with("not valid JSON at 3:1: "), "{m}");
+        assert!(!m.contains(" at line "), "{m}");
+    }
+}

@@ -1,0 +1,484 @@
+//! `seckb import csaf`: seckb's own CSAF export imported into an empty site exports to the
+//! same bytes (the repository and the CSAF fixture); the OASIS examples import, validate
+//! and build; broken files fail alone; translations merge; `--dry-run` and `--force`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::{fixture, read_tree};
+use seckb::feeds::csaf::{PROVIDER_DIR, WHITE_DIR};
+use seckb::import::{Level, Options, Outcome, Report, import_csaf};
+use seckb::model::{Advisory, AdvisoryText, Catalog, Severity};
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn seckb() -> Command {
+    let mut c = Command::cargo_bin("seckb").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn oasis_examples() -> PathBuf {
+    repository().join("../shared/schemas/csaf-2.0/examples")
+}
+
+/// Validates (no errors) and builds a site in memory.
+fn build(root: &Path) -> Files {
+    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    assert!(
+        findings.is_ok(),
+        "{} does not validate: {:?}",
+        root.display(),
+        findings.sorted()
+    );
+    seckb::commands::build::build_site(&project)
+        .unwrap()
+        .files()
+        .clone()
+}
+
+/// The files of the CSAF provider.
+fn provider(files: &Files) -> Files {
+    files
+        .iter()
+        .filter(|(p, _)| p.starts_with(PROVIDER_DIR))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect()
+}
+
+/// Writes the TLP:WHITE folder of a build (documents, hashes, listings, feed) to disk.
+fn write_white(files: &Files, to: &Path) {
+    for (p, b) in files {
+        if let Some(rel) = p.strip_prefix(WHITE_DIR) {
+            let path = to.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b).unwrap();
+        }
+    }
+}
+
+/// A site with nothing but the settings and site texts of `from`.
+fn empty_site_like(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(from.join("seckb.yaml"), dir.path().join("seckb.yaml")).unwrap();
+    common::copy_tree(&from.join("i18n"), &dir.path().join("i18n"));
+    dir
+}
+
+fn options(paths: Vec<PathBuf>, into: &Path) -> Options {
+    Options {
+        paths,
+        into: into.to_path_buf(),
+        dry_run: false,
+        force: false,
+        attribution: None,
+        vendor: "Unknown vendor".into(),
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn warnings(r: &Report) -> Vec<String> {
+    r.advisories
+        .iter()
+        .flat_map(|a| a.notes.iter().map(move |n| (a, n)))
+        .filter(|(_, n)| n.level == Level::Warning)
+        .map(|(a, n)| format!("{}: [{}] {}", a.id, n.code, n.message))
+        .collect()
+}
+
+/// Export -> import into an empty site -> export: the same provider, byte for byte.
+fn round_trip(site: &Path) -> (usize, Report) {
+    let first = build(site);
+    let csaf = tempfile::tempdir().unwrap();
+    write_white(&first, csaf.path());
+    let into = empty_site_like(site);
+    let report = import_csaf(&options(vec![csaf.path().to_path_buf()], into.path())).unwrap();
+    assert!(!report.failed(), "{}", report.to_text());
+    assert_eq!(
+        warnings(&report),
+        Vec::<String>::new(),
+        "nothing may be lost"
+    );
+    let second = build(into.path());
+    let (a, b) = (provider(&first), provider(&second));
+    let docs = a
+        .keys()
+        .filter(|p| p.ends_with(".json") && p.matches('/').count() == 4)
+        .count();
+    assert!(docs > 0);
+    for (path, bytes) in &a {
+        let other = b
+            .get(path)
+            .unwrap_or_else(|| panic!("`{path}` is missing after the round trip"));
+        assert!(
+            bytes == other,
+            "`{path}` differs after the round trip:\n{}\n---\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(other)
+        );
+    }
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    (docs, report)
+}
+
+#[test]
+fn the_repository_survives_export_import_export_byte_for_byte() {
+    let (docs, report) = round_trip(&repository());
+    assert_eq!(report.advisories.len(), 64);
+    assert!(docs >= 64, "{docs} documents");
+    assert!(
+        report
+            .advisories
+            .iter()
+            .all(|a| a.outcome == Outcome::Created)
+    );
+}
+
+#[test]
+fn the_csaf_fixture_survives_export_import_export_byte_for_byte() {
+    let (docs, report) = round_trip(&fixture("csaf"));
+    // The draft is not exported, so it does not come back.
+    assert_eq!(docs, 4);
+    let ids: Vec<&str> = report.advisories.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["GA-2025-0002", "SA.2025_07"]);
+    // The feed in the folder is not a document.
+    assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+    assert!(report.skipped[0].message.contains("ROLIE feed"));
+}
+
+#[test]
+fn translations_merge_into_one_advisory_with_a_text_per_language() {
+    let built = build(&fixture("csaf"));
+    let csaf = tempfile::tempdir().unwrap();
+    write_white(&built, csaf.path());
+    let into = empty_site_like(&fixture("csaf"));
+    // The translation first on the command line: the original still gives the facts.
+    let paths = vec![
+        csaf.path().join("2025/sa_2025_07-de-de.json"),
+        csaf.path().join("2025/sa_2025_07.json"),
+    ];
+    let report = import_csaf(&options(paths, into.path())).unwrap();
+    assert!(!report.failed(), "{}", report.to_text());
+    assert_eq!(report.advisories.len(), 1);
+    assert_eq!(report.advisories[0].languages, ["en-US", "de-DE"]);
+    let dir = into.path().join("advisories/SA.2025_07");
+    let a: Advisory = read(&dir.join("advisory.yaml"));
+    assert_eq!(a.source_language.as_str(), "en-US");
+    assert_eq!(a.version, "2.0");
+    assert_eq!(
+        a.revisions
+            .iter()
+            .map(|r| r.number.as_str())
+            .collect::<Vec<_>>(),
+        ["1.0", "1.1", "2.0"]
+    );
+    assert_eq!(a.cves, ["CVE-2025-1111", "CVE-2025-22222"]);
+    assert_eq!(a.severity, Some(Severity::Critical));
+    let en: AdvisoryText = read(&dir.join("en-US.yaml"));
+    let de: AdvisoryText = read(&dir.join("de-DE.yaml"));
+    assert_eq!(en.title, "Gadget firmware flaws");
+    assert_eq!(de.title, "Schwachstellen in der Gadget-Firmware");
+    // The German remediation texts are keyed to the facts' remediations.
+    let fix = a
+        .remediations
+        .iter()
+        .find(|r| r.url.as_deref() == Some("https://acme.example.com/fix"))
+        .unwrap();
+    assert_eq!(
+        de.remediations.get(&fix.id).map(String::as_str),
+        Some("Firmware 1.2 installieren.")
+    );
+    assert_eq!(
+        en.remediations.get(&fix.id).map(String::as_str),
+        Some("Install firmware 1.2.")
+    );
+    assert_eq!(de.revisions["2.0"], "Firmware 1.2 veröffentlicht.");
+
+    // A translation alone becomes the advisory's source, and the report says so.
+    let into = empty_site_like(&fixture("csaf"));
+    let paths = vec![csaf.path().join("2025/sa_2025_07-de-de.json")];
+    let report = import_csaf(&options(paths, into.path())).unwrap();
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("[no-original]")),
+        "{}",
+        report.to_text()
+    );
+    let a: Advisory = read(&into.path().join("advisories/SA.2025_07/advisory.yaml"));
+    assert_eq!(a.source_language.as_str(), "de-DE");
+}
+
+#[test]
+fn the_oasis_examples_import_validate_and_build() {
+    let into = empty_site_like(&fixture("csaf"));
+    let report = import_csaf(&options(vec![oasis_examples()], into.path())).unwrap();
+    assert!(!report.failed(), "{}", report.to_text());
+    let ids: Vec<&str> = report.advisories.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["BSI-2022-0001", "RHSA-2021_5186", "cisco-sa-20180328-smi2"]
+    );
+    // The feed and the provider metadata beside them are skipped, not errors.
+    let skipped: Vec<&str> = report.skipped.iter().map(|s| s.message.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "a ROLIE feed, not a CSAF document",
+            "CSAF provider metadata, not a CSAF document"
+        ]
+    );
+    // What the model cannot hold is reported, not dropped silently.
+    let w = warnings(&report);
+    for expected in [
+        "RHSA-2021_5186: [id] the id `RHSA-2021:5186` cannot be a folder name or URL part",
+        "BSI-2022-0001: [not-kept] product identification helpers",
+        "cisco-sa-20180328-smi2: [not-kept] vulnerability fields ids, scores (CVSS)",
+        "RHSA-2021_5186: [disclaimer] the legal disclaimer differs from the site's",
+    ] {
+        assert!(
+            w.iter().any(|x| x.starts_with(expected)),
+            "no warning `{expected}` in {w:#?}"
+        );
+    }
+
+    let files = build(into.path());
+    let docs: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with(WHITE_DIR) && p.ends_with(".json") && p.contains("/20"))
+        .collect();
+    assert_eq!(docs.len(), 3, "{docs:?}");
+
+    let root = into.path();
+    let rhsa: Advisory = read(&root.join("advisories/RHSA-2021_5186/advisory.yaml"));
+    assert_eq!(rhsa.cves, ["CVE-2021-4104", "CVE-2021-4125"]);
+    assert_eq!(rhsa.severity, Some(Severity::Critical));
+    assert!(rhsa.security_vulnerability);
+    let cisco: Advisory = read(&root.join("advisories/cisco-sa-20180328-smi2/advisory.yaml"));
+    assert_eq!(cisco.revisions.len(), 7);
+    assert_eq!(cisco.version, "3.0.0");
+    assert_eq!(cisco.products.affected.len(), 259);
+    // No aggregate severity: the highest CVSS base severity stands in.
+    assert_eq!(cisco.severity, Some(Severity::Critical));
+    let text: AdvisoryText = read(&root.join("advisories/cisco-sa-20180328-smi2/en-US.yaml"));
+    let titles: Vec<&str> = text.sections.iter().map(|s| s.title.as_str()).collect();
+    assert!(titles.contains(&"Workarounds"), "{titles:?}");
+    let cat: Catalog = read(&root.join("products.yaml"));
+    assert!(cat.products.iter().any(|p| p.vendor == "Cisco"));
+    // Products are deduplicated: each catalog id once.
+    let mut ids: Vec<&str> = cat.products.iter().map(|p| p.id.as_str()).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
+
+const GOOD: &str = "2025/sa_2025_07.json";
+
+/// A folder with one good document and broken files beside it.
+fn broken_inputs() -> (tempfile::TempDir, tempfile::TempDir) {
+    let built = build(&fixture("csaf"));
+    let white = tempfile::tempdir().unwrap();
+    write_white(&built, white.path());
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(white.path().join(GOOD)).unwrap();
+    std::fs::write(dir.path().join("good.json"), &good).unwrap();
+    std::fs::write(dir.path().join("good.json.sha256"), "not json").unwrap();
+    std::fs::write(dir.path().join("syntax.json"), "{\n  \"document\": {\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("other.json"),
+        "{\"name\": \"package.json\"}",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("array.json"), "[1, 2]").unwrap();
+    let text = String::from_utf8(good).unwrap();
+    std::fs::write(
+        dir.path().join("old.json"),
+        text.replace("\"csaf_version\": \"2.0\"", "\"csaf_version\": \"1.2\""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("no-title.json"),
+        text.replace("\"title\": \"Gadget firmware flaws\",", ""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bad-status.json"),
+        text.replace("\"status\": \"interim\"", "\"status\": \"done\""),
+    )
+    .unwrap();
+    (white, dir)
+}
+
+#[test]
+fn broken_files_fail_alone_naming_the_file_and_place() {
+    let (_white, dir) = broken_inputs();
+    let into = empty_site_like(&fixture("csaf"));
+    let report = import_csaf(&options(vec![dir.path().to_path_buf()], into.path())).unwrap();
+    let fail: BTreeMap<String, String> = report
+        .failures
+        .iter()
+        .map(|f| {
+            let name = Path::new(&f.file).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), f.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        fail["syntax.json"],
+        "not valid JSON at 4:1: EOF while parsing an object"
+    );
+    assert_eq!(
+        fail["other.json"],
+        "not a CSAF document: it has no `document` object"
+    );
+    assert_eq!(
+        fail["array.json"],
+        "not a CSAF document: the file is JSON, but not an object"
+    );
+    assert_eq!(
+        fail["old.json"],
+        "CSAF version `1.2` is not supported; only `2.0` is"
+    );
+    assert!(
+        fail["no-title.json"].starts_with("not a valid CSAF 2.0 document at ")
+            && fail["no-title.json"].ends_with("missing field `title`"),
+        "{}",
+        fail["no-title.json"]
+    );
+    assert_eq!(
+        fail["bad-status.json"],
+        "`tracking.status` is `done`; CSAF knows draft, interim and final"
+    );
+    assert_eq!(fail.len(), 6, "{fail:?}");
+    // The hash file is not read; the good document is imported all the same.
+    assert_eq!(report.files_read, 7);
+    assert_eq!(report.advisories.len(), 1);
+    assert!(
+        into.path()
+            .join("advisories/SA.2025_07/en-US.yaml")
+            .is_file()
+    );
+
+    // The command says which file and exits 1.
+    let out = seckb()
+        .args(["import", "csaf", "--into"])
+        .arg(into.path())
+        .arg(dir.path().join("syntax.json"))
+        .arg(dir.path().join("good.json"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "error: `{}`: not valid JSON at 4:1: EOF while parsing an object\n",
+            dir.path().join("syntax.json").display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("1 failed\n"), "{stderr}");
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let built = build(&fixture("csaf"));
+    let white = tempfile::tempdir().unwrap();
+    write_white(&built, white.path());
+    let into = empty_site_like(&fixture("csaf"));
+    let before = read_tree(into.path());
+    let mut opts = options(vec![white.path().to_path_buf()], into.path());
+    opts.dry_run = true;
+    let report = import_csaf(&opts).unwrap();
+    assert!(report.written.len() > 3, "{:?}", report.written);
+    assert!(report.to_text().ends_with("dry run: nothing was written\n"));
+    assert_eq!(read_tree(into.path()), before);
+
+    // The same through the command, with the JSON report on stdout.
+    let out = seckb()
+        .args(["import", "csaf", "--dry-run", "--format", "json", "--into"])
+        .arg(into.path())
+        .arg(white.path())
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["advisories"].as_array().unwrap().len(), 2);
+    assert_eq!(read_tree(into.path()), before);
+}
+
+#[test]
+fn existing_advisories_are_kept_unless_forced() {
+    let built = build(&fixture("csaf"));
+    let white = tempfile::tempdir().unwrap();
+    write_white(&built, white.path());
+    let into = empty_site_like(&fixture("csaf"));
+    let opts = options(vec![white.path().to_path_buf()], into.path());
+    import_csaf(&opts).unwrap();
+    let text = into.path().join("advisories/SA.2025_07/en-US.yaml");
+    let imported = std::fs::read_to_string(&text).unwrap();
+
+    // A second run finds everything as it would write it.
+    let again = import_csaf(&opts).unwrap();
+    assert!(again.written.is_empty(), "{:?}", again.written);
+    assert!(
+        again
+            .advisories
+            .iter()
+            .all(|a| a.outcome == Outcome::Unchanged)
+    );
+
+    // An edited advisory is kept, and the report says where it differs.
+    common::edit(
+        into.path(),
+        "advisories/SA.2025_07/en-US.yaml",
+        "title: Gadget firmware flaws",
+        "title: Edited by hand",
+    );
+    let facts = "advisories/SA.2025_07/advisory.yaml";
+    common::edit(into.path(), facts, "date: 2025-01-20", "date: 2025-01-21");
+    let kept = import_csaf(&opts).unwrap();
+    let sa = kept
+        .advisories
+        .iter()
+        .find(|a| a.id == "SA.2025_07")
+        .unwrap();
+    assert_eq!(sa.outcome, Outcome::Kept);
+    assert!(
+        sa.notes
+            .iter()
+            .any(|n| n.code == "differs-from-existing" && n.message.contains("revisions are")),
+        "{:?}",
+        sa.notes
+    );
+    assert!(
+        std::fs::read_to_string(&text)
+            .unwrap()
+            .contains("title: Edited by hand")
+    );
+
+    // --force puts the imported files back.
+    let mut forced = opts.clone();
+    forced.force = true;
+    let report = import_csaf(&forced).unwrap();
+    let sa = report
+        .advisories
+        .iter()
+        .find(|a| a.id == "SA.2025_07")
+        .unwrap();
+    assert_eq!(sa.outcome, Outcome::Updated);
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), imported);
+}
