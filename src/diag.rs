@@ -93,6 +93,11 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// Adds every finding of `other`, in its order.
+    pub fn extend(&mut self, other: Findings) {
+        self.items.extend(other.items);
+    }
+
     /// Adds a finding.
     pub fn push(&mut self, f: Finding) {
         self.items.push(f);

@@ -151,9 +151,26 @@ pub fn records(site: &Site) -> Result<Vec<Record>> {
     Ok(out)
 }
 
+/// The Subresource Integrity value of Pagefind's search library, which is the same for
+/// every index (it is part of Pagefind, not of the index): taken from a one-record index, so
+/// that pages can be rendered while the real index is built beside them.
+pub fn library_integrity() -> Result<String> {
+    let record = Record {
+        url: "x/".into(),
+        language: "en".into(),
+        content: "x".into(),
+        meta: BTreeMap::from([("title".to_string(), "x".to_string())]),
+        filters: BTreeMap::new(),
+    };
+    Ok(index_records(vec![record])?.library_integrity)
+}
+
 /// Builds the index of every language.
 pub fn build(site: &Site) -> Result<SearchIndex> {
-    let records = records(site)?;
+    index_records(records(site)?)
+}
+
+fn index_records(records: Vec<Record>) -> Result<SearchIndex> {
     // Pagefind's API is async and hands parsing to a blocking pool; a current-thread runtime
     // is all it needs, and it lives only as long as the build of the index.
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -142,6 +142,21 @@ fn tabs_for_indentation() {
 }
 
 #[test]
+fn duplicate_keys_in_a_map() {
+    // `links` is a map of reference id to label: YAML parsers keep the last of two equal
+    // keys silently, seckb refuses them.
+    let err = refused(|r| {
+        let path = r.join(EN);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}links:\n  kb: one\n  kb: two\n")).unwrap();
+    });
+    assert!(
+        err.contains("error[duplicate-key]: key `links.kb` appears twice"),
+        "{err}"
+    );
+}
+
+#[test]
 fn duplicate_keys() {
     let err = refused(|r| {
         edit(

@@ -15,15 +15,31 @@ pub fn build_site(project: &crate::load::Project) -> Result<Output> {
     let t = Timings::new();
     let site = Site::from_project(project)?;
     t.lap("model");
-    // The search index is built from the model, before the pages: the search page carries
-    // the integrity hash of the search library that comes with the index.
-    let index = search::build(&site)?;
-    t.lap("search index");
-    let mut out = render::render(&site, &project.root, &index)?;
-    t.lap("pages");
+    // The search index is built on a thread of its own, beside the pages and feeds (Pagefind
+    // indexes one record at a time). The search page carries the integrity hash of the
+    // search library, which is the same for every index.
+    let library_integrity = search::library_integrity()?;
+    let (index, out) = std::thread::scope(|s| {
+        let index = s.spawn(|| search::build(&site));
+        let out = (|| {
+            let mut out = render::render(&site, &project.root, &library_integrity)?;
+            t.lap("pages");
+            feeds::render(&site, &mut out)?;
+            t.lap("feeds");
+            anyhow::Ok(out)
+        })();
+        let index = index
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (index, out)
+    });
+    let (index, mut out) = (index?, out?);
+    t.lap("search index (waited)");
+    anyhow::ensure!(
+        index.library_integrity == library_integrity,
+        "the search library differs between two Pagefind indexes; report this as a bug"
+    );
     index.add_to(&mut out)?;
-    feeds::render(&site, &mut out)?;
-    t.lap("feeds");
     out.add_manifest()?;
     t.lap("manifest");
     Ok(out)
@@ -45,6 +61,7 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     let site =
         build_site(&project).context("rendering failed; the previous site was left as it was")?;
     let out = out.unwrap_or_else(|| root.join("site"));
+    t.lap("render");
     progress.step("writing");
     site.write_atomic(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;

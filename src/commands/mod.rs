@@ -21,8 +21,15 @@ pub fn color_stderr() -> bool {
 pub fn report_findings(findings: &Findings, root: &std::path::Path) {
     let mut sources = std::collections::BTreeMap::new();
     for f in findings.sorted() {
-        if let Ok(text) = std::fs::read_to_string(root.join(&f.file)) {
-            sources.insert(f.file.clone(), text.replace("\r\n", "\n"));
+        let path = root.join(&f.file);
+        // A file over the size limit was never read; it gets no snippet.
+        let readable = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() <= crate::load::MAX_FILE_BYTES);
+        if readable
+            && !sources.contains_key(&f.file)
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            sources.insert(f.file.clone(), crate::load::normalize(&text));
         }
     }
     if !findings.sorted().is_empty() {
@@ -32,8 +39,5 @@ pub fn report_findings(findings: &Findings, root: &std::path::Path) {
 
 /// Prints findings as text on stderr.
 pub fn report(findings: &Findings, project: &Project) {
-    if findings.sorted().is_empty() {
-        return;
-    }
-    eprint!("{}", findings.to_text(&project.sources, color_stderr()));
+    report_findings(findings, &project.root);
 }

@@ -18,7 +18,9 @@ use crate::site::Site;
 
 /// Writes every feed and document.
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    let t = crate::commands::build::Timings::new();
     api::render(site, out)?;
+    t.lap("  api");
     // The feed items of each language are built once (in parallel) for both feed formats.
     let per_lang: Vec<(&str, Vec<items::Item>)> = {
         use rayon::prelude::*;
@@ -31,9 +33,13 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         jsonfeed::render(site, lang, all, out)?;
         atom::render(site, lang, all, out)?;
     }
+    t.lap("  json feed, atom");
     csaf::render(site, out)?;
+    t.lap("  csaf");
     osv::render(site, out)?;
+    t.lap("  osv");
     sitemap::render(site, out)?;
+    t.lap("  sitemap");
     Ok(())
 }
 

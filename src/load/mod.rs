@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Finding, Findings};
 use crate::model::{Advisory, AdvisoryText, Catalog, Settings, SiteText};
-use spans::{Pos, SpanIndex};
+use spans::{Pos, SpanIndex, Spans};
 
 /// Largest file read, so that a stray huge file gives a clear error, not a stalled build.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -25,8 +25,8 @@ pub struct Parsed<T> {
     pub value: T,
     /// Path relative to the site root, `/`-separated.
     pub file: String,
-    /// Where each value stands in the file.
-    pub spans: SpanIndex,
+    /// Where each value stands in the file, worked out only when a finding needs it.
+    pub spans: Spans,
 }
 
 /// One folder under `advisories/`.
@@ -57,8 +57,6 @@ pub struct Project {
     pub catalog: Option<Parsed<Catalog>>,
     /// Advisory folders, sorted by name.
     pub advisories: Vec<AdvisoryDir>,
-    /// Text of every file read, for snippets.
-    pub sources: BTreeMap<String, String>,
 }
 
 /// File names at the root of a site.
@@ -104,7 +102,31 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
         );
         return Ok(p);
     }
-    for entry in sorted_entries(&adv_root)? {
+    // Folders are read and parsed in parallel; their findings are merged in folder order.
+    use rayon::prelude::*;
+    let dirs: Vec<(Option<AdvisoryDir>, Findings)> = sorted_entries(&adv_root)?
+        .into_par_iter()
+        .map(|entry| {
+            let mut local = Findings::default();
+            let dir = p.read_advisory_dir(&entry, &mut local)?;
+            Ok((dir, local))
+        })
+        .collect::<Result<_>>()?;
+    for (dir, local) in dirs {
+        findings.extend(local);
+        p.advisories.extend(dir);
+    }
+    Ok(p)
+}
+
+impl Project {
+    /// Reads one entry of `advisories/`: a folder becomes an [`AdvisoryDir`], anything else
+    /// a finding.
+    fn read_advisory_dir(
+        &self,
+        entry: &fs_err::DirEntry,
+        findings: &mut Findings,
+    ) -> Result<Option<AdvisoryDir>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = format!("advisories/{name}");
         let ft = entry
@@ -120,7 +142,7 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
                 )
                 .hint("links could reach outside the site; copy the files instead"),
             );
-            continue;
+            return Ok(None);
         }
         if !ft.is_dir() {
             if !name.starts_with('.') && !name.eq_ignore_ascii_case("README.md") {
@@ -134,7 +156,7 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
                     .hint("each advisory is a folder `advisories/<id>/` holding `advisory.yaml`"),
                 );
             }
-            continue;
+            return Ok(None);
         }
         let mut dir = AdvisoryDir {
             dir: name.clone(),
@@ -143,13 +165,13 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
             has_facts_file: false,
             text_files: Default::default(),
         };
-        for (stem, file) in p.list_yaml(&rel, findings)? {
+        for (stem, file) in self.list_yaml(&rel, findings)? {
             if stem == "advisory" {
                 dir.has_facts_file = true;
-                dir.facts = p.read(&file, findings)?;
+                dir.facts = self.read(&file, findings)?;
             } else {
                 dir.text_files.insert(stem.clone());
-                if let Some(t) = p.read(&file, findings)? {
+                if let Some(t) = self.read(&file, findings)? {
                     dir.texts.insert(stem, t);
                 }
             }
@@ -165,9 +187,15 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
                 .hint("every advisory folder needs `advisory.yaml` with the facts"),
             );
         }
-        p.advisories.push(dir);
+        Ok(Some(dir))
     }
-    Ok(p)
+
+    /// The text of a file read (normalised as for parsing), for the snippets of findings:
+    /// read again from disk when asked, rather than kept for every file.
+    pub fn source(&self, rel: &str) -> Option<String> {
+        let bytes = std::fs::read(self.root.join(rel)).ok()?;
+        Some(normalize(&String::from_utf8(bytes).ok()?))
+    }
 }
 
 impl Pos {
@@ -179,7 +207,7 @@ impl Pos {
 
 impl Project {
     fn read_required<T: DeserializeOwned + schemars::JsonSchema>(
-        &mut self,
+        &self,
         rel: &str,
         findings: &mut Findings,
         hint: &str,
@@ -253,7 +281,7 @@ impl Project {
 
     /// Reads and parses one file; a content problem becomes a finding and `None`.
     fn read<T: DeserializeOwned + schemars::JsonSchema>(
-        &mut self,
+        &self,
         rel: &str,
         findings: &mut Findings,
     ) -> Result<Option<Parsed<T>>> {
@@ -291,14 +319,15 @@ impl Project {
                 return Ok(None);
             }
         };
-        // A byte order mark and CRLF endings are accepted and normalised.
-        let text = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(&text)
-            .replace("\r\n", "\n");
-        self.sources.insert(rel.to_string(), text.clone());
-        Ok(parse(rel, &text, findings))
+        Ok(parse_with(rel, &normalize(&text), Some(&path), findings))
     }
+}
+
+/// A byte order mark and CRLF endings are accepted and normalised.
+pub fn normalize(text: &str) -> String {
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n")
 }
 
 /// Parses YAML text into `T`, turning syntax and shape problems into findings.
@@ -307,6 +336,34 @@ pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
     text: &str,
     findings: &mut Findings,
 ) -> Option<Parsed<T>> {
+    parse_with(rel, text, None, findings)
+}
+
+/// [`parse`], for text read from `path` when there is one: the positions of values are then
+/// worked out from the file if a finding needs them, rather than kept.
+///
+/// The common case, a file that deserializes, takes one pass of serde_yaml: every struct of
+/// the model denies unknown fields and every map denies duplicate keys, so a file that
+/// deserializes has neither. Only a file that fails is parsed again with positions, to
+/// report every problem in it precisely.
+fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
+    rel: &str,
+    text: &str,
+    path: Option<&Path>,
+    findings: &mut Findings,
+) -> Option<Parsed<T>> {
+    if !deeply_nested(text)
+        && let Ok(value) = serde_yaml::from_str::<T>(text)
+    {
+        return Some(Parsed {
+            value,
+            file: rel.to_string(),
+            spans: match path {
+                Some(p) => Spans::from_file(p),
+                None => Spans::from_text(text),
+            },
+        });
+    }
     let spans = match SpanIndex::build(text) {
         Ok(s) => s,
         Err(e) => {
@@ -347,7 +404,7 @@ pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
         Ok(value) => Some(Parsed {
             value,
             file: rel.to_string(),
-            spans,
+            spans: Spans::built(spans),
         }),
         Err(e) => {
             let f = serde_finding(rel, &e, &spans);
@@ -358,6 +415,27 @@ pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
             None
         }
     }
+}
+
+/// Whether the text may nest flow collections deeply. libyaml, under serde_yaml, scans
+/// such input in quadratic time before its recursion limit stops it, so it goes to the
+/// slow path, whose parser stops at once. Brackets in text count too: a false alarm only
+/// costs time.
+fn deeply_nested(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for b in text.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > 64 {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Maps a serde_yaml error to a finding with a code and a hint.

@@ -27,6 +27,79 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// The positions of a parsed file's values, worked out on first use: most files have no
+/// finding, and positions for every value of every file would cost a second parse and much
+/// memory.
+#[derive(Debug, Clone)]
+pub struct Spans {
+    index: std::sync::OnceLock<SpanIndex>,
+    origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+enum Origin {
+    File(std::path::PathBuf),
+    Text(std::sync::Arc<str>),
+    Built,
+}
+
+impl Spans {
+    /// Positions in the file at `path`, read again when first needed.
+    pub fn from_file(path: &std::path::Path) -> Spans {
+        Spans {
+            index: std::sync::OnceLock::new(),
+            origin: Origin::File(path.to_path_buf()),
+        }
+    }
+
+    /// Positions in `text`.
+    pub fn from_text(text: &str) -> Spans {
+        Spans {
+            index: std::sync::OnceLock::new(),
+            origin: Origin::Text(text.into()),
+        }
+    }
+
+    /// Positions already worked out.
+    pub fn built(index: SpanIndex) -> Spans {
+        Spans {
+            index: std::sync::OnceLock::from(index),
+            origin: Origin::Built,
+        }
+    }
+
+    /// The index; empty (every position 1:1) if the file can no longer be read or parsed.
+    pub fn index(&self) -> &SpanIndex {
+        self.index.get_or_init(|| {
+            let text = match &self.origin {
+                Origin::File(p) => std::fs::read(p)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .map(|t| super::normalize(&t)),
+                Origin::Text(t) => Some(t.to_string()),
+                Origin::Built => None,
+            };
+            text.and_then(|t| SpanIndex::build(&t).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// See [`SpanIndex::value`].
+    pub fn value(&self, path: &str) -> Pos {
+        self.index().value(path)
+    }
+
+    /// See [`SpanIndex::key`].
+    pub fn key(&self, path: &str) -> Pos {
+        self.index().key(path)
+    }
+
+    /// See [`SpanIndex::find_scalar`].
+    pub fn find_scalar(&self, text: &str) -> Option<(Option<String>, Pos)> {
+        self.index().find_scalar(text)
+    }
+}
+
 /// Positions of the values and keys of one YAML document.
 #[derive(Debug, Default, Clone)]
 pub struct SpanIndex {

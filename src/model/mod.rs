@@ -265,13 +265,13 @@ pub struct AdvisoryText {
     #[serde(default)]
     pub suggested_actions: Vec<Action>,
     /// Text of each remediation entry, by its id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub remediations: BTreeMap<String, Markdown>,
     /// Description of each revision, by revision number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub revisions: BTreeMap<String, String>,
     /// Label of each reference, by reference id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub links: BTreeMap<String, String>,
     /// Further sections, in order: text that fits no field above (kept by `import`).
     #[serde(default)]
@@ -341,4 +341,36 @@ pub struct Action {
     pub title: String,
     /// Details (markdown).
     pub body: Markdown,
+}
+
+/// Deserializes a map, refusing a key that appears twice (YAML parsers keep the last one
+/// silently; structs already refuse a duplicate field).
+fn unique_keys<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mapping")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate key `{k}`"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
 }

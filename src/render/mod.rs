@@ -11,14 +11,15 @@ use tera::Context as TeraContext;
 
 use crate::model::SiteText;
 use crate::output::{Output, integrity};
-use crate::search::{LIBRARY as SEARCH_LIBRARY, SearchIndex};
+use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
 use templates::Templates;
 pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, escape_html};
 use views::{AdvisoryView, LangLink, ListItem, Page};
 
-/// Renders every page of the site; `index` is the search index the search pages load.
-pub fn render(site: &Site, root: &std::path::Path, index: &SearchIndex) -> Result<Output> {
+/// Renders every page of the site; `library_integrity` is the SRI hash of the search
+/// library the search pages load.
+pub fn render(site: &Site, root: &std::path::Path, library_integrity: &str) -> Result<Output> {
     let tpl = Templates::load(root)?;
     let mut out = Output::default();
     out.add("style.css", tpl.css.clone())?;
@@ -99,7 +100,7 @@ pub fn render(site: &Site, root: &std::path::Path, index: &SearchIndex) -> Resul
                     script: format!("{root}search.js"),
                     script_integrity: search_script_integrity.clone(),
                     library: format!("{root}{SEARCH_LIBRARY}"),
-                    library_integrity: index.library_integrity.clone(),
+                    library_integrity: library_integrity.to_string(),
                 },
             );
             out.add(

@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::diag::{Finding, Findings};
 use crate::load::Project;
-use crate::load::spans::SpanIndex;
+use crate::load::spans::Spans;
 
 /// Why `s` is not an acceptable link target, if it is not.
 pub fn url_problem(s: &str) -> Option<String> {
@@ -24,7 +24,7 @@ pub fn url_problem(s: &str) -> Option<String> {
 
 struct Ctx<'a> {
     file: &'a str,
-    spans: &'a SpanIndex,
+    spans: &'a Spans,
     findings: &'a mut Findings,
 }
 
