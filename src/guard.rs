@@ -234,3 +234,76 @@ fn advisory(findings: &mut Findings, path: &str, id: &str, o: &Doc, n: &Doc) -> 
 fn differs(a: &Option<String>, b: &Option<String>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if a != b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(version: &str, digest: Option<&str>, pages: &[&str]) -> Output {
+        let mut o = Output::default();
+        o.add(
+            INDEX,
+            r#"{"site": "https://x.example/", "advisories": [{"id": "A-1"}]}"#,
+        )
+        .unwrap();
+        let revisions: Vec<_> = ["1.0", "1.1"]
+            .iter()
+            .take_while(|n| **n <= version)
+            .map(|n| serde_json::json!({"number": n, "date": "2024-01-01T00:00:00Z"}))
+            .collect();
+        let mut doc = serde_json::json!({
+            "status": "final",
+            "published": "2024-01-01T00:00:00Z",
+            "version": version,
+            "revisions": revisions,
+            "texts": {"en-US": {"revision": version}},
+        });
+        if let Some(d) = digest {
+            doc["content_digest"] = d.into();
+        }
+        o.add("api/v1/advisories/A-1.json", doc.to_string())
+            .unwrap();
+        for p in pages {
+            o.add(*p, "<html>").unwrap();
+        }
+        o
+    }
+
+    fn codes(c: &Comparison) -> Vec<&str> {
+        c.findings.sorted().iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn edits_are_told_by_the_digest_only_when_both_sites_have_one() {
+        let old = site("1.0", Some("sha256:a"), &[]);
+        let edited = site("1.0", Some("sha256:b"), &[]);
+        assert_eq!(codes(&compare(&old, &edited).unwrap()), ["content-changed"]);
+        // A site built before the digest existed cannot tell an edit.
+        let older = site("1.0", None, &[]);
+        assert!(codes(&compare(&older, &edited).unwrap()).is_empty());
+        // With a new revision the content may change.
+        let revised = site("1.1", Some("sha256:b"), &[]);
+        let c = compare(&old, &revised).unwrap();
+        assert!(codes(&c).is_empty());
+        assert_eq!((c.kept, c.revised, c.added), (1, 1, 0));
+        // And going back to the old one is refused.
+        assert_eq!(
+            codes(&compare(&revised, &old).unwrap()),
+            ["revision-went-back"]
+        );
+    }
+
+    #[test]
+    fn page_urls_drop_index_html() {
+        let old = site("1.0", None, &["en-US/index.html", "en-US/about.html"]);
+        let new = site("1.0", None, &["en-US/about.html", "en-US/new/index.html"]);
+        let c = compare(&old, &new).unwrap();
+        let f = c.findings.sorted();
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .ends_with("`https://x.example/en-US/` would stop working")
+        );
+        assert_eq!((c.pages, c.new_pages), (2, 1));
+    }
+}
