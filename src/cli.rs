@@ -51,6 +51,31 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Publish guard: build the site in memory (or read `--site`) and compare it with the
+    /// site now published; refuse (exit 1) if a published advisory, page address,
+    /// publication date or revision would go, or content changed without a new revision.
+    Check {
+        /// The site now published (a folder built by seckb).
+        #[arg(long, value_name = "OLD_SITE")]
+        against: PathBuf,
+        /// Compare this built site instead of building `--root`.
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Publish guard between two built sites: exit 1 if NEW would break what OLD published
+    /// (same rules as `check --against`).
+    Diff {
+        /// The site now published.
+        old: PathBuf,
+        /// The site about to be published.
+        new: PathBuf,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Create `advisories/<ID>/` with every field written out and commented, as a draft
     /// that validates at once.
     New {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod feeds;
+pub mod guard;
 pub mod i18n;
 pub mod import;
 pub mod load;
@@ -38,6 +39,12 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::New { id, langs, date } => {
             commands::new::run(&cli.root, &id, &langs, date.as_deref())
         }
+        cli::Command::Diff { old, new, format } => commands::guard::diff(&old, &new, format),
+        cli::Command::Check {
+            against,
+            site,
+            format,
+        } => commands::guard::check(&cli.root, &against, site.as_deref(), format),
         cli::Command::Import {
             source: cli::ImportSource::Technet(args),
         } => commands::import::technet(&cli.root, args),

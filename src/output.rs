@@ -51,6 +51,38 @@ impl Output {
         &self.files
     }
 
+    /// Reads a built site back from disk, e.g. the one now published, to compare a new
+    /// build with it. Symbolic links are not followed (a build never writes any).
+    pub fn read_dir(dir: &Path) -> Result<Output> {
+        fn walk(base: &Path, dir: &Path, out: &mut Output) -> Result<()> {
+            let mut entries = fs_err::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let path = e.path();
+                let kind = e.file_type()?;
+                if kind.is_dir() {
+                    walk(base, &path, out)?;
+                } else if kind.is_file() {
+                    let rel = path
+                        .strip_prefix(base)
+                        .context("a file outside the site")?
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    out.add(rel, fs_err::read(&path)?)?;
+                }
+            }
+            Ok(())
+        }
+        if !dir.is_dir() {
+            bail!("`{}` is not a folder", dir.display());
+        }
+        let mut out = Output::default();
+        walk(dir, dir, &mut out)?;
+        Ok(out)
+    }
+
     /// Writes the site into `out`, replacing what was there only once everything is written:
     /// the new tree goes into a staging folder beside `out`, then the two are exchanged in
     /// one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`), so at every instant `out` is

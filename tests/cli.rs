@@ -156,9 +156,14 @@ fn readme_usage_matches_help() {
         (
             vec!["--help"],
             vec![
-                "validate", "build", "schema", "new", "serve", "import", "--root",
+                "validate", "build", "check", "diff", "schema", "new", "serve", "import", "--root",
             ],
         ),
+        (
+            vec!["check", "--help"],
+            vec!["--against", "--site", "--format"],
+        ),
+        (vec!["diff", "--help"], vec!["--format"]),
         (vec!["validate", "--help"], vec!["--format", "--watch"]),
         (vec!["build", "--help"], vec!["--out"]),
         (vec!["schema", "--help"], vec!["--write"]),

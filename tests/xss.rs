@@ -284,3 +284,31 @@ fn dangerous_link_schemes_are_refused() {
         );
     }
 }
+
+/// Found by the `markdown` fuzz target: a link whose destination has an unknown scheme and
+/// whose title (in parentheses, over two lines) mentions `javascript:`. The sanitizer drops
+/// the link target and keeps the title as an inert attribute; the fuzz target's check
+/// mistook the title for a link and was made attribute-aware.
+#[test]
+fn link_title_mentioning_a_script_scheme_stays_an_inert_title() {
+    let md = "Security advisories [x](javapt:alert(5)\t(|Microsoft Knowledge\\\\> | d |\n\
+              javascript:alert\\(2\\))) <img src=x>";
+    let html = seckb::markdown::to_html(md);
+    let tags = tags(&html);
+    let a = tags
+        .iter()
+        .find(|(n, _)| n == "a")
+        .expect("the link stays, without target");
+    assert!(a.1.iter().all(|(k, _)| k != "href"), "{html}");
+    let title = &a.1.iter().find(|(k, _)| k == "title").expect("a title").1;
+    assert!(title.contains("javascript:alert(2)"), "{html}");
+    for (name, attrs) in &tags {
+        assert!(name != "img" && name != "script", "{html}");
+        for (k, v) in attrs {
+            assert!(!k.starts_with("on"), "{html}");
+            if ["href", "src"].contains(&k.as_str()) {
+                assert!(v.starts_with("http"), "{html}");
+            }
+        }
+    }
+}

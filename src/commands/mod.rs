@@ -1,6 +1,7 @@
 //! One module per subcommand; each orchestrates load, validate, render and output.
 
 pub mod build;
+pub mod guard;
 pub mod import;
 pub mod new;
 pub mod schema;

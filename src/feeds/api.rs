@@ -110,6 +110,10 @@ pub struct AdvisoryDoc {
     pub urls: Urls,
     /// Text per language that has its own.
     pub texts: BTreeMap<String, TextDoc>,
+    /// `sha256:<hex>` of the facts as read from `advisory.yaml`; it changes exactly when a
+    /// fact does, so a publish guard (`seckb check --against`) can tell an edit without a
+    /// new revision.
+    pub content_digest: String,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -154,6 +158,8 @@ pub struct TextDoc {
     pub revisions: BTreeMap<String, String>,
     /// Label per reference id.
     pub links: BTreeMap<String, String>,
+    /// `sha256:<hex>` of this text as read from `<lang>.yaml`.
+    pub content_digest: String,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -253,7 +259,20 @@ fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
             .collect(),
         revisions: t.revisions.clone(),
         links: t.links.clone(),
+        content_digest: content_digest(t),
     }
+}
+
+/// `sha256:<hex>` of a value's canonical JSON (struct fields in declaration order, maps
+/// sorted), so the digest is the same in every build and changes only with the content.
+pub fn content_digest<T: Serialize>(value: &T) -> String {
+    use sha2::Digest;
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let hex: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
@@ -329,6 +348,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                     .iter()
                     .map(|(l, t)| (l.to_string(), text_doc(a, t)))
                     .collect(),
+                content_digest: content_digest(a),
             };
             Ok((entry, api_path(a), json(&doc)?))
         })
