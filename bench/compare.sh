@@ -19,9 +19,12 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${SECKB_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
 BENCH_DIR="${BENCH_DIR:-/dev/shm/seckb-bench}"
 WORK="$BENCH_DIR/$N"
-SECKB="$REPO/target/release/seckb"
 
+# A copy of the release binary, so that a rebuild during the run cannot change it.
 (cd "$REPO" && cargo build --release --quiet)
+mkdir -p "$WORK"
+SECKB="$WORK/seckb-bin"
+cp "$REPO/target/release/seckb" "$SECKB"
 if [ -z "${SECKB_ONLY:-}" ] && ! command -v hugo >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hugo >/dev/null; else sudo apt-get install -y -qq hugo >/dev/null; fi
 fi

@@ -1,24 +1,84 @@
-//! The built site in memory (an ordered map of path to bytes) and its atomic write to disk:
-//! the new tree is written beside the target and swapped in by renames, so a failed build
-//! leaves the previous site as it was.
+//! The built site and its atomic write to disk. A site is built either in memory (an
+//! ordered map of path to bytes, for `serve` and tests) or straight into a staging folder
+//! beside the target ([`Output::to_dir`]), each file written as soon as it is rendered so
+//! memory does not grow with the site. The staging folder is swapped in by one atomic
+//! rename, so a failed or killed build leaves the previous site as it was.
+//!
+//! A file whose bytes are the same as in the previous site (same SHA-256 in its
+//! `SHA256SUMS`, same size) is not written again but hard-linked from it: a rebuild after a
+//! small edit rewrites only the files that changed.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
-use sha2::{Digest, Sha384};
+use sha2::{Digest, Sha256, Sha384};
 
 /// The name of the checksum manifest at the site root.
 pub const MANIFEST: &str = "SHA256SUMS";
 
 /// A site as files: `/`-separated relative paths to contents, in sorted order.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, Vec<u8>>,
+    sink: Option<Box<DirSink>>,
+}
+
+/// Files written to a staging folder as they come.
+#[derive(Debug)]
+struct DirSink {
+    /// Where the site goes once complete.
+    target: PathBuf,
+    staging: tempfile::TempDir,
+    /// Folders already created in the staging folder.
+    dirs: HashSet<PathBuf>,
+    /// SHA-256 of each file of the previous site, from its manifest.
+    previous: HashMap<String, [u8; 32]>,
+    /// SHA-256 of each file written, for the manifest.
+    hashes: BTreeMap<String, [u8; 32]>,
+    stats: WriteStats,
+}
+
+/// What a write to disk did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written because they are new or changed.
+    pub written: usize,
+    /// Files linked from the previous site because their bytes are the same.
+    pub unchanged: usize,
 }
 
 impl Output {
+    /// A site written into a staging folder beside `target` as it is built; [`commit`]
+    /// swaps it in.
+    ///
+    /// [`commit`]: Output::commit
+    pub fn to_dir(target: &Path) -> Result<Output> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::env::current_dir().context("cannot read the current directory")?,
+        };
+        fs_err::create_dir_all(&parent)?;
+        let name = site_name(target);
+        remove_stale(&parent, &name);
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a staging folder in `{}`", parent.display()))?;
+        Ok(Output {
+            files: BTreeMap::new(),
+            sink: Some(Box::new(DirSink {
+                target: target.to_path_buf(),
+                staging,
+                dirs: HashSet::new(),
+                previous: previous_manifest(target),
+                hashes: BTreeMap::new(),
+                stats: WriteStats::default(),
+            })),
+        })
+    }
+
     /// Adds a file; two pages claiming the same path is a bug worth stopping for.
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
         let path = path.into();
@@ -28,8 +88,21 @@ impl Output {
         {
             bail!("refusing to write outside the site: `{path}`");
         }
-        if self.files.insert(path.clone(), bytes.into()).is_some() {
-            bail!("two outputs claim the path `{path}`");
+        let bytes = bytes.into();
+        match &mut self.sink {
+            None => {
+                if self.files.insert(path.clone(), bytes).is_some() {
+                    bail!("two outputs claim the path `{path}`");
+                }
+            }
+            Some(sink) => {
+                if sink.hashes.contains_key(&path) {
+                    bail!("two outputs claim the path `{path}`");
+                }
+                let digest: [u8; 32] = Sha256::digest(&bytes).into();
+                sink.write(&path, &bytes, &digest)?;
+                sink.hashes.insert(path, digest);
+            }
         }
         Ok(())
     }
@@ -37,18 +110,60 @@ impl Output {
     /// Adds `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum` format and path
     /// order, so a mirror or a deploy step can check the whole site with `sha256sum -c`.
     pub fn add_manifest(&mut self) -> Result<()> {
-        let mut manifest = String::new();
-        for (path, bytes) in &self.files {
-            let digest = sha2::Sha256::digest(bytes);
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            manifest.push_str(&format!("{hex}  {path}\n"));
+        let digests: Vec<(String, [u8; 32])> = match &self.sink {
+            None => self
+                .files
+                .iter()
+                .map(|(p, b)| (p.clone(), Sha256::digest(b).into()))
+                .collect(),
+            Some(sink) => sink.hashes.iter().map(|(p, d)| (p.clone(), *d)).collect(),
+        };
+        let mut manifest = String::with_capacity(digests.len() * 100);
+        for (path, digest) in digests {
+            manifest.push_str(&hex(&digest));
+            manifest.push_str("  ");
+            manifest.push_str(&path);
+            manifest.push('\n');
         }
         self.add(MANIFEST, manifest)
     }
 
-    /// The files, in path order.
+    /// The files, in path order, of a site built in memory (empty for one built into a
+    /// folder: see [`paths`](Output::paths)).
     pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        debug_assert!(self.sink.is_none(), "files() of a site written to disk");
         &self.files
+    }
+
+    /// The paths of the files added so far, in order.
+    pub fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match &self.sink {
+            None => Box::new(self.files.keys().map(String::as_str)),
+            Some(sink) => Box::new(sink.hashes.keys().map(String::as_str)),
+        }
+    }
+
+    /// How many files the site has.
+    pub fn len(&self) -> usize {
+        match &self.sink {
+            None => self.files.len(),
+            Some(sink) => sink.hashes.len(),
+        }
+    }
+
+    /// Whether the site has no file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Swaps a site built with [`to_dir`](Output::to_dir) in place of the previous one.
+    pub fn commit(self) -> Result<WriteStats> {
+        let sink = self
+            .sink
+            .context("commit() of a site built in memory; use write_atomic()")?;
+        let stats = sink.stats;
+        swap_in(sink.staging, &sink.target)?;
+        Ok(stats)
     }
 
     /// Reads a built site back from disk, e.g. the one now published, to compare a new
@@ -83,57 +198,136 @@ impl Output {
         Ok(out)
     }
 
-    /// Writes the site into `out`, replacing what was there only once everything is written:
-    /// the new tree goes into a staging folder beside `out`, then the two are exchanged in
-    /// one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`), so at every instant `out` is
-    /// either the whole old site or the whole new one, even if the process is killed.
-    pub fn write_atomic(&self, out: &Path) -> Result<()> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => std::env::current_dir().context("cannot read the current directory")?,
-        };
-        fs_err::create_dir_all(&parent)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
-        remove_stale(&parent, &name);
-        let staging = tempfile::Builder::new()
-            .prefix(&format!(".{name}.new-"))
-            .tempdir_in(&parent)
-            .with_context(|| format!("cannot create a staging folder in `{}`", parent.display()))?;
+    /// Writes a site built in memory into `out`, replacing what was there only once
+    /// everything is written: the new tree goes into a staging folder beside `out`, then the
+    /// two are exchanged in one atomic rename (Linux `renameat2(RENAME_EXCHANGE)`), so at
+    /// every instant `out` is either the whole old site or the whole new one, even if the
+    /// process is killed.
+    pub fn write_atomic(&self, out: &Path) -> Result<WriteStats> {
+        let mut disk = Output::to_dir(out)?;
         for (rel, bytes) in &self.files {
-            let path = staging.path().join(rel);
-            if let Some(dir) = path.parent() {
-                fs_err::create_dir_all(dir)?;
+            disk.add(rel.clone(), bytes.clone())?;
+        }
+        disk.commit()
+    }
+}
+
+impl DirSink {
+    fn write(&mut self, rel: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<()> {
+        let path = self.staging.path().join(rel);
+        if let Some(dir) = path.parent()
+            && !self.dirs.contains(dir)
+        {
+            fs_err::create_dir_all(dir)?;
+            self.dirs.insert(dir.to_path_buf());
+        }
+        if self.previous.get(rel) == Some(digest) {
+            let old = self.target.join(rel);
+            let same_size = std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            if same_size && std::fs::hard_link(&old, &path).is_ok() {
+                self.stats.unchanged += 1;
+                return Ok(());
             }
-            fs_err::write(&path, bytes)?;
         }
-        if !out.exists() {
-            fs_err::rename(staging.keep(), out)?;
-            return Ok(());
-        }
-        if exchange(staging.path(), out).is_ok() {
-            // `staging` now holds the previous site; dropping it deletes it.
-            return Ok(());
-        }
-        // No atomic exchange here (another OS or file system): move the old site aside,
-        // the new one in, then delete the old one; a kill between the two renames leaves
-        // the old site in `.<name>.old-*`.
-        let staged = staging.keep();
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)
-            .context("cannot create a folder for the previous site")?
-            .keep();
-        fs_err::rename(out, old.join(&name))?;
-        if let Err(e) = fs_err::rename(&staged, out) {
-            let _ = fs_err::rename(old.join(&name), out);
-            return Err(e.into());
-        }
-        fs_err::remove_dir_all(&old)?;
+        fs_err::write(&path, bytes)?;
+        self.stats.written += 1;
         Ok(())
     }
+}
+
+/// The folder name of a site, for the names of its staging folders.
+fn site_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into())
+}
+
+/// The SHA-256 of each file of the site now at `target`, from its manifest; empty when
+/// there is none or it cannot be read.
+fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
+    let Ok(text) = std::fs::read_to_string(target.join(MANIFEST)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let (hex, path) = line.split_once("  ")?;
+            let mut digest = [0u8; 32];
+            if hex.len() != 64 {
+                return None;
+            }
+            for (i, d) in digest.iter_mut().enumerate() {
+                *d = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+            }
+            Some((path.to_string(), digest))
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Puts the complete tree in `staging` at `out`.
+fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<()> {
+    let parent = staging
+        .path()
+        .parent()
+        .context("a staging folder without a parent")?
+        .to_path_buf();
+    let name = site_name(out);
+    if !out.exists() {
+        fs_err::rename(staging.keep(), out)?;
+        return Ok(());
+    }
+    if exchange(staging.path(), out).is_ok() {
+        // `staging` now holds the previous site; dropping it deletes it.
+        return Ok(());
+    }
+    // No atomic exchange here (another OS or file system): move the old site aside,
+    // the new one in, then delete the old one; a kill between the two renames leaves
+    // the old site in `.<name>.old-*`.
+    let staged = staging.keep();
+    let old = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-"))
+        .tempdir_in(&parent)
+        .context("cannot create a folder for the previous site")?
+        .keep();
+    fs_err::rename(out, old.join(&name))?;
+    if let Err(e) = fs_err::rename(&staged, out) {
+        let _ = fs_err::rename(old.join(&name), out);
+        return Err(e.into());
+    }
+    fs_err::remove_dir_all(&old)?;
+    Ok(())
+}
+
+/// Maps `items` with `f` in parallel, a chunk at a time, and hands each result to `then` in
+/// the order of `items`: the work is parallel, the output order deterministic, and only one
+/// chunk of results is held in memory at a time.
+pub fn par_chunked<T, R>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+    mut then: impl FnMut(R) -> Result<()>,
+) -> Result<()>
+where
+    T: Sync,
+    R: Send,
+{
+    use rayon::prelude::*;
+    for chunk in items.chunks(256) {
+        let results: Vec<R> = chunk.par_iter().map(&f).collect::<Result<_>>()?;
+        for r in results {
+            then(r)?;
+        }
+    }
+    Ok(())
 }
 
 /// Swaps two directories atomically.

@@ -450,3 +450,94 @@ fn the_manifest_covers_every_file() {
         assert_eq!(hash, &want, "{path}");
     }
 }
+
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+/// "(N written, M unchanged)" from the build's last line.
+fn write_counts(o: &std::process::Output) -> (usize, usize) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = err.lines().last().unwrap();
+    let nums: Vec<usize> = line
+        .split(['(', ' ', ','])
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 3, "{line}");
+    (nums[1], nums[2])
+}
+
+/// A rebuild after editing one advisory rewrites only the files whose bytes changed (the
+/// others are linked from the previous site, so keep their inode), and gives exactly what
+/// a clean build gives; so does a rebuild after a template changes everything.
+#[test]
+fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    let first = build(dir.path(), &out);
+    assert!(first.status.success());
+    let (written, unchanged) = write_counts(&first);
+    assert_eq!(unchanged, 0);
+    let total = written;
+
+    // Nothing changed: nothing is written but the manifest.
+    let again = build(dir.path(), &out);
+    assert_eq!(write_counts(&again), (1, total - 1));
+
+    let other_page = out.join("en-US/advisories/ADV-2023-0002/index.html");
+    let edited_page = out.join("en-US/advisories/ADV-2024-0001/index.html");
+    let (other_before, edited_before) = (inode(&other_page), inode(&edited_page));
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server remote code execution (edited)",
+    );
+    let edited = build(dir.path(), &out);
+    assert!(edited.status.success());
+    let (written, unchanged) = write_counts(&edited);
+    assert_eq!(written + unchanged, total);
+    assert!(
+        written > 1 && written < total / 2,
+        "{written} of {total} written"
+    );
+    assert_eq!(
+        inode(&other_page),
+        other_before,
+        "an unchanged page was rewritten"
+    );
+    assert_ne!(
+        inode(&edited_page),
+        edited_before,
+        "the edited page was not rewritten"
+    );
+    assert!(
+        std::fs::read_to_string(&edited_page)
+            .unwrap()
+            .contains("(edited)")
+    );
+
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+
+    // A template change reaches every page that uses it.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    let base = seckb::render::TEMPLATE_DEFAULTS
+        .iter()
+        .find(|(name, _)| *name == "base.html")
+        .unwrap()
+        .1
+        .replace("</body>", "<!-- changed --></body>");
+    std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
+    let (written, _) = write_counts(&build(dir.path(), &out));
+    let pages = read_tree(&out)
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .count();
+    assert!(written > pages, "{written} written, {pages} pages");
+    let clean = dir.path().join("clean2");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}

@@ -10,8 +10,14 @@ use crate::output::Output;
 use crate::site::Site;
 use crate::{feeds, render, search};
 
-/// Renders every output of a validated project.
+/// Renders every output of a validated project, in memory.
 pub fn build_site(project: &crate::load::Project) -> Result<Output> {
+    build_into(project, Output::default())
+}
+
+/// Renders every output of a validated project into `out`, which may be in memory or a
+/// staging folder ([`Output::to_dir`]).
+pub fn build_into(project: &crate::load::Project, out: Output) -> Result<Output> {
     let t = Timings::new();
     let site = Site::from_project(project)?;
     t.lap("model");
@@ -22,7 +28,8 @@ pub fn build_site(project: &crate::load::Project) -> Result<Output> {
     let (index, out) = std::thread::scope(|s| {
         let index = s.spawn(|| search::build(&site));
         let out = (|| {
-            let mut out = render::render(&site, &project.root, &library_integrity)?;
+            let mut out = out;
+            render::render(&site, &project.root, &library_integrity, &mut out)?;
             t.lap("pages");
             feeds::render(&site, &mut out)?;
             t.lap("feeds");
@@ -57,20 +64,24 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
         eprintln!("build stopped: fix the errors above; the previous site was left as it was");
         return Ok(ExitCode::from(1));
     }
-    progress.step("rendering pages and feeds");
-    let site =
-        build_site(&project).context("rendering failed; the previous site was left as it was")?;
+    progress.step("rendering and writing pages and feeds");
     let out = out.unwrap_or_else(|| root.join("site"));
-    t.lap("render");
-    progress.step("writing");
-    site.write_atomic(&out)
+    let staged = Output::to_dir(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
-    t.lap("write");
+    let site = build_into(&project, staged)
+        .context("rendering failed; the previous site was left as it was")?;
+    let files = site.len();
+    t.lap("render and write");
+    let stats = site
+        .commit()
+        .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    t.lap("swap in");
     progress.finish();
     eprintln!(
-        "built {} files into `{}`",
-        site.files().len(),
-        out.display()
+        "built {files} files into `{}` ({} written, {} unchanged)",
+        out.display(),
+        stats.written,
+        stats.unchanged
     );
     Ok(ExitCode::SUCCESS)
 }

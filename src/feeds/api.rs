@@ -284,11 +284,10 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
         }
     };
-    use rayon::prelude::*;
-    let built: Vec<(IndexEntry, String, Vec<u8>)> = site
-        .advisories
-        .par_iter()
-        .map(|(a, texts)| {
+    let mut entries = Vec::with_capacity(site.advisories.len());
+    crate::output::par_chunked(
+        &site.advisories,
+        |(a, texts)| {
             let src = a.source_language.as_str();
             let titles = site
                 .languages()
@@ -351,13 +350,12 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                 content_digest: content_digest(a),
             };
             Ok((entry, api_path(a), json(&doc)?))
-        })
-        .collect::<Result<_>>()?;
-    let mut entries = Vec::with_capacity(built.len());
-    for (entry, path, bytes) in built {
-        out.add(path, bytes)?;
-        entries.push(entry);
-    }
+        },
+        |(entry, path, bytes)| {
+            entries.push(entry);
+            out.add(path, bytes)
+        },
+    )?;
     out.add(
         format!("api/{VERSION}/index.json"),
         json(&Index {

@@ -49,46 +49,55 @@ const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information
 /// Writes the provider: nothing at all when no advisory is published (a provider without
 /// documents has no `last_updated` to give).
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    use rayon::prelude::*;
-    let docs: Vec<Built> = site
+    let published: Vec<_> = site
         .advisories
-        .par_iter()
+        .iter()
         .filter(|(a, _)| a.status != Status::Draft)
-        .flat_map_iter(|(a, texts)| {
+        .flat_map(|(a, texts)| {
             document_languages(site, a, texts)
                 .into_iter()
-                .map(move |lang| Built::new(site, a, texts, lang))
+                .map(move |lang| (*a, texts, lang))
         })
-        .collect::<Result<_>>()?;
-    if docs.is_empty() {
+        .collect();
+    if published.is_empty() {
         return Ok(());
     }
     // Distinct ids can share a CSAF file name (`A.1` and `a_1`, or an advisory `X-nl-NL`
     // beside the Dutch translation of `X`); say which, rather than a bare path clash.
-    let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
-    for d in &docs {
-        if let Some(other) = claimed.insert(&d.path, &d.tracking_id) {
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
+    for (a, _, lang) in &published {
+        let (path, id) = (document_path(a, lang)?, tracking_id(a, lang));
+        if let Some(other) = claimed.insert(path.clone(), id.clone()) {
             bail!(
-                "the CSAF documents `{other}` and `{}` would both be `{WHITE_DIR}{}` (CSAF file \
-                 names are lower case with other characters as `_`); rename one of the advisories",
-                d.tracking_id,
-                d.path
+                "the CSAF documents `{other}` and `{id}` would both be `{WHITE_DIR}{path}` (CSAF \
+                 file names are lower case with other characters as `_`); rename one of the \
+                 advisories"
             );
         }
     }
 
-    for d in &docs {
-        let name = d.file_name();
-        out.add(format!("{WHITE_DIR}{}", d.path), d.bytes.clone())?;
-        out.add(
-            format!("{WHITE_DIR}{}.sha256", d.path),
-            hash_line(&hex(&Sha256::digest(&d.bytes)), name),
-        )?;
-        out.add(
-            format!("{WHITE_DIR}{}.sha512", d.path),
-            hash_line(&hex(&Sha512::digest(&d.bytes)), name),
-        )?;
-    }
+    // Documents are built and hashed in parallel and written as they come; only what the
+    // listings need is kept.
+    let mut docs: Vec<Built> = Vec::with_capacity(published.len());
+    crate::output::par_chunked(
+        &published,
+        |(a, texts, lang)| {
+            let d = Built::new(site, a, texts, lang)?;
+            let sha256 = hash_line(&hex(&Sha256::digest(&d.bytes)), d.file_name());
+            let sha512 = hash_line(&hex(&Sha512::digest(&d.bytes)), d.file_name());
+            Ok((d, sha256, sha512))
+        },
+        |(mut d, sha256, sha512)| {
+            out.add(
+                format!("{WHITE_DIR}{}", d.path),
+                std::mem::take(&mut d.bytes),
+            )?;
+            out.add(format!("{WHITE_DIR}{}.sha256", d.path), sha256)?;
+            out.add(format!("{WHITE_DIR}{}.sha512", d.path), sha512)?;
+            docs.push(d);
+            Ok(())
+        },
+    )?;
 
     let paths: BTreeSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
     let index: String = paths.iter().map(|p| format!("{p}\n")).collect();

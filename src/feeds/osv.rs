@@ -69,17 +69,17 @@ pub fn osv_id(site: &Site, a: &Advisory) -> String {
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    use rayon::prelude::*;
-    let docs: Vec<(String, Vec<u8>)> = site
-        .advisories
-        .par_iter()
-        .filter_map(|(a, texts)| Some((a, texts.get(a.source_language.as_str())?)))
-        .map(|(a, t)| Ok((osv_path(a), json(&document(site, a, t))?)))
-        .collect::<Result<_>>()?;
-    for (path, bytes) in docs {
-        out.add(path, bytes)?;
-    }
-    Ok(())
+    crate::output::par_chunked(
+        &site.advisories,
+        |(a, texts)| match texts.get(a.source_language.as_str()) {
+            Some(t) => Ok(Some((osv_path(a), json(&document(site, a, t))?))),
+            None => Ok(None),
+        },
+        |doc| match doc {
+            Some((path, bytes)) => out.add(path, bytes),
+            None => Ok(()),
+        },
+    )
 }
 
 /// The OSV document of an advisory, from its source-language text.

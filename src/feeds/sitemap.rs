@@ -14,8 +14,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     let default = site.settings.default_language.as_str();
     let prefix = format!("{default}/");
     let dirs: Vec<String> = out
-        .files()
-        .keys()
+        .paths()
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter_map(|p| p.strip_suffix("index.html"))
         // The search page has no content of its own for a crawler to index.

@@ -19,9 +19,13 @@ use views::{AdvisoryView, LangLink, ListItem, Page};
 
 /// Renders every page of the site; `library_integrity` is the SRI hash of the search
 /// library the search pages load.
-pub fn render(site: &Site, root: &std::path::Path, library_integrity: &str) -> Result<Output> {
+pub fn render(
+    site: &Site,
+    root: &std::path::Path,
+    library_integrity: &str,
+    out: &mut Output,
+) -> Result<()> {
     let tpl = Templates::load(root)?;
-    let mut out = Output::default();
     out.add("style.css", tpl.css.clone())?;
     out.add("search.js", tpl.search_js.clone())?;
     let search_script_integrity = integrity(tpl.search_js.as_bytes());
@@ -70,10 +74,9 @@ pub fn render(site: &Site, root: &std::path::Path, library_integrity: &str) -> R
         )?;
 
         // One page per advisory, rendered in parallel, added in site order.
-        let pages: Vec<(String, String)> = site
-            .advisories
-            .par_iter()
-            .map(|(a, texts)| {
+        crate::output::par_chunked(
+            &site.advisories,
+            |(a, texts)| {
                 let dir = format!("advisories/{}/", a.id);
                 let rel = format!("{dir}index.html");
                 let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
@@ -83,11 +86,9 @@ pub fn render(site: &Site, root: &std::path::Path, library_integrity: &str) -> R
                     format!("{lang}/{rel}"),
                     render_one(&tpl, "advisory.html", &ctx)?,
                 ))
-            })
-            .collect::<Result<_>>()?;
-        for (path, page) in pages {
-            out.add(path, page)?;
-        }
+            },
+            |(path, page)| out.add(path, page),
+        )?;
 
         // Search.
         {
@@ -150,7 +151,7 @@ pub fn render(site: &Site, root: &std::path::Path, library_integrity: &str) -> R
             out.add(path, page)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The context every page of one language shares. `dir` is the page's folder below the
