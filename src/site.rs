@@ -18,6 +18,8 @@ pub struct Site<'a> {
     pub texts: BTreeMap<&'a str, SiteText>,
     /// Every advisory with its texts by language, newest first.
     pub advisories: Vec<(&'a Advisory, BTreeMap<&'a str, &'a AdvisoryText>)>,
+    /// The catalog by product id, for the many lookups of a build.
+    products: std::collections::HashMap<&'a str, &'a Product>,
 }
 
 impl<'a> Site<'a> {
@@ -64,17 +66,23 @@ impl<'a> Site<'a> {
                 .cmp(&(a.0.published, &a.0.id))
                 .then(a.0.id.cmp(&b.0.id))
         });
+        let products = catalog
+            .products
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect();
         Ok(Site {
             settings,
             catalog,
             texts,
             advisories,
+            products,
         })
     }
 
     /// The catalog entry of a product id.
     pub fn product(&self, id: &str) -> Option<&'a Product> {
-        self.catalog.products.iter().find(|p| p.id.as_str() == id)
+        self.products.get(id).copied()
     }
 
     /// The site text of a language.

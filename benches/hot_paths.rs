@@ -1,0 +1,109 @@
+//! Micro-benchmarks of the hot paths of a build, on the repository's own 64 advisories:
+//! YAML load of one advisory, validation of the whole site, markdown, page render, and
+//! feed, API and CSAF serialization. Run with `cargo bench --bench hot_paths`; whole-site
+//! figures against Hugo come from `bench/compare.sh`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use seckb::diag::Findings;
+use seckb::model::{Advisory, AdvisoryText};
+use seckb::output::Output;
+use seckb::site::Site;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(repo().join(rel)).unwrap()
+}
+
+fn yaml(c: &mut Criterion) {
+    let facts = read("advisories/954474/advisory.yaml");
+    let text = read("advisories/954474/nl-NL.yaml");
+    let mut g = c.benchmark_group("yaml load");
+    g.throughput(Throughput::Bytes(facts.len() as u64));
+    g.bench_function("advisory.yaml", |b| {
+        b.iter(|| {
+            let mut f = Findings::default();
+            black_box(seckb::load::parse::<Advisory>("a.yaml", &facts, &mut f).unwrap())
+        })
+    });
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("nl-NL.yaml", |b| {
+        b.iter(|| {
+            let mut f = Findings::default();
+            black_box(seckb::load::parse::<AdvisoryText>("t.yaml", &text, &mut f).unwrap())
+        })
+    });
+    g.finish();
+}
+
+fn validate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("validate");
+    g.sample_size(20);
+    g.bench_function("repository (64 advisories)", |b| {
+        b.iter(|| {
+            let (project, findings) = seckb::commands::validate::check(repo()).unwrap();
+            assert!(findings.is_ok());
+            black_box(project)
+        })
+    });
+    g.finish();
+}
+
+fn markdown(c: &mut Criterion) {
+    let mut f = Findings::default();
+    let text =
+        seckb::load::parse::<AdvisoryText>("t.yaml", &read("advisories/954474/nl-NL.yaml"), &mut f)
+            .unwrap()
+            .value;
+    let mut g = c.benchmark_group("markdown");
+    g.throughput(Throughput::Bytes(text.summary.len() as u64));
+    g.bench_function("summary to sanitized HTML", |b| {
+        b.iter(|| black_box(seckb::markdown::to_html(&text.summary)))
+    });
+    g.bench_function("summary to plain text", |b| {
+        b.iter(|| black_box(seckb::markdown::to_plain(&text.summary)))
+    });
+    g.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let (project, findings) = seckb::commands::validate::check(repo()).unwrap();
+    assert!(findings.is_ok());
+    let site = Site::from_project(&project).unwrap();
+    let integrity = seckb::search::library_integrity().unwrap();
+    let mut g = c.benchmark_group("render");
+    g.sample_size(10);
+    g.bench_function("pages (64 advisories x 3 languages)", |b| {
+        b.iter(|| {
+            let mut out = Output::default();
+            seckb::render::render(&site, repo(), &integrity, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function("feeds, API, CSAF, OSV, sitemap", |b| {
+        b.iter(|| {
+            let mut out = Output::default();
+            seckb::feeds::render(&site, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function("CSAF provider", |b| {
+        b.iter(|| {
+            let mut out = Output::default();
+            seckb::feeds::csaf::render(&site, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function("search index", |b| {
+        b.iter(|| black_box(seckb::search::build(&site).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, yaml, validate, markdown, render);
+criterion_main!(benches);
