@@ -11,7 +11,7 @@
 //   and saves screenshots of the home and 954474 pages at 375 px and 1280 px.
 // Exit 0 when every check passes, 1 otherwise. Only 127.0.0.1 is contacted.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync, cpSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
@@ -118,6 +118,7 @@ try {
 } finally {
   await browser.close()
   server.kill()
+  rmSync(root, { recursive: true, force: true })
 }
 console.log(`${failed === 0 ? 'all browser checks passed' : failed + ' browser check(s) failed'}`)
 process.exit(failed === 0 ? 0 : 1)
