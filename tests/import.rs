@@ -116,6 +116,8 @@ fn corpus_into_an_empty_site_validates_clean_and_builds() {
         "{err}"
     );
     assert!(err.contains("skipped `"), "SOURCES.md is not a page: {err}");
+    // The progress bar is drawn on a terminal only: piped output has no control characters.
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
 
     let (project, findings) = seckb::commands::validate::check(site.path()).unwrap();
     let errors: Vec<String> = findings

@@ -219,7 +219,10 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
     };
     let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for input in collect(&opts.paths, ".md", &mut report) {
+    let inputs = collect(&opts.paths, ".md", &mut report);
+    let bar = progress(inputs.len());
+    for input in inputs {
+        bar.inc(1);
         report.files_read += 1;
         let file = input.path.display().to_string();
         let text = match read_text(&input.path) {
@@ -274,6 +277,7 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
             }),
         }
     }
+    bar.finish_and_clear();
     let plan = write::plan(&site, groups, opts);
     report.advisories = plan.reports;
     report.site = plan.site_notes;
@@ -282,6 +286,21 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
         write::write_files(&opts.into, &plan.files)?;
     }
     Ok(report)
+}
+
+/// A progress bar over the files to read, drawn on a terminal only: piped or redirected
+/// output stays free of control characters.
+fn progress(files: usize) -> indicatif::ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("reading {pos}/{len} files {wide_bar} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 struct Input {
@@ -301,7 +320,10 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
     let mut readings: Vec<csaf::Reading> = Vec::new();
     // (advisory, language) -> the file and text it was first read from.
     let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for input in collect(&opts.paths, ".json", &mut report) {
+    let inputs = collect(&opts.paths, ".json", &mut report);
+    let bar = progress(inputs.len());
+    for input in inputs {
+        bar.inc(1);
         report.files_read += 1;
         let file = input.path.display().to_string();
         let text = match read_text(&input.path) {
@@ -343,6 +365,7 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
             Err(message) => report.failures.push(FileProblem { file, message }),
         }
     }
+    bar.finish_and_clear();
     let plan = csaf::plan(&site, readings, opts);
     report.advisories = plan.reports;
     report.site = plan.site_notes;
