@@ -19,6 +19,21 @@ fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .clone()
 }
 
+/// Adds `n` advisories with one revision each, copies of `ADV-2023-0002`.
+fn add_copies(root: &Path, n: usize) {
+    for n in 0..n {
+        let id = format!("ADV-2022-{n:04}");
+        let target = root.join("advisories").join(&id);
+        common::copy_tree(&fixture("basic").join("advisories/ADV-2023-0002"), &target);
+        edit(
+            root,
+            &format!("advisories/{id}/advisory.yaml"),
+            "id: ADV-2023-0002",
+            &format!("id: {id}"),
+        );
+    }
+}
+
 fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_slice(files.get(path).unwrap_or_else(|| panic!("no {path}"))).unwrap()
 }
@@ -117,17 +132,7 @@ fn a_revision_adds_a_feed_item_and_keeps_the_old_ids() {
 fn json_feed_pages_link_with_next_url() {
     let dir = copy_fixture("basic");
     // 60 more advisories with one revision each: 3 + 60 items, more than 50 per page.
-    for n in 0..60 {
-        let id = format!("ADV-2022-{n:04}");
-        let target = dir.path().join("advisories").join(&id);
-        common::copy_tree(&fixture("basic").join("advisories/ADV-2023-0002"), &target);
-        edit(
-            dir.path(),
-            &format!("advisories/{id}/advisory.yaml"),
-            "id: ADV-2023-0002",
-            &format!("id: {id}"),
-        );
-    }
+    add_copies(dir.path(), 60);
     let files = build(dir.path());
     let first = json(&files, "en-US/feed.json");
     let second = json(&files, "en-US/feed-2.json");
@@ -148,17 +153,7 @@ fn json_feed_pages_link_with_next_url() {
 fn atom_feeds_hold_the_newest_entries_and_json_feed_the_whole_history() {
     let dir = copy_fixture("basic");
     // 120 more advisories: 123 items in all, more than an Atom feed carries.
-    for n in 0..120 {
-        let id = format!("ADV-2022-{n:04}");
-        let target = dir.path().join("advisories").join(&id);
-        common::copy_tree(&fixture("basic").join("advisories/ADV-2023-0002"), &target);
-        edit(
-            dir.path(),
-            &format!("advisories/{id}/advisory.yaml"),
-            "id: ADV-2023-0002",
-            &format!("id: {id}"),
-        );
-    }
+    add_copies(dir.path(), 120);
     let files = build(dir.path());
     let atom = String::from_utf8(files["en-US/feed.atom"].clone()).unwrap();
     let atom_ids: Vec<&str> = atom

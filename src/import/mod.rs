@@ -219,19 +219,7 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
     };
     let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    let inputs = collect(&opts.paths, ".md", &mut report);
-    let bar = progress(inputs.len());
-    for input in inputs {
-        bar.inc(1);
-        report.files_read += 1;
-        let file = input.path.display().to_string();
-        let text = match read_text(&input.path) {
-            Ok(t) => t,
-            Err(message) => {
-                report.failures.push(FileProblem { file, message });
-                continue;
-            }
-        };
+    for (input, file, text) in read_inputs(&opts.paths, ".md", &mut report) {
         if !input.explicit && !technet::has_front_matter(&text) {
             report.skipped.push(FileProblem {
                 file,
@@ -277,7 +265,6 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
             }),
         }
     }
-    bar.finish_and_clear();
     let plan = write::plan(&site, groups, opts);
     report.advisories = plan.reports;
     report.site = plan.site_notes;
@@ -286,6 +273,25 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
         write::write_files(&opts.into, &plan.files)?;
     }
     Ok(report)
+}
+
+/// The files to import, each with its name and text, read under a progress bar; a file
+/// that cannot be read is a failure in the report.
+fn read_inputs(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<(Input, String, String)> {
+    let inputs = collect(paths, ext, report);
+    let bar = progress(inputs.len());
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        bar.inc(1);
+        report.files_read += 1;
+        let file = input.path.display().to_string();
+        match read_text(&input.path) {
+            Ok(text) => out.push((input, file, text)),
+            Err(message) => report.failures.push(FileProblem { file, message }),
+        }
+    }
+    bar.finish_and_clear();
+    out
 }
 
 /// A progress bar over the files to read, drawn on a terminal only: piped or redirected
@@ -320,19 +326,7 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
     let mut readings: Vec<csaf::Reading> = Vec::new();
     // (advisory, language) -> the file and text it was first read from.
     let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    let inputs = collect(&opts.paths, ".json", &mut report);
-    let bar = progress(inputs.len());
-    for input in inputs {
-        bar.inc(1);
-        report.files_read += 1;
-        let file = input.path.display().to_string();
-        let text = match read_text(&input.path) {
-            Ok(t) => t,
-            Err(message) => {
-                report.failures.push(FileProblem { file, message });
-                continue;
-            }
-        };
+    for (_, file, text) in read_inputs(&opts.paths, ".json", &mut report) {
         match csaf::read(&ctx, &file, &text) {
             Ok(csaf::Found::Skip(message)) => report.skipped.push(FileProblem { file, message }),
             Ok(csaf::Found::Document(r)) => {
@@ -365,7 +359,6 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
             Err(message) => report.failures.push(FileProblem { file, message }),
         }
     }
-    bar.finish_and_clear();
     let plan = csaf::plan(&site, readings, opts);
     report.advisories = plan.reports;
     report.site = plan.site_notes;
