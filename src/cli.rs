@@ -110,13 +110,9 @@ pub enum ImportSource {
     Csaf(CsafArgs),
 }
 
-/// Options of `seckb import csaf`.
+/// Options every `seckb import` takes.
 #[derive(Debug, Args)]
-pub struct CsafArgs {
-    /// CSAF files, or folders to search for `*.json` (provider metadata and ROLIE feeds
-    /// there are skipped; hash files are not read).
-    #[arg(required = true, value_name = "FILE_OR_DIR")]
-    pub paths: Vec<PathBuf>,
+pub struct ImportArgs {
     /// The site to import into [default: `--root`].
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
@@ -132,6 +128,17 @@ pub struct CsafArgs {
     pub format: ReportFormat,
 }
 
+/// Options of `seckb import csaf`.
+#[derive(Debug, Args)]
+pub struct CsafArgs {
+    /// CSAF files, or folders to search for `*.json` (provider metadata and ROLIE feeds
+    /// there are skipped; hash files are not read).
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: ImportArgs,
+}
+
 /// Options of `seckb import technet`.
 #[derive(Debug, Args)]
 pub struct TechnetArgs {
@@ -139,19 +146,8 @@ pub struct TechnetArgs {
     /// such as a README, are skipped).
     #[arg(required = true, value_name = "FILE_OR_DIR")]
     pub paths: Vec<PathBuf>,
-    /// The site to import into [default: `--root`].
-    #[arg(long, value_name = "DIR")]
-    pub into: Option<PathBuf>,
-    /// Report what would be written, and write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Overwrite advisories that already exist (otherwise they are kept, and only texts in
-    /// languages they lack are added).
-    #[arg(long)]
-    pub force: bool,
-    /// Output format of the report.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub common: ImportArgs,
     /// Source and licence of the content, written as a comment atop each imported file.
     #[arg(long, value_name = "TEXT")]
     pub attribution: Option<String>,

@@ -12,27 +12,27 @@ use crate::import::{Options, Report, import_csaf, import_technet};
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
     let opts = Options {
         paths: args.paths,
-        into: args.into.unwrap_or_else(|| root.to_path_buf()),
-        dry_run: args.dry_run,
-        force: args.force,
+        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: args.common.dry_run,
+        force: args.common.force,
         attribution: args.attribution,
         vendor: args.vendor,
     };
     let report = import_technet(&opts)?;
-    finish(&report, args.format)
+    finish(&report, args.common.format)
 }
 
 pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
     let opts = Options {
         paths: args.paths,
-        into: args.into.unwrap_or_else(|| root.to_path_buf()),
-        dry_run: args.dry_run,
-        force: args.force,
+        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: args.common.dry_run,
+        force: args.common.force,
         attribution: None,
         vendor: "Unknown vendor".into(),
     };
     let report = import_csaf(&opts)?;
-    finish(&report, args.format)
+    finish(&report, args.common.format)
 }
 
 fn finish(report: &Report, format: ReportFormat) -> Result<ExitCode> {
