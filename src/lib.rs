@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod guard;
 pub mod i18n;
 pub mod import;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod model;

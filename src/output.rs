@@ -10,10 +10,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use sha2::{Digest, Sha256, Sha384};
+
+use crate::incremental::CachedFile;
 
 /// The name of the checksum manifest at the site root.
 pub const MANIFEST: &str = "SHA256SUMS";
@@ -23,6 +26,11 @@ pub const MANIFEST: &str = "SHA256SUMS";
 pub struct Output {
     files: BTreeMap<String, Vec<u8>>,
     sink: Option<Box<DirSink>>,
+    /// The files of each unit of an incremental build ([`crate::incremental`]), as written
+    /// or reused.
+    units: BTreeMap<String, Vec<CachedFile>>,
+    /// For a site built in memory: the previous build, which units are reused from.
+    previous: Option<Arc<Output>>,
 }
 
 /// Files written to a staging folder as they come.
@@ -68,6 +76,8 @@ impl Output {
             .with_context(|| format!("cannot create a staging folder in `{}`", parent.display()))?;
         Ok(Output {
             files: BTreeMap::new(),
+            units: BTreeMap::new(),
+            previous: None,
             sink: Some(Box::new(DirSink {
                 target: target.to_path_buf(),
                 staging,
@@ -79,21 +89,108 @@ impl Output {
         })
     }
 
+    /// A site built in memory that may reuse units of `previous`, the build before it.
+    pub fn in_memory_after(previous: Arc<Output>) -> Output {
+        Output {
+            previous: Some(previous),
+            ..Output::default()
+        }
+    }
+
     /// Adds a file; two pages claiming the same path is a bug worth stopping for.
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
-        let path = path.into();
+        self.insert(path.into(), bytes.into()).map(|_| ())
+    }
+
+    /// Adds a file made by the unit `unit` of an incremental build, and records it.
+    pub fn add_to_unit(
+        &mut self,
+        unit: &str,
+        path: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Result<()> {
+        let (path, bytes) = (path.into(), bytes.into());
+        let len = bytes.len() as u64;
+        let digest = match self.sink {
+            // Hashed once, for the manifest and the unit.
+            Some(_) => None,
+            None => Some(Sha256::digest(&bytes).into()),
+        };
+        let written = self.insert(path.clone(), bytes)?;
+        let digest: [u8; 32] = written.or(digest).context("a file without a digest")?;
+        self.units
+            .entry(unit.to_string())
+            .or_default()
+            .push(CachedFile {
+                path,
+                sha256: hex(&digest),
+                len,
+            });
+        Ok(())
+    }
+
+    /// Takes the files of `unit` from the previous build instead of rendering them: from the
+    /// previous site on disk, if its manifest and the file sizes match `files`, or from the
+    /// previous build in memory. `false` (and nothing added) when any file is not there as
+    /// recorded, so the unit must be rendered.
+    pub fn reuse(&mut self, unit: &str, files: &[CachedFile]) -> Result<bool> {
+        match (&mut self.sink, &self.previous) {
+            (Some(sink), _) => {
+                if !files.iter().all(|f| sink.has_previous(f)) {
+                    return Ok(false);
+                }
+                for f in files {
+                    if sink.hashes.contains_key(&f.path) {
+                        bail!("two outputs claim the path `{}`", f.path);
+                    }
+                    let digest = sink.link_previous(&f.path)?;
+                    sink.hashes.insert(f.path.clone(), digest);
+                }
+            }
+            (None, Some(previous)) => {
+                let bytes: Option<Vec<&Vec<u8>>> = files
+                    .iter()
+                    .map(|f| {
+                        previous
+                            .files
+                            .get(&f.path)
+                            .filter(|b| b.len() as u64 == f.len)
+                    })
+                    .collect();
+                let Some(bytes) = bytes else {
+                    return Ok(false);
+                };
+                for (f, b) in files.iter().zip(bytes) {
+                    if self.files.insert(f.path.clone(), b.clone()).is_some() {
+                        bail!("two outputs claim the path `{}`", f.path);
+                    }
+                }
+            }
+            (None, None) => return Ok(false),
+        }
+        self.units.insert(unit.to_string(), files.to_vec());
+        Ok(true)
+    }
+
+    /// The files of each unit, as written or reused by this build.
+    pub fn take_units(&mut self) -> BTreeMap<String, Vec<CachedFile>> {
+        std::mem::take(&mut self.units)
+    }
+
+    /// Adds a file; its SHA-256 when written to a folder (computed for the manifest).
+    fn insert(&mut self, path: String, bytes: Vec<u8>) -> Result<Option<[u8; 32]>> {
         if path
             .split('/')
             .any(|seg| seg.is_empty() || seg == "." || seg == "..")
         {
             bail!("refusing to write outside the site: `{path}`");
         }
-        let bytes = bytes.into();
         match &mut self.sink {
             None => {
                 if self.files.insert(path.clone(), bytes).is_some() {
                     bail!("two outputs claim the path `{path}`");
                 }
+                Ok(None)
             }
             Some(sink) => {
                 if sink.hashes.contains_key(&path) {
@@ -102,9 +199,9 @@ impl Output {
                 let digest: [u8; 32] = Sha256::digest(&bytes).into();
                 sink.write(&path, &bytes, &digest)?;
                 sink.hashes.insert(path, digest);
+                Ok(Some(digest))
             }
         }
-        Ok(())
     }
 
     /// Adds `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum` format and path
@@ -213,14 +310,46 @@ impl Output {
 }
 
 impl DirSink {
-    fn write(&mut self, rel: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<()> {
+    /// Whether the previous site has `f` as recorded: same SHA-256 in its manifest, same
+    /// size on disk.
+    fn has_previous(&self, f: &CachedFile) -> bool {
+        self.previous
+            .get(&f.path)
+            .is_some_and(|d| hex(d) == f.sha256)
+            && std::fs::symlink_metadata(self.target.join(&f.path))
+                .is_ok_and(|m| m.is_file() && m.len() == f.len)
+    }
+
+    /// Puts the previous site's file at `rel` into the new one (a hard link, or a copy where
+    /// links are not possible) and returns its SHA-256 from the previous manifest.
+    fn link_previous(&mut self, rel: &str) -> Result<[u8; 32]> {
+        let digest = *self
+            .previous
+            .get(rel)
+            .with_context(|| format!("`{rel}` is not in the previous site"))?;
         let path = self.staging.path().join(rel);
+        self.make_parent(&path)?;
+        let old = self.target.join(rel);
+        if std::fs::hard_link(&old, &path).is_err() {
+            fs_err::copy(&old, &path)?;
+        }
+        self.stats.unchanged += 1;
+        Ok(digest)
+    }
+
+    fn make_parent(&mut self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent()
             && !self.dirs.contains(dir)
         {
             fs_err::create_dir_all(dir)?;
             self.dirs.insert(dir.to_path_buf());
         }
+        Ok(())
+    }
+
+    fn write(&mut self, rel: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<()> {
+        let path = self.staging.path().join(rel);
+        self.make_parent(&path)?;
         if self.previous.get(rel) == Some(digest) {
             let old = self.target.join(rel);
             let same_size = std::fs::symlink_metadata(&old)
@@ -265,14 +394,7 @@ fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+use crate::incremental::hex;
 
 /// Puts the complete tree in `staging` at `out`.
 fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<()> {

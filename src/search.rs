@@ -35,10 +35,11 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Adds every file of the index to the site.
+    /// Adds every file of the index to the site, as the unit
+    /// [`SEARCH_UNIT`](crate::incremental::SEARCH_UNIT) of an incremental build.
     pub fn add_to(self, out: &mut Output) -> Result<()> {
         for (path, bytes) in self.files {
-            out.add(path, bytes)?;
+            out.add_to_unit(crate::incremental::SEARCH_UNIT, path, bytes)?;
         }
         Ok(())
     }
@@ -50,7 +51,7 @@ impl SearchIndex {
 }
 
 /// One searchable record: an advisory in one language.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Hash)]
 pub struct Record {
     /// Page path below the site root, e.g. `en-US/advisories/954474/`.
     pub url: String,
@@ -68,10 +69,11 @@ pub struct Record {
 
 /// The records of every advisory in every language, in language then site order.
 pub fn records(site: &Site) -> Result<Vec<Record>> {
+    use rayon::prelude::*;
     let mut out = Vec::new();
     for lang in site.languages() {
         let ui = &site.site_text(lang)?.ui;
-        for (a, texts) in &site.advisories {
+        let mine = site.advisories.par_iter().map(|(a, texts)| {
             let (_, t) = text_for(a, texts, lang);
             let t = t.with_context(|| {
                 format!("advisory `{}` has no text in its source language", a.id)
@@ -139,14 +141,15 @@ pub fn records(site: &Site) -> Result<Vec<Record>> {
             if !affected.is_empty() {
                 filters.insert("product".into(), affected);
             }
-            out.push(Record {
+            Ok(Record {
                 url: Site::advisory_path(lang, &a.id.0),
                 language: lang.to_lowercase(),
                 content,
                 meta,
                 filters,
-            });
-        }
+            })
+        });
+        out.extend(mine.collect::<Result<Vec<_>>>()?);
     }
     Ok(out)
 }
@@ -170,7 +173,8 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
     index_records(records(site)?)
 }
 
-fn index_records(records: Vec<Record>) -> Result<SearchIndex> {
+/// Builds the index of these records.
+pub fn index_records(records: Vec<Record>) -> Result<SearchIndex> {
     // Pagefind's API is async and hands parsing to a blocking pool; a current-thread runtime
     // is all it needs, and it lives only as long as the build of the index.
     let runtime = tokio::runtime::Builder::new_current_thread()

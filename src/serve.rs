@@ -20,7 +20,7 @@ pub struct State {
     /// Bumped on every rebuild; pages reload when it changes.
     pub version: u64,
     /// The last site that built.
-    pub site: Output,
+    pub site: Arc<Output>,
     /// Errors of the last attempt (empty when it built).
     pub errors: Vec<Finding>,
 }
@@ -34,23 +34,73 @@ struct Status<'a> {
 const LIVE_JS: &str = include_str!("../templates/__seckb/live.js");
 const INJECT: &str = "<script src=\"/__seckb/live.js\" defer></script>";
 
-/// Builds the site at `root`; on content errors keeps the previous site and records them.
-pub fn rebuild(root: &Path, state: &RwLock<State>) -> Result<Findings> {
-    let (project, findings) = crate::commands::validate::check(root)?;
-    let mut s = state.write().unwrap_or_else(|e| e.into_inner());
-    s.version += 1;
-    if findings.is_ok() {
-        s.site = crate::commands::build::build_site(&project)?;
-        s.errors.clear();
-    } else {
-        s.errors = findings
-            .sorted()
-            .into_iter()
-            .filter(|f| f.severity == crate::diag::Severity::Error)
-            .cloned()
-            .collect();
+/// Rebuilds the site at `root` after each change, doing only what the change requires:
+/// files that did not change are not parsed again, advisories whose files did not change
+/// are not rendered again, and the search index is built again only if what it indexes
+/// changed ([`crate::incremental`]). The listings and feeds are rendered again.
+pub struct Rebuilder {
+    root: PathBuf,
+    /// What the last rebuild loaded, valid or not.
+    project: Option<crate::load::Project>,
+    /// The units of the last site that built.
+    cache: crate::incremental::Cache,
+}
+
+/// What one rebuild did.
+pub struct Rebuilt {
+    /// Every finding of the site.
+    pub findings: Findings,
+    /// What was rendered, when the site built.
+    pub rendered: Option<crate::commands::build::Rendered>,
+}
+
+impl Rebuilder {
+    pub fn new(root: &Path) -> Rebuilder {
+        Rebuilder {
+            root: root.to_path_buf(),
+            project: None,
+            cache: Default::default(),
+        }
     }
-    Ok(findings)
+
+    /// Builds the site; on content errors keeps the previous site and records them. The
+    /// server goes on serving the previous site while the new one is built.
+    pub fn rebuild(&mut self, state: &RwLock<State>) -> Result<Rebuilt> {
+        let (project, findings) =
+            crate::commands::validate::check_after(&self.root, self.project.as_ref())?;
+        let mut rendered = None;
+        let errors = if findings.is_ok() {
+            let previous = Arc::clone(&state.read().unwrap_or_else(|e| e.into_inner()).site);
+            let (site, cache, r) = crate::commands::build::build_into(
+                &project,
+                Output::in_memory_after(previous),
+                &self.cache,
+            )?;
+            self.cache = cache;
+            rendered = Some(r);
+            Some(site)
+        } else {
+            None
+        };
+        self.project = Some(project);
+        let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+        s.version += 1;
+        match errors {
+            Some(site) => {
+                s.site = Arc::new(site);
+                s.errors.clear();
+            }
+            None => {
+                s.errors = findings
+                    .sorted()
+                    .into_iter()
+                    .filter(|f| f.severity == crate::diag::Severity::Error)
+                    .cloned()
+                    .collect();
+            }
+        }
+        Ok(Rebuilt { findings, rendered })
+    }
 }
 
 /// The folders and files whose changes trigger a rebuild.

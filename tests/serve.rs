@@ -159,3 +159,89 @@ fn a_busy_port_gets_a_clear_message() {
         "{err}"
     );
 }
+
+/// What `serve` does after each change, without the server: a rebuild in memory renders only
+/// the advisories whose files changed, and gives exactly the site a clean build gives, after
+/// a text edit, a template change and an error that is then fixed.
+#[test]
+fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
+    use std::sync::RwLock;
+
+    use seckb::serve::{Rebuilder, State};
+
+    fn clean(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let (project, findings) = seckb::commands::validate::check(root).unwrap();
+        assert!(findings.is_ok());
+        let site = seckb::commands::build::build_site(&project).unwrap();
+        site.files()
+            .iter()
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    }
+    fn served(state: &RwLock<State>) -> Vec<(String, Vec<u8>)> {
+        let s = state.read().unwrap();
+        s.site
+            .files()
+            .iter()
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    }
+
+    let dir = copy_fixture("basic");
+    let state = RwLock::new(State::default());
+    let mut builder = Rebuilder::new(dir.path());
+    let first = builder.rebuild(&state).unwrap().rendered.unwrap();
+    assert_eq!((first.advisories, first.advisories_reused), (2, 0));
+
+    // Nothing changed.
+    let again = builder.rebuild(&state).unwrap().rendered.unwrap();
+    assert_eq!((again.advisories, again.advisories_reused), (0, 2));
+    assert!(again.search_reused);
+    assert_eq!(served(&state), clean(dir.path()));
+
+    // One advisory's title.
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server remote code execution (edited)",
+    );
+    let edited = builder.rebuild(&state).unwrap().rendered.unwrap();
+    assert_eq!((edited.advisories, edited.advisories_reused), (1, 1));
+    assert!(!edited.search_reused);
+    assert_eq!(served(&state), clean(dir.path()));
+
+    // An error keeps the last good site; fixing it renders the advisory again.
+    let good = served(&state);
+    edit(
+        dir.path(),
+        "advisories/ADV-2023-0002/advisory.yaml",
+        "published: 2023",
+        "published: 2023-13",
+    );
+    let broken = builder.rebuild(&state).unwrap();
+    assert!(!broken.findings.is_ok() && broken.rendered.is_none());
+    assert_eq!(served(&state), good);
+    edit(
+        dir.path(),
+        "advisories/ADV-2023-0002/advisory.yaml",
+        "published: 2023-13",
+        "published: 2023",
+    );
+    let fixed = builder.rebuild(&state).unwrap().rendered.unwrap();
+    assert_eq!((fixed.advisories, fixed.advisories_reused), (0, 2));
+    assert_eq!(served(&state), clean(dir.path()));
+
+    // A template: every advisory.
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    let base = seckb::render::TEMPLATE_DEFAULTS
+        .iter()
+        .find(|(name, _)| *name == "base.html")
+        .unwrap()
+        .1
+        .replace("</body>", "<!-- changed --></body>");
+    std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
+    let templated = builder.rebuild(&state).unwrap().rendered.unwrap();
+    assert_eq!((templated.advisories, templated.advisories_reused), (2, 0));
+    assert_eq!(served(&state), clean(dir.path()));
+}

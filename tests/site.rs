@@ -81,7 +81,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".site"))
+        .filter(|n| n.to_string_lossy().starts_with(".site") && n != ".site.cache.json")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -420,7 +420,7 @@ fn a_killed_build_leaves_a_whole_site() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".site"))
+        .filter(|n| n.starts_with(".site") && n != ".site.cache.json")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -456,16 +456,30 @@ fn inode(path: &Path) -> u64 {
     std::fs::metadata(path).unwrap().ino()
 }
 
-/// "(N written, M unchanged)" from the build's last line.
+/// The numbers of the build's last line, "built F files into `X` (W written, U unchanged;
+/// R of A advisories rendered[, search index reused])": (W, U).
 fn write_counts(o: &std::process::Output) -> (usize, usize) {
+    let nums = summary_numbers(o);
+    (nums[1], nums[2])
+}
+
+/// The numbers of the build's last line: files, written, unchanged, rendered, advisories.
+fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
     let err = String::from_utf8_lossy(&o.stderr);
     let line = err.lines().last().unwrap();
     let nums: Vec<usize> = line
-        .split(['(', ' ', ','])
+        .split(['(', ' ', ',', ';'])
         .filter_map(|w| w.parse().ok())
         .collect();
-    assert_eq!(nums.len(), 3, "{line}");
-    (nums[1], nums[2])
+    assert_eq!(nums.len(), 5, "{line}");
+    nums
+}
+
+/// (advisories rendered, advisories in all, whether the search index was reused).
+fn rendered(o: &std::process::Output) -> (usize, usize, bool) {
+    let nums = summary_numbers(o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    (nums[3], nums[4], err.contains("search index reused"))
 }
 
 /// A rebuild after editing one advisory rewrites only the files whose bytes changed (the
@@ -481,9 +495,14 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     assert_eq!(unchanged, 0);
     let total = written;
 
-    // Nothing changed: nothing is written but the manifest.
+    assert_eq!(rendered(&first), (2, 2, false));
+    assert!(dir.path().join(".site.cache.json").is_file());
+
+    // Nothing changed: nothing is rendered but the listings and feeds, nothing written but
+    // the manifest.
     let again = build(dir.path(), &out);
     assert_eq!(write_counts(&again), (1, total - 1));
+    assert_eq!(rendered(&again), (0, 2, true));
 
     let other_page = out.join("en-US/advisories/ADV-2023-0002/index.html");
     let edited_page = out.join("en-US/advisories/ADV-2024-0001/index.html");
@@ -496,6 +515,8 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     );
     let edited = build(dir.path(), &out);
     assert!(edited.status.success());
+    // Only the edited advisory is rendered; its title is searched, so the index is rebuilt.
+    assert_eq!(rendered(&edited), (1, 2, false));
     let (written, unchanged) = write_counts(&edited);
     assert_eq!(written + unchanged, total);
     assert!(
@@ -531,13 +552,54 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
         .1
         .replace("</body>", "<!-- changed --></body>");
     std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
-    let (written, _) = write_counts(&build(dir.path(), &out));
+    let rebuilt = build(dir.path(), &out);
+    assert_eq!(rendered(&rebuilt), (2, 2, true));
+    let (written, _) = write_counts(&rebuilt);
     let pages = read_tree(&out)
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .count();
     assert!(written > pages, "{written} written, {pages} pages");
     let clean = dir.path().join("clean2");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}
+
+/// The cache of an incremental build is only a hint: a damaged cache, or a site file changed
+/// by hand since, means that unit is rendered again, and the result is still what a clean
+/// build gives. An edit to text the search index does not hold keeps the index.
+#[test]
+fn a_stale_or_damaged_build_cache_costs_time_not_correctness() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    let cache = dir.path().join(".site.cache.json");
+    assert!(build(dir.path(), &out).status.success());
+
+    // A site file changed by hand: its advisory is rendered again and the file restored.
+    let page = out.join("en-US/advisories/ADV-2023-0002/index.html");
+    let original = std::fs::read(&page).unwrap();
+    std::fs::write(&page, b"tampered").unwrap();
+    let o = build(dir.path(), &out);
+    assert_eq!(rendered(&o), (1, 2, true));
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+
+    // A damaged cache: everything is rendered.
+    std::fs::write(&cache, b"{not json").unwrap();
+    let o = build(dir.path(), &out);
+    assert!(o.status.success());
+    assert_eq!(rendered(&o), (2, 2, false));
+
+    // An edit the search index does not see (a new FAQ entry) keeps the index.
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "faq:",
+        "faq:\n  - question: Was this edited?\n    answer: Yes, to test the build cache.",
+    );
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(rendered(&o), (1, 2, true));
+    let clean = dir.path().join("clean");
     assert!(build(dir.path(), &clean).status.success());
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
 }

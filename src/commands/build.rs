@@ -6,29 +6,71 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use crate::incremental::{BUILD_ID, Cache, Keys, SEARCH_UNIT, Unit, advisory_unit, key_of};
 use crate::output::Output;
 use crate::site::Site;
 use crate::{feeds, render, search};
 
 /// Renders every output of a validated project, in memory.
 pub fn build_site(project: &crate::load::Project) -> Result<Output> {
-    build_into(project, Output::default())
+    Ok(build_into(project, Output::default(), &Cache::default())?.0)
+}
+
+/// What a build did besides writing files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Advisories rendered, and advisories whose files were taken from the previous build.
+    pub advisories: usize,
+    pub advisories_reused: usize,
+    /// Whether the search index was taken from the previous build.
+    pub search_reused: bool,
 }
 
 /// Renders every output of a validated project into `out`, which may be in memory or a
-/// staging folder ([`Output::to_dir`]).
-pub fn build_into(project: &crate::load::Project, out: Output) -> Result<Output> {
+/// staging folder ([`Output::to_dir`]). Units of `previous` (the cache of the previous
+/// build, see [`crate::incremental`]) made from the same inputs are reused rather than
+/// rendered. Returns the site, the cache of this build, and what was rendered.
+pub fn build_into(
+    project: &crate::load::Project,
+    mut out: Output,
+    previous: &Cache,
+) -> Result<(Output, Cache, Rendered)> {
     let t = Timings::new();
-    let site = Site::from_project(project)?;
-    t.lap("model");
+    let keys = Keys::new(project)?;
+    let mut site = Site::from_project(project)?;
+    for (a, _) in &site.advisories {
+        let unit = advisory_unit(a.id.as_str());
+        if let Some(hit) = keys
+            .advisory(a.id.as_str())
+            .and_then(|key| previous.hit(&unit, key))
+            && out.reuse(&unit, &hit.files)?
+        {
+            site.reused.insert(a.id.0.clone());
+        }
+    }
+    let records = search::records(&site)?;
+    let search_key = key_of(&records);
+    let search_reused = match previous.hit(SEARCH_UNIT, &search_key) {
+        Some(hit) => out.reuse(SEARCH_UNIT, &hit.files)?,
+        None => false,
+    };
+    let rendered = Rendered {
+        advisories: site.advisories.len() - site.reused.len(),
+        advisories_reused: site.reused.len(),
+        search_reused,
+    };
+    t.lap("model and reuse");
     // The search index is built on a thread of its own, beside the pages and feeds (Pagefind
     // indexes one record at a time). The search page carries the integrity hash of the
     // search library, which is the same for every index.
     let library_integrity = search::library_integrity()?;
     let (index, out) = std::thread::scope(|s| {
-        let index = s.spawn(|| search::build(&site));
+        let index = s.spawn(|| {
+            (!search_reused)
+                .then(|| search::index_records(records))
+                .transpose()
+        });
         let out = (|| {
-            let mut out = out;
             render::render(&site, &project.root, &library_integrity, &mut out)?;
             t.lap("pages");
             feeds::render(&site, &mut out)?;
@@ -42,14 +84,32 @@ pub fn build_into(project: &crate::load::Project, out: Output) -> Result<Output>
     });
     let (index, mut out) = (index?, out?);
     t.lap("search index (waited)");
-    anyhow::ensure!(
-        index.library_integrity == library_integrity,
-        "the search library differs between two Pagefind indexes; report this as a bug"
-    );
-    index.add_to(&mut out)?;
+    if let Some(index) = index {
+        anyhow::ensure!(
+            index.library_integrity == library_integrity,
+            "the search library differs between two Pagefind indexes; report this as a bug"
+        );
+        index.add_to(&mut out)?;
+    }
+    let units = out
+        .take_units()
+        .into_iter()
+        .filter_map(|(name, files)| {
+            let key = match name.strip_prefix("advisory/") {
+                Some(id) => keys.advisory(id)?.to_string(),
+                None if name == SEARCH_UNIT => search_key.clone(),
+                None => return None,
+            };
+            Some((name, Unit { key, files }))
+        })
+        .collect();
+    let cache = Cache {
+        build_id: BUILD_ID.to_string(),
+        units,
+    };
     out.add_manifest()?;
     t.lap("manifest");
-    Ok(out)
+    Ok((out, cache, rendered))
 }
 
 pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
@@ -68,7 +128,8 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     let out = out.unwrap_or_else(|| root.join("site"));
     let staged = Output::to_dir(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
-    let site = build_into(&project, staged)
+    let previous = Cache::read(&out);
+    let (site, cache, rendered) = build_into(&project, staged, &previous)
         .context("rendering failed; the previous site was left as it was")?;
     let files = site.len();
     t.lap("render and write");
@@ -76,12 +137,24 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
         .commit()
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     t.lap("swap in");
+    // Without its cache the next build renders everything, which is slower, not wrong.
+    if let Err(e) = cache.write(&out) {
+        eprintln!("warning: {e:#}");
+    }
+    t.lap("cache");
     progress.finish();
     eprintln!(
-        "built {files} files into `{}` ({} written, {} unchanged)",
+        "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories rendered{})",
         out.display(),
         stats.written,
-        stats.unchanged
+        stats.unchanged,
+        rendered.advisories,
+        rendered.advisories + rendered.advisories_reused,
+        if rendered.search_reused {
+            ", search index reused"
+        } else {
+            ""
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

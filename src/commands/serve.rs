@@ -6,12 +6,13 @@ use std::sync::{Arc, RwLock};
 
 use anyhow::{Result, anyhow};
 
-use crate::serve::{State, rebuild, serve, watch};
+use crate::serve::{Rebuilder, State, serve, watch};
 
 pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
     let state = Arc::new(RwLock::new(State::default()));
-    let findings = rebuild(root, &state)?;
-    super::report_findings(&findings, root);
+    let mut builder = Rebuilder::new(root);
+    let first = builder.rebuild(&state)?;
+    super::report_findings(&first.findings, root);
 
     let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
         let msg = e.to_string();
@@ -40,11 +41,22 @@ pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
     std::thread::spawn(move || serve(server, served));
     let root = root.to_path_buf();
     watch(&root.clone(), move || {
-        match rebuild(&root, &state) {
-            Ok(f) => {
-                super::report_findings(&f, &root);
-                if f.is_ok() {
-                    eprintln!("rebuilt");
+        let start = std::time::Instant::now();
+        match builder.rebuild(&state) {
+            Ok(r) => {
+                super::report_findings(&r.findings, &root);
+                if let Some(done) = r.rendered {
+                    eprintln!(
+                        "rebuilt in {:.0?}: {} of {} advisories rendered{}",
+                        start.elapsed(),
+                        done.advisories,
+                        done.advisories + done.advisories_reused,
+                        if done.search_reused {
+                            ", search index unchanged"
+                        } else {
+                            ""
+                        }
+                    );
                 }
             }
             Err(e) => eprintln!("error: {e:#}"),

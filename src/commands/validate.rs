@@ -12,8 +12,16 @@ use crate::{load, validate};
 
 /// Loads and validates the site at `root`.
 pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
+    check_after(root, None)
+}
+
+/// [`check`], reusing what `previous` parsed from files that have not changed since.
+pub fn check_after(
+    root: &Path,
+    previous: Option<&load::Project>,
+) -> Result<(load::Project, Findings)> {
     let mut findings = Findings::default();
-    let project = load::load(root, &mut findings)?;
+    let project = load::load_after(root, &mut findings, previous)?;
     validate::validate(&project, &mut findings);
     Ok((project, findings))
 }

@@ -315,6 +315,9 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                 titles,
                 urls: urls(site, a, texts),
             };
+            if site.is_reused(a) {
+                return Ok((entry, None));
+            }
             let doc = AdvisoryDoc {
                 api_version: VERSION,
                 id: a.id.0.clone(),
@@ -349,11 +352,14 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                     .collect(),
                 content_digest: content_digest(a),
             };
-            Ok((entry, api_path(a), json(&doc)?))
+            Ok((entry, Some((api_path(a), json(&doc)?))))
         },
-        |(entry, path, bytes)| {
+        |(entry, doc)| {
+            if let Some((path, bytes)) = doc {
+                out.add_to_unit(&crate::incremental::advisory_unit(&entry.id), path, bytes)?;
+            }
             entries.push(entry);
-            out.add(path, bytes)
+            Ok(())
         },
     )?;
     out.add(

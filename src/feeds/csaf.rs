@@ -77,23 +77,27 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     }
 
     // Documents are built and hashed in parallel and written as they come; only what the
-    // listings need is kept.
+    // listings need is kept. Those of advisories reused from the previous build are not
+    // built again.
     let mut docs: Vec<Built> = Vec::with_capacity(published.len());
     crate::output::par_chunked(
         &published,
         |(a, texts, lang)| {
-            let d = Built::new(site, a, texts, lang)?;
-            let sha256 = hash_line(&hex(&Sha256::digest(&d.bytes)), d.file_name());
-            let sha512 = hash_line(&hex(&Sha512::digest(&d.bytes)), d.file_name());
-            Ok((d, sha256, sha512))
+            if site.is_reused(a) {
+                return Ok((listing(a, texts, lang)?, None));
+            }
+            let (d, bytes) = document_bytes(site, a, texts, lang)?;
+            let sha256 = hash_line(&hex(&Sha256::digest(&bytes)), d.file_name());
+            let sha512 = hash_line(&hex(&Sha512::digest(&bytes)), d.file_name());
+            Ok((d, Some((a.id.as_str(), bytes, sha256, sha512))))
         },
-        |(mut d, sha256, sha512)| {
-            out.add(
-                format!("{WHITE_DIR}{}", d.path),
-                std::mem::take(&mut d.bytes),
-            )?;
-            out.add(format!("{WHITE_DIR}{}.sha256", d.path), sha256)?;
-            out.add(format!("{WHITE_DIR}{}.sha512", d.path), sha512)?;
+        |(d, files)| {
+            if let Some((id, bytes, sha256, sha512)) = files {
+                let unit = crate::incremental::advisory_unit(id);
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{}", d.path), bytes)?;
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha256", d.path), sha256)?;
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha512", d.path), sha512)?;
+            }
             docs.push(d);
             Ok(())
         },
@@ -195,36 +199,52 @@ struct Built {
     summary: String,
     initial: crate::model::Date,
     current: crate::model::Date,
-    bytes: Vec<u8>,
+}
+
+/// What the index, changes list and ROLIE feed say of a document, worked out without
+/// building it (for documents reused from the previous build).
+fn listing(a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>, lang: &str) -> Result<Built> {
+    let text = texts
+        .get(lang)
+        .or_else(|| texts.get(a.source_language.as_str()))
+        .with_context(|| format!("advisory `{}` has no text in `{lang}`", a.id))?;
+    let first = a.revisions.first().context("no revisions")?;
+    let last = a.revisions.last().context("no revisions")?;
+    Ok(Built {
+        path: document_path(a, lang)?,
+        tracking_id: tracking_id(a, lang),
+        title: text.title.clone(),
+        summary: plain(&text.summary).trim().to_string(),
+        initial: first.date,
+        current: last.date,
+    })
+}
+
+/// A document as JSON, with its listing.
+fn document_bytes(
+    site: &Site,
+    a: &Advisory,
+    texts: &BTreeMap<&str, &AdvisoryText>,
+    lang: &str,
+) -> Result<(Built, Vec<u8>)> {
+    let doc = document(site, a, texts, lang)?;
+    let listed = listing(a, texts, lang)?;
+    // The listing of a reused document must be what its document says.
+    debug_assert_eq!(listed.tracking_id, doc.document.tracking.id);
+    debug_assert_eq!(listed.title, doc.document.title);
+    debug_assert_eq!(
+        listed.summary,
+        doc.document
+            .notes
+            .iter()
+            .find(|n| n.category == NoteCategory::Summary)
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    );
+    Ok((listed, safe_json(&doc)?))
 }
 
 impl Built {
-    fn new(
-        site: &Site,
-        a: &Advisory,
-        texts: &BTreeMap<&str, &AdvisoryText>,
-        lang: &str,
-    ) -> Result<Built> {
-        let doc = document(site, a, texts, lang)?;
-        let first = a.revisions.first().context("no revisions")?;
-        let last = a.revisions.last().context("no revisions")?;
-        Ok(Built {
-            path: document_path(a, lang)?,
-            tracking_id: doc.document.tracking.id.clone(),
-            title: doc.document.title.clone(),
-            summary: doc
-                .document
-                .notes
-                .iter()
-                .find(|n| n.category == NoteCategory::Summary)
-                .map(|n| n.text.clone())
-                .unwrap_or_default(),
-            initial: first.date,
-            current: last.date,
-            bytes: safe_json(&doc)?,
-        })
-    }
-
     fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }

@@ -42,15 +42,36 @@ fn tag_authority(site: &Site) -> String {
 
 /// Every revision of every published (non-draft) advisory in `lang`, newest first.
 pub fn items(site: &Site, lang: &str) -> Vec<Item> {
+    use rayon::prelude::*;
     let authority = tag_authority(site);
     let ui = site.site_text(lang).map(|t| t.ui.clone()).ok();
+    let mut out: Vec<Item> = site
+        .advisories
+        .par_iter()
+        .flat_map_iter(|(a, texts)| advisory_items(site, a, texts, lang, &authority, ui.as_ref()))
+        .collect();
+    out.sort_by(|x, y| {
+        (y.date, &y.advisory_id, &y.revision).cmp(&(x.date, &x.advisory_id, &x.revision))
+    });
+    out
+}
+
+/// The items of one advisory: one per revision.
+fn advisory_items(
+    site: &Site,
+    a: &Advisory,
+    texts: &std::collections::BTreeMap<&str, &crate::model::AdvisoryText>,
+    lang: &str,
+    authority: &str,
+    ui: Option<&crate::model::UiStrings>,
+) -> Vec<Item> {
     let mut out = Vec::new();
-    for (a, texts) in &site.advisories {
+    {
         if a.status == crate::model::Status::Draft {
-            continue;
+            return out;
         }
         let (shown, text) = text_for(a, texts, lang);
-        let Some(t) = text else { continue };
+        let Some(t) = text else { return out };
         let src = texts.get(a.source_language.as_str()).copied().unwrap_or(t);
         let url = site.url(&Site::advisory_path(lang, a.id.as_str()));
         let mut tags: Vec<String> = a
@@ -60,7 +81,10 @@ pub fn items(site: &Site, lang: &str) -> Vec<Item> {
             .filter_map(|p| site.product(p.as_str()))
             .map(|p| p.name.clone())
             .collect();
-        tags.push(kind_name(a, ui.as_ref()));
+        tags.push(kind_name(a, ui));
+        // The summary is the same in every revision's item.
+        let summary_html = to_html(&t.summary);
+        let summary_plain = to_plain(&t.summary);
         for r in &a.revisions {
             let note = t
                 .revisions
@@ -68,7 +92,7 @@ pub fn items(site: &Site, lang: &str) -> Vec<Item> {
                 .or_else(|| src.revisions.get(&r.number))
                 .cloned()
                 .unwrap_or_default();
-            let version = ui.as_ref().map_or("Version", |u| u.version.as_str());
+            let version = ui.map_or("Version", |u| u.version.as_str());
             let revision_html = format!(
                 "<p><strong>{} {}</strong> ({}): {}</p>\n",
                 crate::render::escape_html(version),
@@ -83,10 +107,10 @@ pub fn items(site: &Site, lang: &str) -> Vec<Item> {
                 ),
                 url: url.clone(),
                 title: format!("{} (V{})", t.title, r.number),
-                summary: format!("{} {}", note.trim(), to_plain(&t.summary))
+                summary: format!("{} {summary_plain}", note.trim())
                     .trim()
                     .to_string(),
-                content_html: format!("{revision_html}{}", to_html(&t.summary)),
+                content_html: format!("{revision_html}{summary_html}"),
                 date: r.date,
                 published: a.published,
                 language: shown.to_string(),
@@ -97,9 +121,6 @@ pub fn items(site: &Site, lang: &str) -> Vec<Item> {
             });
         }
     }
-    out.sort_by(|x, y| {
-        (y.date, &y.advisory_id, &y.revision).cmp(&(x.date, &x.advisory_id, &x.revision))
-    });
     out
 }
 

@@ -72,11 +72,16 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     crate::output::par_chunked(
         &site.advisories,
         |(a, texts)| match texts.get(a.source_language.as_str()) {
-            Some(t) => Ok(Some((osv_path(a), json(&document(site, a, t))?))),
+            Some(_) if site.is_reused(a) => Ok(None),
+            Some(t) => Ok(Some((*a, osv_path(a), json(&document(site, a, t))?))),
             None => Ok(None),
         },
         |doc| match doc {
-            Some((path, bytes)) => out.add(path, bytes),
+            Some((a, path, bytes)) => out.add_to_unit(
+                &crate::incremental::advisory_unit(a.id.as_str()),
+                path,
+                bytes,
+            ),
             None => Ok(()),
         },
     )

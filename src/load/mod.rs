@@ -27,6 +27,9 @@ pub struct Parsed<T> {
     pub file: String,
     /// Where each value stands in the file, worked out only when a finding needs it.
     pub spans: Spans,
+    /// SHA-256 of the (normalised) text: what the value was made from, for incremental
+    /// builds.
+    pub digest: [u8; 32],
 }
 
 /// One folder under `advisories/`.
@@ -68,10 +71,22 @@ pub const FACTS_FILE: &str = "advisory.yaml";
 
 /// Reads the site at `root`, adding content problems to `findings`.
 pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
+    load_after(root, findings, None)
+}
+
+/// [`load`], taking the value of every advisory file whose text is the same as when
+/// `previous` was loaded from that file, rather than parsing it again (`seckb serve`, after
+/// an edit). A file that parsed gave no findings, so nothing is lost.
+pub fn load_after(
+    root: &Path,
+    findings: &mut Findings,
+    previous: Option<&Project>,
+) -> Result<Project> {
     let mut p = Project {
         root: root.to_path_buf(),
         ..Project::default()
     };
+    let previous = previous.filter(|prev| prev.root == root);
     p.settings = p.read_required(
         SETTINGS_FILE,
         findings,
@@ -108,7 +123,15 @@ pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
         .into_par_iter()
         .map(|entry| {
             let mut local = Findings::default();
-            let dir = p.read_advisory_dir(&entry, &mut local)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let before = previous.and_then(|prev| {
+                let i = prev
+                    .advisories
+                    .binary_search_by(|d| d.dir.as_str().cmp(&name))
+                    .ok()?;
+                prev.advisories.get(i)
+            });
+            let dir = p.read_advisory_dir(&entry, before, &mut local)?;
             Ok((dir, local))
         })
         .collect::<Result<_>>()?;
@@ -125,6 +148,7 @@ impl Project {
     fn read_advisory_dir(
         &self,
         entry: &fs_err::DirEntry,
+        before: Option<&AdvisoryDir>,
         findings: &mut Findings,
     ) -> Result<Option<AdvisoryDir>> {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -168,10 +192,12 @@ impl Project {
         for (stem, file) in self.list_yaml(&rel, findings)? {
             if stem == "advisory" {
                 dir.has_facts_file = true;
-                dir.facts = self.read(&file, findings)?;
+                let before = before.and_then(|d| d.facts.as_ref());
+                dir.facts = self.read_after(&file, before, findings)?;
             } else {
                 dir.text_files.insert(stem.clone());
-                if let Some(t) = self.read(&file, findings)? {
+                let before = before.and_then(|d| d.texts.get(&stem));
+                if let Some(t) = self.read_after(&file, before, findings)? {
                     dir.texts.insert(stem, t);
                 }
             }
@@ -206,7 +232,7 @@ impl Pos {
 }
 
 impl Project {
-    fn read_required<T: DeserializeOwned + schemars::JsonSchema>(
+    fn read_required<T: DeserializeOwned + schemars::JsonSchema + Clone>(
         &self,
         rel: &str,
         findings: &mut Findings,
@@ -280,9 +306,19 @@ impl Project {
     }
 
     /// Reads and parses one file; a content problem becomes a finding and `None`.
-    fn read<T: DeserializeOwned + schemars::JsonSchema>(
+    fn read<T: DeserializeOwned + schemars::JsonSchema + Clone>(
         &self,
         rel: &str,
+        findings: &mut Findings,
+    ) -> Result<Option<Parsed<T>>> {
+        self.read_after(rel, None, findings)
+    }
+
+    /// [`read`](Project::read), or a copy of `before` if it was parsed from the same text.
+    fn read_after<T: DeserializeOwned + schemars::JsonSchema + Clone>(
+        &self,
+        rel: &str,
+        before: Option<&Parsed<T>>,
         findings: &mut Findings,
     ) -> Result<Option<Parsed<T>>> {
         let path = self.root.join(rel);
@@ -319,8 +355,20 @@ impl Project {
                 return Ok(None);
             }
         };
-        Ok(parse_with(rel, &normalize(&text), Some(&path), findings))
+        let text = normalize(&text);
+        if let Some(before) = before
+            && before.file == rel
+            && before.digest == digest(&text)
+        {
+            return Ok(Some(before.clone()));
+        }
+        Ok(parse_with(rel, &text, Some(&path), findings))
     }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).into()
 }
 
 /// A byte order mark and CRLF endings are accepted and normalised.
@@ -358,6 +406,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
         return Some(Parsed {
             value,
             file: rel.to_string(),
+            digest: digest(text),
             spans: match path {
                 Some(p) => Spans::from_file(p),
                 None => Spans::from_text(text),
@@ -404,6 +453,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
         Ok(value) => Some(Parsed {
             value,
             file: rel.to_string(),
+            digest: digest(text),
             spans: Spans::built(spans),
         }),
         Err(e) => {

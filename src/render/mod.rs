@@ -14,7 +14,7 @@ use crate::output::{Output, integrity};
 use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
 use templates::Templates;
-pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, escape_html};
+pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest, escape_html};
 use views::{AdvisoryView, LangLink, ListItem, Page};
 
 /// Renders every page of the site; `library_integrity` is the SRI hash of the search
@@ -73,9 +73,15 @@ pub fn render(
             render_one(&tpl, "home.html", &ctx)?,
         )?;
 
-        // One page per advisory, rendered in parallel, added in site order.
+        // One page per advisory, rendered in parallel, added in site order; not those reused
+        // from the previous build.
+        let fresh: Vec<_> = site
+            .advisories
+            .iter()
+            .filter(|(a, _)| !site.is_reused(a))
+            .collect();
         crate::output::par_chunked(
-            &site.advisories,
+            &fresh,
             |(a, texts)| {
                 let dir = format!("advisories/{}/", a.id);
                 let rel = format!("{dir}index.html");
@@ -83,11 +89,12 @@ pub fn render(
                 let view = AdvisoryView::new(a, texts, lang, site, text)?;
                 ctx.insert("advisory", &view);
                 Ok((
+                    crate::incremental::advisory_unit(a.id.as_str()),
                     format!("{lang}/{rel}"),
                     render_one(&tpl, "advisory.html", &ctx)?,
                 ))
             },
-            |(path, page)| out.add(path, page),
+            |(unit, path, page)| out.add_to_unit(&unit, path, page),
         )?;
 
         // Search.

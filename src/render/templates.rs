@@ -88,6 +88,26 @@ impl Templates {
     }
 }
 
+/// SHA-256 of the templates in effect for the site at `root`: the replaced ones' contents,
+/// and which are the defaults (those are part of seckb's code).
+pub fn digest(root: &Path) -> Result<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, _) in DEFAULTS {
+        h.update(name.as_bytes());
+        let custom = root.join("templates").join(name);
+        if custom.is_file() {
+            let bytes = fs_err::read(&custom)?;
+            h.update([1]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        } else {
+            h.update([0]);
+        }
+    }
+    Ok(h.finalize().into())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

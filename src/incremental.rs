@@ -1,0 +1,195 @@
+//! Incremental builds: a rebuild renders only what its inputs say may have changed.
+//!
+//! A build is split into units. Each advisory is one: its pages in every language, its API
+//! document, its CSAF documents with their hashes and its OSV document depend on nothing but
+//! its own files and what every page shares (the settings, the catalog, the site texts, the
+//! templates and the code of seckb). The search index is another: it depends only on its
+//! records. Each unit gets a key, the SHA-256 of those inputs, and the build records which
+//! files the unit wrote, with their SHA-256 and size, in a cache beside the site
+//! (`.site.cache.json` for `site/`).
+//!
+//! On the next build, a unit whose key is unchanged is not rendered: its files are taken
+//! from the previous site, after checking against that site's `SHA256SUMS` and the file
+//! sizes that they are the files the cache names. The listings, feeds, sitemap and
+//! manifest, which gather every advisory, are always rendered again. A stale, missing or
+//! damaged cache only costs time: anything that does not match is rendered.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::load::{AdvisoryDir, Project};
+
+/// An id of the code of this seckb (a hash of its sources, made by `build.rs`): a cache
+/// written by other code is not used.
+pub const BUILD_ID: &str = env!("SECKB_BUILD_ID");
+
+/// The unit of the search index.
+pub const SEARCH_UNIT: &str = "search";
+
+/// What each unit of a build was made from and which files it wrote.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Cache {
+    /// The [`BUILD_ID`] of the seckb that wrote the cache.
+    pub build_id: String,
+    /// Units by name: `advisory/<id>` or [`SEARCH_UNIT`].
+    pub units: BTreeMap<String, Unit>,
+}
+
+/// One unit of a build.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Unit {
+    /// SHA-256 of the unit's inputs, in hex.
+    pub key: String,
+    /// The files the unit wrote, in the order written.
+    pub files: Vec<CachedFile>,
+}
+
+/// A file of a unit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CachedFile {
+    /// Below the site root.
+    pub path: String,
+    /// SHA-256 of the contents, in hex (as in `SHA256SUMS`).
+    pub sha256: String,
+    /// Size in bytes.
+    pub len: u64,
+}
+
+impl Cache {
+    /// The cache of the site at `target`; empty when there is none, it cannot be read or it
+    /// was written by other code.
+    pub fn read(target: &Path) -> Cache {
+        std::fs::read(cache_path(target))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok())
+            .filter(|c| c.build_id == BUILD_ID)
+            .unwrap_or_default()
+    }
+
+    /// Writes the cache of the site at `target` (a new file renamed into place, so a reader
+    /// never sees half of one).
+    pub fn write(&self, target: &Path) -> Result<()> {
+        let path = cache_path(target);
+        let dir = path.parent().context("a site without a parent folder")?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write the build cache in `{}`", dir.display()))?;
+        serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), self)?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(())
+    }
+
+    /// The unit `name` if it was made from inputs with this `key`.
+    pub fn hit(&self, name: &str, key: &str) -> Option<&Unit> {
+        self.units.get(name).filter(|u| u.key == key)
+    }
+}
+
+/// Where the cache of the site at `target` is kept: `.site.cache.json` beside `site/`.
+pub fn cache_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    target.with_file_name(format!(".{name}.cache.json"))
+}
+
+/// The name of an advisory's unit.
+pub fn advisory_unit(id: &str) -> String {
+    format!("advisory/{id}")
+}
+
+/// The keys of a project's units.
+pub struct Keys {
+    /// Advisory id to the key of its unit.
+    advisories: HashMap<String, String>,
+}
+
+impl Keys {
+    /// Works out the key of every advisory of `project` (read, not necessarily valid).
+    pub fn new(project: &Project) -> Result<Keys> {
+        let mut h = Sha256::new();
+        h.update(BUILD_ID.as_bytes());
+        let mut part = |label: &str, digest: Option<&[u8; 32]>| {
+            h.update(label.as_bytes());
+            h.update([0]);
+            h.update(digest.unwrap_or(&[0; 32]));
+        };
+        part("settings", project.settings.as_ref().map(|p| &p.digest));
+        part("catalog", project.catalog.as_ref().map(|p| &p.digest));
+        for (stem, text) in &project.site_texts {
+            part(stem, Some(&text.digest));
+        }
+        part(
+            "templates",
+            Some(&crate::render::templates_digest(&project.root)?),
+        );
+        let shared: [u8; 32] = h.finalize().into();
+        let advisories = project
+            .advisories
+            .iter()
+            .filter_map(|dir| {
+                let facts = dir.facts.as_ref()?;
+                Some((facts.value.id.0.clone(), hex(&advisory_key(&shared, dir))))
+            })
+            .collect();
+        Ok(Keys { advisories })
+    }
+
+    /// The key of the advisory `id`.
+    pub fn advisory(&self, id: &str) -> Option<&str> {
+        self.advisories.get(id).map(String::as_str)
+    }
+}
+
+/// The key of a unit made from `value` alone (and the code of seckb): the search index,
+/// whose records hold everything it is made from.
+pub fn key_of<T: Hash>(value: &T) -> String {
+    let mut h = ShaHasher(Sha256::new());
+    BUILD_ID.hash(&mut h);
+    value.hash(&mut h);
+    hex(&h.0.finalize())
+}
+
+fn advisory_key(shared: &[u8; 32], dir: &AdvisoryDir) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(shared);
+    if let Some(facts) = &dir.facts {
+        h.update(facts.digest);
+    }
+    for (stem, text) in &dir.texts {
+        h.update(stem.as_bytes());
+        h.update([0]);
+        h.update(text.digest);
+    }
+    h.finalize().into()
+}
+
+/// Feeds [`Hash`] into SHA-256, for a key of structured data without serializing it.
+struct ShaHasher(Sha256);
+
+impl Hasher for ShaHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        // Only the SHA-256 is used.
+        0
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
