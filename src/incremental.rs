@@ -28,15 +28,13 @@ use crate::load::{AdvisoryDir, Project};
 /// written by other code is not used.
 pub const BUILD_ID: &str = env!("SECKB_BUILD_ID");
 
-/// The unit of the search index.
-pub const SEARCH_UNIT: &str = "search";
-
 /// What each unit of a build was made from and which files it wrote.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Cache {
     /// The [`BUILD_ID`] of the seckb that wrote the cache.
     pub build_id: String,
-    /// Units by name: `advisory/<id>` or [`SEARCH_UNIT`].
+    /// Units by name: `advisory/<id>`, or `search/<language>` for a language's search
+    /// index.
     pub units: BTreeMap<String, Unit>,
 }
 
@@ -47,6 +45,10 @@ pub struct Unit {
     pub key: String,
     /// The files the unit wrote, in the order written.
     pub files: Vec<CachedFile>,
+    /// What else a reused unit must give: for a language's search index, its entry in
+    /// `pagefind-entry.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
 }
 
 /// A file of a unit.
@@ -99,6 +101,11 @@ pub fn cache_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.cache.json"))
 }
 
+/// The name of the unit of a language's search index (Pagefind's lower-case tag).
+pub fn search_unit(lang: &str) -> String {
+    format!("search/{}", lang.to_lowercase())
+}
+
 /// The name of an advisory's unit.
 pub fn advisory_unit(id: &str) -> String {
     format!("advisory/{id}")
@@ -147,8 +154,8 @@ impl Keys {
     }
 }
 
-/// The key of a unit made from `value` alone (and the code of seckb): the search index,
-/// whose records hold everything it is made from.
+/// The key of a unit made from `value` alone (and the code of seckb): a language's search
+/// index, whose records hold everything it is made from.
 pub fn key_of<T: Hash>(value: &T) -> String {
     let mut h = ShaHasher(Sha256::new());
     BUILD_ID.hash(&mut h);

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, bail};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use serde_json::value::RawValue;
 
 use crate::i18n::{DateStyle, format_date};
 use crate::markdown::to_plain;
@@ -35,15 +36,6 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Adds every file of the index to the site, as the unit
-    /// [`SEARCH_UNIT`](crate::incremental::SEARCH_UNIT) of an incremental build.
-    pub fn add_to(self, out: &mut Output) -> Result<()> {
-        for (path, bytes) in self.files {
-            out.add_to_unit(crate::incremental::SEARCH_UNIT, path, bytes)?;
-        }
-        Ok(())
-    }
-
     /// The files of the index, by path below the site root.
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
@@ -69,6 +61,15 @@ pub struct Record {
 
 /// The records of every advisory in every language, in language then site order.
 pub fn records(site: &Site) -> Result<Vec<Record>> {
+    Ok(records_by_language(site)?
+        .into_iter()
+        .flat_map(|(_, records)| records)
+        .collect())
+}
+
+/// The records of every advisory, by site language (in the order of `seckb.yaml`), each
+/// in site order.
+pub fn records_by_language(site: &Site) -> Result<Vec<(String, Vec<Record>)>> {
     use rayon::prelude::*;
     let mut out = Vec::new();
     for lang in site.languages() {
@@ -149,39 +150,176 @@ pub fn records(site: &Site) -> Result<Vec<Record>> {
                 filters,
             })
         });
-        out.extend(mine.collect::<Result<Vec<_>>>()?);
+        out.push((lang.to_string(), mine.collect::<Result<Vec<_>>>()?));
     }
     Ok(out)
 }
 
-/// The Subresource Integrity value of Pagefind's search library, which is the same for
-/// every index (it is part of Pagefind, not of the index): taken from a one-record index, so
-/// that pages can be rendered while the real index is built beside them.
+/// Pagefind's search library and what every language's index shares: the same for every
+/// index (they are part of Pagefind, not of the index), so taken from a one-record index.
+/// Pages can then be rendered while the real indexes are built beside them.
+pub struct Library {
+    /// Subresource Integrity value (`sha384-...`) of [`LIBRARY`].
+    pub integrity: String,
+    /// `pagefind.js`.
+    js: Vec<u8>,
+    /// The stemming-free search module for languages Pagefind has no stemmer for.
+    generic_wasm: Option<Vec<u8>>,
+    /// `version` and `include_characters` of `pagefind-entry.json`.
+    version: serde_json::Value,
+    include_characters: serde_json::Value,
+}
+
+impl Library {
+    pub fn new() -> Result<Library> {
+        let record = Record {
+            url: "x/".into(),
+            language: "en".into(),
+            content: "x".into(),
+            meta: BTreeMap::from([("title".to_string(), "x".to_string())]),
+            filters: BTreeMap::new(),
+        };
+        let mut files = run_pagefind(vec![record])?;
+        let mut take = |name: &str| {
+            files
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| files.swap_remove(i).1)
+        };
+        let js = take("pagefind.js").context("Pagefind wrote no `pagefind.js`")?;
+        let generic_wasm = take("wasm.unknown.pagefind");
+        let entry =
+            take("pagefind-entry.json").context("Pagefind wrote no `pagefind-entry.json`")?;
+        let entry: serde_json::Value =
+            serde_json::from_slice(&entry).context("`pagefind-entry.json` is not JSON")?;
+        Ok(Library {
+            integrity: integrity(&js),
+            js,
+            generic_wasm,
+            version: entry["version"].clone(),
+            include_characters: entry["include_characters"].clone(),
+        })
+    }
+
+    /// The files of a whole index made of `languages`: the library, the entry file listing
+    /// every language, and the generic search module when a language needs it.
+    pub fn add_to(&self, languages: &BTreeMap<String, String>, out: &mut Output) -> Result<()> {
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            version: &'a serde_json::Value,
+            languages: BTreeMap<&'a str, &'a RawValue>,
+            include_characters: &'a serde_json::Value,
+        }
+        let languages: BTreeMap<&str, &RawValue> = languages
+            .iter()
+            .map(|(lang, entry)| Ok((lang.as_str(), serde_json::from_str(entry)?)))
+            .collect::<Result<_>>()?;
+        let generic = languages.values().any(|l| {
+            serde_json::from_str::<serde_json::Value>(l.get()).is_ok_and(|l| l["wasm"].is_null())
+        });
+        let entry = Entry {
+            version: &self.version,
+            languages,
+            include_characters: &self.include_characters,
+        };
+        // Pagefind's own field order, so that the file is the one Pagefind writes for the
+        // same languages.
+        out.add(LIBRARY, self.js.clone())?;
+        out.add(
+            format!("{DIR}pagefind-entry.json"),
+            serde_json::to_vec(&entry)?,
+        )?;
+        if generic {
+            let wasm = self
+                .generic_wasm
+                .clone()
+                .context("Pagefind wrote no `wasm.unknown.pagefind`")?;
+            out.add(format!("{DIR}wasm.unknown.pagefind"), wasm)?;
+        }
+        Ok(())
+    }
+}
+
+/// The Subresource Integrity value of Pagefind's search library.
 pub fn library_integrity() -> Result<String> {
-    let record = Record {
-        url: "x/".into(),
-        language: "en".into(),
-        content: "x".into(),
-        meta: BTreeMap::from([("title".to_string(), "x".to_string())]),
-        filters: BTreeMap::new(),
-    };
-    Ok(index_records(vec![record])?.library_integrity)
+    Ok(Library::new()?.integrity)
 }
 
-/// Builds the index of every language.
+/// The index of one language: its own files (below the site root) and its entry in
+/// `pagefind-entry.json`.
+pub struct LanguageIndex {
+    /// Pagefind's name of the language (the lower-cased tag).
+    pub language: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The language's entry, JSON as Pagefind wrote it.
+    pub entry: String,
+}
+
+/// Builds the index of every language, for the whole site.
 pub fn build(site: &Site) -> Result<SearchIndex> {
-    index_records(records(site)?)
+    let library = Library::new()?;
+    let mut out = Output::default();
+    let mut entries = BTreeMap::new();
+    for (_, records) in records_by_language(site)? {
+        let index = index_language(records)?;
+        for (path, bytes) in index.files {
+            out.add(path, bytes)?;
+        }
+        entries.insert(index.language, index.entry);
+    }
+    library.add_to(&entries, &mut out)?;
+    Ok(SearchIndex {
+        files: out
+            .files()
+            .iter()
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect(),
+        library_integrity: library.integrity,
+    })
 }
 
-/// Builds the index of these records.
-pub fn index_records(records: Vec<Record>) -> Result<SearchIndex> {
+/// Builds the index of one language's records.
+pub fn index_language(records: Vec<Record>) -> Result<LanguageIndex> {
+    let language = match records.first() {
+        Some(r) => r.language.clone(),
+        None => bail!("no records to index"),
+    };
+    let files = run_pagefind(records)?;
+    let entry = files
+        .iter()
+        .find(|(n, _)| n == "pagefind-entry.json")
+        .context("Pagefind wrote no `pagefind-entry.json`")?;
+    #[derive(serde::Deserialize)]
+    struct Entry<'a> {
+        #[serde(borrow)]
+        languages: BTreeMap<String, &'a RawValue>,
+    }
+    let entry: Entry =
+        serde_json::from_slice(&entry.1).context("`pagefind-entry.json` is not JSON")?;
+    let entry = entry
+        .languages
+        .get(&language)
+        .with_context(|| format!("Pagefind's index has no language `{language}`"))?
+        .get()
+        .to_string();
+    let files = select(files)
+        .into_iter()
+        .map(|(n, b)| (format!("{DIR}{n}"), b))
+        .collect();
+    Ok(LanguageIndex {
+        language,
+        files,
+        entry,
+    })
+}
+
+fn run_pagefind(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
     // Pagefind's API is async and hands parsing to a blocking pool; a current-thread runtime
     // is all it needs, and it lives only as long as the build of the index.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the runtime for the search index")?;
-    let files = runtime.block_on(index(records))?;
-    select(files)
+    runtime.block_on(index(records))
 }
 
 async fn index(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
@@ -219,47 +357,24 @@ async fn index(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
-/// Keeps what the search page uses: the library, the entry file, each language's metadata,
-/// word and filter indexes, fragments and stemming module. Left out are Pagefind's ready-made
-/// user interfaces (the page has its own, localized) and its web worker (the search runs on
-/// the page, so every script the site loads carries an integrity hash).
-fn select(files: Vec<(String, Vec<u8>)>) -> Result<SearchIndex> {
-    let entry = files
-        .iter()
-        .find(|(n, _)| n == "pagefind-entry.json")
-        .context("Pagefind wrote no `pagefind-entry.json`")?;
-    let entry: serde_json::Value =
-        serde_json::from_slice(&entry.1).context("`pagefind-entry.json` is not JSON")?;
-    let needs_generic_wasm = entry["languages"]
-        .as_object()
-        .is_some_and(|langs| langs.values().any(|l| l["wasm"].is_null()));
+/// Keeps what the search page uses of one language's index: its metadata, word and filter
+/// indexes, fragments and stemming module, with their names below [`DIR`]. The library and
+/// entry file are added once for all languages ([`Library::add_to`]). Left out are
+/// Pagefind's ready-made user interfaces (the page has its own, localized) and its web worker
+/// (the search runs on the page, so every script the site loads carries an integrity hash).
+fn select(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
     let keep = |name: &str| -> bool {
-        match name {
-            "pagefind.js" | "pagefind-entry.json" => true,
-            "wasm.unknown.pagefind" => needs_generic_wasm,
-            _ => {
-                name.starts_with("fragment/")
-                    || name.starts_with("index/")
-                    || name.starts_with("filter/")
-                    || (name.starts_with("pagefind.") && name.ends_with(".pf_meta"))
-                    || (name.starts_with("wasm.") && name.ends_with(".pagefind"))
-            }
-        }
+        name.starts_with("fragment/")
+            || name.starts_with("index/")
+            || name.starts_with("filter/")
+            || (name.starts_with("pagefind.") && name.ends_with(".pf_meta"))
+            || (name.starts_with("wasm.")
+                && name.ends_with(".pagefind")
+                && name != "wasm.unknown.pagefind")
     };
-    let mut kept: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .filter(|(n, _)| keep(n))
-        .map(|(n, b)| (format!("{DIR}{n}"), b))
-        .collect();
+    let mut kept: Vec<(String, Vec<u8>)> = files.into_iter().filter(|(n, _)| keep(n)).collect();
     kept.sort_by(|a, b| a.0.cmp(&b.0));
-    let Some((_, library)) = kept.iter().find(|(n, _)| n == LIBRARY) else {
-        bail!("Pagefind wrote no `pagefind.js`");
-    };
-    let library_integrity = integrity(library);
-    Ok(SearchIndex {
-        files: kept,
-        library_integrity,
-    })
+    kept
 }
 
 #[cfg(test)]
@@ -268,7 +383,6 @@ mod tests {
 
     #[test]
     fn keeps_only_what_the_search_page_loads() {
-        let entry = br#"{"version":"1","languages":{"en-us":{"hash":"h","wasm":"en-us","page_count":1}},"include_characters":[]}"#;
         let files = [
             "pagefind.js",
             "pagefind-entry.json",
@@ -284,29 +398,19 @@ mod tests {
             "filter/en-us_3.pf_filter",
         ]
         .into_iter()
-        .map(|n| {
-            let bytes = if n == "pagefind-entry.json" {
-                entry.to_vec()
-            } else {
-                n.as_bytes().to_vec()
-            };
-            (n.to_string(), bytes)
-        })
+        .map(|n| (n.to_string(), n.as_bytes().to_vec()))
         .collect();
-        let index = select(files).unwrap();
-        let names: Vec<&str> = index.files().map(|(n, _)| n).collect();
+        let kept = select(files);
+        let names: Vec<&str> = kept.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
             [
-                "pagefind/filter/en-us_3.pf_filter",
-                "pagefind/fragment/en-us_2.pf_fragment",
-                "pagefind/index/en-us_1.pf_index",
-                "pagefind/pagefind-entry.json",
-                "pagefind/pagefind.en-us_1234.pf_meta",
-                "pagefind/pagefind.js",
-                "pagefind/wasm.en-us.pagefind",
+                "filter/en-us_3.pf_filter",
+                "fragment/en-us_2.pf_fragment",
+                "index/en-us_1.pf_index",
+                "pagefind.en-us_1234.pf_meta",
+                "wasm.en-us.pagefind",
             ]
         );
-        assert_eq!(index.library_integrity, integrity(b"pagefind.js"));
     }
 }

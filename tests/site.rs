@@ -457,13 +457,13 @@ fn inode(path: &Path) -> u64 {
 }
 
 /// The numbers of the build's last line, "built F files into `X` (W written, U unchanged;
-/// R of A advisories rendered[, search index reused])": (W, U).
+/// R of A advisories and I of L search indexes rendered)": (W, U).
 fn write_counts(o: &std::process::Output) -> (usize, usize) {
     let nums = summary_numbers(o);
     (nums[1], nums[2])
 }
 
-/// The numbers of the build's last line: files, written, unchanged, rendered, advisories.
+/// The numbers of the build's last line: F, W, U, R, A, I, L.
 fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
     let err = String::from_utf8_lossy(&o.stderr);
     let line = err.lines().last().unwrap();
@@ -471,15 +471,14 @@ fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
         .split(['(', ' ', ',', ';'])
         .filter_map(|w| w.parse().ok())
         .collect();
-    assert_eq!(nums.len(), 5, "{line}");
+    assert_eq!(nums.len(), 7, "{line}");
     nums
 }
 
-/// (advisories rendered, advisories in all, whether the search index was reused).
-fn rendered(o: &std::process::Output) -> (usize, usize, bool) {
-    let nums = summary_numbers(o);
-    let err = String::from_utf8_lossy(&o.stderr);
-    (nums[3], nums[4], err.contains("search index reused"))
+/// (advisories rendered, advisories, search indexes rendered, languages).
+fn rendered(o: &std::process::Output) -> (usize, usize, usize, usize) {
+    let n = summary_numbers(o);
+    (n[3], n[4], n[5], n[6])
 }
 
 /// A rebuild after editing one advisory rewrites only the files whose bytes changed (the
@@ -495,14 +494,14 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     assert_eq!(unchanged, 0);
     let total = written;
 
-    assert_eq!(rendered(&first), (2, 2, false));
+    assert_eq!(rendered(&first), (2, 2, 2, 2));
     assert!(dir.path().join(".site.cache.json").is_file());
 
     // Nothing changed: nothing is rendered but the listings and feeds, nothing written but
     // the manifest.
     let again = build(dir.path(), &out);
     assert_eq!(write_counts(&again), (1, total - 1));
-    assert_eq!(rendered(&again), (0, 2, true));
+    assert_eq!(rendered(&again), (0, 2, 0, 2));
 
     let other_page = out.join("en-US/advisories/ADV-2023-0002/index.html");
     let edited_page = out.join("en-US/advisories/ADV-2024-0001/index.html");
@@ -515,8 +514,9 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     );
     let edited = build(dir.path(), &out);
     assert!(edited.status.success());
-    // Only the edited advisory is rendered; its title is searched, so the index is rebuilt.
-    assert_eq!(rendered(&edited), (1, 2, false));
+    // Only the edited advisory is rendered; its title is searched, so the index of its
+    // language (only) is rebuilt.
+    assert_eq!(rendered(&edited), (1, 2, 1, 2));
     let (written, unchanged) = write_counts(&edited);
     assert_eq!(written + unchanged, total);
     assert!(
@@ -553,7 +553,7 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
         .replace("</body>", "<!-- changed --></body>");
     std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
     let rebuilt = build(dir.path(), &out);
-    assert_eq!(rendered(&rebuilt), (2, 2, true));
+    assert_eq!(rendered(&rebuilt), (2, 2, 0, 2));
     let (written, _) = write_counts(&rebuilt);
     let pages = read_tree(&out)
         .iter()
@@ -580,14 +580,14 @@ fn a_stale_or_damaged_build_cache_costs_time_not_correctness() {
     let original = std::fs::read(&page).unwrap();
     std::fs::write(&page, b"tampered").unwrap();
     let o = build(dir.path(), &out);
-    assert_eq!(rendered(&o), (1, 2, true));
+    assert_eq!(rendered(&o), (1, 2, 0, 2));
     assert_eq!(std::fs::read(&page).unwrap(), original);
 
     // A damaged cache: everything is rendered.
     std::fs::write(&cache, b"{not json").unwrap();
     let o = build(dir.path(), &out);
     assert!(o.status.success());
-    assert_eq!(rendered(&o), (2, 2, false));
+    assert_eq!(rendered(&o), (2, 2, 2, 2));
 
     // An edit the search index does not see (a new FAQ entry) keeps the index.
     edit(
@@ -598,7 +598,7 @@ fn a_stale_or_damaged_build_cache_costs_time_not_correctness() {
     );
     let o = build(dir.path(), &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(rendered(&o), (1, 2, true));
+    assert_eq!(rendered(&o), (1, 2, 0, 2));
     let clean = dir.path().join("clean");
     assert!(build(dir.path(), &clean).status.success());
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::incremental::{BUILD_ID, Cache, Keys, SEARCH_UNIT, Unit, advisory_unit, key_of};
+use std::collections::BTreeMap;
+
+use crate::incremental::{BUILD_ID, Cache, Keys, Unit, advisory_unit, key_of, search_unit};
 use crate::output::Output;
 use crate::site::Site;
 use crate::{feeds, render, search};
@@ -22,8 +24,9 @@ pub struct Rendered {
     /// Advisories rendered, and advisories whose files were taken from the previous build.
     pub advisories: usize,
     pub advisories_reused: usize,
-    /// Whether the search index was taken from the previous build.
-    pub search_reused: bool,
+    /// Languages whose search index was built, and languages in all.
+    pub search_indexed: usize,
+    pub search_languages: usize,
 }
 
 /// Renders every output of a validated project into `out`, which may be in memory or a
@@ -48,59 +51,88 @@ pub fn build_into(
             site.reused.insert(a.id.0.clone());
         }
     }
-    let records = search::records(&site)?;
-    let search_key = key_of(&records);
-    let search_reused = match previous.hit(SEARCH_UNIT, &search_key) {
-        Some(hit) => out.reuse(SEARCH_UNIT, &hit.files)?,
-        None => false,
-    };
+    // The search index: one unit per language, reused when its records are unchanged.
+    let library = search::Library::new()?;
+    let mut search_entries = BTreeMap::new();
+    let mut search_keys = BTreeMap::new();
+    let mut to_index = Vec::new();
+    for (lang, records) in search::records_by_language(&site)? {
+        let unit = search_unit(&lang);
+        let key = key_of(&records);
+        let reused = match previous.hit(&unit, &key) {
+            Some(Unit {
+                files,
+                extra: Some(entry),
+                ..
+            }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
+                && out.reuse(&unit, files)? =>
+            {
+                search_entries.insert(lang.to_lowercase(), entry.clone());
+                true
+            }
+            _ => false,
+        };
+        if !reused && !records.is_empty() {
+            to_index.push(records);
+        }
+        search_keys.insert(unit, key);
+    }
     let rendered = Rendered {
         advisories: site.advisories.len() - site.reused.len(),
         advisories_reused: site.reused.len(),
-        search_reused,
+        search_indexed: to_index.len(),
+        search_languages: search_keys.len(),
     };
     t.lap("model and reuse");
-    // The search index is built on a thread of its own, beside the pages and feeds (Pagefind
-    // indexes one record at a time). The search page carries the integrity hash of the
-    // search library, which is the same for every index.
-    let library_integrity = search::library_integrity()?;
-    let (index, out) = std::thread::scope(|s| {
-        let index = s.spawn(|| {
-            (!search_reused)
-                .then(|| search::index_records(records))
-                .transpose()
+    // The search indexes are built on a thread of their own, beside the pages and feeds
+    // (Pagefind indexes one record at a time), one language after the other. The search
+    // page carries the integrity hash of the search library, which is the same for every
+    // index.
+    let (indexes, out) = std::thread::scope(|s| {
+        let indexes = s.spawn(|| {
+            to_index
+                .into_iter()
+                .map(search::index_language)
+                .collect::<Result<Vec<_>>>()
         });
         let out = (|| {
-            render::render(&site, &project.root, &library_integrity, &mut out)?;
+            render::render(&site, &project.root, &library.integrity, &mut out)?;
             t.lap("pages");
             feeds::render(&site, &mut out)?;
             t.lap("feeds");
             anyhow::Ok(out)
         })();
-        let index = index
+        let indexes = indexes
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (index, out)
+        (indexes, out)
     });
-    let (index, mut out) = (index?, out?);
+    let (indexes, mut out) = (indexes?, out?);
     t.lap("search index (waited)");
-    if let Some(index) = index {
-        anyhow::ensure!(
-            index.library_integrity == library_integrity,
-            "the search library differs between two Pagefind indexes; report this as a bug"
-        );
-        index.add_to(&mut out)?;
+    for index in indexes {
+        let unit = search_unit(&index.language);
+        for (path, bytes) in index.files {
+            out.add_to_unit(&unit, path, bytes)?;
+        }
+        search_entries.insert(index.language, index.entry);
+    }
+    if !search_entries.is_empty() {
+        library.add_to(&search_entries, &mut out)?;
     }
     let units = out
         .take_units()
         .into_iter()
         .filter_map(|(name, files)| {
-            let key = match name.strip_prefix("advisory/") {
-                Some(id) => keys.advisory(id)?.to_string(),
-                None if name == SEARCH_UNIT => search_key.clone(),
-                None => return None,
+            let (key, extra) = match name.strip_prefix("advisory/") {
+                Some(id) => (keys.advisory(id)?.to_string(), None),
+                None => {
+                    let key = search_keys.get(&name)?.clone();
+                    let lang = name.strip_prefix("search/")?;
+                    let entry = search_entries.get(lang)?;
+                    (key, Some(entry.clone()))
+                }
             };
-            Some((name, Unit { key, files }))
+            Some((name, Unit { key, files, extra }))
         })
         .collect();
     let cache = Cache {
@@ -144,17 +176,15 @@ pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
     t.lap("cache");
     progress.finish();
     eprintln!(
-        "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories rendered{})",
+        "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories and {} of \
+         {} search indexes rendered)",
         out.display(),
         stats.written,
         stats.unchanged,
         rendered.advisories,
         rendered.advisories + rendered.advisories_reused,
-        if rendered.search_reused {
-            ", search index reused"
-        } else {
-            ""
-        }
+        rendered.search_indexed,
+        rendered.search_languages,
     );
     Ok(ExitCode::SUCCESS)
 }

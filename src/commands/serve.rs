@@ -47,15 +47,13 @@ pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
                 super::report_findings(&r.findings, &root);
                 if let Some(done) = r.rendered {
                     eprintln!(
-                        "rebuilt in {:.0?}: {} of {} advisories rendered{}",
+                        "rebuilt in {:.0?}: {} of {} advisories and {} of {} search indexes \
+                         rendered",
                         start.elapsed(),
                         done.advisories,
                         done.advisories + done.advisories_reused,
-                        if done.search_reused {
-                            ", search index unchanged"
-                        } else {
-                            ""
-                        }
+                        done.search_indexed,
+                        done.search_languages,
                     );
                 }
             }

@@ -20,9 +20,12 @@ pub fn check_after(
     root: &Path,
     previous: Option<&load::Project>,
 ) -> Result<(load::Project, Findings)> {
+    let t = super::build::Timings::new();
     let mut findings = Findings::default();
     let project = load::load_after(root, &mut findings, previous)?;
+    t.lap("  load");
     validate::validate(&project, &mut findings);
+    t.lap("  validate");
     Ok((project, findings))
 }
 
