@@ -355,7 +355,12 @@ impl Project {
                 return Ok(None);
             }
         };
-        let text = normalize(&text);
+        // Most files have neither a byte order mark nor CRLF endings: no copy for those.
+        let text = if text.starts_with('\u{feff}') || text.contains('\r') {
+            normalize(&text)
+        } else {
+            text
+        };
         if let Some(before) = before
             && before.file == rel
             && before.digest == digest(&text)
@@ -472,8 +477,14 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
 /// slow path, whose parser stops at once. Brackets in text count too: a false alarm only
 /// costs time.
 fn deeply_nested(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Nesting deeper than 64 needs more than 64 opening brackets, which most files do not
+    // have: counted with SIMD, before the byte-by-byte walk.
+    if memchr::memchr2_iter(b'[', b'{', bytes).nth(64).is_none() {
+        return false;
+    }
     let mut depth: i64 = 0;
-    for b in text.bytes() {
+    for b in bytes {
         match b {
             b'[' | b'{' => {
                 depth += 1;

@@ -53,12 +53,13 @@ pub fn check(p: &Project, findings: &mut Findings) {
         }
         let Some(facts) = &adv.facts else { continue };
         let id = facts.value.id.as_str();
-        let pos = facts.spans.value("id");
+        // Worked out only for a finding: positions cost a second parse of the file.
+        let pos = || facts.spans.value("id");
         if let Some(reason) = unsafe_reason(id) {
             findings.push(
                 Finding::error(
                     &facts.file,
-                    pos,
+                    pos(),
                     "unsafe-id",
                     format!("unsafe id `{}`: {reason}", id.escape_debug()),
                 )
@@ -70,7 +71,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
             findings.push(
                 Finding::error(
                     &facts.file,
-                    pos,
+                    pos(),
                     "id-mismatch",
                     format!("id `{id}` differs from its folder `{}`", adv.dir),
                 )
@@ -91,7 +92,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
                 crate::feeds::csaf::file_name(&crate::feeds::csaf::tracking_id(&facts.value, lang));
             if let Some(other) = csaf_names.insert(name.clone(), format!("{id} ({lang})")) {
                 findings.push(
-                    Finding::error(&facts.file, pos, "duplicate-id", format!("the CSAF document of `{id}` ({lang}) would have the same file name `{name}` as that of `{other}`"))
+                    Finding::error(&facts.file, pos(), "duplicate-id", format!("the CSAF document of `{id}` ({lang}) would have the same file name `{name}` as that of `{other}`"))
                         .hint("CSAF file names are the lowercased tracking id with other characters as `_`; rename one of the advisories"),
                 );
             }
@@ -100,7 +101,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
             findings.push(
                 Finding::error(
                     &facts.file,
-                    pos,
+                    pos(),
                     "duplicate-id",
                     format!("id `{id}` is already used by `{first}`"),
                 )

@@ -25,6 +25,28 @@ pub fn validate(p: &Project, findings: &mut Findings) {
     urls::check(p, findings);
 }
 
+/// Runs `check` on every advisory folder in parallel; the findings are merged in folder
+/// order, as if it had run on one folder after the other.
+fn per_advisory(
+    p: &Project,
+    findings: &mut Findings,
+    check: impl Fn(&crate::load::AdvisoryDir, &mut Findings) + Sync,
+) {
+    use rayon::prelude::*;
+    let found: Vec<Findings> = p
+        .advisories
+        .par_iter()
+        .map(|adv| {
+            let mut mine = Findings::default();
+            check(adv, &mut mine);
+            mine
+        })
+        .collect();
+    for mine in found {
+        findings.extend(mine);
+    }
+}
+
 /// The languages a site publishes in, as listed in its settings.
 fn site_languages(p: &Project) -> Vec<&str> {
     p.settings

@@ -15,8 +15,8 @@ use super::site_languages;
 
 pub fn check(p: &Project, findings: &mut Findings) {
     let langs = site_languages(p);
-    for adv in &p.advisories {
-        let Some(facts) = &adv.facts else { continue };
+    super::per_advisory(p, findings, |adv, findings| {
+        let Some(facts) = &adv.facts else { return };
         let a = &facts.value;
         let src = a.source_language.as_str();
         if !adv.text_files.contains(src) {
@@ -44,7 +44,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
         for (lang, text) in &adv.texts {
             check_text(a, lang == src, text, findings);
         }
-    }
+    });
 }
 
 fn check_text(a: &Advisory, is_source: bool, text: &Parsed<AdvisoryText>, findings: &mut Findings) {

@@ -93,7 +93,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
         c.markdown("support", &t.value.support);
         c.markdown("disclaimer", &t.value.disclaimer);
     }
-    for adv in &p.advisories {
+    super::per_advisory(p, findings, |adv, findings| {
         if let Some(f) = &adv.facts {
             let mut c = Ctx {
                 file: &f.file,
@@ -144,7 +144,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
                 c.markdown(&format!("remediations.{k}"), md);
             }
         }
-    }
+    });
 }
 
 #[cfg(test)]
