@@ -19,7 +19,7 @@ pub fn parse_tag(tag: &str) -> Result<Locale, String> {
 }
 
 /// How much of a date to write.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DateStyle {
     /// With the weekday: "vrijdag 13 juni 2008".
     Full,
@@ -30,6 +30,23 @@ pub enum DateStyle {
 /// Writes `date` as speakers of `tag` do, e.g. "Freitag, 13. Juni 2008" for de-DE.
 /// Falls back to ISO 8601 for a tag ICU cannot use.
 pub fn format_date(tag: &str, date: Date, style: DateStyle) -> String {
+    // A build writes the same few thousand dates many times (pages, feeds, search records),
+    // and setting up an ICU formatter costs far more than formatting: each thread keeps
+    // what it has written.
+    type Written = std::collections::HashMap<(String, Date, bool), String>;
+    thread_local! {
+        static WRITTEN: std::cell::RefCell<Written> = Default::default();
+    }
+    let key = (tag.to_string(), date, matches!(style, DateStyle::Full));
+    if let Some(s) = WRITTEN.with(|w| w.borrow().get(&key).cloned()) {
+        return s;
+    }
+    let s = format_uncached(tag, date, style);
+    WRITTEN.with(|w| w.borrow_mut().insert(key, s.clone()));
+    s
+}
+
+fn format_uncached(tag: &str, date: Date, style: DateStyle) -> String {
     let Ok(locale) = tag.parse::<Locale>() else {
         return date.to_string();
     };

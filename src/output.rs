@@ -134,42 +134,55 @@ impl Output {
     /// previous build in memory. `false` (and nothing added) when any file is not there as
     /// recorded, so the unit must be rendered.
     pub fn reuse(&mut self, unit: &str, files: &[CachedFile]) -> Result<bool> {
-        match (&mut self.sink, &self.previous) {
-            (Some(sink), _) => {
-                if !files.iter().all(|f| sink.has_previous(f)) {
-                    return Ok(false);
-                }
-                for f in files {
-                    if sink.hashes.contains_key(&f.path) {
-                        bail!("two outputs claim the path `{}`", f.path);
-                    }
-                    let digest = sink.link_previous(&f.path)?;
-                    sink.hashes.insert(f.path.clone(), digest);
-                }
-            }
-            (None, Some(previous)) => {
-                let bytes: Option<Vec<&Vec<u8>>> = files
-                    .iter()
-                    .map(|f| {
+        Ok(self.reuse_all(&[(unit.to_string(), files)])?[0])
+    }
+
+    /// [`reuse`](Output::reuse) for many units at once, checking and linking their files in
+    /// parallel; whether each was reused.
+    pub fn reuse_all(&mut self, units: &[(String, &[CachedFile])]) -> Result<Vec<bool>> {
+        use rayon::prelude::*;
+        let ok: Vec<bool> = match (&self.sink, &self.previous) {
+            (Some(sink), _) => units
+                .par_iter()
+                .map(|(_, files)| files.iter().all(|f| sink.has_previous(f)))
+                .collect(),
+            (None, Some(previous)) => units
+                .iter()
+                .map(|(_, files)| {
+                    files.iter().all(|f| {
                         previous
                             .files
                             .get(&f.path)
-                            .filter(|b| b.len() as u64 == f.len)
+                            .is_some_and(|b| b.len() as u64 == f.len)
                     })
-                    .collect();
-                let Some(bytes) = bytes else {
-                    return Ok(false);
-                };
-                for (f, b) in files.iter().zip(bytes) {
-                    if self.files.insert(f.path.clone(), b.clone()).is_some() {
+                })
+                .collect(),
+            (None, None) => return Ok(vec![false; units.len()]),
+        };
+        let reused: Vec<&CachedFile> = units
+            .iter()
+            .zip(&ok)
+            .filter(|(_, ok)| **ok)
+            .flat_map(|((_, files), _)| files.iter())
+            .collect();
+        match (&mut self.sink, &self.previous) {
+            (Some(sink), _) => sink.link_all(&reused)?,
+            (None, Some(previous)) => {
+                for f in reused {
+                    let bytes = previous.files[&f.path].clone();
+                    if self.files.insert(f.path.clone(), bytes).is_some() {
                         bail!("two outputs claim the path `{}`", f.path);
                     }
                 }
             }
-            (None, None) => return Ok(false),
+            (None, None) => {}
         }
-        self.units.insert(unit.to_string(), files.to_vec());
-        Ok(true)
+        for ((unit, files), ok) in units.iter().zip(&ok) {
+            if *ok {
+                self.units.insert(unit.clone(), files.to_vec());
+            }
+        }
+        Ok(ok)
     }
 
     /// The files of each unit, as written or reused by this build.
@@ -320,21 +333,42 @@ impl DirSink {
                 .is_ok_and(|m| m.is_file() && m.len() == f.len)
     }
 
-    /// Puts the previous site's file at `rel` into the new one (a hard link, or a copy where
-    /// links are not possible) and returns its SHA-256 from the previous manifest.
-    fn link_previous(&mut self, rel: &str) -> Result<[u8; 32]> {
-        let digest = *self
-            .previous
-            .get(rel)
-            .with_context(|| format!("`{rel}` is not in the previous site"))?;
-        let path = self.staging.path().join(rel);
-        self.make_parent(&path)?;
-        let old = self.target.join(rel);
-        if std::fs::hard_link(&old, &path).is_err() {
-            fs_err::copy(&old, &path)?;
+    /// Puts the previous site's files into the new one (hard links, or copies where links
+    /// are not possible), in parallel, with their SHA-256 from the previous manifest.
+    fn link_all(&mut self, files: &[&CachedFile]) -> Result<()> {
+        use rayon::prelude::*;
+        let mut digests = Vec::with_capacity(files.len());
+        for f in files {
+            let digest = *self
+                .previous
+                .get(&f.path)
+                .with_context(|| format!("`{}` is not in the previous site", f.path))?;
+            if self.hashes.insert(f.path.clone(), digest).is_some() {
+                bail!("two outputs claim the path `{}`", f.path);
+            }
+            digests.push(digest);
         }
-        self.stats.unchanged += 1;
-        Ok(digest)
+        let staging = self.staging.path();
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| staging.join(&f.path).parent().map(Path::to_path_buf))
+            .filter(|d| !self.dirs.contains(d))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs.par_iter()
+            .try_for_each(|d| fs_err::create_dir_all(d).map_err(anyhow::Error::from))?;
+        self.dirs.extend(dirs);
+        let target = &self.target;
+        files.par_iter().try_for_each(|f| -> Result<()> {
+            let (old, new) = (target.join(&f.path), staging.join(&f.path));
+            if std::fs::hard_link(&old, &new).is_err() {
+                fs_err::copy(&old, &new)?;
+            }
+            Ok(())
+        })?;
+        self.stats.unchanged += files.len();
+        Ok(())
     }
 
     fn make_parent(&mut self, path: &Path) -> Result<()> {

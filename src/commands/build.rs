@@ -41,22 +41,32 @@ pub fn build_into(
     let t = Timings::new();
     let keys = Keys::new(project)?;
     let mut site = Site::from_project(project)?;
-    for (a, _) in &site.advisories {
-        let unit = advisory_unit(a.id.as_str());
-        if let Some(hit) = keys
-            .advisory(a.id.as_str())
-            .and_then(|key| previous.hit(&unit, key))
-            && out.reuse(&unit, &hit.files)?
-        {
-            site.reused.insert(a.id.0.clone());
+    let hits: Vec<(String, &[_])> = site
+        .advisories
+        .iter()
+        .filter_map(|(a, _)| {
+            let unit = advisory_unit(a.id.as_str());
+            let hit = previous.hit(&unit, keys.advisory(a.id.as_str())?)?;
+            Some((unit, hit.files.as_slice()))
+        })
+        .collect();
+    t.lap("keys, model");
+    let reused = out.reuse_all(&hits)?;
+    t.lap("link reused");
+    for ((unit, _), reused) in hits.iter().zip(reused) {
+        if reused && let Some(id) = unit.strip_prefix("advisory/") {
+            site.reused.insert(id.to_string());
         }
     }
     // The search index: one unit per language, reused when its records are unchanged.
     let library = search::Library::new()?;
+    t.lap("search library");
     let mut search_entries = BTreeMap::new();
     let mut search_keys = BTreeMap::new();
     let mut to_index = Vec::new();
-    for (lang, records) in search::records_by_language(&site)? {
+    let by_language = search::records_by_language(&site)?;
+    t.lap("search records");
+    for (lang, records) in by_language {
         let unit = search_unit(&lang);
         let key = key_of(&records);
         let reused = match previous.hit(&unit, &key) {

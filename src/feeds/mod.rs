@@ -29,11 +29,13 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             .map(|lang| (lang, items::items(site, lang)))
             .collect()
     };
+    t.lap("  feed items");
     for (lang, all) in &per_lang {
         jsonfeed::render(site, lang, all, out)?;
+        t.lap("  json feed");
         atom::render(site, lang, all, out)?;
+        t.lap("  atom");
     }
-    t.lap("  json feed, atom");
     csaf::render(site, out)?;
     t.lap("  csaf");
     osv::render(site, out)?;
