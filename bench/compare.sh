@@ -29,14 +29,8 @@ if [ -z "${SECKB_ONLY:-}" ] && ! command -v hugo >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hugo >/dev/null; else sudo apt-get install -y -qq hugo >/dev/null; fi
 fi
 
-mkdir -p "$WORK"
-if [ ! -f "$WORK/.corpus-done" ]; then
-  python3 "$SHARED/bench/gen_corpus.py" "$N" "$WORK/corpus" >/dev/null
-  rm -rf "$WORK/seckb"
-  cp -r "$REPO/bench/skeleton" "$WORK/seckb"
-  "$SECKB" --root "$WORK/seckb" import technet "$WORK/corpus/technet" >/dev/null 2>&1
-  touch "$WORK/.corpus-done"
-fi
+# The corpus, as TechNet Markdown and Hugo content, and imported into a seckb site.
+. "$REPO/bench/corpus.sh"
 
 # "wall user sys maxrss_kb" of one command, its output discarded.
 measure() {

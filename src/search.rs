@@ -284,7 +284,9 @@ pub fn index_language(records: Vec<Record>) -> Result<LanguageIndex> {
         Some(r) => r.language.clone(),
         None => bail!("no records to index"),
     };
+    let t = crate::commands::build::Timings::new();
     let files = run_pagefind(records)?;
+    t.lap(&format!("  search index {language}"));
     let entry = files
         .iter()
         .find(|(n, _)| n == "pagefind-entry.json")

@@ -47,7 +47,7 @@ pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
                 super::report_findings(&r.findings, &root);
                 if let Some(done) = r.rendered {
                     eprintln!(
-                        "rebuilt in {:.0?}: {} of {} advisories and {} of {} search indexes \
+                        "rebuilt in {:.2?}: {} of {} advisories and {} of {} search indexes \
                          rendered",
                         start.elapsed(),
                         done.advisories,
