@@ -77,7 +77,10 @@ impl Cache {
     /// never sees half of one).
     pub fn write(&self, target: &Path) -> Result<()> {
         let path = cache_path(target);
-        let dir = path.parent().context("a site without a parent folder")?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("cannot write the build cache in `{}`", dir.display()))?;
         serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), self)?;

@@ -141,6 +141,30 @@ fn build_writes_the_site_and_reports_on_stderr() {
     assert!(String::from_utf8(out.stderr).unwrap().contains("built "));
 }
 
+/// `--out` as a bare folder name, relative to the working directory: the build cache goes
+/// beside it, with no warning, and the next build reuses it.
+#[test]
+fn build_into_a_bare_relative_folder_keeps_its_cache_beside_it() {
+    let cwd = tempfile::tempdir().unwrap();
+    let build = || {
+        seckb()
+            .current_dir(cwd.path())
+            .arg("--root")
+            .arg(fixture("basic"))
+            .args(["build", "--out", "public"])
+            .output()
+            .unwrap()
+    };
+    let first = build();
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(0), "{err}");
+    assert!(!err.contains("warning: "), "{err}");
+    assert!(cwd.path().join(".public.cache.json").is_file());
+    let again = build();
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("0 of 2 advisories"), "{err}");
+}
+
 /// The README's usage block names every subcommand and option `--help` offers.
 #[test]
 fn readme_usage_matches_help() {
