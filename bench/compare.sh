@@ -52,7 +52,7 @@ run_tool() { # name, command...
 echo "N=$N advisories x 2 languages, $RUNS runs each, alternating; output in $WORK"
 for i in $(seq "$RUNS"); do
   echo "run $i"
-  rm -rf "$WORK/seckb-out"
+  rm -rf "$WORK/seckb-out" "$WORK/.seckb-out.cache.json"
   run_tool seckb "$SECKB" --root "$WORK/seckb" build --out "$WORK/seckb-out"
   if [ -z "${SECKB_ONLY:-}" ]; then
     rm -rf "$WORK/hugo-out"

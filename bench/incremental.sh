@@ -36,7 +36,8 @@ timed() { # name, command...: appends "wall" to T[name], prints the build's last
   printf '  %-6s %7.2f s %6.0f MB  %s\n' "$name" "$wall" "$(echo "$rss / 1024" | bc)" "$(tail -n1 "$WORK/.err")"
 }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-first_advisory() { ls "$INC/site-src/advisories" | head -n1; }
+# The first advisory folder (a glob, sorted; `ls | head` would fail under pipefail).
+first_advisory() { local d; for d in "$INC/site-src/advisories"/*/; do basename "$d"; return; done; }
 
 declare -A T M
 echo "N=$N advisories x 2 languages, $RUNS runs; output in $WORK"
@@ -61,7 +62,8 @@ for i in $(seq "$RUNS"); do
   pid=$!
   until grep -q "^serving at" "$log"; do sleep 0.2; kill -0 "$pid" || { cat "$log" >&2; exit 1; }; done
   sed -i "0,/^title: /s//title: (serve $i) /" "$INC/site-src/advisories/$id/nl-NL.yaml"
-  until grep -q "^rebuilt in" "$log"; do sleep 0.1; done
+  for _ in $(seq 1200); do grep -q "^rebuilt in" "$log" && break; sleep 0.1; done
+  grep -q "^rebuilt in" "$log" || { kill "$pid"; echo "serve did not rebuild within 120 s" >&2; exit 1; }
   kill "$pid"; wait "$pid" 2>/dev/null || true
   line="$(grep "^rebuilt in" "$log" | head -n1)"
   echo "  serve  $line"

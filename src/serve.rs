@@ -135,27 +135,45 @@ fn is_change(e: &notify::Event) -> bool {
 
 /// Calls `on_change` after every burst of changes below the watched paths (changes within
 /// 150 ms count as one), until it returns false.
-pub fn watch(root: &Path, mut on_change: impl FnMut() -> bool) -> Result<()> {
-    use notify::{RecursiveMode, Watcher};
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx).context("cannot watch the site's files")?;
-    for p in watched(root) {
-        watcher
-            .watch(&p, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch `{}`", p.display()))?;
-    }
-    let relevant = |ev: &notify::Result<notify::Event>| ev.as_ref().map_or(true, is_change);
-    while let Ok(ev) = rx.recv() {
-        if !relevant(&ev) {
-            continue;
+/// The site's sources, watched from the moment this is made: a change made while the first
+/// build runs is seen, not lost.
+pub struct Watch {
+    rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Watch {
+    pub fn new(root: &Path) -> Result<Watch> {
+        use notify::{RecursiveMode, Watcher};
+        let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher =
+            notify::recommended_watcher(tx).context("cannot watch the site's files")?;
+        for p in watched(root) {
+            watcher
+                .watch(&p, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch `{}`", p.display()))?;
         }
-        // Let a burst (an editor's save, a checkout) settle.
-        while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-        if !on_change() {
-            break;
-        }
+        Ok(Watch {
+            rx,
+            _watcher: watcher,
+        })
     }
-    Ok(())
+
+    /// Calls `on_change` after each burst of changes, until it returns false.
+    pub fn run(self, mut on_change: impl FnMut() -> bool) -> Result<()> {
+        let relevant = |ev: &notify::Result<notify::Event>| ev.as_ref().map_or(true, is_change);
+        while let Ok(ev) = self.rx.recv() {
+            if !relevant(&ev) {
+                continue;
+            }
+            // Let a burst (an editor's save, a checkout) settle.
+            while self.rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+            if !on_change() {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Maps a request path to a file of the site: `/a/` -> `a/index.html`.

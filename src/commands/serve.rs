@@ -6,9 +6,11 @@ use std::sync::{Arc, RwLock};
 
 use anyhow::{Result, anyhow};
 
-use crate::serve::{Rebuilder, State, serve, watch};
+use crate::serve::{Rebuilder, State, Watch, serve};
 
 pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
+    // Watching starts before the first build, so that an edit made meanwhile is not lost.
+    let watch = Watch::new(root)?;
     let state = Arc::new(RwLock::new(State::default()));
     let mut builder = Rebuilder::new(root);
     let first = builder.rebuild(&state)?;
@@ -40,7 +42,7 @@ pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
     let served = Arc::clone(&state);
     std::thread::spawn(move || serve(server, served));
     let root = root.to_path_buf();
-    watch(&root.clone(), move || {
+    watch.run(move || {
         let start = std::time::Instant::now();
         match builder.rebuild(&state) {
             Ok(r) => {

@@ -30,12 +30,14 @@ pub fn check_after(
 }
 
 pub fn run(root: &Path, format: Format, watch: bool) -> Result<ExitCode> {
-    let code = once(root, format)?;
     if !watch {
-        return Ok(code);
+        return once(root, format);
     }
+    // Watching starts before the first check, so that an edit made meanwhile is not lost.
+    let watcher = crate::serve::Watch::new(root)?;
+    let code = once(root, format)?;
     eprintln!("watching for changes (Ctrl-C to stop)");
-    crate::serve::watch(root, || {
+    watcher.run(|| {
         eprintln!("\n--- validating again");
         if let Err(e) = once(root, format) {
             eprintln!("error: {e:#}");
