@@ -15,22 +15,11 @@
 set -euo pipefail
 N="${1:?usage: bench/compare.sh N [RUNS]}"
 RUNS="${2:-3}"
-REPO="$(cd "$(dirname "$0")/.." && pwd)"
-SHARED="${SECKB_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
-BENCH_DIR="${BENCH_DIR:-/dev/shm/seckb-bench}"
-WORK="$BENCH_DIR/$N"
-
-# A copy of the release binary, so that a rebuild during the run cannot change it.
-(cd "$REPO" && cargo build --release --quiet)
-mkdir -p "$WORK"
-SECKB="$WORK/seckb-bin"
-cp "$REPO/target/release/seckb" "$SECKB"
+# The binary and the corpus, as TechNet Markdown and Hugo content, imported into a seckb site.
+. "$(dirname "$0")/corpus.sh"
 if [ -z "${SECKB_ONLY:-}" ] && ! command -v hugo >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hugo >/dev/null; else sudo apt-get install -y -qq hugo >/dev/null; fi
 fi
-
-# The corpus, as TechNet Markdown and Hugo content, and imported into a seckb site.
-. "$REPO/bench/corpus.sh"
 
 # "wall user sys maxrss_kb" of one command, its output discarded.
 measure() {

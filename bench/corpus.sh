@@ -1,7 +1,15 @@
-# Sourced by the benchmark scripts, with N, REPO, SHARED, WORK and SECKB set: generates the
-# synthetic corpus of N advisories once (../shared/bench/gen_corpus.py) and imports it into
-# a copy of bench/skeleton/ at $WORK/seckb.
+# Sourced by the benchmark scripts after they read N: sets REPO, SHARED, WORK and SECKB (a
+# copy of the release binary, so that a rebuild during the run cannot change it), then
+# generates the synthetic corpus of N advisories once (../shared/bench/gen_corpus.py) and
+# imports it into a copy of bench/skeleton/ at $WORK/seckb.
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED="${SECKB_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
+BENCH_DIR="${BENCH_DIR:-/dev/shm/seckb-bench}"
+WORK="$BENCH_DIR/$N"
+(cd "$REPO" && cargo build --release --quiet)
 mkdir -p "$WORK"
+SECKB="$WORK/seckb-bin"
+cp "$REPO/target/release/seckb" "$SECKB"
 if [ ! -f "$WORK/.corpus-done" ]; then
   python3 "$SHARED/bench/gen_corpus.py" "$N" "$WORK/corpus" >/dev/null
   rm -rf "$WORK/seckb"

@@ -15,16 +15,8 @@
 set -euo pipefail
 N="${1:?usage: bench/incremental.sh N [RUNS]}"
 RUNS="${2:-3}"
-REPO="$(cd "$(dirname "$0")/.." && pwd)"
-SHARED="${SECKB_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
-BENCH_DIR="${BENCH_DIR:-/dev/shm/seckb-bench}"
-WORK="$BENCH_DIR/$N"
-
-(cd "$REPO" && cargo build --release --quiet)
-mkdir -p "$WORK"
-SECKB="$WORK/seckb-bin"
-cp "$REPO/target/release/seckb" "$SECKB"
-. "$REPO/bench/corpus.sh"
+# The binary and the corpus (shared with compare.sh).
+. "$(dirname "$0")/corpus.sh"
 
 INC="$WORK/inc"
 timed() { # name, command...: appends "wall" to T[name], prints the build's last line

@@ -234,14 +234,7 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
     assert_eq!(served(&state), clean(dir.path()));
 
     // A template: every advisory.
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    let base = seckb::render::TEMPLATE_DEFAULTS
-        .iter()
-        .find(|(name, _)| *name == "base.html")
-        .unwrap()
-        .1
-        .replace("</body>", "<!-- changed --></body>");
-    std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
+    common::change_base_template(dir.path());
     let templated = builder.rebuild(&state).unwrap().rendered.unwrap();
     assert_eq!((templated.advisories, templated.advisories_reused), (2, 0));
     assert_eq!(served(&state), clean(dir.path()));

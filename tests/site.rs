@@ -544,14 +544,7 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
 
     // A template change reaches every page that uses it.
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    let base = seckb::render::TEMPLATE_DEFAULTS
-        .iter()
-        .find(|(name, _)| *name == "base.html")
-        .unwrap()
-        .1
-        .replace("</body>", "<!-- changed --></body>");
-    std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
+    common::change_base_template(dir.path());
     let rebuilt = build(dir.path(), &out);
     assert_eq!(rendered(&rebuilt), (2, 2, 0, 2));
     let (written, _) = write_counts(&rebuilt);

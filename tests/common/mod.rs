@@ -99,3 +99,16 @@ pub fn html_fragments<'a>(
     }
     out
 }
+
+/// Overrides the default `base.html` in `root/templates/` with a copy that differs by a
+/// comment: a template change that reaches every page.
+pub fn change_base_template(root: &Path) {
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let base = seckb::render::TEMPLATE_DEFAULTS
+        .iter()
+        .find(|(name, _)| *name == "base.html")
+        .unwrap()
+        .1
+        .replace("</body>", "<!-- changed --></body>");
+    std::fs::write(root.join("templates/base.html"), base).unwrap();
+}
