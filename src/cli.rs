@@ -14,8 +14,29 @@ pub struct Cli {
     /// The site root: the folder holding `seckb.yaml`, `products.yaml`, `i18n/` and `advisories/`.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
+    /// Where to keep what was parsed, so that the next run parses only the files that
+    /// changed [default: `<root>/.seckb-cache`].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file, and neither read nor write the parse cache.
+    #[arg(long, global = true, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The folder of the parse cache, or `None` with `--no-cache`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        Some(
+            self.cache_dir
+                .clone()
+                .unwrap_or_else(|| self.root.join(crate::load::cache::DEFAULT_DIR)),
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]

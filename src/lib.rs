@@ -30,13 +30,15 @@ use anyhow::Result;
 
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> Result<ExitCode> {
+    let cache = cli.cache_dir();
+    let cache = cache.as_deref();
     match cli.command {
         cli::Command::Validate { format, watch } => {
-            commands::validate::run(&cli.root, format, watch)
+            commands::validate::run(&cli.root, cache, format, watch)
         }
-        cli::Command::Build { out } => commands::build::run(&cli.root, out),
+        cli::Command::Build { out } => commands::build::run(&cli.root, cache, out),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
-        cli::Command::Serve { port } => commands::serve::run(&cli.root, port),
+        cli::Command::Serve { port } => commands::serve::run(&cli.root, cache, port),
         cli::Command::New { id, langs, date } => {
             commands::new::run(&cli.root, &id, &langs, date.as_deref())
         }
@@ -45,7 +47,7 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
             against,
             site,
             format,
-        } => commands::guard::check(&cli.root, &against, site.as_deref(), format),
+        } => commands::guard::check(&cli.root, cache, &against, site.as_deref(), format),
         cli::Command::Import {
             source: cli::ImportSource::Technet(args),
         } => commands::import::technet(&cli.root, args),

@@ -44,6 +44,8 @@ pub struct Rebuilder {
     project: Option<crate::load::Project>,
     /// The units of the last site that built.
     cache: crate::incremental::Cache,
+    /// The parse cache's folder, read and brought up to date by the first build.
+    parse_cache: Option<PathBuf>,
 }
 
 /// What one rebuild did.
@@ -60,14 +62,25 @@ impl Rebuilder {
             root: root.to_path_buf(),
             project: None,
             cache: Default::default(),
+            parse_cache: None,
         }
+    }
+
+    /// Uses the parse cache in `dir` for the first build, and keeps it up to date.
+    pub fn with_parse_cache(mut self, dir: Option<&Path>) -> Rebuilder {
+        self.parse_cache = dir.map(Path::to_path_buf);
+        self
     }
 
     /// Builds the site; on content errors keeps the previous site and records them. The
     /// server goes on serving the previous site while the new one is built.
     pub fn rebuild(&mut self, state: &RwLock<State>) -> Result<Rebuilt> {
-        let (project, findings) =
-            crate::commands::validate::check_after(&self.root, self.project.as_ref())?;
+        let (project, findings) = match (&self.project, &self.parse_cache) {
+            (None, Some(dir)) => crate::commands::validate::check_cached(&self.root, Some(dir))?,
+            (previous, _) => {
+                crate::commands::validate::check_after(&self.root, previous.as_ref(), None)?
+            }
+        };
         let mut rendered = None;
         let errors = if findings.is_ok() {
             let previous = Arc::clone(&state.read().unwrap_or_else(|e| e.into_inner()).site);

@@ -180,7 +180,17 @@ fn readme_usage_matches_help() {
         (
             vec!["--help"],
             vec![
-                "validate", "build", "check", "diff", "schema", "new", "serve", "import", "--root",
+                "validate",
+                "build",
+                "check",
+                "diff",
+                "schema",
+                "new",
+                "serve",
+                "import",
+                "--root",
+                "--cache-dir",
+                "--no-cache",
             ],
         ),
         (

@@ -154,11 +154,11 @@ pub fn build_into(
     Ok((out, cache, rendered))
 }
 
-pub fn run(root: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
+pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Result<ExitCode> {
     let progress = Progress::new();
     progress.step("validating");
     let t = Timings::new();
-    let (project, findings) = super::validate::check(root)?;
+    let (project, findings) = super::validate::check_cached(root, cache_dir)?;
     t.lap("load and validate");
     progress.0.suspend(|| super::report(&findings, &project));
     if !findings.is_ok() {

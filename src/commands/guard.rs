@@ -19,12 +19,18 @@ pub fn diff(old: &Path, new: &Path, format: Format) -> Result<ExitCode> {
 
 /// `seckb check --against <OLD> [--site DIR]`: builds the site at `root` in memory (or
 /// reads `site`) and compares it with `old`.
-pub fn check(root: &Path, against: &Path, site: Option<&Path>, format: Format) -> Result<ExitCode> {
+pub fn check(
+    root: &Path,
+    cache_dir: Option<&Path>,
+    against: &Path,
+    site: Option<&Path>,
+    format: Format,
+) -> Result<ExitCode> {
     let old_site = read(against, "old")?;
     let new_site = match site {
         Some(dir) => read(dir, "new")?,
         None => {
-            let (project, findings) = super::validate::check(root)?;
+            let (project, findings) = super::validate::check_cached(root, cache_dir)?;
             if !findings.is_ok() {
                 match format {
                     Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,

@@ -8,11 +8,11 @@ use anyhow::{Result, anyhow};
 
 use crate::serve::{Rebuilder, State, Watch, serve};
 
-pub fn run(root: &Path, port: u16) -> Result<ExitCode> {
+pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode> {
     // Watching starts before the first build, so that an edit made meanwhile is not lost.
     let watch = Watch::new(root)?;
     let state = Arc::new(RwLock::new(State::default()));
-    let mut builder = Rebuilder::new(root);
+    let mut builder = Rebuilder::new(root).with_parse_cache(cache_dir);
     let first = builder.rebuild(&state)?;
     super::report_findings(&first.findings, root);
 

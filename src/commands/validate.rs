@@ -8,38 +8,60 @@ use anyhow::Result;
 
 use crate::cli::Format;
 use crate::diag::Findings;
+use crate::load::cache::ParseCache;
 use crate::{load, validate};
 
 /// Loads and validates the site at `root`.
 pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
-    check_after(root, None)
+    check_after(root, None, None)
 }
 
-/// [`check`], reusing what `previous` parsed from files that have not changed since.
+/// [`check`], reusing what `previous` parsed from files that have not changed since, and
+/// what `cache` holds.
 pub fn check_after(
     root: &Path,
     previous: Option<&load::Project>,
+    cache: Option<&ParseCache>,
 ) -> Result<(load::Project, Findings)> {
     let t = super::build::Timings::new();
     let mut findings = Findings::default();
-    let project = load::load_after(root, &mut findings, previous)?;
+    let project = load::load_after(root, &mut findings, previous, cache)?;
     t.lap("  load");
     validate::validate(&project, &mut findings);
     t.lap("  validate");
     Ok((project, findings))
 }
 
-pub fn run(root: &Path, format: Format, watch: bool) -> Result<ExitCode> {
+/// [`check`] for the commands: with the parse cache in `cache_dir` when there is one, which
+/// is then brought up to date. A cache that cannot be written costs the next run time, so
+/// it is a warning.
+pub fn check_cached(root: &Path, cache_dir: Option<&Path>) -> Result<(load::Project, Findings)> {
+    let Some(dir) = cache_dir else {
+        return check(root);
+    };
+    let t = super::build::Timings::new();
+    let cache = ParseCache::open(dir);
+    t.lap("  open the parse cache");
+    let (project, findings) = check_after(root, None, Some(&cache))?;
+    let t = super::build::Timings::new();
+    if let Err(e) = cache.store(&project) {
+        eprintln!("warning: the parse cache was not saved: {e:#}");
+    }
+    t.lap("  save the parse cache");
+    Ok((project, findings))
+}
+
+pub fn run(root: &Path, cache: Option<&Path>, format: Format, watch: bool) -> Result<ExitCode> {
     if !watch {
-        return once(root, format);
+        return once(root, cache, format);
     }
     // Watching starts before the first check, so that an edit made meanwhile is not lost.
     let watcher = crate::serve::Watch::new(root)?;
-    let code = once(root, format)?;
+    let code = once(root, cache, format)?;
     eprintln!("watching for changes (Ctrl-C to stop)");
     watcher.run(|| {
         eprintln!("\n--- validating again");
-        if let Err(e) = once(root, format) {
+        if let Err(e) = once(root, cache, format) {
             eprintln!("error: {e:#}");
         }
         true
@@ -47,8 +69,8 @@ pub fn run(root: &Path, format: Format, watch: bool) -> Result<ExitCode> {
     Ok(code)
 }
 
-fn once(root: &Path, format: Format) -> Result<ExitCode> {
-    let (project, findings) = check(root)?;
+fn once(root: &Path, cache: Option<&Path>, format: Format) -> Result<ExitCode> {
+    let (project, findings) = check_cached(root, cache)?;
     match format {
         Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
         Format::Text if findings.sorted().is_empty() => {

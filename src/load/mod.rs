@@ -2,6 +2,7 @@
 //! every advisory, in sorted order. Problems with the content become findings (with file,
 //! line and column); only failures to read the disk at all are errors.
 
+pub mod cache;
 mod shape;
 pub mod spans;
 
@@ -71,16 +72,18 @@ pub const FACTS_FILE: &str = "advisory.yaml";
 
 /// Reads the site at `root`, adding content problems to `findings`.
 pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
-    load_after(root, findings, None)
+    load_after(root, findings, None, None)
 }
 
 /// [`load`], taking the value of every advisory file whose text is the same as when
 /// `previous` was loaded from that file, rather than parsing it again (`seckb serve`, after
-/// an edit). A file that parsed gave no findings, so nothing is lost.
+/// an edit), or from `cache` when it holds the value of the file's text. A file that parsed
+/// gave no findings, so nothing is lost.
 pub fn load_after(
     root: &Path,
     findings: &mut Findings,
     previous: Option<&Project>,
+    cache: Option<&cache::ParseCache>,
 ) -> Result<Project> {
     let mut p = Project {
         root: root.to_path_buf(),
@@ -131,7 +134,7 @@ pub fn load_after(
                     .ok()?;
                 prev.advisories.get(i)
             });
-            let dir = p.read_advisory_dir(&entry, before, &mut local)?;
+            let dir = p.read_advisory_dir(&entry, before, cache, &mut local)?;
             Ok((dir, local))
         })
         .collect::<Result<_>>()?;
@@ -149,6 +152,7 @@ impl Project {
         &self,
         entry: &fs_err::DirEntry,
         before: Option<&AdvisoryDir>,
+        cache: Option<&cache::ParseCache>,
         findings: &mut Findings,
     ) -> Result<Option<AdvisoryDir>> {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -193,11 +197,11 @@ impl Project {
             if stem == "advisory" {
                 dir.has_facts_file = true;
                 let before = before.and_then(|d| d.facts.as_ref());
-                dir.facts = self.read_after(&file, before, findings)?;
+                dir.facts = self.read_after(&file, before, cache, findings)?;
             } else {
                 dir.text_files.insert(stem.clone());
                 let before = before.and_then(|d| d.texts.get(&stem));
-                if let Some(t) = self.read_after(&file, before, findings)? {
+                if let Some(t) = self.read_after(&file, before, cache, findings)? {
                     dir.texts.insert(stem, t);
                 }
             }
@@ -311,14 +315,16 @@ impl Project {
         rel: &str,
         findings: &mut Findings,
     ) -> Result<Option<Parsed<T>>> {
-        self.read_after(rel, None, findings)
+        self.read_after(rel, None, None, findings)
     }
 
-    /// [`read`](Project::read), or a copy of `before` if it was parsed from the same text.
+    /// [`read`](Project::read), or a copy of `before` if it was parsed from the same text,
+    /// or the value `cache` holds for that text.
     fn read_after<T: DeserializeOwned + schemars::JsonSchema + Clone>(
         &self,
         rel: &str,
         before: Option<&Parsed<T>>,
+        cache: Option<&cache::ParseCache>,
         findings: &mut Findings,
     ) -> Result<Option<Parsed<T>>> {
         let path = self.root.join(rel);
@@ -361,13 +367,22 @@ impl Project {
         } else {
             text
         };
+        let digest = digest(&text);
         if let Some(before) = before
             && before.file == rel
-            && before.digest == digest(&text)
+            && before.digest == digest
         {
             return Ok(Some(before.clone()));
         }
-        Ok(parse_with(rel, &text, Some(&path), findings))
+        if let Some(value) = cache.and_then(|c| c.get::<T>(rel, &digest)) {
+            return Ok(Some(Parsed {
+                value,
+                file: rel.to_string(),
+                digest,
+                spans: Spans::from_file(&path),
+            }));
+        }
+        Ok(parse_with(rel, &text, Some(&path), digest, findings))
     }
 }
 
@@ -389,7 +404,7 @@ pub fn parse<T: DeserializeOwned + schemars::JsonSchema>(
     text: &str,
     findings: &mut Findings,
 ) -> Option<Parsed<T>> {
-    parse_with(rel, text, None, findings)
+    parse_with(rel, text, None, digest(text), findings)
 }
 
 /// [`parse`], for text read from `path` when there is one: the positions of values are then
@@ -403,6 +418,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
     rel: &str,
     text: &str,
     path: Option<&Path>,
+    digest: [u8; 32],
     findings: &mut Findings,
 ) -> Option<Parsed<T>> {
     if !deeply_nested(text)
@@ -411,7 +427,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
         return Some(Parsed {
             value,
             file: rel.to_string(),
-            digest: digest(text),
+            digest,
             spans: match path {
                 Some(p) => Spans::from_file(p),
                 None => Spans::from_text(text),
@@ -458,7 +474,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
         Ok(value) => Some(Parsed {
             value,
             file: rel.to_string(),
-            digest: digest(text),
+            digest,
             spans: Spans::built(spans),
         }),
         Err(e) => {

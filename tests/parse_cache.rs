@@ -1,0 +1,228 @@
+//! The parse cache (`.seckb-cache/`): a run that reads parsed values from it must see
+//! exactly what parsing would give, take a value only for the text it was made from, and
+//! treat a damaged or unwritable cache as a cost, never as an error.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::{copy_fixture, copy_tree, edit, read_tree};
+use seckb::diag::Findings;
+use seckb::load::cache::{DEFAULT_DIR, ParseCache};
+use seckb::load::{Project, load_after};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(root: &Path, cache: Option<&ParseCache>) -> (Project, Findings) {
+    let mut findings = Findings::default();
+    let project = load_after(root, &mut findings, None, cache).unwrap();
+    (project, findings)
+}
+
+/// Every advisory as text: the values, their files and digests.
+fn shown(p: &Project) -> Vec<String> {
+    p.advisories.iter().map(|a| format!("{a:?}")).collect()
+}
+
+fn seckb(root: &Path) -> Command {
+    let mut c = Command::cargo_bin("seckb").unwrap();
+    c.env("NO_COLOR", "1").arg("--root").arg(root);
+    c
+}
+
+/// The repository's advisories (three languages, every field the model has) read back from
+/// the cache equal what parsing gives, value for value; and the cache is really what they
+/// were read from: an entry changed by hand shows through.
+#[test]
+fn values_read_from_the_cache_equal_parsed_ones() {
+    let cache_dir = tempfile::tempdir().unwrap();
+    let (parsed, findings) = load(repo(), None);
+    assert!(findings.is_ok());
+    assert!(parsed.advisories.len() > 50);
+    let cold = ParseCache::open(cache_dir.path());
+    assert!(cold.is_empty());
+    assert!(cold.store(&parsed).unwrap());
+
+    let warm = ParseCache::open(cache_dir.path());
+    let files: usize = parsed
+        .advisories
+        .iter()
+        .map(|a| a.texts.len() + usize::from(a.facts.is_some()))
+        .sum();
+    assert_eq!(warm.len(), files);
+    let (cached, cached_findings) = load(repo(), Some(&warm));
+    assert_eq!(shown(&cached), shown(&parsed));
+    assert_eq!(cached_findings.to_json(), findings.to_json());
+    // Nothing changed, so nothing is written.
+    assert!(!warm.store(&cached).unwrap());
+
+    let file = cache_dir.path().join("parse.tsv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("advisories/954474/nl-NL.yaml\t"))
+        .unwrap();
+    let title = &parsed
+        .advisories
+        .iter()
+        .find(|a| a.dir == "954474")
+        .unwrap()
+        .texts["nl-NL"]
+        .value
+        .title;
+    let forged = line.replacen(&format!("\"title\":\"{title}\""), "\"title\":\"forged\"", 1);
+    assert_ne!(forged, line);
+    std::fs::write(&file, text.replacen(line, &forged, 1)).unwrap();
+    let (forged, _) = load(repo(), Some(&ParseCache::open(cache_dir.path())));
+    let a = forged
+        .advisories
+        .iter()
+        .find(|a| a.dir == "954474")
+        .unwrap();
+    assert_eq!(a.texts["nl-NL"].value.title, "forged");
+}
+
+/// A file edited after it was cached is parsed again: its new value and its new problems
+/// are what a run sees, and the cache then holds the new value.
+#[test]
+fn an_edited_file_is_parsed_again() {
+    let site = copy_fixture("basic");
+    let cache_dir = tempfile::tempdir().unwrap();
+    let (before, _) = load(site.path(), None);
+    ParseCache::open(cache_dir.path()).store(&before).unwrap();
+
+    let file = "advisories/ADV-2024-0001/en-US.yaml";
+    edit(
+        site.path(),
+        file,
+        "subtitle:",
+        "subtitle: Edited\nsubtitel:",
+    );
+    let (p, findings) = load(site.path(), Some(&ParseCache::open(cache_dir.path())));
+    let json = findings.to_json();
+    assert!(json.contains("unknown-field"), "{json}");
+    let adv = p
+        .advisories
+        .iter()
+        .find(|a| a.dir == "ADV-2024-0001")
+        .unwrap();
+    assert!(!adv.texts.contains_key("en-US"));
+
+    edit(
+        site.path(),
+        file,
+        "subtitle: Edited\nsubtitel:",
+        "subtitle:",
+    );
+    edit(
+        site.path(),
+        file,
+        "\ntitle: Widget Server remote",
+        "\ntitle: Retitled Widget Server remote",
+    );
+    let cache = ParseCache::open(cache_dir.path());
+    let (p, findings) = load(site.path(), Some(&cache));
+    assert!(findings.is_ok(), "{}", findings.to_json());
+    let adv = p
+        .advisories
+        .iter()
+        .find(|a| a.dir == "ADV-2024-0001")
+        .unwrap();
+    assert!(adv.texts["en-US"].value.title.starts_with("Retitled "));
+    assert!(cache.store(&p).unwrap());
+    let (again, _) = load(site.path(), Some(&ParseCache::open(cache_dir.path())));
+    assert_eq!(shown(&again), shown(&p));
+}
+
+/// The command line: `validate` and `build` give the same findings and byte-identical
+/// sites with a cold cache, a warm one, a damaged one and none at all.
+#[test]
+fn commands_give_the_same_results_with_and_without_the_cache() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    // A warning and an error, so that findings are compared, not just "no problems".
+    edit(
+        root,
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "kind: bulletin",
+        "kind: bulletn",
+    );
+    let validate = |extra: &[&str]| {
+        let out = seckb(root)
+            .args(extra)
+            .args(["validate", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let uncached = validate(&["--no-cache"]);
+    assert!(uncached.contains("\"error\""), "{uncached}");
+    assert!(!root.join(DEFAULT_DIR).exists(), "--no-cache wrote a cache");
+    assert_eq!(validate(&[]), uncached);
+    let cache_file = root.join(DEFAULT_DIR).join("parse.tsv");
+    assert!(cache_file.is_file());
+    assert_eq!(validate(&[]), uncached);
+
+    edit(
+        root,
+        "advisories/ADV-2024-0001/advisory.yaml",
+        "kind: bulletn",
+        "kind: bulletin",
+    );
+    let build = |extra: &[&str], out: &Path| {
+        let run = seckb(root)
+            .args(extra)
+            .arg("build")
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        String::from_utf8(run.stderr).unwrap()
+    };
+    let outs = tempfile::tempdir().unwrap();
+    build(&["--no-cache"], &outs.path().join("plain"));
+    let plain = read_tree(&outs.path().join("plain"));
+    build(&[], &outs.path().join("cached"));
+    assert_eq!(read_tree(&outs.path().join("cached")), plain);
+
+    // A cache cut in the middle of a line is ignored as a whole, and written afresh.
+    let text = std::fs::read(&cache_file).unwrap();
+    std::fs::write(&cache_file, &text[..text.len() / 2]).unwrap();
+    let err = build(&[], &outs.path().join("damaged"));
+    assert!(!err.contains("warning: the parse cache"), "{err}");
+    assert_eq!(read_tree(&outs.path().join("damaged")), plain);
+    assert_eq!(std::fs::read(&cache_file).unwrap(), text);
+}
+
+/// A cache that cannot be written (here `--cache-dir` names a file) is a warning; the run
+/// succeeds with the same result.
+#[test]
+fn an_unwritable_cache_is_a_warning() {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&common::fixture("basic"), site.path());
+    let blocker = site.path().join("not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    let out = seckb(site.path())
+        .arg("--cache-dir")
+        .arg(&blocker)
+        .arg("validate")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: the parse cache was not saved"),
+        "{err}"
+    );
+    assert!(err.ends_with("0 errors, 2 warnings\n"), "{err}");
+}
