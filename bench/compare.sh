@@ -41,13 +41,16 @@ run_tool() { # name, command...
 echo "N=$N advisories x 2 languages, $RUNS runs each, alternating; output in $WORK"
 for i in $(seq "$RUNS"); do
   echo "run $i"
-  rm -rf "$WORK/seckb-out" "$WORK/.seckb-out.cache.json"
+  # A full build: no previous site, no build cache, no parse cache.
+  rm -rf "$WORK/seckb-out" "$WORK/.seckb-out.cache.json" "$WORK/seckb/.seckb-cache"
   run_tool seckb "$SECKB" --root "$WORK/seckb" build --out "$WORK/seckb-out"
   if [ -z "${SECKB_ONLY:-}" ]; then
     rm -rf "$WORK/hugo-out"
     run_tool hugo hugo -s "$WORK/corpus/hugo" -d "$WORK/hugo-out" --quiet
   fi
+  # validate with the parse cache the build left, then without any.
   run_tool seckb-validate "$SECKB" --root "$WORK/seckb" validate
+  run_tool validate-cold "$SECKB" --root "$WORK/seckb" --no-cache validate
   # The floor: the same files and bytes, written by tar from an archive in memory.
   if [ "$i" = 1 ]; then tar -C "$WORK/seckb-out" -cf "$WORK/floor.tar" .; fi
   rm -rf "$WORK/floor-out"; mkdir -p "$WORK/floor-out"
@@ -57,7 +60,7 @@ done
 med() { echo "$1" | tr ' ' '\n' | grep . | median; }
 echo
 echo "medians (N=$N, $(nproc) cores, $(uname -r)):"
-for t in seckb hugo seckb-validate floor; do
+for t in seckb hugo seckb-validate validate-cold floor; do
   [ -n "${WALL[$t]:-}" ] || continue
   printf '  %-14s %7.2f s wall %7.2f s cpu %8.0f MB peak\n' "$t" "$(med "${WALL[$t]}")" "$(med "${CPU[$t]}")" "$(echo "$(med "${RSS[$t]}") / 1024" | bc)"
 done

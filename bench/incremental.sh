@@ -36,6 +36,7 @@ echo "N=$N advisories x 2 languages, $RUNS runs; output in $WORK"
 for i in $(seq "$RUNS"); do
   echo "run $i"
   rm -rf "$INC" && mkdir -p "$INC" && cp -r "$WORK/seckb" "$INC/site-src"
+  rm -rf "$INC/site-src/.seckb-cache"
   timed full "$SECKB" --root "$INC/site-src" build --out "$INC/out"
   timed no-op "$SECKB" --root "$INC/site-src" build --out "$INC/out"
   id="$(first_advisory)"
@@ -44,7 +45,7 @@ for i in $(seq "$RUNS"); do
   timed note "$SECKB" --root "$INC/site-src" build --out "$INC/out"
   sed -i "0,/^title: /s//title: (run $i) /" "$INC/site-src/advisories/$id/nl-NL.yaml"
   timed title "$SECKB" --root "$INC/site-src" build --out "$INC/out"
-  "$SECKB" --root "$INC/site-src" build --out "$INC/clean" 2>/dev/null
+  "$SECKB" --root "$INC/site-src" --no-cache build --out "$INC/clean" 2>/dev/null
   diff -r -q "$INC/out" "$INC/clean" >/dev/null || { echo "incremental build differs from a clean build" >&2; exit 1; }
   echo "  equal to a clean build"
 
