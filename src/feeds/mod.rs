@@ -21,19 +21,14 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     let t = crate::commands::build::Timings::new();
     api::render(site, out)?;
     t.lap("  api");
-    // The feed items of each language are built once (in parallel) for both feed formats.
-    let per_lang: Vec<(&str, Vec<items::Item>)> = {
-        use rayon::prelude::*;
-        site.languages()
-            .into_par_iter()
-            .map(|lang| (lang, items::items(site, lang)))
-            .collect()
-    };
-    t.lap("  feed items");
-    for (lang, all) in &per_lang {
-        jsonfeed::render(site, lang, all, out)?;
+    // The feed items of a language are built once (in parallel) for both feed formats, one
+    // language at a time: they hold every revision's text, so only one language's are kept.
+    for lang in site.languages() {
+        let all = items::items(site, lang);
+        t.lap("  feed items");
+        jsonfeed::render(site, lang, &all, out)?;
         t.lap("  json feed");
-        atom::render(site, lang, all, out)?;
+        atom::render(site, lang, &all, out)?;
         t.lap("  atom");
     }
     csaf::render(site, out)?;
