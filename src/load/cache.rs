@@ -2,23 +2,28 @@
 //! `validate`, `build`, `check` and `serve` parse only the files whose text changed.
 //!
 //! Parsing YAML is most of what loading costs (libyaml, under serde_yaml, reads about
-//! 10 MB/s); the same value read back from JSON costs a small fraction of that. An entry is
+//! 40 MB/s); the same value read back from JSON costs a fraction of that. An entry is
 //! used only when the file's path and the SHA-256 of its (normalised) text are those it was
 //! made from, and only by the seckb that wrote it: the header holds the build id, which
 //! changes with the source of seckb, so a changed model never reads an old entry. Only files
 //! that parsed without findings are kept, so a cached value stands for a parse that would
 //! have reported nothing.
 //!
-//! The file is text: a header line, then one line per file, `path`, TAB, hex digest, TAB,
-//! the value as compact JSON (which never holds a raw tab or newline). A missing, damaged or
-//! foreign cache is an empty one: it costs time, never correctness. It is written to a
-//! temporary file and renamed into place, so a reader never sees half of it.
+//! The cache is 256 shard files, `parse-00.tsv` to `parse-ff.tsv`; the files of one advisory
+//! folder are all in the shard its name hashes to. Shards are read in parallel, and a run
+//! rewrites only the shards whose entries changed, so editing one advisory rewrites a
+//! 256th of the cache, not all of it. Each shard is text: a header line, then one line per
+//! file, `path`, TAB, hex digest, TAB, the value as compact JSON (which never holds a raw
+//! tab or newline). A missing, damaged or foreign shard is an empty one: it costs time,
+//! never correctness. Shards are written to a temporary file and renamed into place, so a
+//! reader never sees half of one.
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -26,50 +31,84 @@ use super::{AdvisoryDir, Parsed, Project};
 
 /// The folder, under the site root, that holds seckb's caches unless told otherwise.
 pub const DEFAULT_DIR: &str = ".seckb-cache";
-/// The parse cache's file name in that folder.
-const FILE_NAME: &str = "parse.tsv";
+/// How many shard files the cache is split into.
+const SHARDS: usize = 256;
 
-/// The entries read from a cache file.
+/// The entries read from a cache folder.
 #[derive(Debug, Default)]
 pub struct ParseCache {
     /// Where the cache is read from and written to.
-    path: PathBuf,
+    dir: PathBuf,
+    /// Every shard, by number; a missing one is empty.
+    shards: Vec<Shard>,
+}
+
+/// One shard file.
+#[derive(Debug, Default)]
+struct Shard {
     /// The file's text; entries point into it.
     text: String,
     entries: Entries,
 }
 
-/// Path → (digest, the range of the JSON value in the cache's text).
+/// Path → (digest, the range of the JSON value in the shard's text).
 type Entries = HashMap<Box<str>, ([u8; 32], Range<usize>)>;
 
+/// The file name of shard `i`.
+fn shard_file(i: usize) -> String {
+    format!("parse-{i:02x}.tsv")
+}
+
+/// The shard of the files of the advisory folder `folder` (`advisories/<id>`): FNV-1a of its
+/// name. Stable across runs; the header's build id covers any change to it.
+fn shard_of_folder(folder: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in folder.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % SHARDS as u64) as usize
+}
+
+/// The shard of the file at `rel`.
+fn shard_of(rel: &str) -> usize {
+    shard_of_folder(rel.rsplit_once('/').map_or(rel, |(folder, _)| folder))
+}
+
 impl ParseCache {
-    /// The cache in folder `dir`, or an empty one if it is missing, damaged or written by
-    /// another build of seckb.
+    /// The cache in folder `dir`; shards that are missing, damaged or written by another
+    /// build of seckb are empty.
     pub fn open(dir: &Path) -> ParseCache {
-        let path = dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let entries = parse_entries(&text).unwrap_or_default();
+        let shards = (0..SHARDS)
+            .into_par_iter()
+            .map(|i| {
+                let text = std::fs::read_to_string(dir.join(shard_file(i))).unwrap_or_default();
+                match parse_entries(&text) {
+                    Some(entries) => Shard { text, entries },
+                    None => Shard::default(),
+                }
+            })
+            .collect();
         ParseCache {
-            path,
-            text,
-            entries,
+            dir: dir.to_path_buf(),
+            shards,
         }
     }
 
     /// How many entries the cache holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.shards.iter().map(|s| s.entries.len()).sum()
     }
 
     /// Whether the cache holds no entry.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The JSON of the value parsed from `rel` when its text had `digest`.
     fn raw(&self, rel: &str, digest: &[u8; 32]) -> Option<&str> {
-        let (d, range) = self.entries.get(rel)?;
-        (d == digest).then(|| &self.text[range.clone()])
+        let shard = self.shards.get(shard_of(rel))?;
+        let (d, range) = shard.entries.get(rel)?;
+        (d == digest).then(|| &shard.text[range.clone()])
     }
 
     /// The value parsed from `rel` when its text had `digest`, if the cache has it.
@@ -77,56 +116,50 @@ impl ParseCache {
         serde_json::from_str(self.raw(rel, digest)?).ok()
     }
 
-    /// Writes the entries of every advisory file of `project` that parsed, if they differ
-    /// from what the cache holds. Returns whether it wrote.
-    pub fn store(&self, project: &Project) -> Result<bool> {
-        use rayon::prelude::*;
-        let files = || {
-            project.advisories.iter().flat_map(|dir| {
-                let facts = dir.facts.iter().map(|f| (&f.file, &f.digest));
-                facts.chain(dir.texts.values().map(|t| (&t.file, &t.digest)))
-            })
-        };
-        let unchanged = !self.text.is_empty()
-            && files().count() == self.entries.len()
-            && files().all(|(file, digest)| self.raw(file, digest).is_some());
-        if unchanged {
-            return Ok(false);
+    /// Writes the entries of every advisory file of `project` that parsed, rewriting the
+    /// shards whose entries differ from what they hold. Returns how many it rewrote.
+    pub fn store(&self, project: &Project) -> Result<usize> {
+        let mut groups: Vec<Vec<&AdvisoryDir>> = vec![Vec::new(); SHARDS];
+        for dir in &project.advisories {
+            groups[shard_of_folder(&format!("advisories/{}", dir.dir))].push(dir);
         }
-        let lines: Vec<String> = project
-            .advisories
+        let written = groups
             .par_iter()
-            .map(|dir| self.lines_of(dir))
-            .collect::<Result<_>>()?;
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs_err::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot create a file in `{}`", dir.display()))?;
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        std::io::Write::write_all(&mut w, header().as_bytes())
-            .and_then(|()| {
-                lines
-                    .iter()
-                    .try_for_each(|l| std::io::Write::write_all(&mut w, l.as_bytes()))
-            })
-            .and_then(|()| std::io::Write::flush(&mut w))
-            .with_context(|| format!("cannot write `{}`", dir.display()))?;
-        drop(w);
-        tmp.persist(&self.path)
-            .with_context(|| format!("cannot write `{}`", self.path.display()))?;
-        Ok(true)
+            .enumerate()
+            .map(|(i, dirs)| self.store_shard(i, dirs))
+            .collect::<Result<Vec<bool>>>()?;
+        Ok(written.into_iter().filter(|w| *w).count())
     }
 
-    /// The lines for one advisory folder.
-    fn lines_of(&self, dir: &AdvisoryDir) -> Result<String> {
-        let mut out = String::new();
-        if let Some(facts) = &dir.facts {
-            self.line(facts, &mut out)?;
+    /// Rewrites shard `i` with the files of `dirs`, unless it holds just those already.
+    fn store_shard(&self, i: usize, dirs: &[&AdvisoryDir]) -> Result<bool> {
+        let held = self.shards.get(i).map_or(0, |s| s.entries.len());
+        let mut files = dirs.iter().flat_map(|dir| {
+            let facts = dir.facts.iter().map(|f| (&f.file, &f.digest));
+            facts.chain(dir.texts.values().map(|t| (&t.file, &t.digest)))
+        });
+        let count = files.clone().count();
+        if count == held && files.all(|(file, digest)| self.raw(file, digest).is_some()) {
+            return Ok(false);
         }
-        for text in dir.texts.values() {
-            self.line(text, &mut out)?;
+        let mut text = header();
+        for dir in dirs {
+            if let Some(facts) = &dir.facts {
+                self.line(facts, &mut text)?;
+            }
+            for t in dir.texts.values() {
+                self.line(t, &mut text)?;
+            }
         }
-        Ok(out)
+        fs_err::create_dir_all(&self.dir)?;
+        let path = self.dir.join(shard_file(i));
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)
+            .with_context(|| format!("cannot create a file in `{}`", self.dir.display()))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())
+            .with_context(|| format!("cannot write `{}`", tmp.path().display()))?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(true)
     }
 
     /// Appends the line of one file to `out`.
@@ -212,10 +245,14 @@ mod tests {
             header(),
             crate::incremental::hex(&d)
         );
-        let cache = ParseCache {
+        let mut shards: Vec<Shard> = (0..SHARDS).map(|_| Shard::default()).collect();
+        shards[shard_of("x.yaml")] = Shard {
             entries: parse_entries(&text).unwrap(),
             text,
-            path: PathBuf::new(),
+        };
+        let cache = ParseCache {
+            dir: PathBuf::new(),
+            shards,
         };
         let v: serde_json::Value = cache.get("x.yaml", &d).unwrap();
         assert_eq!(v, serde_json::json!({"a": [1, 2]}));
