@@ -1,7 +1,8 @@
 //! Micro-benchmarks of the hot paths of a build, on the repository's own 64 advisories:
-//! YAML load of one advisory, validation of the whole site, markdown, page render, and
-//! feed, API and CSAF serialization. Run with `cargo bench --bench hot_paths`; whole-site
-//! figures against Hugo come from `bench/compare.sh`.
+//! YAML load of one advisory, reading it back from the parse cache, validation of the
+//! whole site, markdown, page render, and feed, API and CSAF serialization. Run with
+//! `cargo bench --bench hot_paths`; whole-site figures against Hugo come from
+//! `bench/compare.sh`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -37,6 +38,21 @@ fn yaml(c: &mut Criterion) {
             let mut f = Findings::default();
             black_box(seckb::load::parse::<AdvisoryText>("t.yaml", &text, &mut f).unwrap())
         })
+    });
+    g.finish();
+}
+
+/// What the parse cache (`.seckb-cache/`) does instead of parsing an unchanged file: read
+/// the value back from its JSON. Throughput is of the YAML text it stands for.
+fn cache_read(c: &mut Criterion) {
+    let text = read("advisories/954474/nl-NL.yaml");
+    let mut f = Findings::default();
+    let value = seckb::load::parse::<AdvisoryText>("t.yaml", &text, &mut f).unwrap();
+    let json = serde_json::to_string(&value.value).unwrap();
+    let mut g = c.benchmark_group("parse cache read");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("nl-NL.yaml", |b| {
+        b.iter(|| black_box(serde_json::from_str::<AdvisoryText>(&json).unwrap()))
     });
     g.finish();
 }
@@ -105,5 +121,5 @@ fn render(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, yaml, validate, markdown, render);
+criterion_group!(benches, yaml, cache_read, validate, markdown, render);
 criterion_main!(benches);

@@ -22,6 +22,15 @@ pub fn url_problem(s: &str) -> Option<String> {
     }
 }
 
+/// Whether CommonMark text can hold a link or image at all: an inline one needs `](`, a
+/// reference one a definition `[label]:`, an autolink `<`. Most text has none of these,
+/// and is then not parsed (parsing every text was a fifth of `validate`).
+fn may_link(md: &str) -> bool {
+    memchr::memmem::find(md.as_bytes(), b"](").is_some()
+        || memchr::memmem::find(md.as_bytes(), b"]:").is_some()
+        || memchr::memchr(b'<', md.as_bytes()).is_some()
+}
+
 struct Ctx<'a> {
     file: &'a str,
     spans: &'a Spans,
@@ -39,6 +48,9 @@ impl Ctx<'_> {
     }
 
     fn markdown(&mut self, path: &str, md: &str) {
+        if !may_link(md) {
+            return;
+        }
         for ev in Parser::new(md) {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = ev
                 && let Some(problem) = url_problem(&dest_url)
@@ -149,7 +161,40 @@ pub fn check(p: &Project, findings: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use super::url_problem;
+    use super::{may_link, url_problem};
+    use pulldown_cmark::{Event, Parser, Tag};
+
+    /// Text that `may_link` skips has no link or image when parsed.
+    #[test]
+    fn text_skipped_for_links_has_none() {
+        let links = |md: &str| {
+            Parser::new(md)
+                .filter(|e| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+                .count()
+        };
+        for md in [
+            "[a](https://x.org)",
+            "![i](http://x.org/i.png)",
+            "see [the bulletin][b]\n\n[b]: https://x.org",
+            "[b]\n\n[b]:\n  https://x.org",
+            "> [q]: https://x.org\n> [q]",
+            "<https://x.org>",
+            "<secure@example.org>",
+            "[a](<https://x.org/a b>)",
+            "[text]\n(not a link)",
+            "plain text, a [bracket] and (parens)",
+            "a ] : b",
+            "",
+        ] {
+            if !may_link(md) {
+                assert_eq!(links(md), 0, "{md:?}");
+            }
+        }
+        assert!(!may_link("plain text, a [bracket] and (parens)"));
+        assert!(may_link("[a](https://x.org)"));
+        assert!(may_link("[b]: https://x.org"));
+        assert!(may_link("<https://x.org>"));
+    }
 
     #[test]
     fn only_web_and_mail_urls() {
