@@ -42,14 +42,14 @@ echo "N=$N advisories x 2 languages, $RUNS runs each, alternating; output in $WO
 for i in $(seq "$RUNS"); do
   echo "run $i"
   # A full build: no previous site, no build cache, no parse cache.
-  rm -rf "$WORK/seckb-out" "$WORK/.seckb-out.cache.json" "$WORK/seckb/.seckb-cache"
-  run_tool seckb "$SECKB" --root "$WORK/seckb" build --out "$WORK/seckb-out"
+  rm -rf "$WORK/seckb-out" "$WORK/.seckb-out.cache.json" "$WORK/parse-cache"
+  run_tool seckb "$SECKB" --root "$WORK/seckb" --cache-dir "$WORK/parse-cache" build --out "$WORK/seckb-out"
   if [ -z "${SECKB_ONLY:-}" ]; then
     rm -rf "$WORK/hugo-out"
     run_tool hugo hugo -s "$WORK/corpus/hugo" -d "$WORK/hugo-out" --quiet
   fi
   # validate with the parse cache the build left, then without any.
-  run_tool seckb-validate "$SECKB" --root "$WORK/seckb" validate
+  run_tool seckb-validate "$SECKB" --root "$WORK/seckb" --cache-dir "$WORK/parse-cache" validate
   run_tool validate-cold "$SECKB" --root "$WORK/seckb" --no-cache validate
   # The floor: the same files and bytes, written by tar from an archive in memory.
   if [ "$i" = 1 ]; then tar -C "$WORK/seckb-out" -cf "$WORK/floor.tar" .; fi

@@ -36,22 +36,21 @@ echo "N=$N advisories x 2 languages, $RUNS runs; output in $WORK"
 for i in $(seq "$RUNS"); do
   echo "run $i"
   rm -rf "$INC" && mkdir -p "$INC" && cp -r "$WORK/seckb" "$INC/site-src"
-  rm -rf "$INC/site-src/.seckb-cache"
-  timed full "$SECKB" --root "$INC/site-src" build --out "$INC/out"
-  timed no-op "$SECKB" --root "$INC/site-src" build --out "$INC/out"
+  timed full "$SECKB" --root "$INC/site-src" --cache-dir "$INC/parse-cache" build --out "$INC/out"
+  timed no-op "$SECKB" --root "$INC/site-src" --cache-dir "$INC/parse-cache" build --out "$INC/out"
   id="$(first_advisory)"
   # A revision note: the first one of the Dutch text.
   sed -i "0,/^  '1.0': /s//  '1.0': (run $i) /" "$INC/site-src/advisories/$id/nl-NL.yaml"
-  timed note "$SECKB" --root "$INC/site-src" build --out "$INC/out"
+  timed note "$SECKB" --root "$INC/site-src" --cache-dir "$INC/parse-cache" build --out "$INC/out"
   sed -i "0,/^title: /s//title: (run $i) /" "$INC/site-src/advisories/$id/nl-NL.yaml"
-  timed title "$SECKB" --root "$INC/site-src" build --out "$INC/out"
+  timed title "$SECKB" --root "$INC/site-src" --cache-dir "$INC/parse-cache" build --out "$INC/out"
   "$SECKB" --root "$INC/site-src" --no-cache build --out "$INC/clean" 2>/dev/null
   diff -r -q "$INC/out" "$INC/clean" >/dev/null || { echo "incremental build differs from a clean build" >&2; exit 1; }
   echo "  equal to a clean build"
 
   # serve: wait for the first build, edit a title, read the reported rebuild time.
   log="$WORK/.serve"
-  "$SECKB" --root "$INC/site-src" serve --port 0 2>"$log" &
+  "$SECKB" --root "$INC/site-src" --cache-dir "$INC/parse-cache" serve --port 0 2>"$log" &
   pid=$!
   until grep -q "^serving at" "$log"; do sleep 0.2; kill -0 "$pid" || { cat "$log" >&2; exit 1; }; done
   sed -i "0,/^title: /s//title: (serve $i) /" "$INC/site-src/advisories/$id/nl-NL.yaml"

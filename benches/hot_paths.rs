@@ -42,7 +42,7 @@ fn yaml(c: &mut Criterion) {
     g.finish();
 }
 
-/// What the parse cache (`.seckb-cache/`) does instead of parsing an unchanged file: read
+/// What the parse cache does instead of parsing an unchanged file: read
 /// the value back from its JSON. Throughput is of the YAML text it stands for.
 fn cache_read(c: &mut Criterion) {
     let text = read("advisories/954474/nl-NL.yaml");

@@ -15,7 +15,8 @@ pub struct Cli {
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
     /// Where to keep what was parsed, so that the next run parses only the files that
-    /// changed [default: `<root>/.seckb-cache`].
+    /// changed [default: a folder for this site in the user's cache folder, e.g.
+    /// `~/.cache/seckb/parse/`].
     #[arg(long, global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Parse every file, and neither read nor write the parse cache.
@@ -31,11 +32,9 @@ impl Cli {
         if self.no_cache {
             return None;
         }
-        Some(
-            self.cache_dir
-                .clone()
-                .unwrap_or_else(|| self.root.join(crate::load::cache::DEFAULT_DIR)),
-        )
+        self.cache_dir
+            .clone()
+            .or_else(|| crate::load::cache::default_dir(&self.root))
     }
 }
 

@@ -6,7 +6,7 @@ use assert_cmd::Command;
 use common::{copy_fixture, edit, fixture};
 
 fn seckb() -> Command {
-    let mut c = Command::cargo_bin("seckb").unwrap();
+    let mut c = common::seckb_bin();
     c.env("NO_COLOR", "1");
     c
 }

@@ -17,7 +17,7 @@ const A1_NL: &str = "advisories/ADV-2024-0001/nl-NL.yaml";
 const A2_EN: &str = "advisories/ADV-2023-0002/en-US.yaml";
 
 fn seckb() -> Command {
-    let mut c = Command::cargo_bin("seckb").unwrap();
+    let mut c = common::seckb_bin();
     c.env("NO_COLOR", "1");
     c
 }

@@ -13,8 +13,7 @@ const EN: &str = "advisories/ADV-2024-0001/en-US.yaml";
 const ADV: &str = "advisories/ADV-2024-0001/advisory.yaml";
 
 fn seckb(root: &Path, args: &[&str]) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("seckb")
-        .unwrap()
+    common::seckb_bin()
         .env("NO_COLOR", "1")
         .arg("--root")
         .arg(root)

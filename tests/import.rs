@@ -12,7 +12,7 @@ use seckb::import::{Options, Outcome, dates, import_technet};
 use seckb::model::{Advisory, AdvisoryText, Catalog};
 
 fn seckb() -> Command {
-    let mut c = Command::cargo_bin("seckb").unwrap();
+    let mut c = common::seckb_bin();
     c.env("NO_COLOR", "1");
     c
 }

@@ -16,7 +16,7 @@ use seckb::model::{Advisory, AdvisoryText, Catalog, Severity};
 type Files = BTreeMap<String, Vec<u8>>;
 
 fn seckb() -> Command {
-    let mut c = Command::cargo_bin("seckb").unwrap();
+    let mut c = common::seckb_bin();
     c.env("NO_COLOR", "1");
     c
 }

@@ -1,4 +1,4 @@
-//! The parse cache (`.seckb-cache/`): a run that reads parsed values from it must see
+//! The parse cache: a run that reads parsed values from it must see
 //! exactly what parsing would give, take a value only for the text it was made from, and
 //! treat a damaged or unwritable cache as a cost, never as an error.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::{copy_fixture, copy_tree, edit, read_tree};
 use seckb::diag::Findings;
-use seckb::load::cache::{DEFAULT_DIR, ParseCache};
+use seckb::load::cache::{ParseCache, default_dir};
 use seckb::load::{Project, load_after};
 
 fn repo() -> &'static Path {
@@ -40,7 +40,7 @@ fn shard_holding(dir: &Path, start: &str) -> (std::path::PathBuf, String) {
 }
 
 fn seckb(root: &Path) -> Command {
-    let mut c = Command::cargo_bin("seckb").unwrap();
+    let mut c = common::seckb_bin();
     c.env("NO_COLOR", "1").arg("--root").arg(root);
     c
 }
@@ -155,6 +155,13 @@ fn an_edited_file_is_parsed_again() {
 fn commands_give_the_same_results_with_and_without_the_cache() {
     let site = copy_fixture("basic");
     let root = site.path();
+    let home = tempfile::tempdir().unwrap();
+    let seckb = |root: &Path| {
+        let mut c = seckb(root);
+        c.env("XDG_CACHE_HOME", home.path());
+        c
+    };
+    let site_files = read_tree(root).len();
     // A warning and an error, so that findings are compared, not just "no problems".
     edit(
         root,
@@ -173,9 +180,20 @@ fn commands_give_the_same_results_with_and_without_the_cache() {
     };
     let uncached = validate(&["--no-cache"]);
     assert!(uncached.contains("\"error\""), "{uncached}");
-    assert!(!root.join(DEFAULT_DIR).exists(), "--no-cache wrote a cache");
+    assert!(
+        !home.path().join("seckb").exists(),
+        "--no-cache wrote a cache"
+    );
     assert_eq!(validate(&[]), uncached);
-    let cache = root.join(DEFAULT_DIR);
+    // The cache is in the user's cache folder, one folder per site; nothing is written in
+    // the site.
+    let sites: Vec<_> = std::fs::read_dir(home.path().join("seckb/parse"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(sites.len(), 1);
+    let cache = sites[0].clone();
+    assert_eq!(read_tree(root).len(), site_files);
     // The file with the error is not cached; the others are.
     let (_, shard) = shard_holding(&cache, "advisories/ADV-2024-0001/en-US.yaml\t");
     assert!(!shard.contains("advisories/ADV-2024-0001/advisory.yaml\t"));
@@ -241,4 +259,60 @@ fn an_unwritable_cache_is_a_warning() {
         "{err}"
     );
     assert!(err.ends_with("0 errors, 2 warnings\n"), "{err}");
+}
+
+/// By default the cache is never inside the site, where a checkout could bring one along
+/// that makes the site differ from its YAML: a cache in the site folder is not read.
+#[test]
+fn a_cache_inside_the_site_is_not_read_by_default() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let home = tempfile::tempdir().unwrap();
+    if let Some(dir) = default_dir(root) {
+        assert!(!dir.starts_with(root), "{}", dir.display());
+    }
+    // A cache forged into the site, with the right digest for the file and another title.
+    let (parsed, _) = load(root, None);
+    let planted = root.join(".seckb-cache");
+    ParseCache::open(&planted).store(&parsed).unwrap();
+    for (name, text) in read_tree(&planted) {
+        let text = String::from_utf8(text).unwrap();
+        let forged = text.replace(
+            "\"title\":\"Widget Server remote",
+            "\"title\":\"Forged Widget Server remote",
+        );
+        std::fs::write(planted.join(name), forged).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = seckb(root)
+        .env("XDG_CACHE_HOME", home.path())
+        .arg("build")
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let page =
+        std::fs::read_to_string(out.path().join("en-US/advisories/ADV-2024-0001/index.html"))
+            .unwrap();
+    assert!(page.contains("Widget Server remote"));
+    assert!(!page.contains("Forged"));
+    // Read from there on purpose, it is used: the forged cache shows that it is really read.
+    let forged_out = tempfile::tempdir().unwrap();
+    let run = seckb(root)
+        .arg("--cache-dir")
+        .arg(&planted)
+        .arg("build")
+        .arg("--out")
+        .arg(forged_out.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let page = std::fs::read_to_string(
+        forged_out
+            .path()
+            .join("en-US/advisories/ADV-2024-0001/index.html"),
+    )
+    .unwrap();
+    assert!(page.contains("Forged Widget Server remote"));
 }

@@ -24,6 +24,7 @@ impl Drop for Server {
 
 fn start(root: &std::path::Path) -> Server {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("seckb"))
+        .env("XDG_CACHE_HOME", common::cache_home())
         .env("NO_COLOR", "1")
         .arg("--root")
         .arg(root)
@@ -144,8 +145,7 @@ fn serves_rebuilds_and_reports_errors() {
 fn a_busy_port_gets_a_clear_message() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();
-    let out = assert_cmd::Command::cargo_bin("seckb")
-        .unwrap()
+    let out = common::seckb_bin()
         .arg("--root")
         .arg(common::fixture("basic"))
         .args(["serve", "--port", &port.to_string()])

@@ -8,8 +8,7 @@ use std::path::Path;
 use common::{copy_fixture, edit, fixture, read_tree};
 
 fn build(root: &Path, out: &Path) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("seckb")
-        .unwrap()
+    common::seckb_bin()
         .env("NO_COLOR", "1")
         .arg("--root")
         .arg(root)
@@ -398,6 +397,7 @@ fn a_killed_build_leaves_a_whole_site() {
         edit(dir.path(), en, from, to);
         title_is_a = !title_is_a;
         let mut child = std::process::Command::new(&bin)
+            .env("XDG_CACHE_HOME", common::cache_home())
             .arg("--root")
             .arg(dir.path())
             .arg("build")

@@ -26,11 +26,35 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use super::{AdvisoryDir, Parsed, Project};
 
-/// The folder, under the site root, that holds seckb's caches unless told otherwise.
-pub const DEFAULT_DIR: &str = ".seckb-cache";
+/// Where the parse cache of the site at `root` is kept unless `--cache-dir` says otherwise:
+/// in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, or `%LOCALAPPDATA%` on
+/// Windows), under `seckb/parse/` and the first 16 hex digits of the SHA-256 of the site's
+/// absolute path. Never inside the site: a cache that came with a checkout (committed, or in
+/// a pull request) could make the site differ from its YAML with no visible change in it,
+/// so by default seckb only reads caches it wrote on this machine. `None` when the user has
+/// no cache folder.
+pub fn default_dir(root: &Path) -> Option<PathBuf> {
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = from_env("XDG_CACHE_HOME").or_else(|| {
+        if cfg!(windows) {
+            from_env("LOCALAPPDATA")
+        } else {
+            from_env("HOME").map(|h| h.join(".cache"))
+        }
+    })?;
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let hash = sha2::Sha256::digest(root.to_string_lossy().as_bytes());
+    let name = crate::incremental::hex(&hash[..8]);
+    Some(base.join("seckb").join("parse").join(name))
+}
 /// How many shard files the cache is split into.
 const SHARDS: usize = 256;
 

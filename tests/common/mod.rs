@@ -17,15 +17,23 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Copies a folder, less the parse cache that runs of seckb over it may have left, so that
-/// every copy starts without one.
+/// The user cache folder (`XDG_CACHE_HOME`) of the tests' runs of seckb, inside `target/`,
+/// so that their parse caches stay out of the home folder.
+pub fn cache_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache-home")
+}
+
+/// The seckb binary, with its parse caches under [`cache_home`].
+pub fn seckb_bin() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("seckb").unwrap();
+    c.env("XDG_CACHE_HOME", cache_home());
+    c
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
-        if e.file_name() == seckb::load::cache::DEFAULT_DIR {
-            continue;
-        }
         let target = to.join(e.file_name());
         if e.file_type().unwrap().is_dir() {
             copy_tree(&e.path(), &target);
