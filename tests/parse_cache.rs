@@ -283,36 +283,25 @@ fn a_cache_inside_the_site_is_not_read_by_default() {
         );
         std::fs::write(planted.join(name), forged).unwrap();
     }
-    let out = tempfile::tempdir().unwrap();
-    let run = seckb(root)
-        .env("XDG_CACHE_HOME", home.path())
-        .arg("build")
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0));
-    let page =
-        std::fs::read_to_string(out.path().join("en-US/advisories/ADV-2024-0001/index.html"))
+    // The page a build makes, with `cache_args` before the command.
+    let page_built_with = |cache_args: &[&std::ffi::OsStr]| {
+        let out = tempfile::tempdir().unwrap();
+        let run = seckb(root)
+            .env("XDG_CACHE_HOME", home.path())
+            .args(cache_args)
+            .arg("build")
+            .arg("--out")
+            .arg(out.path())
+            .output()
             .unwrap();
+        assert_eq!(run.status.code(), Some(0));
+        std::fs::read_to_string(out.path().join("en-US/advisories/ADV-2024-0001/index.html"))
+            .unwrap()
+    };
+    let page = page_built_with(&[]);
     assert!(page.contains("Widget Server remote"));
     assert!(!page.contains("Forged"));
     // Read from there on purpose, it is used: the forged cache shows that it is really read.
-    let forged_out = tempfile::tempdir().unwrap();
-    let run = seckb(root)
-        .arg("--cache-dir")
-        .arg(&planted)
-        .arg("build")
-        .arg("--out")
-        .arg(forged_out.path())
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0));
-    let page = std::fs::read_to_string(
-        forged_out
-            .path()
-            .join("en-US/advisories/ADV-2024-0001/index.html"),
-    )
-    .unwrap();
+    let page = page_built_with(&["--cache-dir".as_ref(), planted.as_os_str()]);
     assert!(page.contains("Forged Widget Server remote"));
 }
