@@ -104,9 +104,10 @@ pub fn cache_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.cache.json"))
 }
 
-/// The name of the unit of a language's search index (Pagefind's lower-case tag).
-pub fn search_unit(lang: &str) -> String {
-    format!("search/{}", lang.to_lowercase())
+/// The name of the unit of part `part` of a language's search index (by Pagefind's
+/// lower-case tag).
+pub fn search_unit(lang: &str, part: usize) -> String {
+    format!("search/{}/{part}", lang.to_lowercase())
 }
 
 /// The name of an advisory's unit.

@@ -65,3 +65,13 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
         other => Ok(other?),
     }
 }
+
+/// FNV-1a: a hash that is the same in every build and on every machine (std's hashers are
+/// seeded), for choosing where a file or record goes.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}

@@ -8,6 +8,13 @@
 //! support text or disclaimer that every page repeats. Pagefind stems each language it has a
 //! stemmer for, matches the last word of a query as a prefix, and (with its `extended`
 //! feature) segments Chinese, Japanese and Thai text into words.
+//!
+//! A language with many advisories has its index in parts (`search.records_per_part` in
+//! `seckb.yaml`): each advisory goes to the part its id hashes to, the parts are built in
+//! parallel, an edit rebuilds only its own part, and the search page merges them with
+//! Pagefind's `mergeIndex`. Adding records to one Pagefind index costs time that grows with
+//! the records already in it (each addition looks through them), so parts also keep a large
+//! site's index from taking quadratic time, and bound the memory of each build.
 
 use std::collections::BTreeMap;
 
@@ -201,9 +208,54 @@ impl Library {
         })
     }
 
-    /// The files of a whole index made of `languages`: the library, the entry file listing
-    /// every language, and the generic search module when a language needs it.
-    pub fn add_to(&self, languages: &BTreeMap<String, String>, out: &mut Output) -> Result<()> {
+    /// The files of a whole index besides those of its parts: for the first part, the
+    /// library, the entry file listing every language, and the generic search module when a
+    /// language needs it; for each other part, its entry file. `entries` is part -> language
+    /// -> the language's entry, as Pagefind wrote it.
+    pub fn add_entries(
+        &self,
+        entries: &BTreeMap<usize, BTreeMap<String, String>>,
+        out: &mut Output,
+    ) -> Result<()> {
+        for (&part, languages) in entries {
+            if part == 0 {
+                self.add_to(languages, out)?;
+            } else {
+                self.add_part_entry(part, languages, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_to(&self, languages: &BTreeMap<String, String>, out: &mut Output) -> Result<()> {
+        let (entry, generic) = self.entry(languages)?;
+        out.add(LIBRARY, self.js.clone())?;
+        out.add(format!("{DIR}pagefind-entry.json"), entry)?;
+        if generic {
+            let wasm = self
+                .generic_wasm
+                .clone()
+                .context("Pagefind wrote no `wasm.unknown.pagefind`")?;
+            out.add(format!("{DIR}wasm.unknown.pagefind"), wasm)?;
+        }
+        Ok(())
+    }
+
+    /// The entry file of part `n` (not the first) of the index of `languages`. A merged part
+    /// uses the search modules of the first part, so the entry is all it adds to its parts.
+    fn add_part_entry(
+        &self,
+        n: usize,
+        languages: &BTreeMap<String, String>,
+        out: &mut Output,
+    ) -> Result<()> {
+        let (entry, _) = self.entry(languages)?;
+        out.add(format!("{}pagefind-entry.json", part_dir(n)), entry)
+    }
+
+    /// `pagefind-entry.json` of `languages` (language -> its entry, as Pagefind wrote it),
+    /// and whether a language needs the generic search module.
+    fn entry(&self, languages: &BTreeMap<String, String>) -> Result<(Vec<u8>, bool)> {
         #[derive(serde::Serialize)]
         struct Entry<'a> {
             version: &'a serde_json::Value,
@@ -224,20 +276,86 @@ impl Library {
         };
         // Pagefind's own field order, so that the file is the one Pagefind writes for the
         // same languages.
-        out.add(LIBRARY, self.js.clone())?;
-        out.add(
-            format!("{DIR}pagefind-entry.json"),
-            serde_json::to_vec(&entry)?,
-        )?;
-        if generic {
-            let wasm = self
-                .generic_wasm
-                .clone()
-                .context("Pagefind wrote no `wasm.unknown.pagefind`")?;
-            out.add(format!("{DIR}wasm.unknown.pagefind"), wasm)?;
-        }
-        Ok(())
+        Ok((serde_json::to_vec(&entry)?, generic))
     }
+}
+
+/// How many parts each language's index has: a power of two, so that a part holds at most
+/// `search.records_per_part` advisories where the hash spreads them evenly, and halved
+/// until no part is empty. Every language has a record of every advisory, so every language
+/// has the same parts.
+pub fn parts(site: &Site) -> usize {
+    let per_part = site.settings.search.records_per_part.get() as usize;
+    let ids: Vec<&str> = site.advisories.iter().map(|(a, _)| a.id.as_str()).collect();
+    part_count(&ids, per_part)
+}
+
+fn part_count(ids: &[&str], per_part: usize) -> usize {
+    let mut parts = ids
+        .len()
+        .div_ceil(per_part.max(1))
+        .max(1)
+        .next_power_of_two();
+    while parts > 1 {
+        let mut filled = vec![false; parts];
+        for id in ids {
+            filled[part_of(id, parts)] = true;
+        }
+        if filled.iter().all(|f| *f) {
+            break;
+        }
+        parts /= 2;
+    }
+    parts
+}
+
+/// The part of an index of `parts` parts that the advisory `id` is in.
+pub fn part_of(id: &str, parts: usize) -> usize {
+    (crate::stable_hash(id.as_bytes()) % parts.max(1) as u64) as usize
+}
+
+/// The folder of part `n` below the site root: [`DIR`] for the first, beside the search
+/// library, and `pagefind/<n>/` for the others, which the search page merges into the first.
+pub fn part_dir(n: usize) -> String {
+    if n == 0 {
+        DIR.to_string()
+    } else {
+        format!("{DIR}{n}/")
+    }
+}
+
+/// One part of one language's index, before it is built.
+pub struct Part {
+    /// The site's language tag, e.g. `nl-NL`.
+    pub language: String,
+    pub number: usize,
+    pub records: Vec<Record>,
+}
+
+/// The records of every language ([`records_by_language`]) split into the parts of
+/// [`parts`], in language then part order; the records of a part keep their site order.
+pub fn split(site: &Site, by_language: Vec<(String, Vec<Record>)>) -> Vec<Part> {
+    let parts = parts(site);
+    let part_of_advisory: Vec<usize> = site
+        .advisories
+        .iter()
+        .map(|(a, _)| part_of(a.id.as_str(), parts))
+        .collect();
+    let mut out = Vec::new();
+    for (language, records) in by_language {
+        let mut mine: Vec<Part> = (0..parts)
+            .map(|number| Part {
+                language: language.clone(),
+                number,
+                records: Vec::new(),
+            })
+            .collect();
+        for (record, &part) in records.into_iter().zip(&part_of_advisory) {
+            mine[part].records.push(record);
+        }
+        out.extend(mine.into_iter().filter(|p| !p.records.is_empty()));
+    }
+    out
 }
 
 /// The Subresource Integrity value of Pagefind's search library.
@@ -245,11 +363,13 @@ pub fn library_integrity() -> Result<String> {
     Ok(Library::new()?.integrity)
 }
 
-/// The index of one language: its own files (below the site root) and its entry in
-/// `pagefind-entry.json`.
+/// The index of one part of one language: its own files (below the site root) and its
+/// entry in its part's `pagefind-entry.json`.
 pub struct LanguageIndex {
     /// Pagefind's name of the language (the lower-cased tag).
     pub language: String,
+    /// The part ([`part_dir`]).
+    pub part: usize,
     pub files: Vec<(String, Vec<u8>)>,
     /// The language's entry, JSON as Pagefind wrote it.
     pub entry: String,
@@ -257,17 +377,25 @@ pub struct LanguageIndex {
 
 /// Builds the index of every language, for the whole site.
 pub fn build(site: &Site) -> Result<SearchIndex> {
+    use rayon::prelude::*;
     let library = Library::new()?;
     let mut out = Output::default();
-    let mut entries = BTreeMap::new();
-    for (_, records) in records_by_language(site)? {
-        let index = index_language(records)?;
+    let parts = split(site, records_by_language(site)?);
+    let indexes = parts
+        .into_par_iter()
+        .map(index_part)
+        .collect::<Result<Vec<_>>>()?;
+    let mut entries: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for index in indexes {
         for (path, bytes) in index.files {
             out.add(path, bytes)?;
         }
-        entries.insert(index.language, index.entry);
+        entries
+            .entry(index.part)
+            .or_default()
+            .insert(index.language, index.entry);
     }
-    library.add_to(&entries, &mut out)?;
+    library.add_entries(&entries, &mut out)?;
     Ok(SearchIndex {
         files: out
             .files()
@@ -278,15 +406,15 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
     })
 }
 
-/// Builds the index of one language's records.
-pub fn index_language(records: Vec<Record>) -> Result<LanguageIndex> {
-    let language = match records.first() {
+/// Builds the index of one part of one language.
+pub fn index_part(part: Part) -> Result<LanguageIndex> {
+    let language = match part.records.first() {
         Some(r) => r.language.clone(),
         None => bail!("no records to index"),
     };
     let t = crate::commands::build::Timings::new();
-    let files = run_pagefind(records)?;
-    t.lap(&format!("  search index {language}"));
+    let files = run_pagefind(part.records)?;
+    t.lap(&format!("  search index {language} {}", part.number));
     let entry = files
         .iter()
         .find(|(n, _)| n == "pagefind-entry.json")
@@ -304,12 +432,16 @@ pub fn index_language(records: Vec<Record>) -> Result<LanguageIndex> {
         .with_context(|| format!("Pagefind's index has no language `{language}`"))?
         .get()
         .to_string();
+    let dir = part_dir(part.number);
     let files = select(files)
         .into_iter()
-        .map(|(n, b)| (format!("{DIR}{n}"), b))
+        // Merged parts search with the first part's modules.
+        .filter(|(n, _)| part.number == 0 || !n.starts_with("wasm."))
+        .map(|(n, b)| (format!("{dir}{n}"), b))
         .collect();
     Ok(LanguageIndex {
         language,
+        part: part.number,
         files,
         entry,
     })
@@ -382,6 +514,30 @@ fn select(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_are_a_power_of_two_and_never_empty() {
+        assert_eq!(part_count(&[], 16), 1);
+        assert_eq!(part_count(&["a", "b", "c"], 8192), 1);
+        let ids: Vec<String> = (0..1000).map(|i| format!("ADV-{i}")).collect();
+        let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+        // 1000 advisories, at most 100 a part: 10 parts, rounded up to 16.
+        let parts = part_count(&ids, 100);
+        assert_eq!(parts, 16);
+        let mut sizes = vec![0; parts];
+        for id in &ids {
+            sizes[part_of(id, parts)] += 1;
+        }
+        assert!(sizes.iter().all(|&n| n > 0), "{sizes:?}");
+        // Ids that all hash to part 0 of 2 would leave a part empty at any count above one.
+        let same: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| part_of(id, 2) == 0)
+            .take(8)
+            .collect();
+        assert_eq!(part_count(&same, 1), 1);
+    }
 
     #[test]
     fn keeps_only_what_the_search_page_loads() {

@@ -107,6 +107,98 @@ fn the_index_is_the_same_in_every_build() {
     // Across processes (other hash seeds) too: `tests/site.rs` builds twice with the CLI.
 }
 
+/// The urls of the records in the index of one part (`dir`, e.g. `pagefind/1/`), by language:
+/// read from the part's own fragment files.
+fn record_urls(files: &BTreeMap<String, Vec<u8>>, dir: &str) -> BTreeMap<String, Vec<String>> {
+    let mut urls: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, bytes) in files {
+        let Some(name) = path.strip_prefix(&format!("{dir}fragment/")) else {
+            continue;
+        };
+        let lang = name.split('_').next().unwrap().to_string();
+        let fragment: Value = serde_json::from_slice(&unpack(bytes)).unwrap();
+        urls.entry(lang)
+            .or_default()
+            .push(fragment["url"].as_str().unwrap().to_string());
+    }
+    urls
+}
+
+/// With `search.records_per_part`, each language's index is in parts: every advisory is in
+/// exactly one part of every language (the one its id hashes to), each part has its own
+/// entry file and no search modules of its own, and the search page names the other parts.
+#[test]
+fn an_index_in_parts_holds_every_advisory_once() {
+    let dir = common::copy_repository("search:\n  records_per_part: 16\n");
+    let files = build(dir.path());
+    let ids: Vec<String> = std::fs::read_dir(dir.path().join("advisories"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let most = ids.len().div_ceil(16).next_power_of_two();
+    let dirs: Vec<String> = (0..)
+        .map(seckb::search::part_dir)
+        .take_while(|d| files.contains_key(&format!("{d}pagefind-entry.json")))
+        .collect();
+    assert!(
+        dirs.len() >= 2 && dirs.len() <= most && dirs.len().is_power_of_two(),
+        "{} advisories, at most 16 a part: {dirs:?}",
+        ids.len()
+    );
+    for lang in ["de-DE", "en-US", "nl-NL"] {
+        let key = lang.to_lowercase();
+        let mut all = Vec::new();
+        for (n, dir) in dirs.iter().enumerate() {
+            let entry: Value =
+                serde_json::from_slice(&files[&format!("{dir}pagefind-entry.json")]).unwrap();
+            let urls = record_urls(&files, dir).remove(&key).unwrap_or_default();
+            assert!(!urls.is_empty(), "{lang}: part {n} is empty");
+            assert_eq!(
+                entry["languages"][&key]["page_count"],
+                urls.len(),
+                "{lang} {n}"
+            );
+            for url in &urls {
+                let id = url.split('/').nth(2).unwrap();
+                assert_eq!(seckb::search::part_of(id, dirs.len()), n, "{url}");
+            }
+            all.extend(urls);
+        }
+        all.sort();
+        let mut expected: Vec<String> = ids
+            .iter()
+            .map(|id| format!("{lang}/advisories/{id}/"))
+            .collect();
+        expected.sort();
+        assert_eq!(all, expected, "{lang}: each advisory once");
+
+        let page = text(&files, &format!("{lang}/search/index.html"));
+        let named: Vec<String> = dirs[1..].iter().map(|d| format!("../../{d}")).collect();
+        assert!(
+            page.contains(&format!("data-parts=\"{}\"", named.join(" "))),
+            "{lang}: the search page does not name the parts {named:?}"
+        );
+    }
+    // Merged parts search with the first part's modules and library.
+    for dir in &dirs[1..] {
+        assert!(
+            !files.keys().any(|k| k
+                .strip_prefix(dir.as_str())
+                .is_some_and(|k| !k.contains('/')
+                    && k != "pagefind-entry.json"
+                    && !k.ends_with(".pf_meta"))),
+            "{dir} has files of its own besides its entry and metadata"
+        );
+    }
+}
+
+#[test]
+fn an_index_of_few_advisories_is_one_part() {
+    let files = build(&fixture("basic"));
+    assert!(!files.keys().any(|k| k.starts_with("pagefind/1/")));
+    assert!(!text(&files, "en-US/search/index.html").contains("data-parts"));
+}
+
 #[test]
 fn records_hold_ids_kbs_cves_products_and_the_text_of_their_language() {
     let root = fixture("basic");

@@ -596,3 +596,28 @@ fn a_stale_or_damaged_build_cache_costs_time_not_correctness() {
     assert!(build(dir.path(), &clean).status.success());
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
 }
+
+/// With the search index in parts, an edit to one advisory's title rebuilds only the part
+/// that holds it, and the result is still what a clean build gives.
+#[test]
+fn an_edit_rebuilds_only_its_part_of_the_search_index() {
+    let dir = common::copy_repository("search:\n  records_per_part: 16\n");
+    let out = dir.path().join("site");
+    let first = build(dir.path(), &out);
+    assert!(first.status.success());
+    let (advisories, _, parts, _) = rendered(&first);
+    // Three languages, each in the same number of parts.
+    assert!(parts > 3 && parts % 3 == 0, "{parts} parts");
+
+    let file = "advisories/954474/en-US.yaml";
+    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+    edit(dir.path(), file, title, &format!("{title} (edited)"));
+    let edited = build(dir.path(), &out);
+    assert!(edited.status.success());
+    assert_eq!(rendered(&edited), (1, advisories, 1, parts));
+
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}

@@ -24,7 +24,8 @@ pub struct Rendered {
     /// Advisories rendered, and advisories whose files were taken from the previous build.
     pub advisories: usize,
     pub advisories_reused: usize,
-    /// Languages whose search index was built, and languages in all.
+    /// Parts of the search index that were built, and parts in all (one or more per
+    /// language).
     pub search_indexed: usize,
     pub search_languages: usize,
 }
@@ -58,17 +59,18 @@ pub fn build_into(
             site.reused.insert(id.to_string());
         }
     }
-    // The search index: one unit per language, reused when its records are unchanged.
+    // The search index: one unit per part of a language's index, reused when its records
+    // are unchanged. Entries are by unit: (language, part, its entry).
     let library = search::Library::new()?;
     t.lap("search library");
-    let mut search_entries = BTreeMap::new();
+    let mut search_entries: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
     let mut search_keys = BTreeMap::new();
     let mut to_index = Vec::new();
-    let by_language = search::records_by_language(&site)?;
+    let parts = search::split(&site, search::records_by_language(&site)?);
     t.lap("search records");
-    for (lang, records) in by_language {
-        let unit = search_unit(&lang);
-        let key = key_of(&records);
+    for part in parts {
+        let unit = search_unit(&part.language, part.number);
+        let key = key_of(&(part.number, &part.records));
         let reused = match previous.hit(&unit, &key) {
             Some(Unit {
                 files,
@@ -77,15 +79,16 @@ pub fn build_into(
             }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
                 && out.reuse(&unit, files)? =>
             {
-                search_entries.insert(lang.to_lowercase(), entry.clone());
+                let lang = part.language.to_lowercase();
+                search_entries.insert(unit.clone(), (lang, part.number, entry.clone()));
                 true
             }
             _ => false,
         };
-        if !reused && !records.is_empty() {
-            to_index.push(records);
-        }
         search_keys.insert(unit, key);
+        if !reused {
+            to_index.push(part);
+        }
     }
     let rendered = Rendered {
         advisories: site.advisories.len() - site.reused.len(),
@@ -95,14 +98,14 @@ pub fn build_into(
     };
     t.lap("model and reuse");
     // The search indexes are built on a thread of their own, beside the pages and feeds
-    // (Pagefind indexes one record at a time), one language after the other. The search
-    // page carries the integrity hash of the search library, which is the same for every
-    // index.
+    // (Pagefind indexes one record at a time), parts in parallel. The search page carries
+    // the integrity hash of the search library, which is the same for every index.
     let (indexes, out) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
+            use rayon::prelude::*;
             to_index
-                .into_iter()
-                .map(search::index_language)
+                .into_par_iter()
+                .map(search::index_part)
                 .collect::<Result<Vec<_>>>()
         });
         let out = (|| {
@@ -120,15 +123,20 @@ pub fn build_into(
     let (indexes, mut out) = (indexes?, out?);
     t.lap("search index (waited)");
     for index in indexes {
-        let unit = search_unit(&index.language);
+        let unit = search_unit(&index.language, index.part);
         for (path, bytes) in index.files {
             out.add_to_unit(&unit, path, bytes)?;
         }
-        search_entries.insert(index.language, index.entry);
+        search_entries.insert(unit, (index.language, index.part, index.entry));
     }
-    if !search_entries.is_empty() {
-        library.add_to(&search_entries, &mut out)?;
+    let mut by_part: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for (lang, part, entry) in search_entries.values() {
+        by_part
+            .entry(*part)
+            .or_default()
+            .insert(lang.clone(), entry.clone());
     }
+    library.add_entries(&by_part, &mut out)?;
     let units = out
         .take_units()
         .into_iter()
@@ -137,8 +145,7 @@ pub fn build_into(
                 Some(id) => (keys.advisory(id)?.to_string(), None),
                 None => {
                     let key = search_keys.get(&name)?.clone();
-                    let lang = name.strip_prefix("search/")?;
-                    let entry = search_entries.get(lang)?;
+                    let (_, _, entry) = search_entries.get(&name)?;
                     (key, Some(entry.clone()))
                 }
             };

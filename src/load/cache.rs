@@ -86,11 +86,7 @@ fn shard_file(i: usize) -> String {
 /// The shard of the files of the advisory folder `folder` (`advisories/<id>`): FNV-1a of its
 /// name. Stable across runs; the header's build id covers any change to it.
 fn shard_of_folder(folder: &str) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in folder.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % SHARDS as u64) as usize
+    (crate::stable_hash(folder.as_bytes()) % SHARDS as u64) as usize
 }
 
 /// The shard of the file at `rel`.

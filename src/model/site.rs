@@ -30,6 +30,39 @@ pub struct Settings {
     /// language and linked from every page's footer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<super::Markdown>,
+    /// How the search index is built.
+    #[serde(default, skip_serializing_if = "SearchSettings::is_default")]
+    pub search: SearchSettings,
+}
+
+/// Settings of the search index (`search:` in `seckb.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// The most advisories in one part of a language's search index (default 8192). A
+    /// language with more is split into parts, a power of two of them: parts are built in
+    /// parallel, and an edit rebuilds only its part, but the search page loads every part's
+    /// metadata, so each part costs readers a request or two per search.
+    #[serde(default = "SearchSettings::default_records_per_part")]
+    pub records_per_part: std::num::NonZeroU32,
+}
+
+impl SearchSettings {
+    fn default_records_per_part() -> std::num::NonZeroU32 {
+        std::num::NonZeroU32::new(8192).unwrap_or(std::num::NonZeroU32::MIN)
+    }
+
+    fn is_default(&self) -> bool {
+        *self == SearchSettings::default()
+    }
+}
+
+impl Default for SearchSettings {
+    fn default() -> SearchSettings {
+        SearchSettings {
+            records_per_part: SearchSettings::default_records_per_part(),
+        }
+    }
 }
 
 /// The publisher of translations.

@@ -29,6 +29,7 @@ pub fn render(
     out.add("style.css", tpl.css.clone())?;
     out.add("search.js", tpl.search_js.clone())?;
     let search_script_integrity = integrity(tpl.search_js.as_bytes());
+    let search_parts = crate::search::parts(site);
 
     let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
     let base = &site.settings.base_url;
@@ -109,6 +110,9 @@ pub fn render(
                     script_integrity: search_script_integrity.clone(),
                     library: format!("{root}{SEARCH_LIBRARY}"),
                     library_integrity: library_integrity.to_string(),
+                    parts: (1..search_parts)
+                        .map(|n| format!("{root}{}", crate::search::part_dir(n)))
+                        .collect(),
                 },
             );
             out.add(

@@ -84,6 +84,9 @@ pub struct SearchView {
     /// Pagefind's search library, imported by the script once a reader starts searching.
     pub library: String,
     pub library_integrity: String,
+    /// The folders of the index's other parts, merged into the first (none when the
+    /// index is in one part).
+    pub parts: Vec<String>,
 }
 
 /// A link to the same page in another language.

@@ -198,6 +198,29 @@ try {
       (await page.textContent('#search-status')).includes('qqzzxxnotaword'),
     `${lang}: a word that matches nothing shows the no-results message`)
 
+    // An index in parts (the form's `data-parts`): every part's entry is fetched, and in the
+    // first language every advisory is found by its id, wherever its part is.
+    const parts = ((await page.getAttribute('#search', 'data-parts')) || '').split(' ').filter(Boolean)
+    for (const part of parts) {
+      const entry = new URL(`${part}pagefind-entry.json`, searchUrl).pathname
+      check(requested.includes(entry), `${lang}: the index's part ${entry} was loaded`)
+    }
+    if (parts.length && lang === languages[0]) {
+      const missing = []
+      for (const a of advisories) {
+        const want = `/${lang}/advisories/${a.id}/`
+        await page.fill('#search-q', a.id)
+        await page.press('#search-q', 'Enter')
+        try {
+          await page.waitForFunction(
+            (w) => [...document.querySelectorAll('#search-results a')]
+              .some((el) => new URL(el.href).pathname === w), want, { timeout: 5000 })
+        } catch { missing.push(a.id) }
+      }
+      check(missing.length === 0, `${lang}: with the index in ${parts.length + 1} parts, each of ` +
+        `the ${advisories.length} advisories is found by its id${missing.length ? `; not: ${missing.join(', ')}` : ''}`)
+    }
+
     // The header's search box on the home page leads to the search page with results.
     await page.goto(`${base}/${lang}/`, { waitUntil: 'networkidle' })
     if (shots) {

@@ -43,6 +43,21 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the repository's own site (its advisories, catalog, settings and site texts),
+/// with `settings` appended to its `seckb.yaml`.
+pub fn copy_repository(settings: &str) -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for folder in ["advisories", "i18n"] {
+        copy_tree(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(repo.join("products.yaml"), dir.path().join("products.yaml")).unwrap();
+    let mut yaml = std::fs::read_to_string(repo.join("seckb.yaml")).unwrap();
+    yaml.push_str(settings);
+    std::fs::write(dir.path().join("seckb.yaml"), yaml).unwrap();
+    dir
+}
+
 /// Replaces the one occurrence of `from` in `root/file` by `to`; fails the test if `from`
 /// is not there exactly once, so an edit can never silently do nothing.
 pub fn edit(root: &Path, file: &str, from: &str, to: &str) {

@@ -34,9 +34,17 @@ function loadLibrary() {
       document.head.append(link);
     })
       .then(() => import(url))
-      .then((pagefind) =>
-        pagefind.createInstance({ noWorker: true, excerptLength: 24, excerptEllipsis: "…" }),
-      );
+      .then(async (pagefind) => {
+        const options = { excerptLength: 24, excerptEllipsis: "…" };
+        const instance = pagefind.createInstance({ noWorker: true, ...options });
+        // A large index comes in parts (the form's `data-parts`), searched as one: Pagefind
+        // ranks the results of every part together.
+        const parts = (form.dataset.parts || "").split(" ").filter(Boolean);
+        await Promise.all(
+          parts.map((part) => instance.mergeIndex(new URL(part, document.baseURI).href, options)),
+        );
+        return instance;
+      });
     library.catch(() => {
       fallback.hidden = false;
       status.textContent = "";
