@@ -10,8 +10,8 @@
 //! feature) segments Chinese, Japanese and Thai text into words.
 //!
 //! A language with many advisories has its index in parts (`search.records_per_part` in
-//! `seckb.yaml`): each advisory goes to the part its id hashes to, the parts are built in
-//! parallel, an edit rebuilds only its own part, and the search page merges them with
+//! `seckb.yaml`): each advisory goes to the part its id hashes to, the parts are built one
+//! at a time, an edit rebuilds only its own part, and the search page merges them with
 //! Pagefind's `mergeIndex`. Adding records to one Pagefind index costs time that grows with
 //! the records already in it (each addition looks through them), so parts also keep a large
 //! site's index from taking quadratic time, and bound the memory of each build.

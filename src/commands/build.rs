@@ -98,13 +98,13 @@ pub fn build_into(
     };
     t.lap("model and reuse");
     // The search indexes are built on a thread of their own, beside the pages and feeds
-    // (Pagefind indexes one record at a time), parts in parallel. The search page carries
-    // the integrity hash of the search library, which is the same for every index.
+    // (Pagefind indexes one record at a time), one part after the other so that memory holds
+    // one part's index at a time. The search page carries the integrity hash of the search
+    // library, which is the same for every index.
     let (indexes, out) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
-            use rayon::prelude::*;
             to_index
-                .into_par_iter()
+                .into_iter()
                 .map(search::index_part)
                 .collect::<Result<Vec<_>>>()
         });

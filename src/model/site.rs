@@ -39,17 +39,18 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchSettings {
-    /// The most advisories in one part of a language's search index (default 8192). A
-    /// language with more is split into parts, a power of two of them: parts are built in
-    /// parallel, and an edit rebuilds only its part, but the search page loads every part's
-    /// metadata, so each part costs readers a request or two per search.
+    /// The most advisories in one part of a language's search index (default 4096). A
+    /// language with more is split into parts, a power of two of them: a build holds one
+    /// part's index in memory at a time, and an edit rebuilds only its part, but the search
+    /// page loads every part's metadata, so each part costs readers a request or two per
+    /// search.
     #[serde(default = "SearchSettings::default_records_per_part")]
     pub records_per_part: std::num::NonZeroU32,
 }
 
 impl SearchSettings {
     fn default_records_per_part() -> std::num::NonZeroU32 {
-        std::num::NonZeroU32::new(8192).unwrap_or(std::num::NonZeroU32::MIN)
+        std::num::NonZeroU32::new(4096).unwrap_or(std::num::NonZeroU32::MIN)
     }
 
     fn is_default(&self) -> bool {
