@@ -365,7 +365,7 @@ pub fn library_integrity() -> Result<String> {
 
 /// The index of one part of one language: its own files (below the site root) and its
 /// entry in its part's `pagefind-entry.json`.
-pub struct LanguageIndex {
+pub struct PartIndex {
     /// Pagefind's name of the language (the lower-cased tag).
     pub language: String,
     /// The part ([`part_dir`]).
@@ -377,16 +377,11 @@ pub struct LanguageIndex {
 
 /// Builds the index of every language, for the whole site.
 pub fn build(site: &Site) -> Result<SearchIndex> {
-    use rayon::prelude::*;
     let library = Library::new()?;
     let mut out = Output::default();
-    let parts = split(site, records_by_language(site)?);
-    let indexes = parts
-        .into_par_iter()
-        .map(index_part)
-        .collect::<Result<Vec<_>>>()?;
     let mut entries: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
-    for index in indexes {
+    for part in split(site, records_by_language(site)?) {
+        let index = index_part(part)?;
         for (path, bytes) in index.files {
             out.add(path, bytes)?;
         }
@@ -407,7 +402,7 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
 }
 
 /// Builds the index of one part of one language.
-pub fn index_part(part: Part) -> Result<LanguageIndex> {
+pub fn index_part(part: Part) -> Result<PartIndex> {
     let language = match part.records.first() {
         Some(r) => r.language.clone(),
         None => bail!("no records to index"),
@@ -439,7 +434,7 @@ pub fn index_part(part: Part) -> Result<LanguageIndex> {
         .filter(|(n, _)| part.number == 0 || !n.starts_with("wasm."))
         .map(|(n, b)| (format!("{dir}{n}"), b))
         .collect();
-    Ok(LanguageIndex {
+    Ok(PartIndex {
         language,
         part: part.number,
         files,

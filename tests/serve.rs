@@ -196,7 +196,7 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
     // Nothing changed.
     let again = builder.rebuild(&state).unwrap().rendered.unwrap();
     assert_eq!((again.advisories, again.advisories_reused), (0, 2));
-    assert_eq!((again.search_indexed, again.search_languages), (0, 2));
+    assert_eq!((again.search_indexed, again.search_parts), (0, 2));
     assert_eq!(served(&state), clean(dir.path()));
 
     // One advisory's title.
@@ -209,7 +209,7 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
     let edited = builder.rebuild(&state).unwrap().rendered.unwrap();
     assert_eq!((edited.advisories, edited.advisories_reused), (1, 1));
     // Only the English index holds the edited title.
-    assert_eq!((edited.search_indexed, edited.search_languages), (1, 2));
+    assert_eq!((edited.search_indexed, edited.search_parts), (1, 2));
     assert_eq!(served(&state), clean(dir.path()));
 
     // An error keeps the last good site; fixing it renders the advisory again.

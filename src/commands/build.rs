@@ -27,7 +27,7 @@ pub struct Rendered {
     /// Parts of the search index that were built, and parts in all (one or more per
     /// language).
     pub search_indexed: usize,
-    pub search_languages: usize,
+    pub search_parts: usize,
 }
 
 /// Renders every output of a validated project into `out`, which may be in memory or a
@@ -94,7 +94,7 @@ pub fn build_into(
         advisories: site.advisories.len() - site.reused.len(),
         advisories_reused: site.reused.len(),
         search_indexed: to_index.len(),
-        search_languages: search_keys.len(),
+        search_parts: search_keys.len(),
     };
     t.lap("model and reuse");
     // The search indexes are built on a thread of their own, beside the pages and feeds
@@ -201,7 +201,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
         rendered.advisories,
         rendered.advisories + rendered.advisories_reused,
         rendered.search_indexed,
-        rendered.search_languages,
+        rendered.search_parts,
     );
     Ok(ExitCode::SUCCESS)
 }

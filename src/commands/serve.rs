@@ -55,7 +55,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode>
                         done.advisories,
                         done.advisories + done.advisories_reused,
                         done.search_indexed,
-                        done.search_languages,
+                        done.search_parts,
                     );
                 }
             }
