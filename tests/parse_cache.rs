@@ -149,6 +149,61 @@ fn an_edited_file_is_parsed_again() {
     assert_eq!(shown(&again), shown(&p));
 }
 
+/// A file whose size, times and inode are those recorded with its digest is not read again:
+/// an entry forged by hand (another digest and value) shows through for it. Once the file is
+/// rewritten, even with the same size and its old modification time put back, it is read.
+#[test]
+fn a_file_with_the_stat_recorded_is_not_read_again() {
+    let site = copy_fixture("basic");
+    let file = "advisories/ADV-2024-0001/en-US.yaml";
+    let path = site.path().join(file);
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_old_time = || {
+        let f = std::fs::File::options().append(true).open(&path).unwrap();
+        f.set_modified(an_hour_ago).unwrap();
+    };
+    set_old_time();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let (before, _) = load(site.path(), None);
+    let text = |p: &Project| {
+        let adv = p.advisories.iter().find(|a| a.dir == "ADV-2024-0001");
+        adv.unwrap().texts["en-US"].clone()
+    };
+    assert!(text(&before).stat.is_some(), "a settled file has a stat");
+    // A file just written has none: the other files of the fixture.
+    let facts = before.advisories.iter().find(|a| a.dir == "ADV-2024-0001");
+    assert!(facts.unwrap().facts.as_ref().unwrap().stat.is_none());
+    ParseCache::open(cache_dir.path()).store(&before).unwrap();
+
+    let (shard, shard_text) = shard_holding(cache_dir.path(), &format!("{file}\t"));
+    let line = shard_text
+        .lines()
+        .find(|l| l.starts_with(&format!("{file}\t")))
+        .unwrap();
+    let title = text(&before).value.title;
+    let digest = seckb::incremental::hex(&text(&before).digest);
+    let forged = line.replacen(&digest, &"0".repeat(64), 1).replacen(
+        &format!("\"title\":\"{title}\""),
+        "\"title\":\"forged\"",
+        1,
+    );
+    assert_eq!(forged.matches("forged").count(), 1);
+    assert!(forged.contains(&"0".repeat(64)));
+    std::fs::write(&shard, shard_text.replacen(line, &forged, 1)).unwrap();
+    let (trusted, _) = load(site.path(), Some(&ParseCache::open(cache_dir.path())));
+    assert_eq!(text(&trusted).value.title, "forged");
+    assert_eq!(text(&trusted).digest, [0; 32]);
+
+    // Same size, old time put back: the change time still differs.
+    let renamed = title.replacen("Widget", "Wodget", 1);
+    assert_ne!(renamed, title);
+    edit(site.path(), file, &title, &renamed);
+    set_old_time();
+    let (read, findings) = load(site.path(), Some(&ParseCache::open(cache_dir.path())));
+    assert!(findings.is_ok(), "{}", findings.to_json());
+    assert_eq!(text(&read).value.title, renamed);
+}
+
 /// The command line: `validate` and `build` give the same findings and byte-identical
 /// sites with a cold cache, a warm one, a damaged one and none at all.
 #[test]

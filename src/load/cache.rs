@@ -9,11 +9,17 @@
 //! that parsed without findings are kept, so a cached value stands for a parse that would
 //! have reported nothing.
 //!
+//! Reading and hashing every file still costs: at 100,000 advisories, 300,000 files. So an
+//! entry also records the file's [`Stat`] (size, modification and change times, inode) when
+//! it was read, and a file whose `Stat` is the same next time is taken to hold the same text
+//! without being read, as git's index does. A file modified within two seconds of being read
+//! gets no `Stat` (its time may not yet tell a later write apart), so it is read again.
+//!
 //! The cache is 256 shard files, `parse-00.tsv` to `parse-ff.tsv`; the files of one advisory
 //! folder are all in the shard its name hashes to. Shards are read in parallel, and a run
 //! rewrites only the shards whose entries changed, so editing one advisory rewrites a
 //! 256th of the cache, not all of it. Each shard is text: a header line, then one line per
-//! file, `path`, TAB, hex digest, TAB, the value as compact JSON (which never holds a raw
+//! file, `path`, TAB, hex digest, TAB, the `Stat` or `-`, TAB, the value as compact JSON (which never holds a raw
 //! tab or newline). A missing, damaged or foreign shard is an empty one: it costs time,
 //! never correctness. Shards are written to a temporary file and renamed into place, so a
 //! reader never sees half of one.
@@ -75,8 +81,81 @@ struct Shard {
     entries: Entries,
 }
 
-/// Path → (digest, the range of the JSON value in the shard's text).
-type Entries = HashMap<Box<str>, ([u8; 32], Range<usize>)>;
+/// Path → the entry.
+type Entries = HashMap<Box<str>, Entry>;
+
+/// What a shard holds of one file.
+#[derive(Debug)]
+struct Entry {
+    digest: [u8; 32],
+    stat: Option<Stat>,
+    /// The range of the JSON value in the shard's text.
+    json: Range<usize>,
+}
+
+/// What the file system tells of a file without reading it: its size, modification and
+/// change times (in nanoseconds) and inode. A write changes the modification time, and
+/// anything else that could replace the text (a rename over it, a restored backup, a
+/// `touch -m` back in time) changes the change time or the inode, which no user can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    len: u64,
+    modified: i128,
+    changed: i128,
+    inode: u64,
+}
+
+/// How long after a file's last modification its `Stat` is trusted: file times are taken
+/// from a clock that ticks every few milliseconds, so a write right after a read could leave
+/// them as they were. Two seconds covers that, and the two-second times of FAT.
+const SETTLED_NS: i128 = 2_000_000_000;
+
+impl Stat {
+    /// The `Stat` of a file with metadata `meta`, read at `now`; `None` where the platform
+    /// does not give change times and inodes, or when the file was modified less than two
+    /// seconds before `now` (or after it: a clock set back).
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata, now: std::time::SystemTime) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+        let now = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        let stat = Stat {
+            len: meta.len(),
+            modified: ns(meta.mtime(), meta.mtime_nsec()),
+            changed: ns(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+        };
+        // A write sets both times to the clock's current tick. After two seconds, that can no
+        // longer be the recorded modification time, whatever the change time says.
+        let settled = stat.modified + SETTLED_NS;
+        (settled < i128::try_from(now).ok()?).then_some(stat)
+    }
+
+    /// Always `None`: without change times and inodes a file is always read.
+    #[cfg(not(unix))]
+    pub fn of(_meta: &std::fs::Metadata, _now: std::time::SystemTime) -> Option<Stat> {
+        None
+    }
+
+    /// `len:modified:changed:inode`, in decimal.
+    fn encode(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.len, self.modified, self.changed, self.inode
+        )
+    }
+
+    fn decode(s: &str) -> Option<Stat> {
+        let mut it = s.split(':');
+        let stat = Stat {
+            len: it.next()?.parse().ok()?,
+            modified: it.next()?.parse().ok()?,
+            changed: it.next()?.parse().ok()?,
+            inode: it.next()?.parse().ok()?,
+        };
+        it.next().is_none().then_some(stat)
+    }
+}
 
 /// The file name of shard `i`.
 fn shard_file(i: usize) -> String {
@@ -124,11 +203,23 @@ impl ParseCache {
         self.len() == 0
     }
 
+    /// The entry of `rel` and the text it points into.
+    fn entry(&self, rel: &str) -> Option<(&Entry, &str)> {
+        let shard = self.shards.get(shard_of(rel))?;
+        Some((shard.entries.get(rel)?, &shard.text))
+    }
+
     /// The JSON of the value parsed from `rel` when its text had `digest`.
     fn raw(&self, rel: &str, digest: &[u8; 32]) -> Option<&str> {
-        let shard = self.shards.get(shard_of(rel))?;
-        let (d, range) = shard.entries.get(rel)?;
-        (d == digest).then(|| &shard.text[range.clone()])
+        let (entry, text) = self.entry(rel)?;
+        (entry.digest == *digest).then(|| &text[entry.json.clone()])
+    }
+
+    /// The digest recorded for `rel` if the file's `stat` is the one recorded with it: the
+    /// file then holds the text it had, and need not be read.
+    pub fn trusted(&self, rel: &str, stat: &Stat) -> Option<[u8; 32]> {
+        let (entry, _) = self.entry(rel)?;
+        (entry.stat.as_ref() == Some(stat)).then_some(entry.digest)
     }
 
     /// The value parsed from `rel` when its text had `digest`, if the cache has it.
@@ -155,11 +246,15 @@ impl ParseCache {
     fn store_shard(&self, i: usize, dirs: &[&AdvisoryDir]) -> Result<bool> {
         let held = self.shards.get(i).map_or(0, |s| s.entries.len());
         let mut files = dirs.iter().flat_map(|dir| {
-            let facts = dir.facts.iter().map(|f| (&f.file, &f.digest));
-            facts.chain(dir.texts.values().map(|t| (&t.file, &t.digest)))
+            let facts = dir.facts.iter().map(|f| (&f.file, &f.digest, &f.stat));
+            facts.chain(dir.texts.values().map(|t| (&t.file, &t.digest, &t.stat)))
         });
         let count = files.clone().count();
-        if count == held && files.all(|(file, digest)| self.raw(file, digest).is_some()) {
+        let held_as_is = |(file, digest, stat): (&String, &[u8; 32], &Option<Stat>)| {
+            self.entry(file)
+                .is_some_and(|(e, _)| e.digest == *digest && e.stat == *stat)
+        };
+        if count == held && files.all(held_as_is) {
             return Ok(false);
         }
         let mut text = header();
@@ -191,6 +286,11 @@ impl ParseCache {
         out.push('\t');
         out.push_str(&crate::incremental::hex(&parsed.digest));
         out.push('\t');
+        match &parsed.stat {
+            Some(stat) => out.push_str(&stat.encode()),
+            None => out.push('-'),
+        }
+        out.push('\t');
         match self.raw(&parsed.file, &parsed.digest) {
             Some(raw) => out.push_str(raw),
             None => {
@@ -206,7 +306,7 @@ impl ParseCache {
 
 /// The first line: the format and the build of seckb that wrote the cache.
 fn header() -> String {
-    format!("seckb parse cache 1 {}\n", crate::incremental::BUILD_ID)
+    format!("seckb parse cache 2 {}\n", crate::incremental::BUILD_ID)
 }
 
 /// The entries of a cache file's text; `None` if it was written by another build or is
@@ -219,11 +319,21 @@ fn parse_entries(text: &str) -> Option<Entries> {
         let start = offset;
         offset += line.len();
         let line = line.strip_suffix('\n')?;
-        let mut fields = line.splitn(3, '\t');
-        let (path, digest, json) = (fields.next()?, fields.next()?, fields.next()?);
-        let digest = unhex(digest)?;
-        let json_start = start + path.len() + 1 + digest.len() * 2 + 1;
-        entries.insert(path.into(), (digest, json_start..json_start + json.len()));
+        let mut fields = line.splitn(4, '\t');
+        let (path, hex, stat, json) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
+        let digest = unhex(hex)?;
+        let stat = match stat {
+            "-" => None,
+            s => Some(Stat::decode(s)?),
+        };
+        let json_start = start + line.len() - json.len();
+        let json = json_start..json_start + json.len();
+        entries.insert(path.into(), Entry { digest, stat, json });
     }
     Some(entries)
 }
@@ -247,7 +357,10 @@ mod tests {
     #[test]
     fn a_foreign_or_damaged_file_is_an_empty_cache() {
         let h = header();
-        let good = format!("{h}advisories/a/advisory.yaml\t{}\t{{}}\n", "ab".repeat(32));
+        let good = format!(
+            "{h}advisories/a/advisory.yaml\t{}\t-\t{{}}\n",
+            "ab".repeat(32)
+        );
         assert_eq!(parse_entries(&good).map(|e| e.len()), Some(1));
         // Another build's header, a cut line, a short digest, a line without a value.
         let other = good.replace(crate::incremental::BUILD_ID, "0.0.0-other");
@@ -255,15 +368,18 @@ mod tests {
         assert!(parse_entries(good.trim_end()).is_none());
         assert!(parse_entries(&good.replace(&"ab".repeat(32), "abab")).is_none());
         assert!(parse_entries(&format!("{h}advisories/a/advisory.yaml\tab\n")).is_none());
+        // A stat that is neither `-` nor four numbers.
+        assert!(parse_entries(&good.replace("\t-\t", "\t1:2:3\t")).is_none());
     }
 
     #[test]
     fn values_are_found_by_path_and_digest() {
         let d = [7u8; 32];
         let text = format!(
-            "{}x.yaml\t{}\t{{\"a\":[1,2]}}\n",
+            "{}x.yaml\t{}\t{}\t{{\"a\":[1,2]}}\n",
             header(),
-            crate::incremental::hex(&d)
+            crate::incremental::hex(&d),
+            STAT.encode(),
         );
         let mut shards: Vec<Shard> = (0..SHARDS).map(|_| Shard::default()).collect();
         shards[shard_of("x.yaml")] = Shard {
@@ -284,5 +400,35 @@ mod tests {
         assert!(cache.get::<serde_json::Value>("y.yaml", &d).is_none());
         // A value of the wrong shape is a miss, not an error.
         assert!(cache.get::<Vec<u8>>("x.yaml", &d).is_none());
+        // The digest is trusted for the stat recorded, and for no other.
+        assert_eq!(cache.trusted("x.yaml", &STAT), Some(d));
+        let touched = Stat {
+            changed: STAT.changed + 1,
+            ..STAT
+        };
+        assert_eq!(cache.trusted("x.yaml", &touched), None);
+        assert_eq!(cache.trusted("y.yaml", &STAT), None);
+    }
+
+    const STAT: Stat = Stat {
+        len: 120,
+        modified: 1_700_000_000_123_456_789,
+        changed: 1_700_000_000_123_456_789,
+        inode: 42,
+    };
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_modified_in_the_last_two_seconds_has_no_stat() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "x: 1\n").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(Stat::of(&meta, SystemTime::now()), None);
+        let later = SystemTime::now() + Duration::from_secs(3);
+        let stat = Stat::of(&meta, later).unwrap();
+        assert_eq!(stat.len, 5);
+        assert_eq!(Stat::decode(&stat.encode()), Some(stat));
     }
 }

@@ -31,6 +31,9 @@ pub struct Parsed<T> {
     /// SHA-256 of the (normalised) text: what the value was made from, for incremental
     /// builds.
     pub digest: [u8; 32],
+    /// The file's size, times and inode when it was read, if they can stand for its text
+    /// next time (see [`cache::Stat`]).
+    pub stat: Option<cache::Stat>,
 }
 
 /// One folder under `advisories/`.
@@ -328,7 +331,10 @@ impl Project {
         findings: &mut Findings,
     ) -> Result<Option<Parsed<T>>> {
         let path = self.root.join(rel);
-        let size = fs_err::metadata(&path)?.len();
+        let now = std::time::SystemTime::now();
+        let meta = fs_err::metadata(&path)?;
+        let size = meta.len();
+        let stat = cache::Stat::of(&meta, now);
         if size > MAX_FILE_BYTES {
             findings.push(
                 Finding::error(
@@ -340,6 +346,27 @@ impl Project {
                 .hint("split the text or move large attachments out of the advisory"),
             );
             return Ok(None);
+        }
+        // A file whose size, times and inode are those recorded with its digest is not read.
+        if let Some(stat) = &stat {
+            if let Some(before) = before
+                && before.file == rel
+                && before.stat.as_ref() == Some(stat)
+            {
+                return Ok(Some(before.clone()));
+            }
+            if let Some(cache) = cache
+                && let Some(digest) = cache.trusted(rel, stat)
+                && let Some(value) = cache.get::<T>(rel, &digest)
+            {
+                return Ok(Some(Parsed {
+                    value,
+                    file: rel.to_string(),
+                    digest,
+                    spans: Spans::from_file(&path),
+                    stat: Some(*stat),
+                }));
+            }
         }
         let bytes = fs_err::read(&path)?;
         let text = match String::from_utf8(bytes) {
@@ -372,7 +399,10 @@ impl Project {
             && before.file == rel
             && before.digest == digest
         {
-            return Ok(Some(before.clone()));
+            return Ok(Some(Parsed {
+                stat,
+                ..before.clone()
+            }));
         }
         if let Some(value) = cache.and_then(|c| c.get::<T>(rel, &digest)) {
             return Ok(Some(Parsed {
@@ -380,9 +410,11 @@ impl Project {
                 file: rel.to_string(),
                 digest,
                 spans: Spans::from_file(&path),
+                stat,
             }));
         }
-        Ok(parse_with(rel, &text, Some(&path), digest, findings))
+        let parsed = parse_with(rel, &text, Some(&path), digest, findings);
+        Ok(parsed.map(|p| Parsed { stat, ..p }))
     }
 }
 
@@ -428,6 +460,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
             value,
             file: rel.to_string(),
             digest,
+            stat: None,
             spans: match path {
                 Some(p) => Spans::from_file(p),
                 None => Spans::from_text(text),
@@ -475,6 +508,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
             value,
             file: rel.to_string(),
             digest,
+            stat: None,
             spans: Spans::built(spans),
         }),
         Err(e) => {
