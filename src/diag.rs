@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::load::spans::Pos;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Blocks the build.
@@ -20,8 +22,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem found in the content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One problem found in the content. It is read back from the parse cache too, which keeps
+/// the findings of each advisory folder (see [`crate::validate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Path of the file, relative to the site root, with `/` separators.
     pub file: String,
@@ -32,7 +35,7 @@ pub struct Finding {
     /// `error` or `warning`.
     pub severity: Severity,
     /// Kebab-case code such as `unknown-field`.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// What is wrong, lowercase, without a trailing period.
     pub message: String,
     /// How to fix it.
@@ -48,7 +51,7 @@ impl Finding {
             line: pos.line,
             column: pos.column,
             severity: Severity::Error,
-            code,
+            code: Cow::Borrowed(code),
             message: message.into(),
             hint: None,
         }
@@ -103,12 +106,22 @@ impl Findings {
         self.items.push(f);
     }
 
+    /// Whether there is no finding at all.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The findings, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
+        self.items.iter()
+    }
+
     /// The findings in file, line, column order.
     pub fn sorted(&self) -> Vec<&Finding> {
         let mut v: Vec<&Finding> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+            (&a.file, a.line, a.column, &a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
         });
         v.dedup();
         v

@@ -270,7 +270,11 @@ mod tests {
     }
 
     fn codes(c: &Comparison) -> Vec<&str> {
-        c.findings.sorted().iter().map(|f| f.code).collect()
+        c.findings
+            .sorted()
+            .iter()
+            .map(|f| f.code.as_ref())
+            .collect()
     }
 
     #[test]

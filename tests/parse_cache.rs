@@ -204,6 +204,99 @@ fn a_file_with_the_stat_recorded_is_not_read_again() {
     assert_eq!(text(&read).value.title, renamed);
 }
 
+/// Sets the modification time of every file under `dir` to an hour ago, as files are that
+/// were not just written: their size, times and inode then stand for their text.
+fn settle(dir: &Path) {
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            settle(&path);
+        } else {
+            settle_file(&path, an_hour_ago);
+        }
+    }
+}
+
+/// Sets the modification time of the file at `path` (which changes its change time).
+fn settle_file(path: &Path, time: std::time::SystemTime) {
+    let f = std::fs::File::options().append(true).open(path).unwrap();
+    f.set_modified(time).unwrap();
+}
+
+/// `validate` takes what the rules found in an unchanged advisory folder from the cache
+/// without reading the folder, and gives the findings a run without the cache gives: the
+/// rule that compares advisories (`duplicate-id`) still sees every folder. A result forged
+/// by hand shows through, which proves it was used, until the settings change.
+#[test]
+fn validate_takes_unchanged_folders_from_the_cache() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    // The same id in two folders, one of which differs from its id.
+    copy_tree(
+        &root.join("advisories/ADV-2024-0001"),
+        &root.join("advisories/adv-2024-0001"),
+    );
+    settle(root);
+    let cache = tempfile::tempdir().unwrap();
+    let validate = |cached: bool| {
+        let mut c = seckb(root);
+        match cached {
+            true => c.arg("--cache-dir").arg(cache.path()),
+            false => c.arg("--no-cache"),
+        };
+        let out = c.args(["validate", "--format", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let uncached = validate(false);
+    for code in ["duplicate-id", "id-mismatch", "missing-translation"] {
+        assert!(uncached.contains(code), "{code}: {uncached}");
+    }
+    assert_eq!(validate(true), uncached, "a cold cache");
+    assert_eq!(validate(true), uncached, "a warm cache");
+
+    let folder = "advisories/ADV-2023-0002/\t";
+    let (shard, text) = shard_holding(cache.path(), folder);
+    let line = text.lines().find(|l| l.starts_with(folder)).unwrap();
+    let forged = line.replacen("missing-translation", "forged-finding", 1);
+    assert_ne!(forged, line);
+    std::fs::write(&shard, text.replacen(line, &forged, 1)).unwrap();
+    assert!(validate(true).contains("forged-finding"));
+
+    // An edit of one folder: it is read, the others are not, and the duplicate id in the
+    // folder that was not read is still found.
+    edit(
+        root,
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "\ntitle: Widget Server remote",
+        "\ntitle: Retitled Widget Server remote",
+    );
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    settle_file(
+        &root.join("advisories/ADV-2024-0001/en-US.yaml"),
+        an_hour_ago,
+    );
+    let edited = validate(true);
+    assert!(edited.contains("forged-finding"), "{edited}");
+    assert!(edited.contains("already used by"), "{edited}");
+    assert_eq!(
+        edited.replace("forged-finding", "missing-translation"),
+        validate(false)
+    );
+
+    // The settings are part of every folder's result: a change there reads every folder.
+    edit(
+        root,
+        "seckb.yaml",
+        "name: Example Security Response",
+        "name: Example Security Team",
+    );
+    settle_file(&root.join("seckb.yaml"), an_hour_ago);
+    assert_eq!(validate(true), validate(false));
+    assert!(!validate(true).contains("forged-finding"));
+}
+
 /// The command line: `validate` and `build` give the same findings and byte-identical
 /// sites with a cold cache, a warm one, a damaged one and none at all.
 #[test]

@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::Digest;
 
-use super::{AdvisoryDir, Parsed, Project};
+use super::{AdvisoryDir, CheckedDir, Parsed, Project};
 
 /// Where the parse cache of the site at `root` is kept unless `--cache-dir` says otherwise:
 /// in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`, or `%LOCALAPPDATA%` on
@@ -227,44 +227,87 @@ impl ParseCache {
         serde_json::from_str(self.raw(rel, digest)?).ok()
     }
 
-    /// Writes the entries of every advisory file of `project` that parsed, rewriting the
-    /// shards whose entries differ from what they hold. Returns how many it rewrote.
+    /// Writes the entries of every advisory file of `project` that parsed, and what the
+    /// rules found in each folder that read cleanly, rewriting the shards whose entries
+    /// differ from what they hold. The entries of folders that were not read
+    /// ([`Project::checked`]) are kept as they are. Returns how many shards it rewrote.
     pub fn store(&self, project: &Project) -> Result<usize> {
-        let mut groups: Vec<Vec<&AdvisoryDir>> = vec![Vec::new(); SHARDS];
+        let context = project.context();
+        let mut groups: Vec<Vec<Folder>> = vec![Vec::new(); SHARDS];
         for dir in &project.advisories {
-            groups[shard_of_folder(&format!("advisories/{}", dir.dir))].push(dir);
+            groups[shard_of_folder(&format!("advisories/{}", dir.dir))].push(Folder::Read(dir));
+        }
+        for dir in &project.checked {
+            groups[shard_of_folder(&format!("advisories/{}", dir.dir))].push(Folder::Checked(dir));
         }
         let written = groups
-            .par_iter()
+            .par_iter_mut()
             .enumerate()
-            .map(|(i, dirs)| self.store_shard(i, dirs))
+            .map(|(i, dirs)| {
+                dirs.sort_by(|a, b| a.name().cmp(b.name()));
+                self.store_shard(i, dirs, &context)
+            })
             .collect::<Result<Vec<bool>>>()?;
         Ok(written.into_iter().filter(|w| *w).count())
     }
 
-    /// Rewrites shard `i` with the files of `dirs`, unless it holds just those already.
-    fn store_shard(&self, i: usize, dirs: &[&AdvisoryDir]) -> Result<bool> {
+    /// Rewrites shard `i` with the entries of `dirs`, unless it holds just those already.
+    fn store_shard(&self, i: usize, dirs: &[Folder], context: &[u8; 32]) -> Result<bool> {
+        let mut lines: Vec<Line> = Vec::new();
+        for dir in dirs {
+            match dir {
+                Folder::Read(dir) => {
+                    let files = dir.facts.iter().map(|f| ("advisory", f.as_line()));
+                    let texts = dir
+                        .texts
+                        .iter()
+                        .map(|(stem, t)| (stem.as_str(), t.as_line()));
+                    let files: Vec<(&str, Line)> = files.chain(texts).collect();
+                    if let Some(result) = &dir.checked {
+                        let stems = files.iter().map(|(stem, line)| (*stem, &line.digest));
+                        let key = super::folder_key(context, &dir.dir, stems);
+                        let path = super::folder_entry(&dir.dir);
+                        lines.extend(files.into_iter().map(|(_, line)| line));
+                        lines.push(Line {
+                            path: path.into(),
+                            digest: key,
+                            stat: None,
+                            value: result as &(dyn erased::Json + Sync),
+                        });
+                    } else {
+                        lines.extend(files.into_iter().map(|(_, line)| line));
+                    }
+                }
+                Folder::Checked(dir) => {
+                    for file in dir
+                        .files
+                        .iter()
+                        .cloned()
+                        .chain([super::folder_entry(&dir.dir)])
+                    {
+                        if let Some((entry, _)) = self.entry(&file) {
+                            lines.push(Line {
+                                path: file.into(),
+                                digest: entry.digest,
+                                stat: entry.stat,
+                                value: &erased::HELD,
+                            });
+                        }
+                    }
+                }
+            }
+        }
         let held = self.shards.get(i).map_or(0, |s| s.entries.len());
-        let mut files = dirs.iter().flat_map(|dir| {
-            let facts = dir.facts.iter().map(|f| (&f.file, &f.digest, &f.stat));
-            facts.chain(dir.texts.values().map(|t| (&t.file, &t.digest, &t.stat)))
-        });
-        let count = files.clone().count();
-        let held_as_is = |(file, digest, stat): (&String, &[u8; 32], &Option<Stat>)| {
-            self.entry(file)
-                .is_some_and(|(e, _)| e.digest == *digest && e.stat == *stat)
+        let held_as_is = |line: &Line| {
+            self.entry(&line.path)
+                .is_some_and(|(e, _)| e.digest == line.digest && e.stat == line.stat)
         };
-        if count == held && files.all(held_as_is) {
+        if lines.len() == held && lines.iter().all(held_as_is) {
             return Ok(false);
         }
         let mut text = header();
-        for dir in dirs {
-            if let Some(facts) = &dir.facts {
-                self.line(facts, &mut text)?;
-            }
-            for t in dir.texts.values() {
-                self.line(t, &mut text)?;
-            }
+        for line in &lines {
+            self.push_line(line, &mut text)?;
         }
         fs_err::create_dir_all(&self.dir)?;
         let path = self.dir.join(shard_file(i));
@@ -277,30 +320,101 @@ impl ParseCache {
         Ok(true)
     }
 
-    /// Appends the line of one file to `out`.
-    fn line<T: Serialize>(&self, parsed: &Parsed<T>, out: &mut String) -> Result<()> {
-        if parsed.file.contains(['\t', '\n', '\r']) {
+    /// Appends one line to `out`: the value held for the same path and digest when there is
+    /// one, else the value encoded anew.
+    fn push_line(&self, line: &Line, out: &mut String) -> Result<()> {
+        if line.path.contains(['\t', '\n', '\r']) {
             return Ok(());
         }
-        out.push_str(&parsed.file);
+        let json = match self.raw(&line.path, &line.digest) {
+            Some(raw) => raw.to_string(),
+            None => match line.value.to_json() {
+                Some(json) => {
+                    json.with_context(|| format!("cannot encode `{}` for the cache", line.path))?
+                }
+                None => return Ok(()),
+            },
+        };
+        out.push_str(&line.path);
         out.push('\t');
-        out.push_str(&crate::incremental::hex(&parsed.digest));
+        out.push_str(&crate::incremental::hex(&line.digest));
         out.push('\t');
-        match &parsed.stat {
+        match &line.stat {
             Some(stat) => out.push_str(&stat.encode()),
             None => out.push('-'),
         }
         out.push('\t');
-        match self.raw(&parsed.file, &parsed.digest) {
-            Some(raw) => out.push_str(raw),
-            None => {
-                let json = serde_json::to_string(&parsed.value)
-                    .with_context(|| format!("cannot encode `{}` for the cache", parsed.file))?;
-                out.push_str(&json);
-            }
-        }
+        out.push_str(&json);
         out.push('\n');
         Ok(())
+    }
+}
+
+/// An advisory folder, as [`ParseCache::store`] sees it.
+#[derive(Clone, Copy)]
+enum Folder<'a> {
+    Read(&'a AdvisoryDir),
+    Checked(&'a CheckedDir),
+}
+
+impl Folder<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Folder::Read(d) => &d.dir,
+            Folder::Checked(d) => &d.dir,
+        }
+    }
+}
+
+/// One line of a shard to be written.
+struct Line<'a> {
+    path: std::borrow::Cow<'a, str>,
+    digest: [u8; 32],
+    stat: Option<Stat>,
+    /// The value, encoded only when the shard does not hold it already.
+    value: &'a (dyn erased::Json + Sync),
+}
+
+impl<T: Serialize + Sync> Parsed<T> {
+    fn as_line(&self) -> Line<'_> {
+        Line {
+            path: self.file.as_str().into(),
+            digest: self.digest,
+            stat: self.stat,
+            value: self as &(dyn erased::Json + Sync),
+        }
+    }
+}
+
+/// Values of different types, encoded to JSON when needed.
+mod erased {
+    use serde::Serialize;
+
+    pub trait Json {
+        /// The JSON of the value; `None` for a value only the shard holds.
+        fn to_json(&self) -> Option<serde_json::Result<String>>;
+    }
+
+    impl<T: Serialize> Json for super::Parsed<T> {
+        fn to_json(&self) -> Option<serde_json::Result<String>> {
+            Some(serde_json::to_string(&self.value))
+        }
+    }
+
+    impl Json for crate::validate::FolderResult {
+        fn to_json(&self) -> Option<serde_json::Result<String>> {
+            Some(serde_json::to_string(self))
+        }
+    }
+
+    /// A line copied from the shard as it is.
+    pub struct Held;
+    pub const HELD: Held = Held;
+
+    impl Json for Held {
+        fn to_json(&self) -> Option<serde_json::Result<String>> {
+            None
+        }
     }
 }
 

@@ -49,6 +49,23 @@ pub struct AdvisoryDir {
     pub has_facts_file: bool,
     /// Stems of every `<lang>.yaml` file, including those that failed to parse.
     pub text_files: std::collections::BTreeSet<String>,
+    /// Whether reading the folder gave no findings.
+    pub clean: bool,
+    /// What the rules found in the folder, once they ran, when it read cleanly: kept in the
+    /// parse cache for a later run.
+    pub checked: Option<crate::validate::FolderResult>,
+}
+
+/// An advisory folder that was not read, because its files are those of a cached result of
+/// the rules (only when loading for `validate`, see [`load_checked`]).
+#[derive(Debug, Clone)]
+pub struct CheckedDir {
+    /// The folder name.
+    pub dir: String,
+    /// Its files (`advisories/<dir>/<stem>.yaml`).
+    pub files: Vec<String>,
+    /// What the rules found in it.
+    pub result: crate::validate::FolderResult,
 }
 
 /// Everything read from a site root.
@@ -64,6 +81,9 @@ pub struct Project {
     pub catalog: Option<Parsed<Catalog>>,
     /// Advisory folders, sorted by name.
     pub advisories: Vec<AdvisoryDir>,
+    /// Advisory folders not read, with what the rules found in them, sorted by name (only
+    /// from [`load_checked`]).
+    pub checked: Vec<CheckedDir>,
 }
 
 /// File names at the root of a site.
@@ -87,6 +107,28 @@ pub fn load_after(
     findings: &mut Findings,
     previous: Option<&Project>,
     cache: Option<&cache::ParseCache>,
+) -> Result<Project> {
+    load_inner(root, findings, previous, cache, false)
+}
+
+/// [`load_after`] with `cache`, for checking only: an advisory folder whose files have the
+/// size, times and inode recorded in the cache, and for which the cache holds what the rules
+/// found given the same settings, catalog and site texts, is not read. It goes to
+/// [`Project::checked`] with that result, and the rules run on the other folders only.
+pub fn load_checked(
+    root: &Path,
+    findings: &mut Findings,
+    cache: &cache::ParseCache,
+) -> Result<Project> {
+    load_inner(root, findings, None, Some(cache), true)
+}
+
+fn load_inner(
+    root: &Path,
+    findings: &mut Findings,
+    previous: Option<&Project>,
+    cache: Option<&cache::ParseCache>,
+    shallow: bool,
 ) -> Result<Project> {
     let mut p = Project {
         root: root.to_path_buf(),
@@ -125,7 +167,9 @@ pub fn load_after(
     }
     // Folders are read and parsed in parallel; their findings are merged in folder order.
     use rayon::prelude::*;
-    let dirs: Vec<(Option<AdvisoryDir>, Findings)> = sorted_entries(&adv_root)?
+    let context = shallow.then(|| p.context());
+    let cache_and_context = cache.zip(context.as_ref());
+    let dirs: Vec<(Folder, Findings)> = sorted_entries(&adv_root)?
         .into_par_iter()
         .map(|entry| {
             let mut local = Findings::default();
@@ -137,15 +181,57 @@ pub fn load_after(
                     .ok()?;
                 prev.advisories.get(i)
             });
-            let dir = p.read_advisory_dir(&entry, before, cache, &mut local)?;
+            let dir = p.read_advisory_dir(&entry, before, cache, cache_and_context, &mut local)?;
             Ok((dir, local))
         })
         .collect::<Result<_>>()?;
     for (dir, local) in dirs {
+        match dir {
+            Folder::Read(mut dir) => {
+                dir.clean = local.is_empty();
+                p.advisories.push(*dir);
+            }
+            Folder::Checked(dir) => p.checked.push(dir),
+            Folder::None => {}
+        }
         findings.extend(local);
-        p.advisories.extend(dir);
     }
     Ok(p)
+}
+
+/// What became of an entry of `advisories/`.
+enum Folder {
+    Read(Box<AdvisoryDir>),
+    Checked(CheckedDir),
+    /// Not a folder (a finding says so).
+    None,
+}
+
+/// The key of what the rules found in advisory folder `dir`, whose files are `(stem, digest)`
+/// in `files`, given `context` ([`Project::context`]).
+pub fn folder_key<'a>(
+    context: &[u8; 32],
+    dir: &str,
+    files: impl Iterator<Item = (&'a str, &'a [u8; 32])>,
+) -> [u8; 32] {
+    use sha2::Digest;
+    let mut files: Vec<_> = files.collect();
+    files.sort();
+    let mut h = sha2::Sha256::new();
+    h.update(context);
+    h.update(dir.as_bytes());
+    for (stem, digest) in files {
+        h.update([0]);
+        h.update(stem.as_bytes());
+        h.update([0]);
+        h.update(digest);
+    }
+    h.finalize().into()
+}
+
+/// The name of the parse cache's entry for what the rules found in folder `dir`.
+pub fn folder_entry(dir: &str) -> String {
+    format!("advisories/{dir}/")
 }
 
 impl Project {
@@ -156,8 +242,9 @@ impl Project {
         entry: &fs_err::DirEntry,
         before: Option<&AdvisoryDir>,
         cache: Option<&cache::ParseCache>,
+        checked: Option<(&cache::ParseCache, &[u8; 32])>,
         findings: &mut Findings,
-    ) -> Result<Option<AdvisoryDir>> {
+    ) -> Result<Folder> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = format!("advisories/{name}");
         let ft = entry
@@ -173,7 +260,7 @@ impl Project {
                 )
                 .hint("links could reach outside the site; copy the files instead"),
             );
-            return Ok(None);
+            return Ok(Folder::None);
         }
         if !ft.is_dir() {
             if !name.starts_with('.') && !name.eq_ignore_ascii_case("README.md") {
@@ -187,7 +274,18 @@ impl Project {
                     .hint("each advisory is a folder `advisories/<id>/` holding `advisory.yaml`"),
                 );
             }
-            return Ok(None);
+            return Ok(Folder::None);
+        }
+        let files = self.list_yaml(&rel, findings)?;
+        if let Some((cache, context)) = checked
+            && findings.is_empty()
+            && let Some(result) = self.checked_result(&name, &files, cache, context)?
+        {
+            return Ok(Folder::Checked(CheckedDir {
+                dir: name,
+                files: files.into_iter().map(|(_, file)| file).collect(),
+                result,
+            }));
         }
         let mut dir = AdvisoryDir {
             dir: name.clone(),
@@ -195,8 +293,10 @@ impl Project {
             texts: BTreeMap::new(),
             has_facts_file: false,
             text_files: Default::default(),
+            clean: false,
+            checked: None,
         };
-        for (stem, file) in self.list_yaml(&rel, findings)? {
+        for (stem, file) in files {
             if stem == "advisory" {
                 dir.has_facts_file = true;
                 let before = before.and_then(|d| d.facts.as_ref());
@@ -220,7 +320,53 @@ impl Project {
                 .hint("every advisory folder needs `advisory.yaml` with the facts"),
             );
         }
-        Ok(Some(dir))
+        Ok(Folder::Read(Box::new(dir)))
+    }
+
+    /// What the rules found in folder `name` with `files`, if `cache` holds it for these
+    /// files' texts, and every file has the size, times and inode recorded with its digest.
+    fn checked_result(
+        &self,
+        name: &str,
+        files: &[(String, String)],
+        cache: &cache::ParseCache,
+        context: &[u8; 32],
+    ) -> Result<Option<crate::validate::FolderResult>> {
+        if !files.iter().any(|(stem, _)| stem == "advisory") {
+            return Ok(None);
+        }
+        let now = std::time::SystemTime::now();
+        let mut digests = Vec::with_capacity(files.len());
+        for (_, file) in files {
+            let meta = fs_err::metadata(self.root.join(file))?;
+            let trusted = cache::Stat::of(&meta, now).and_then(|s| cache.trusted(file, &s));
+            let Some(digest) = trusted else {
+                return Ok(None);
+            };
+            digests.push(digest);
+        }
+        let stems = files.iter().map(|(stem, _)| stem.as_str());
+        let key = folder_key(context, name, stems.zip(&digests));
+        Ok(cache.get(&folder_entry(name), &key))
+    }
+
+    /// The digest of what every advisory's rules depend on besides its own files: the code
+    /// of seckb, the settings, the catalog and the site texts.
+    pub fn context(&self) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(crate::incremental::BUILD_ID.as_bytes());
+        let mut part = |label: &str, digest: Option<&[u8; 32]>| {
+            h.update(label.as_bytes());
+            h.update([0]);
+            h.update(digest.unwrap_or(&[0; 32]));
+        };
+        part(SETTINGS_FILE, self.settings.as_ref().map(|p| &p.digest));
+        part(CATALOG_FILE, self.catalog.as_ref().map(|p| &p.digest));
+        for (stem, text) in &self.site_texts {
+            part(stem, Some(&text.digest));
+        }
+        h.finalize().into()
     }
 
     /// The text of a file read (normalised as for parsing), for the snippets of findings:

@@ -3,14 +3,75 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
+use super::Claim;
 use crate::diag::{Finding, Findings};
-use crate::load::Project;
+use crate::load::spans::Spans;
+use crate::load::{AdvisoryDir, Project};
 
 /// Names Windows refuses as file names, whatever the extension.
 const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
+
+/// What [`unique`] needs of an advisory whose id is safe: the id, its facts file, and the
+/// CSAF file name of each language it is published in.
+pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
+    let facts = adv.facts.as_ref()?;
+    let id = facts.value.id.as_str();
+    if unsafe_reason(id).is_some() {
+        return None;
+    }
+    // CSAF file names fold case and every run of other characters into `_`, and a
+    // translation is `<id>-<lang>`: distinct ids can still meet there.
+    let csaf = super::site_languages(p)
+        .into_iter()
+        .filter(|l| *l == facts.value.source_language.as_str() || adv.texts.contains_key(*l))
+        .map(|lang| {
+            let tracking = crate::feeds::csaf::tracking_id(&facts.value, lang);
+            (lang.to_string(), crate::feeds::csaf::file_name(&tracking))
+        })
+        .collect();
+    Some(Claim {
+        dir: adv.dir.clone(),
+        id: id.to_string(),
+        file: facts.file.clone(),
+        csaf,
+    })
+}
+
+/// Ids must be unique, also ignoring case, and so must the CSAF file names they give.
+/// `claims` are in folder order; the later of two advisories gets the finding.
+pub fn unique(root: &Path, claims: &[&Claim], findings: &mut Findings) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    let mut csaf_names: BTreeMap<&str, String> = BTreeMap::new();
+    for c in claims {
+        let id = c.id.as_str();
+        // Worked out only for a finding: positions cost a second parse of the file.
+        let pos = || Spans::from_file(&root.join(&c.file)).value("id");
+        for (lang, name) in &c.csaf {
+            if let Some(other) = csaf_names.insert(name, format!("{id} ({lang})")) {
+                findings.push(
+                    Finding::error(&c.file, pos(), "duplicate-id", format!("the CSAF document of `{id}` ({lang}) would have the same file name `{name}` as that of `{other}`"))
+                        .hint("CSAF file names are the lowercased tracking id with other characters as `_`; rename one of the advisories"),
+                );
+            }
+        }
+        if let Some(first) = seen.insert(id.to_ascii_lowercase(), &c.file) {
+            findings.push(
+                Finding::error(
+                    &c.file,
+                    pos(),
+                    "duplicate-id",
+                    format!("id `{id}` is already used by `{first}`"),
+                )
+                .hint("ids must be unique, also ignoring case, since they become paths"),
+            );
+        }
+    }
+}
 
 /// Why `id` cannot be used as a path segment, if it cannot.
 pub fn unsafe_reason(id: &str) -> Option<&'static str> {
@@ -36,9 +97,9 @@ pub fn unsafe_reason(id: &str) -> Option<&'static str> {
     None
 }
 
+/// The rules on one advisory's id, and on the catalog's ids. Uniqueness across advisories is
+/// [`unique`]'s.
 pub fn check(p: &Project, findings: &mut Findings) {
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut csaf_names: BTreeMap<String, String> = BTreeMap::new();
     for adv in &p.advisories {
         if let Some(reason) = unsafe_reason(&adv.dir) {
             findings.push(
@@ -79,33 +140,6 @@ pub fn check(p: &Project, findings: &mut Findings) {
                     "rename the folder to `advisories/{id}` or set `id: \"{}\"`",
                     adv.dir
                 )),
-            );
-        }
-        // CSAF file names fold case and every run of other characters into `_`, and a
-        // translation is `<id>-<lang>`: distinct ids can still meet there.
-        let langs = super::site_languages(p);
-        for lang in langs
-            .iter()
-            .filter(|l| **l == facts.value.source_language.as_str() || adv.texts.contains_key(**l))
-        {
-            let name =
-                crate::feeds::csaf::file_name(&crate::feeds::csaf::tracking_id(&facts.value, lang));
-            if let Some(other) = csaf_names.insert(name.clone(), format!("{id} ({lang})")) {
-                findings.push(
-                    Finding::error(&facts.file, pos(), "duplicate-id", format!("the CSAF document of `{id}` ({lang}) would have the same file name `{name}` as that of `{other}`"))
-                        .hint("CSAF file names are the lowercased tracking id with other characters as `_`; rename one of the advisories"),
-                );
-            }
-        }
-        if let Some(first) = seen.insert(id.to_ascii_lowercase(), facts.file.clone()) {
-            findings.push(
-                Finding::error(
-                    &facts.file,
-                    pos(),
-                    "duplicate-id",
-                    format!("id `{id}` is already used by `{first}`"),
-                )
-                .hint("ids must be unique, also ignoring case, since they become paths"),
             );
         }
     }

@@ -12,11 +12,97 @@ pub use ids::unsafe_reason;
 pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
 pub use urls::url_problem;
 
-use crate::diag::Findings;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Finding, Findings};
 use crate::load::Project;
 
 /// Runs every rule over the project.
+///
+/// Most rules look at one advisory folder at a time, given the settings, catalog and site
+/// texts; only [`ids::unique`] compares advisories. So what the others find in a folder is
+/// kept in the parse cache ([`keep_results`]), with the folder's [`Claim`], and `validate`
+/// takes it from there for a folder whose files have not changed, without reading them
+/// ([`crate::load::load_checked`]).
 pub fn validate(p: &Project, findings: &mut Findings) {
+    per_folder(p, findings);
+    across(p, findings);
+}
+
+/// [`validate`], also recording in each folder what the rules found in it
+/// ([`AdvisoryDir::checked`](crate::load::AdvisoryDir::checked)), for the parse cache.
+pub fn validate_keeping(p: &mut Project, findings: &mut Findings) {
+    let mut local = Findings::default();
+    per_folder(p, &mut local);
+    keep_results(p, &local);
+    findings.extend(local);
+    across(p, findings);
+}
+
+/// The rule that compares advisories, and the findings of the folders checked before.
+fn across(p: &Project, findings: &mut Findings) {
+    let claims: Vec<Claim> = p
+        .advisories
+        .iter()
+        .filter_map(|a| ids::claim(p, a))
+        .collect();
+    // Folders read and folders checked before, merged in folder order.
+    let mut all: Vec<&Claim> = claims.iter().collect();
+    all.extend(p.checked.iter().filter_map(|c| c.result.claim.as_ref()));
+    all.sort_by(|a, b| a.dir.cmp(&b.dir));
+    ids::unique(&p.root, &all, findings);
+    for c in &p.checked {
+        for f in &c.result.findings {
+            findings.push(f.clone());
+        }
+    }
+}
+
+/// What the rules that look at one advisory folder found in it, and what [`ids::unique`]
+/// needs of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FolderResult {
+    pub findings: Vec<Finding>,
+    pub claim: Option<Claim>,
+}
+
+/// What [`ids::unique`] needs of an advisory: see [`ids::claim`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The folder name.
+    pub dir: String,
+    pub id: String,
+    /// The facts file.
+    pub file: String,
+    /// (language, CSAF file name).
+    pub csaf: Vec<(String, String)>,
+}
+
+/// Records in each folder that was read without findings what the per-folder rules found in
+/// it (`findings`).
+fn keep_results(p: &mut Project, findings: &Findings) {
+    let mut by_dir: HashMap<&str, Vec<Finding>> = HashMap::new();
+    for f in findings.iter() {
+        if let Some(rest) = f.file.strip_prefix("advisories/") {
+            let dir = rest.split('/').next().unwrap_or(rest);
+            by_dir.entry(dir).or_default().push(f.clone());
+        }
+    }
+    let claims: Vec<Option<Claim>> = p.advisories.iter().map(|a| ids::claim(p, a)).collect();
+    for (adv, claim) in p.advisories.iter_mut().zip(claims) {
+        if adv.clean {
+            adv.checked = Some(FolderResult {
+                findings: by_dir.remove(adv.dir.as_str()).unwrap_or_default(),
+                claim,
+            });
+        }
+    }
+}
+
+/// The rules that look at one advisory folder at a time (and at the site's own files).
+fn per_folder(p: &Project, findings: &mut Findings) {
     ids::check(p, findings);
     languages::check(p, findings);
     products::check(p, findings);
