@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::load::{AdvisoryDir, Project};
+use crate::output::Output;
 
 /// An id of the code of this seckb (a hash of its sources, made by `build.rs`): a cache
 /// written by other code is not used.
@@ -117,6 +118,8 @@ pub fn advisory_unit(id: &str) -> String {
 
 /// The keys of a project's units.
 pub struct Keys {
+    /// What every page shares: the code of seckb, settings, catalog, site texts, templates.
+    shared: [u8; 32],
     /// Advisory id to the key of its unit.
     advisories: HashMap<String, String>,
 }
@@ -149,12 +152,84 @@ impl Keys {
                 Some((facts.value.id.0.clone(), hex(&advisory_key(&shared, dir))))
             })
             .collect();
-        Ok(Keys { advisories })
+        Ok(Keys { shared, advisories })
     }
 
     /// The key of the advisory `id`.
     pub fn advisory(&self, id: &str) -> Option<&str> {
         self.advisories.get(id).map(String::as_str)
+    }
+}
+
+/// Files that gather many advisories (a page of a feed, say) as units of their own: such a
+/// unit's key is made from what places it (`what`: its kind, language, number...), what
+/// every page shares, and the key and revision of each advisory item it holds, in order.
+/// Those are known from the model without rendering anything, so a unit whose members did
+/// not change is taken from the previous build, and only the items of the others are made.
+pub struct Aggregates<'a> {
+    previous: &'a Cache,
+    keys: &'a Keys,
+    /// The key of every aggregate unit of this build, reused or not.
+    made: std::sync::Mutex<BTreeMap<String, String>>,
+    /// How many were taken from the previous build.
+    reused: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Aggregates<'a> {
+    pub fn new(previous: &'a Cache, keys: &'a Keys) -> Aggregates<'a> {
+        Aggregates {
+            previous,
+            keys,
+            made: Default::default(),
+            reused: Default::default(),
+        }
+    }
+
+    /// The key of aggregate unit `unit`, placed by `what`, whose items are those of
+    /// `members` (advisory id, revision); `None` if an advisory has no key.
+    pub fn key<'m, W: Hash>(
+        &self,
+        what: &W,
+        members: impl Iterator<Item = (&'m str, &'m str)>,
+    ) -> Option<String> {
+        let mut h = ShaHasher(Sha256::new());
+        BUILD_ID.hash(&mut h);
+        self.keys.shared.hash(&mut h);
+        what.hash(&mut h);
+        for (id, revision) in members {
+            self.keys.advisory(id)?.hash(&mut h);
+            revision.hash(&mut h);
+        }
+        Some(hex(&h.0.finalize()))
+    }
+
+    /// Takes unit `unit` from the previous build into `out` if it was made from `key` and its
+    /// files are there; records the key either way. Whether it was taken.
+    pub fn reuse(&self, unit: &str, key: Option<String>, out: &mut Output) -> Result<bool> {
+        let Some(key) = key else { return Ok(false) };
+        let reused = match self.previous.hit(unit, &key) {
+            Some(hit) => out.reuse(unit, &hit.files)?,
+            None => false,
+        };
+        if reused {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(unit.to_string(), key);
+        Ok(reused)
+    }
+
+    /// The key of every aggregate unit of this build, and how many of them were taken from
+    /// the previous build.
+    pub fn into_keys(self) -> (BTreeMap<String, String>, usize) {
+        let reused = self.reused.into_inner();
+        (
+            self.made.into_inner().unwrap_or_else(|e| e.into_inner()),
+            reused,
+        )
     }
 }
 

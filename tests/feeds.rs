@@ -304,3 +304,25 @@ fn pages_advertise_their_feeds() {
     let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
     assert!(sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="nl-NL" href="https://advisories.example.org/nl-NL/advisories/ADV-2024-0001/"/>"#), "{sitemap}");
 }
+
+/// The stubs that place items in the feeds without making them are those of the items, in
+/// the same order, in every language of the repository's site (drafts, fallback texts and
+/// several revisions included).
+#[test]
+fn feed_stubs_are_the_items_in_their_order() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    assert!(findings.is_ok());
+    let site = seckb::site::Site::from_project(&project).unwrap();
+    for lang in site.languages() {
+        let stubs = seckb::feeds::items::stubs(&site, lang);
+        let items = seckb::feeds::items::items(&site, lang);
+        assert!(items.len() > 50, "{lang}: {} items", items.len());
+        let placed: Vec<(&str, &str)> = stubs.iter().map(|s| (s.advisory_id, s.revision)).collect();
+        let made: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| (i.advisory_id.as_str(), i.revision.as_str()))
+            .collect();
+        assert_eq!(placed, made, "{lang}");
+    }
+}

@@ -263,6 +263,21 @@ fn validate_takes_unchanged_folders_from_the_cache() {
     assert_ne!(forged, line);
     std::fs::write(&shard, text.replacen(line, &forged, 1)).unwrap();
     assert!(validate(true).contains("forged-finding"));
+    // `build` reads every folder, but does not run the rules again on one whose result the
+    // cache holds for its files.
+    let out = tempfile::tempdir().unwrap();
+    let build = seckb(root)
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .arg("build")
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("forged-finding"), "{stderr}");
+    assert!(stderr.contains("already used by"), "{stderr}");
 
     // An edit of one folder: it is read, the others are not, and the duplicate id in the
     // folder that was not read is still found.

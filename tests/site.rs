@@ -457,13 +457,13 @@ fn inode(path: &Path) -> u64 {
 }
 
 /// The numbers of the build's last line, "built F files into `X` (W written, U unchanged;
-/// R of A advisories and I of L search indexes rendered)": (W, U).
+/// R of A advisories, I of L search indexes and G of H feed files rendered)": (W, U).
 fn write_counts(o: &std::process::Output) -> (usize, usize) {
     let nums = summary_numbers(o);
     (nums[1], nums[2])
 }
 
-/// The numbers of the build's last line: F, W, U, R, A, I, L.
+/// The numbers of the build's last line: F, W, U, R, A, I, L, G, H.
 fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
     let err = String::from_utf8_lossy(&o.stderr);
     let line = err.lines().last().unwrap();
@@ -471,7 +471,7 @@ fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
         .split(['(', ' ', ',', ';'])
         .filter_map(|w| w.parse().ok())
         .collect();
-    assert_eq!(nums.len(), 7, "{line}");
+    assert_eq!(nums.len(), 9, "{line}");
     nums
 }
 
@@ -616,6 +616,60 @@ fn an_edit_rebuilds_only_its_part_of_the_search_index() {
     let edited = build(dir.path(), &out);
     assert!(edited.status.success());
     assert_eq!(rendered(&edited), (1, advisories, 1, parts));
+
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}
+
+/// (feed files rendered, feed files) from the build's last line.
+fn feeds_rendered(o: &std::process::Output) -> (usize, usize) {
+    let n = summary_numbers(o);
+    (n[7], n[8])
+}
+
+/// A rebuild after editing one advisory's revision note renders only the feed files that
+/// hold its items: the pages of the JSON Feed and the Atom feeds it is in, in every language
+/// (its key covers all its texts). The others are taken from the previous build, and the
+/// result equals a clean build.
+#[test]
+fn an_edit_renders_only_the_feed_files_holding_the_advisory() {
+    let dir = common::copy_repository("");
+    let out = dir.path().join("site");
+    let first = build(dir.path(), &out);
+    assert!(first.status.success());
+    let (all, total) = feeds_rendered(&first);
+    assert_eq!(all, total);
+    // The feed files, and those with an item of 954474: item ids are
+    // `tag:<host>,<published>:<id>/<revision>/<language>`.
+    let is_feed = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        name == "feed.atom" || (name.starts_with("feed") && name.ends_with(".json"))
+    };
+    let tree = read_tree(&out);
+    let feeds: Vec<_> = tree.iter().filter(|(p, _)| is_feed(p)).collect();
+    assert_eq!(feeds.len(), total, "every feed file is one unit");
+    let holding = feeds
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(":954474/"))
+        .count();
+    assert!(holding >= 3 && holding < total / 2, "{holding} of {total}");
+
+    assert_eq!(feeds_rendered(&build(dir.path(), &out)), (0, total));
+    edit(
+        dir.path(),
+        "advisories/954474/en-US.yaml",
+        "\"1.0\": Advisory published.",
+        "\"1.0\": Advisory published (edited).",
+    );
+    let edited = build(dir.path(), &out);
+    assert!(edited.status.success());
+    assert_eq!(feeds_rendered(&edited), (holding, total));
+    let shown = read_tree(&out)
+        .into_iter()
+        .filter(|(p, b)| is_feed(p) && String::from_utf8_lossy(b).contains("published (edited)."))
+        .count();
+    assert!(shown >= 1, "the edited note is in a feed");
 
     let clean = dir.path().join("clean");
     assert!(build(dir.path(), &clean).status.success());

@@ -8,7 +8,9 @@ use anyhow::{Context, Result};
 
 use std::collections::BTreeMap;
 
-use crate::incremental::{BUILD_ID, Cache, Keys, Unit, advisory_unit, key_of, search_unit};
+use crate::incremental::{
+    Aggregates, BUILD_ID, Cache, Keys, Unit, advisory_unit, key_of, search_unit,
+};
 use crate::output::Output;
 use crate::site::Site;
 use crate::{feeds, render, search};
@@ -28,6 +30,10 @@ pub struct Rendered {
     /// language).
     pub search_indexed: usize,
     pub search_parts: usize,
+    /// Files that gather many advisories (pages of the JSON Feed, Atom feeds) that were
+    /// rendered, and such files in all.
+    pub aggregates_rendered: usize,
+    pub aggregates: usize,
 }
 
 /// Renders every output of a validated project into `out`, which may be in memory or a
@@ -90,17 +96,19 @@ pub fn build_into(
             to_index.push(part);
         }
     }
-    let rendered = Rendered {
+    let mut rendered = Rendered {
         advisories: site.advisories.len() - site.reused.len(),
         advisories_reused: site.reused.len(),
         search_indexed: to_index.len(),
         search_parts: search_keys.len(),
+        ..Rendered::default()
     };
     t.lap("model and reuse");
     // The search indexes are built on a thread of their own, beside the pages and feeds
     // (Pagefind indexes one record at a time), one part after the other so that memory holds
     // one part's index at a time. The search page carries the integrity hash of the search
     // library, which is the same for every index.
+    let aggregates = Aggregates::new(previous, &keys);
     let (indexes, out) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
             to_index
@@ -111,7 +119,7 @@ pub fn build_into(
         let out = (|| {
             render::render(&site, &project.root, &library.integrity, &mut out)?;
             t.lap("pages");
-            feeds::render(&site, &mut out)?;
+            feeds::render_after(&site, &mut out, Some(&aggregates))?;
             t.lap("feeds");
             anyhow::Ok(out)
         })();
@@ -137,17 +145,23 @@ pub fn build_into(
             .insert(lang.clone(), entry.clone());
     }
     library.add_entries(&by_part, &mut out)?;
+    let (aggregate_keys, aggregates_reused) = aggregates.into_keys();
+    rendered.aggregates = aggregate_keys.len();
+    rendered.aggregates_rendered = aggregate_keys.len() - aggregates_reused;
     let units = out
         .take_units()
         .into_iter()
         .filter_map(|(name, files)| {
             let (key, extra) = match name.strip_prefix("advisory/") {
                 Some(id) => (keys.advisory(id)?.to_string(), None),
-                None => {
-                    let key = search_keys.get(&name)?.clone();
-                    let (_, _, entry) = search_entries.get(&name)?;
-                    (key, Some(entry.clone()))
-                }
+                None => match aggregate_keys.get(&name) {
+                    Some(key) => (key.clone(), None),
+                    None => {
+                        let key = search_keys.get(&name)?.clone();
+                        let (_, _, entry) = search_entries.get(&name)?;
+                        (key, Some(entry.clone()))
+                    }
+                },
             };
             Some((name, Unit { key, files, extra }))
         })
@@ -193,8 +207,8 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     t.lap("cache");
     progress.finish();
     eprintln!(
-        "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories and {} of \
-         {} search indexes rendered)",
+        "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories, {} of {} \
+         search indexes and {} of {} feed files rendered)",
         out.display(),
         stats.written,
         stats.unchanged,
@@ -202,6 +216,8 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
         rendered.advisories + rendered.advisories_reused,
         rendered.search_indexed,
         rendered.search_parts,
+        rendered.aggregates_rendered,
+        rendered.aggregates,
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -49,13 +49,15 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode>
                 super::report_findings(&r.findings, &root);
                 if let Some(done) = r.rendered {
                     eprintln!(
-                        "rebuilt in {:.2?}: {} of {} advisories and {} of {} search indexes \
-                         rendered",
+                        "rebuilt in {:.2?}: {} of {} advisories, {} of {} search indexes and \
+                         {} of {} feed files rendered",
                         start.elapsed(),
                         done.advisories,
                         done.advisories + done.advisories_reused,
                         done.search_indexed,
                         done.search_parts,
+                        done.aggregates_rendered,
+                        done.aggregates,
                     );
                 }
             }

@@ -3,10 +3,9 @@
 
 use anyhow::Result;
 
-use super::items::Item;
+use super::items::{Item, Stub};
 use super::timestamp;
 use super::xml::Xml;
-use crate::output::Output;
 use crate::site::Site;
 
 const NS: &str = "http://www.w3.org/2005/Atom";
@@ -16,35 +15,47 @@ const NS: &str = "http://www.w3.org/2005/Atom";
 /// history, which stays in the paginated JSON Feed and the JSON API.
 pub const LIMIT: usize = 100;
 
-/// Writes the Atom feeds of one language, `all` being its items, newest first.
-pub fn render(site: &Site, lang: &str, all: &[Item], out: &mut Output) -> Result<()> {
-    {
-        let text = site.site_text(lang)?;
-        let path = format!("{lang}/feed.atom");
-        out.add(
-            path.clone(),
-            feed(
-                site,
-                lang,
-                &text.site_title,
-                &format!("{lang}/"),
-                &path,
-                &all.iter().take(LIMIT).collect::<Vec<_>>(),
-            )?,
-        )?;
-        for prod in &site.catalog.products {
-            let mine: Vec<&Item> = all
-                .iter()
-                .filter(|i| i.products.contains(&prod.id.0))
+/// One Atom feed of a language: the language's own, or a product's.
+pub struct AtomFeed {
+    /// `None` for the language's feed, else the product id.
+    pub product: Option<String>,
+    pub path: String,
+    pub title: String,
+    /// The folder of the page the feed belongs to.
+    pub home: String,
+    /// Its entries: indices into the language's items (or their stubs), newest first.
+    pub members: Vec<usize>,
+}
+
+/// The Atom feeds of `lang`, whose items' stubs are `stubs` (newest first).
+pub fn feeds(site: &Site, lang: &str, stubs: &[Stub]) -> Result<Vec<AtomFeed>> {
+    let text = site.site_text(lang)?;
+    let mut out = vec![AtomFeed {
+        product: None,
+        path: format!("{lang}/feed.atom"),
+        title: text.site_title.clone(),
+        home: format!("{lang}/"),
+        members: (0..stubs.len().min(LIMIT)).collect(),
+    }];
+    for prod in &site.catalog.products {
+        let dir = format!("{lang}/products/{}/", prod.id);
+        out.push(AtomFeed {
+            product: Some(prod.id.0.clone()),
+            path: format!("{dir}feed.atom"),
+            title: format!("{} · {}", prod.name, text.site_title),
+            home: dir,
+            members: (0..stubs.len())
+                .filter(|&i| stubs[i].products.contains(&prod.id))
                 .take(LIMIT)
-                .collect();
-            let dir = format!("{lang}/products/{}/", prod.id);
-            let path = format!("{dir}feed.atom");
-            let title = format!("{} · {}", prod.name, text.site_title);
-            out.add(path.clone(), feed(site, lang, &title, &dir, &path, &mine)?)?;
-        }
+                .collect(),
+        });
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Feed `f` of `lang`, holding `items`.
+pub fn render(site: &Site, lang: &str, f: &AtomFeed, items: &[&Item]) -> Result<Vec<u8>> {
+    feed(site, lang, &f.title, &f.home, &f.path, items)
 }
 
 /// One Atom document. `updated` is the newest revision, or the epoch for an empty feed,

@@ -3,7 +3,9 @@
 
 use crate::i18n::{DateStyle, format_date};
 use crate::markdown::{to_html, to_plain};
-use crate::model::{Advisory, Date, Kind};
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::{Advisory, Date, Kind, ProductId};
 use crate::site::{Site, text_for};
 
 /// One revision of one advisory, as a feed entry in one language.
@@ -40,20 +42,75 @@ fn tag_authority(site: &Site) -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
+/// What places an item in the feeds, known from the model without making the item: its
+/// date, advisory and revision.
+#[derive(Debug, Clone, Copy)]
+pub struct Stub<'a> {
+    pub date: Date,
+    /// The advisory's index in [`Site::advisories`].
+    pub advisory: usize,
+    pub advisory_id: &'a str,
+    pub revision: &'a str,
+    /// The products it affects, for the per-product feeds.
+    pub products: &'a [ProductId],
+}
+
+/// The stub of every item [`items`] gives, in the same order: every revision of every
+/// published (non-draft) advisory that has a text to show in `lang`, newest first.
+pub fn stubs<'a>(site: &'a Site, lang: &str) -> Vec<Stub<'a>> {
+    let mut out: Vec<Stub> = site
+        .advisories
+        .iter()
+        .enumerate()
+        .filter(|(_, (a, texts))| {
+            a.status != crate::model::Status::Draft && text_for(a, texts, lang).1.is_some()
+        })
+        .flat_map(|(i, (a, _))| {
+            a.revisions.iter().map(move |r| Stub {
+                date: r.date,
+                advisory: i,
+                advisory_id: a.id.as_str(),
+                revision: &r.number,
+                products: &a.products.affected,
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        (y.date, y.advisory_id, y.revision).cmp(&(x.date, x.advisory_id, x.revision))
+    });
+    out
+}
+
 /// Every revision of every published (non-draft) advisory in `lang`, newest first.
 pub fn items(site: &Site, lang: &str) -> Vec<Item> {
+    let stubs = stubs(site, lang);
+    let mut made = items_of(site, lang, &stubs.iter().map(|s| s.advisory).collect());
+    stubs
+        .iter()
+        .filter_map(|s| made.remove(&(s.advisory, s.revision.to_string())))
+        .collect()
+}
+
+/// The items of the advisories `advisories` (indices in [`Site::advisories`]), made in
+/// parallel, by advisory index and revision.
+pub fn items_of(
+    site: &Site,
+    lang: &str,
+    advisories: &BTreeSet<usize>,
+) -> HashMap<(usize, String), Item> {
     use rayon::prelude::*;
     let authority = tag_authority(site);
     let ui = site.site_text(lang).map(|t| t.ui.clone()).ok();
-    let mut out: Vec<Item> = site
-        .advisories
+    let wanted: Vec<usize> = advisories.iter().copied().collect();
+    wanted
         .par_iter()
-        .flat_map_iter(|(a, texts)| advisory_items(site, a, texts, lang, &authority, ui.as_ref()))
-        .collect();
-    out.sort_by(|x, y| {
-        (y.date, &y.advisory_id, &y.revision).cmp(&(x.date, &x.advisory_id, &x.revision))
-    });
-    out
+        .flat_map_iter(|&i| {
+            let (a, texts) = &site.advisories[i];
+            advisory_items(site, a, texts, lang, &authority, ui.as_ref())
+                .into_iter()
+                .map(move |item| ((i, item.revision.clone()), item))
+        })
+        .collect()
 }
 
 /// The items of one advisory: one per revision.

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::items::Item;
 use super::{json, timestamp};
-use crate::output::Output;
 use crate::site::Site;
 
 /// Items per feed page.
@@ -63,51 +62,55 @@ fn page_name(n: usize) -> String {
     }
 }
 
-/// Writes the JSON Feed of one language, `all` being its items, newest first.
-pub fn render(site: &Site, lang: &str, all: &[Item], out: &mut Output) -> Result<()> {
-    {
-        let text = site.site_text(lang)?;
-        let pages: Vec<&[Item]> = if all.is_empty() {
-            vec![&[]]
-        } else {
-            all.chunks(PAGE_SIZE).collect()
-        };
-        for (i, chunk) in pages.iter().enumerate() {
-            let n = i + 1;
-            let feed = Feed {
-                version: "https://jsonfeed.org/version/1.1",
-                title: text.site_title.clone(),
-                home_page_url: site.url(&format!("{lang}/")),
-                feed_url: site.url(&format!("{lang}/{}", page_name(n))),
-                next_url: (n < pages.len())
-                    .then(|| site.url(&format!("{lang}/{}", page_name(n + 1)))),
-                description: &text.site_description,
-                language: lang,
-                authors: vec![Author {
-                    name: &site.settings.publisher.name,
-                    url: &site.settings.publisher.namespace,
-                }],
-                items: chunk
-                    .iter()
-                    .map(|it| FeedItem {
-                        id: &it.id,
-                        url: &it.url,
-                        title: &it.title,
-                        content_html: &it.content_html,
-                        summary: &it.summary,
-                        date_published: timestamp(it.date),
-                        date_modified: timestamp(it.date),
-                        language: &it.language,
-                        tags: &it.tags,
-                        ext: Ext {
-                            advisory_id: &it.advisory_id,
-                            revision: &it.revision,
-                        },
-                    })
-                    .collect(),
-            };
-            out.add(format!("{lang}/{}", page_name(n)), json(&feed)?)?;
-        }
+/// The path of page `n` of the JSON Feed of `lang`.
+pub fn page_path(lang: &str, n: usize) -> String {
+    format!("{lang}/{}", page_name(n))
+}
+
+/// How the items of a language (`count` of them, newest first) are paged: the range of each
+/// page, from page 1. A language without items has one empty page.
+pub fn pages(count: usize) -> Vec<std::ops::Range<usize>> {
+    if count == 0 {
+        return std::iter::once(0..0).collect();
     }
-    Ok(())
+    (0..count.div_ceil(PAGE_SIZE))
+        .map(|i| i * PAGE_SIZE..count.min((i + 1) * PAGE_SIZE))
+        .collect()
+}
+
+/// Page `n` of the JSON Feed of `lang`, holding `items`; `has_next` when a page follows.
+pub fn page(site: &Site, lang: &str, n: usize, has_next: bool, items: &[&Item]) -> Result<Vec<u8>> {
+    let text = site.site_text(lang)?;
+    let feed = Feed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: text.site_title.clone(),
+        home_page_url: site.url(&format!("{lang}/")),
+        feed_url: site.url(&page_path(lang, n)),
+        next_url: has_next.then(|| site.url(&page_path(lang, n + 1))),
+        description: &text.site_description,
+        language: lang,
+        authors: vec![Author {
+            name: &site.settings.publisher.name,
+            url: &site.settings.publisher.namespace,
+        }],
+        items: items
+            .iter()
+            .map(|it| FeedItem {
+                id: &it.id,
+                url: &it.url,
+                title: &it.title,
+                content_html: &it.content_html,
+                summary: &it.summary,
+                date_published: timestamp(it.date),
+                date_modified: timestamp(it.date),
+                language: &it.language,
+                tags: &it.tags,
+                ext: Ext {
+                    advisory_id: &it.advisory_id,
+                    revision: &it.revision,
+                },
+            })
+            .collect(),
+    };
+    json(&feed)
 }

@@ -12,24 +12,25 @@ mod xml;
 
 use anyhow::Result;
 
+use crate::incremental::Aggregates;
 use crate::model::Date;
 use crate::output::Output;
 use crate::site::Site;
 
 /// Writes every feed and document.
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    render_after(site, out, None)
+}
+
+/// [`render`], taking each page of the JSON Feed and each Atom feed from the previous build
+/// when `previous` says its items are those it was made from.
+pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
     let t = crate::commands::build::Timings::new();
     api::render(site, out)?;
     t.lap("  api");
-    // The feed items of a language are built once (in parallel) for both feed formats, one
-    // language at a time: they hold every revision's text, so only one language's are kept.
     for lang in site.languages() {
-        let all = items::items(site, lang);
-        t.lap("  feed items");
-        jsonfeed::render(site, lang, &all, out)?;
-        t.lap("  json feed");
-        atom::render(site, lang, &all, out)?;
-        t.lap("  atom");
+        feeds_of(site, lang, out, previous)?;
+        t.lap("  json feed and atom");
     }
     csaf::render(site, out)?;
     t.lap("  csaf");
@@ -37,6 +38,76 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     t.lap("  osv");
     sitemap::render(site, out)?;
     t.lap("  sitemap");
+    Ok(())
+}
+
+/// One file of the feeds of a language.
+enum FeedFile {
+    Json { n: usize, has_next: bool },
+    Atom(atom::AtomFeed),
+}
+
+/// The JSON Feed and Atom feeds of `lang`. Where the files are placed and which items each
+/// holds is known from the items' stubs; only the items of the files not taken from the
+/// previous build are made (in parallel), since they hold every revision's text.
+fn feeds_of(
+    site: &Site,
+    lang: &str,
+    out: &mut Output,
+    previous: Option<&Aggregates>,
+) -> Result<()> {
+    let stubs = items::stubs(site, lang);
+    let pages = jsonfeed::pages(stubs.len());
+    let mut files: Vec<(String, String, Vec<usize>, FeedFile)> = Vec::new();
+    for (i, range) in pages.iter().enumerate() {
+        let n = i + 1;
+        let has_next = n < pages.len();
+        let unit = format!("feed/{lang}/json/{n}");
+        let file = FeedFile::Json { n, has_next };
+        files.push((
+            unit,
+            jsonfeed::page_path(lang, n),
+            range.clone().collect(),
+            file,
+        ));
+    }
+    for f in atom::feeds(site, lang, &stubs)? {
+        let unit = match &f.product {
+            None => format!("feed/{lang}/atom"),
+            Some(p) => format!("feed/{lang}/atom/{p}"),
+        };
+        files.push((unit, f.path.clone(), f.members.clone(), FeedFile::Atom(f)));
+    }
+    let mut todo = Vec::new();
+    for (unit, path, members, file) in files {
+        if let Some(agg) = previous {
+            let has_next = matches!(file, FeedFile::Json { has_next: true, .. });
+            let placed = members
+                .iter()
+                .map(|&i| (stubs[i].advisory_id, stubs[i].revision));
+            let key = agg.key(&(&unit, &path, has_next), placed);
+            if agg.reuse(&unit, key, out)? {
+                continue;
+            }
+        }
+        todo.push((unit, path, members, file));
+    }
+    let wanted = todo
+        .iter()
+        .flat_map(|(_, _, members, _)| members.iter().map(|&i| stubs[i].advisory))
+        .collect();
+    let made = items::items_of(site, lang, &wanted);
+    for (unit, path, members, file) in todo {
+        let held: Vec<&items::Item> = members
+            .iter()
+            .filter_map(|&i| made.get(&(stubs[i].advisory, stubs[i].revision.to_string())))
+            .collect();
+        let bytes = match &file {
+            FeedFile::Json { n, has_next } => jsonfeed::page(site, lang, *n, *has_next, &held)?,
+            FeedFile::Atom(f) => atom::render(site, lang, f, &held)?,
+        };
+        out.add_to_unit(&unit, path, bytes)?;
+    }
     Ok(())
 }
 

@@ -51,8 +51,9 @@ pub struct AdvisoryDir {
     pub text_files: std::collections::BTreeSet<String>,
     /// Whether reading the folder gave no findings.
     pub clean: bool,
-    /// What the rules found in the folder, once they ran, when it read cleanly: kept in the
-    /// parse cache for a later run.
+    /// What the rules that look at one folder found in it, when it read cleanly: from the
+    /// parse cache when it held them for these files (then the rules do not run on the
+    /// folder again), else once the rules ran; kept in the parse cache for a later run.
     pub checked: Option<crate::validate::FolderResult>,
 }
 
@@ -167,7 +168,7 @@ fn load_inner(
     }
     // Folders are read and parsed in parallel; their findings are merged in folder order.
     use rayon::prelude::*;
-    let context = shallow.then(|| p.context());
+    let context = cache.map(|_| p.context());
     let cache_and_context = cache.zip(context.as_ref());
     let dirs: Vec<(Folder, Findings)> = sorted_entries(&adv_root)?
         .into_par_iter()
@@ -181,7 +182,21 @@ fn load_inner(
                     .ok()?;
                 prev.advisories.get(i)
             });
-            let dir = p.read_advisory_dir(&entry, before, cache, cache_and_context, &mut local)?;
+            let checked = cache_and_context.filter(|_| shallow);
+            let mut dir = p.read_advisory_dir(&entry, before, cache, checked, &mut local)?;
+            // A folder read cleanly may still have its rules' findings in the cache.
+            if let (Folder::Read(dir), Some((cache, context))) = (&mut dir, cache_and_context)
+                && local.is_empty()
+                && let Some(facts) = &dir.facts
+            {
+                let files = dir.texts.iter().map(|(stem, t)| (stem.as_str(), &t.digest));
+                let key = folder_key(
+                    context,
+                    &dir.dir,
+                    files.chain([("advisory", &facts.digest)]),
+                );
+                dir.checked = cache.get(&folder_entry(&dir.dir), &key);
+            }
             Ok((dir, local))
         })
         .collect::<Result<_>>()?;

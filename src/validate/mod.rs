@@ -32,12 +32,28 @@ pub fn validate(p: &Project, findings: &mut Findings) {
 }
 
 /// [`validate`], also recording in each folder what the rules found in it
-/// ([`AdvisoryDir::checked`](crate::load::AdvisoryDir::checked)), for the parse cache.
+/// ([`AdvisoryDir::checked`]), for the parse cache.
+///
+/// Folders whose results were read from the cache ([`AdvisoryDir::checked`]) are not
+/// checked again: their findings are the cached ones.
+///
+/// [`AdvisoryDir::checked`]: crate::load::AdvisoryDir::checked
 pub fn validate_keeping(p: &mut Project, findings: &mut Findings) {
+    let (known, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut p.advisories)
+        .into_iter()
+        .partition(|a| a.checked.is_some());
+    p.advisories = fresh;
     let mut local = Findings::default();
     per_folder(p, &mut local);
     keep_results(p, &local);
     findings.extend(local);
+    for a in &known {
+        for f in a.checked.iter().flat_map(|c| &c.findings) {
+            findings.push(f.clone());
+        }
+    }
+    p.advisories.extend(known);
+    p.advisories.sort_by(|a, b| a.dir.cmp(&b.dir));
     across(p, findings);
 }
 
