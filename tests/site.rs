@@ -457,7 +457,7 @@ fn inode(path: &Path) -> u64 {
 }
 
 /// The numbers of the build's last line, "built F files into `X` (W written, U unchanged;
-/// R of A advisories, I of L search indexes and G of H feed files rendered)": (W, U).
+/// R of A advisories, I of L search indexes and G of H listings and feeds rendered)": (W, U).
 fn write_counts(o: &std::process::Output) -> (usize, usize) {
     let nums = summary_numbers(o);
     (nums[1], nums[2])
@@ -622,18 +622,19 @@ fn an_edit_rebuilds_only_its_part_of_the_search_index() {
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
 }
 
-/// (feed files rendered, feed files) from the build's last line.
+/// (listings and feeds rendered, listings and feeds) from the build's last line.
 fn feeds_rendered(o: &std::process::Output) -> (usize, usize) {
     let n = summary_numbers(o);
     (n[7], n[8])
 }
 
-/// A rebuild after editing one advisory's revision note renders only the feed files that
-/// hold its items: the pages of the JSON Feed and the Atom feeds it is in, in every language
-/// (its key covers all its texts). The others are taken from the previous build, and the
-/// result equals a clean build.
+/// A rebuild after editing one advisory's revision note renders only the listings and feed
+/// files that hold it: the pages of the JSON Feed and the Atom feeds it has items in, and
+/// the listings it is in (with the home page and the product index, which count every
+/// advisory), in every language (its key covers all its texts). The others are taken from
+/// the previous build, and the result equals a clean build.
 #[test]
-fn an_edit_renders_only_the_feed_files_holding_the_advisory() {
+fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     let dir = common::copy_repository("");
     let out = dir.path().join("site");
     let first = build(dir.path(), &out);
@@ -646,14 +647,38 @@ fn an_edit_renders_only_the_feed_files_holding_the_advisory() {
         let name = path.rsplit('/').next().unwrap_or(path);
         name == "feed.atom" || (name.starts_with("feed") && name.ends_with(".json"))
     };
+    // The listings: a language's home page, product index, and the page of each year,
+    // product, kind and severity.
+    let is_listing = |path: &str| {
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            [_, "index.html"] | [_, "products", "index.html"] => true,
+            [_, facet, _, "index.html"] => {
+                ["years", "products", "kinds", "severities"].contains(facet)
+            }
+            _ => false,
+        }
+    };
     let tree = read_tree(&out);
     let feeds: Vec<_> = tree.iter().filter(|(p, _)| is_feed(p)).collect();
-    assert_eq!(feeds.len(), total, "every feed file is one unit");
+    let listings: Vec<_> = tree.iter().filter(|(p, _)| is_listing(p)).collect();
+    assert_eq!(
+        feeds.len() + listings.len(),
+        total,
+        "every listing and feed is one unit"
+    );
     let holding = feeds
         .iter()
         .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(":954474/"))
-        .count();
-    assert!(holding >= 3 && holding < total / 2, "{holding} of {total}");
+        .count()
+        + listings
+            .iter()
+            .filter(|(p, bytes)| {
+                p.ends_with("/products/index.html")
+                    || String::from_utf8_lossy(bytes).contains("advisories/954474/")
+            })
+            .count();
+    assert!(holding >= 9 && holding < total / 2, "{holding} of {total}");
 
     assert_eq!(feeds_rendered(&build(dir.path(), &out)), (0, total));
     edit(

@@ -30,8 +30,8 @@ pub struct Rendered {
     /// language).
     pub search_indexed: usize,
     pub search_parts: usize,
-    /// Files that gather many advisories (pages of the JSON Feed, Atom feeds) that were
-    /// rendered, and such files in all.
+    /// Files that gather many advisories (listings, pages of the JSON Feed, Atom feeds)
+    /// that were rendered, and such files in all.
     pub aggregates_rendered: usize,
     pub aggregates: usize,
 }
@@ -117,7 +117,13 @@ pub fn build_into(
                 .collect::<Result<Vec<_>>>()
         });
         let out = (|| {
-            render::render(&site, &project.root, &library.integrity, &mut out)?;
+            render::render_after(
+                &site,
+                &project.root,
+                &library.integrity,
+                &mut out,
+                Some(&aggregates),
+            )?;
             t.lap("pages");
             feeds::render_after(&site, &mut out, Some(&aggregates))?;
             t.lap("feeds");
@@ -208,7 +214,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     progress.finish();
     eprintln!(
         "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories, {} of {} \
-         search indexes and {} of {} feed files rendered)",
+         search indexes and {} of {} listings and feeds rendered)",
         out.display(),
         stats.written,
         stats.unchanged,

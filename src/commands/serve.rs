@@ -50,7 +50,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode>
                 if let Some(done) = r.rendered {
                     eprintln!(
                         "rebuilt in {:.2?}: {} of {} advisories, {} of {} search indexes and \
-                         {} of {} feed files rendered",
+                         {} of {} listings and feeds rendered",
                         start.elapsed(),
                         done.advisories,
                         done.advisories + done.advisories_reused,

@@ -9,6 +9,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use tera::Context as TeraContext;
 
+use crate::incremental::Aggregates;
 use crate::model::SiteText;
 use crate::output::{Output, integrity};
 use crate::search::LIBRARY as SEARCH_LIBRARY;
@@ -25,7 +26,21 @@ pub fn render(
     library_integrity: &str,
     out: &mut Output,
 ) -> Result<()> {
+    render_after(site, root, library_integrity, out, None)
+}
+
+/// [`render`], taking each listing (the home page, the product index, the page of each
+/// facet value) from the previous build when `previous` says its advisories are those it
+/// was made from.
+pub fn render_after(
+    site: &Site,
+    root: &std::path::Path,
+    library_integrity: &str,
+    out: &mut Output,
+    previous: Option<&Aggregates>,
+) -> Result<()> {
     let tpl = Templates::load(root)?;
+    let every: Vec<usize> = (0..site.advisories.len()).collect();
     out.add("style.css", tpl.css.clone())?;
     out.add("search.js", tpl.search_js.clone())?;
     let search_script_integrity = integrity(tpl.search_js.as_bytes());
@@ -57,22 +72,31 @@ pub fn render(
 
     for lang in &langs {
         let text = site.site_text(lang)?;
-        let items: Vec<ListItem> = site
-            .advisories
-            .iter()
-            .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
-            .collect();
+        // Made when a listing is rendered, once per language.
+        let items_cell = std::sync::OnceLock::new();
+        let items = || {
+            items_cell.get_or_init(|| {
+                site.advisories
+                    .par_iter()
+                    .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
+                    .collect::<Vec<ListItem>>()
+            })
+        };
         let groups = facets::groups(site, &text.ui);
 
-        // Home.
-        let rel = "index.html".to_string();
-        let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
-        ctx.insert("advisories", &items);
-        ctx.insert("groups", &groups);
-        out.add(
-            format!("{lang}/index.html"),
-            render_one(&tpl, "home.html", &ctx)?,
-        )?;
+        // Home: every advisory.
+        let unit = format!("list/{lang}/home");
+        if !reused(site, previous, &unit, &(), &every, out)? {
+            let rel = "index.html".to_string();
+            let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
+            ctx.insert("advisories", items());
+            ctx.insert("groups", &groups);
+            out.add_to_unit(
+                &unit,
+                format!("{lang}/index.html"),
+                render_one(&tpl, "home.html", &ctx)?,
+            )?;
+        }
 
         // One page per advisory, rendered in parallel, added in site order; not those reused
         // from the previous build.
@@ -134,35 +158,75 @@ pub fn render(
 
         // The product index, and one filtered list per year, product, kind and severity,
         // pre-generated so that filtering works without JavaScript.
-        let products = groups.iter().find(|g| g.key == "products");
-        let rel = "products/index.html".to_string();
-        let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
-        ctx.insert("products", &products.map(|g| &g.facets));
-        out.add(
-            format!("{lang}/{rel}"),
-            render_one(&tpl, "products.html", &ctx)?,
-        )?;
-        let lists: Vec<(String, String)> = facets::all(site, &text.ui)
+        // The product index counts every advisory.
+        let unit = format!("list/{lang}/products");
+        if !reused(site, previous, &unit, &(), &every, out)? {
+            let products = groups.iter().find(|g| g.key == "products");
+            let rel = "products/index.html".to_string();
+            let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
+            ctx.insert("products", &products.map(|g| &g.facets));
+            out.add_to_unit(
+                &unit,
+                format!("{lang}/{rel}"),
+                render_one(&tpl, "products.html", &ctx)?,
+            )?;
+        }
+        let mut todo = Vec::new();
+        for facet in facets::all(site, &text.ui) {
+            let unit = format!("list/{lang}/{}", facet.dir);
+            let what = (
+                &facet.dir,
+                &facet.name,
+                &facet.heading,
+                &facet.note,
+                facet.feed,
+            );
+            if !reused(site, previous, &unit, &what, &facet.members, out)? {
+                todo.push((unit, facet));
+            }
+        }
+        let lists: Vec<(String, String, String)> = todo
             .par_iter()
-            .map(|facet| {
+            .map(|(unit, facet)| {
                 let rel = format!("{}index.html", facet.dir);
                 let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
+                let items = items();
                 let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
                 ctx.insert("heading", &facet.heading);
                 ctx.insert("filter_note", &facet.note);
                 ctx.insert("product_feed", &facet.feed);
                 ctx.insert("advisories", &list);
                 Ok((
+                    unit.clone(),
                     format!("{lang}/{rel}"),
                     render_one(&tpl, "list.html", &ctx)?,
                 ))
             })
             .collect::<Result<_>>()?;
-        for (path, page) in lists {
-            out.add(path, page)?;
+        for (unit, path, page) in lists {
+            out.add_to_unit(&unit, path, page)?;
         }
     }
     Ok(())
+}
+
+/// Whether listing `unit`, placed by `what` and listing the advisories `members` (indices
+/// in [`Site::advisories`], in order), is taken from the previous build.
+fn reused<W: std::hash::Hash>(
+    site: &Site,
+    previous: Option<&Aggregates>,
+    unit: &str,
+    what: &W,
+    members: &[usize],
+    out: &mut Output,
+) -> Result<bool> {
+    let Some(agg) = previous else {
+        return Ok(false);
+    };
+    let ids = members
+        .iter()
+        .map(|&i| (site.advisories[i].0.id.as_str(), ""));
+    agg.reuse(unit, agg.key(&(unit, what), ids), out)
 }
 
 /// The context every page of one language shares. `dir` is the page's folder below the
