@@ -31,6 +31,9 @@ pub struct Output {
     units: BTreeMap<String, Vec<CachedFile>>,
     /// For a site built in memory: the previous build, which units are reused from.
     previous: Option<Arc<Output>>,
+    /// For a site built in memory: the SHA-256 of the files whose digest is known already
+    /// (those of units), so that the manifest does not hash them again.
+    digests: HashMap<String, [u8; 32]>,
 }
 
 /// Files written to a staging folder as they come.
@@ -78,6 +81,7 @@ impl Output {
             files: BTreeMap::new(),
             units: BTreeMap::new(),
             previous: None,
+            digests: HashMap::new(),
             sink: Some(Box::new(DirSink {
                 target: target.to_path_buf(),
                 staging,
@@ -118,6 +122,9 @@ impl Output {
         };
         let written = self.insert(path.clone(), bytes)?;
         let digest: [u8; 32] = written.or(digest).context("a file without a digest")?;
+        if self.sink.is_none() {
+            self.digests.insert(path.clone(), digest);
+        }
         self.units
             .entry(unit.to_string())
             .or_default()
@@ -173,6 +180,9 @@ impl Output {
                     if self.files.insert(f.path.clone(), bytes).is_some() {
                         bail!("two outputs claim the path `{}`", f.path);
                     }
+                    if let Some(digest) = crate::incremental::unhex(&f.sha256) {
+                        self.digests.insert(f.path.clone(), digest);
+                    }
                 }
             }
             (None, None) => {}
@@ -220,12 +230,22 @@ impl Output {
     /// Adds `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum` format and path
     /// order, so a mirror or a deploy step can check the whole site with `sha256sum -c`.
     pub fn add_manifest(&mut self) -> Result<()> {
+        use rayon::prelude::*;
         let digests: Vec<(String, [u8; 32])> = match &self.sink {
-            None => self
-                .files
-                .iter()
-                .map(|(p, b)| (p.clone(), Sha256::digest(b).into()))
-                .collect(),
+            // In memory, only the files whose digest is not known yet are hashed.
+            None => {
+                let files: Vec<(&String, &Vec<u8>)> = self.files.iter().collect();
+                files
+                    .par_iter()
+                    .map(|(p, b)| {
+                        let digest = match self.digests.get(*p) {
+                            Some(d) => *d,
+                            None => Sha256::digest(b).into(),
+                        };
+                        ((*p).clone(), digest)
+                    })
+                    .collect()
+            }
             Some(sink) => sink.hashes.iter().map(|(p, d)| (p.clone(), *d)).collect(),
         };
         let mut manifest = String::with_capacity(digests.len() * 100);

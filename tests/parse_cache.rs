@@ -468,3 +468,49 @@ fn a_cache_inside_the_site_is_not_read_by_default() {
     let page = page_built_with(&["--cache-dir".as_ref(), planted.as_os_str()]);
     assert!(page.contains("Forged Widget Server remote"));
 }
+
+/// `serve` loads with the previous project rather than the cache: what the rules found in an
+/// unchanged folder is taken from it (a result forged in memory shows through), and not once
+/// the settings change, nor for a folder whose files changed.
+#[test]
+fn what_the_rules_found_is_taken_from_the_previous_load() {
+    use seckb::commands::validate::check_after;
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let (mut previous, findings) = check_after(root, None, None).unwrap();
+    assert!(findings.to_json().contains("missing-translation"));
+    for adv in &mut previous.advisories {
+        let checked = adv.checked.as_mut().expect("a clean folder has its result");
+        for f in &mut checked.findings {
+            f.message = format!("forged: {}", f.message);
+        }
+    }
+    let (_, again) = check_after(root, Some(&previous), None).unwrap();
+    let json = again.to_json();
+    assert!(json.contains("forged: no `nl-NL` text"), "{json}");
+
+    // The folder whose files changed is checked again; the other is still taken.
+    edit(
+        root,
+        "advisories/ADV-2023-0002/en-US.yaml",
+        "\ntitle: ",
+        "\ntitle: Retitled ",
+    );
+    let (_, edited) = check_after(root, Some(&previous), None).unwrap();
+    let json = edited.to_json();
+    assert!(!json.contains("forged: no `nl-NL` text"), "{json}");
+    assert!(json.contains("no `nl-NL` text"), "{json}");
+    assert!(
+        json.contains("forged: this translation is at revision"),
+        "{json}"
+    );
+
+    edit(
+        root,
+        "seckb.yaml",
+        "name: Example Security Response",
+        "name: Example Security Team",
+    );
+    let (_, after_settings) = check_after(root, Some(&previous), None).unwrap();
+    assert!(!after_settings.to_json().contains("forged"));
+}

@@ -440,7 +440,7 @@ fn parse_entries(text: &str) -> Option<Entries> {
             fields.next()?,
             fields.next()?,
         );
-        let digest = unhex(hex)?;
+        let digest = crate::incremental::unhex(hex)?;
         let stat = match stat {
             "-" => None,
             s => Some(Stat::decode(s)?),
@@ -450,18 +450,6 @@ fn parse_entries(text: &str) -> Option<Entries> {
         entries.insert(path.into(), Entry { digest, stat, json });
     }
     Some(entries)
-}
-
-/// The 32 bytes of a 64-digit lowercase hex string.
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]

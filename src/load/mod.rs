@@ -170,6 +170,9 @@ fn load_inner(
     use rayon::prelude::*;
     let context = cache.map(|_| p.context());
     let cache_and_context = cache.zip(context.as_ref());
+    // What the rules found in a folder of `previous` stands while the folder's files and
+    // everything the rules depend on besides are the same.
+    let same_context = previous.is_some_and(|prev| prev.context() == p.context());
     let dirs: Vec<(Folder, Findings)> = sorted_entries(&adv_root)?
         .into_par_iter()
         .map(|entry| {
@@ -197,6 +200,14 @@ fn load_inner(
                 );
                 dir.checked = cache.get(&folder_entry(&dir.dir), &key);
             }
+            if let (Folder::Read(dir), Some(before)) = (&mut dir, before)
+                && same_context
+                && local.is_empty()
+                && dir.checked.is_none()
+                && same_files(dir, before)
+            {
+                dir.checked = before.checked.clone();
+            }
             Ok((dir, local))
         })
         .collect::<Result<_>>()?;
@@ -212,6 +223,17 @@ fn load_inner(
         findings.extend(local);
     }
     Ok(p)
+}
+
+/// Whether `dir` has the files `before` had, with the same texts, each parsed.
+fn same_files(dir: &AdvisoryDir, before: &AdvisoryDir) -> bool {
+    let digests = |d: &AdvisoryDir| {
+        let texts = d.texts.iter().map(|(stem, t)| (stem.clone(), t.digest));
+        let facts = d.facts.as_ref().map(|f| ("advisory".to_string(), f.digest));
+        let parsed: Vec<_> = facts.into_iter().chain(texts).collect();
+        (parsed, d.text_files.clone(), d.has_facts_file)
+    };
+    before.clean && digests(dir) == digests(before)
 }
 
 /// What became of an entry of `advisories/`.
