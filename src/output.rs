@@ -21,10 +21,14 @@ use crate::incremental::CachedFile;
 /// The name of the checksum manifest at the site root.
 pub const MANIFEST: &str = "SHA256SUMS";
 
+/// The bytes of a file of a site built in memory: shared, so that a rebuild takes a file
+/// from the previous build (which `serve` still serves meanwhile) without copying it.
+pub type Bytes = Arc<Vec<u8>>;
+
 /// A site as files: `/`-separated relative paths to contents, in sorted order.
 #[derive(Debug, Default)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Bytes>,
     sink: Option<Box<DirSink>>,
     /// The files of each unit of an incremental build ([`crate::incremental`]), as written
     /// or reused.
@@ -210,7 +214,7 @@ impl Output {
         }
         match &mut self.sink {
             None => {
-                if self.files.insert(path.clone(), bytes).is_some() {
+                if self.files.insert(path.clone(), Arc::new(bytes)).is_some() {
                     bail!("two outputs claim the path `{path}`");
                 }
                 Ok(None)
@@ -234,13 +238,13 @@ impl Output {
         let digests: Vec<(String, [u8; 32])> = match &self.sink {
             // In memory, only the files whose digest is not known yet are hashed.
             None => {
-                let files: Vec<(&String, &Vec<u8>)> = self.files.iter().collect();
+                let files: Vec<(&String, &Bytes)> = self.files.iter().collect();
                 files
                     .par_iter()
                     .map(|(p, b)| {
                         let digest = match self.digests.get(*p) {
                             Some(d) => *d,
-                            None => Sha256::digest(b).into(),
+                            None => Sha256::digest(b.as_slice()).into(),
                         };
                         ((*p).clone(), digest)
                     })
@@ -260,9 +264,17 @@ impl Output {
 
     /// The files, in path order, of a site built in memory (empty for one built into a
     /// folder: see [`paths`](Output::paths)).
-    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+    pub fn files(&self) -> &BTreeMap<String, Bytes> {
         debug_assert!(self.sink.is_none(), "files() of a site written to disk");
         &self.files
+    }
+
+    /// A copy of the files of a site built in memory, in path order, as owned bytes.
+    pub fn contents(&self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .iter()
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect()
     }
 
     /// The paths of the files added so far, in order.
@@ -336,7 +348,7 @@ impl Output {
     pub fn write_atomic(&self, out: &Path) -> Result<WriteStats> {
         let mut disk = Output::to_dir(out)?;
         for (rel, bytes) in &self.files {
-            disk.add(rel.clone(), bytes.clone())?;
+            disk.add(rel.clone(), bytes.to_vec())?;
         }
         disk.commit()
     }

@@ -395,7 +395,7 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
         files: out
             .files()
             .iter()
-            .map(|(p, b)| (p.clone(), b.clone()))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
             .collect(),
         library_integrity: library.integrity,
     })

@@ -24,8 +24,7 @@ fn build(root: &Path) -> Files {
     assert!(findings.is_ok(), "{} does not validate", root.display());
     seckb::commands::build::build_site(&project)
         .unwrap()
-        .files()
-        .clone()
+        .contents()
 }
 
 fn repository() -> PathBuf {

@@ -15,8 +15,7 @@ fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     assert!(findings.is_ok(), "{:?}", findings.sorted());
     seckb::commands::build::build_site(&project)
         .unwrap()
-        .files()
-        .clone()
+        .contents()
 }
 
 /// Adds `n` advisories with one revision each, copies of `ADV-2023-0002`.

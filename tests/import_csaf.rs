@@ -40,8 +40,7 @@ fn build(root: &Path) -> Files {
     );
     seckb::commands::build::build_site(&project)
         .unwrap()
-        .files()
-        .clone()
+        .contents()
 }
 
 /// The files of the CSAF provider.

@@ -18,8 +18,7 @@ fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     assert!(findings.is_ok(), "{:?}", findings.sorted());
     seckb::commands::build::build_site(&project)
         .unwrap()
-        .files()
-        .clone()
+        .contents()
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {

@@ -175,7 +175,7 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
         let site = seckb::commands::build::build_site(&project).unwrap();
         site.files()
             .iter()
-            .map(|(p, b)| (p.clone(), b.clone()))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
             .collect()
     }
     fn served(state: &RwLock<State>) -> Vec<(String, Vec<u8>)> {
@@ -183,7 +183,7 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
         s.site
             .files()
             .iter()
-            .map(|(p, b)| (p.clone(), b.clone()))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
             .collect()
     }
 

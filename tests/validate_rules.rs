@@ -401,7 +401,7 @@ fn a_new_language_needs_only_its_name_and_falls_back() {
     assert!(headlines(dir.path(), true).is_empty());
     let (project, _) = check(dir.path()).unwrap();
     let out = seckb::commands::build::build_site(&project).unwrap();
-    let page = String::from_utf8(out.files()["fr-FR/advisories/ADV-2024-0001/index.html"].clone())
+    let page = String::from_utf8(out.files()["fr-FR/advisories/ADV-2024-0001/index.html"].to_vec())
         .unwrap();
     assert!(
         page.contains("<dt>Publié</dt>") && page.contains("<dt>Updated</dt>"),

@@ -173,8 +173,7 @@ fn payloads_in_every_text_field_stay_text() {
     assert!(findings.is_ok(), "{:#?}", findings.sorted());
     let files = seckb::commands::build::build_site(&project)
         .unwrap()
-        .files()
-        .clone();
+        .contents();
 
     let fragments = common::html_fragments(&files);
     assert!(fragments.len() > 30);
