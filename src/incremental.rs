@@ -203,6 +203,16 @@ impl<'a> Aggregates<'a> {
         Some(hex(&h.0.finalize()))
     }
 
+    /// The key of an aggregate unit made from `what` alone (besides what every page shares):
+    /// all it shows, such as the list items of a listing.
+    pub fn key_of<W: Hash>(&self, what: &W) -> String {
+        let mut h = ShaHasher(Sha256::new());
+        BUILD_ID.hash(&mut h);
+        self.keys.shared.hash(&mut h);
+        what.hash(&mut h);
+        hex(&h.0.finalize())
+    }
+
     /// Takes unit `unit` from the previous build into `out` if it was made from `key` and its
     /// files are there; records the key either way. Whether it was taken.
     pub fn reuse(&self, unit: &str, key: Option<String>, out: &mut Output) -> Result<bool> {

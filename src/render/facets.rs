@@ -10,7 +10,7 @@ use crate::model::{Kind, Severity, UiStrings};
 use crate::site::Site;
 
 /// One value of a facet, e.g. the year 2008, with its members.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Facet {
     /// Folder below the language, e.g. `years/2008/`.
     pub dir: String,
@@ -30,7 +30,7 @@ pub struct Facet {
 }
 
 /// A facet with its values, for the home page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Group {
     /// `years`, `products`, `kinds` or `severities`.
     pub key: &'static str,

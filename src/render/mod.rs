@@ -30,8 +30,9 @@ pub fn render(
 }
 
 /// [`render`], taking each listing (the home page, the product index, the page of each
-/// facet value) from the previous build when `previous` says its advisories are those it
-/// was made from.
+/// facet value) from the previous build when `previous` says it was made from the same
+/// list items (and facets): an edit that changes no list item (a revision note, an FAQ)
+/// renders no listing.
 pub fn render_after(
     site: &Site,
     root: &std::path::Path,
@@ -40,7 +41,6 @@ pub fn render_after(
     previous: Option<&Aggregates>,
 ) -> Result<()> {
     let tpl = Templates::load(root)?;
-    let every: Vec<usize> = (0..site.advisories.len()).collect();
     out.add("style.css", tpl.css.clone())?;
     out.add("search.js", tpl.search_js.clone())?;
     let search_script_integrity = integrity(tpl.search_js.as_bytes());
@@ -72,24 +72,19 @@ pub fn render_after(
 
     for lang in &langs {
         let text = site.site_text(lang)?;
-        // Made when a listing is rendered, once per language.
-        let items_cell = std::sync::OnceLock::new();
-        let items = || {
-            items_cell.get_or_init(|| {
-                site.advisories
-                    .par_iter()
-                    .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
-                    .collect::<Vec<ListItem>>()
-            })
-        };
+        let items: Vec<ListItem> = site
+            .advisories
+            .par_iter()
+            .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
+            .collect();
         let groups = facets::groups(site, &text.ui);
 
-        // Home: every advisory.
+        // Home: every advisory, and every facet.
         let unit = format!("list/{lang}/home");
-        if !reused(site, previous, &unit, &(), &every, out)? {
+        if !reused(previous, &unit, &(&items, &groups), out)? {
             let rel = "index.html".to_string();
             let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
-            ctx.insert("advisories", items());
+            ctx.insert("advisories", &items);
             ctx.insert("groups", &groups);
             out.add_to_unit(
                 &unit,
@@ -158,10 +153,9 @@ pub fn render_after(
 
         // The product index, and one filtered list per year, product, kind and severity,
         // pre-generated so that filtering works without JavaScript.
-        // The product index counts every advisory.
         let unit = format!("list/{lang}/products");
-        if !reused(site, previous, &unit, &(), &every, out)? {
-            let products = groups.iter().find(|g| g.key == "products");
+        let products = groups.iter().find(|g| g.key == "products");
+        if !reused(previous, &unit, &products, out)? {
             let rel = "products/index.html".to_string();
             let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
             ctx.insert("products", &products.map(|g| &g.facets));
@@ -174,6 +168,7 @@ pub fn render_after(
         let mut todo = Vec::new();
         for facet in facets::all(site, &text.ui) {
             let unit = format!("list/{lang}/{}", facet.dir);
+            let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
             let what = (
                 &facet.dir,
                 &facet.name,
@@ -181,7 +176,7 @@ pub fn render_after(
                 &facet.note,
                 facet.feed,
             );
-            if !reused(site, previous, &unit, &what, &facet.members, out)? {
+            if !reused(previous, &unit, &(what, list), out)? {
                 todo.push((unit, facet));
             }
         }
@@ -190,7 +185,6 @@ pub fn render_after(
             .map(|(unit, facet)| {
                 let rel = format!("{}index.html", facet.dir);
                 let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
-                let items = items();
                 let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
                 ctx.insert("heading", &facet.heading);
                 ctx.insert("filter_note", &facet.note);
@@ -210,23 +204,18 @@ pub fn render_after(
     Ok(())
 }
 
-/// Whether listing `unit`, placed by `what` and listing the advisories `members` (indices
-/// in [`Site::advisories`], in order), is taken from the previous build.
+/// Whether listing `unit`, which shows `what` (its list items, headings and facets) besides
+/// what every page shares, is taken from the previous build.
 fn reused<W: std::hash::Hash>(
-    site: &Site,
     previous: Option<&Aggregates>,
     unit: &str,
     what: &W,
-    members: &[usize],
     out: &mut Output,
 ) -> Result<bool> {
     let Some(agg) = previous else {
         return Ok(false);
     };
-    let ids = members
-        .iter()
-        .map(|&i| (site.advisories[i].0.id.as_str(), ""));
-    agg.reuse(unit, agg.key(&(unit, what), ids), out)
+    agg.reuse(unit, Some(agg.key_of(&(unit, what))), out)
 }
 
 /// The context every page of one language shares. `dir` is the page's folder below the

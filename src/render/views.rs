@@ -102,7 +102,7 @@ pub struct LangLink {
 }
 
 /// An advisory in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct ListItem {
     pub id: String,
     pub kind: String,
