@@ -1,12 +1,13 @@
-//! The built site and its atomic write to disk. A site is built either in memory (an
-//! ordered map of path to bytes, for `serve` and tests) or straight into a staging folder
-//! beside the target ([`Output::to_dir`]), each file written as soon as it is rendered so
-//! memory does not grow with the site. The staging folder is swapped in by one atomic
-//! rename, so a failed or killed build leaves the previous site as it was.
+//! The built site and its write to disk. A site is built either in memory (an ordered map
+//! of path to bytes, for `serve` and tests) or straight into a staging folder beside the
+//! target ([`Output::to_dir`]), each file written as soon as it is rendered so memory does
+//! not grow with the site. A failed build leaves the previous site as it was.
 //!
 //! A file whose bytes are the same as in the previous site (same SHA-256 in its
-//! `SHA256SUMS`, same size) is not written again but hard-linked from it: a rebuild after a
-//! small edit rewrites only the files that changed.
+//! `SHA256SUMS`, same size) is not written again. At [`Output::commit`], when at most half of
+//! the files changed, the new ones are moved into the site under a journal ([`journal`]);
+//! otherwise the unchanged files are hard-linked into the staging folder, which is then
+//! swapped in by one atomic rename.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,9 @@ use base64::Engine;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::incremental::CachedFile;
+
+mod journal;
+pub use journal::recover;
 
 /// The name of the checksum manifest at the site root.
 pub const MANIFEST: &str = "SHA256SUMS";
@@ -50,8 +54,10 @@ struct DirSink {
     dirs: HashSet<PathBuf>,
     /// SHA-256 of each file of the previous site, from its manifest.
     previous: HashMap<String, [u8; 32]>,
-    /// SHA-256 of each file written, for the manifest.
+    /// SHA-256 of each file of the new site, for the manifest.
     hashes: BTreeMap<String, [u8; 32]>,
+    /// The files written to the staging folder (the others are the previous site's).
+    written: Vec<String>,
     stats: WriteStats,
 }
 
@@ -60,7 +66,7 @@ struct DirSink {
 pub struct WriteStats {
     /// Files written because they are new or changed.
     pub written: usize,
-    /// Files linked from the previous site because their bytes are the same.
+    /// Files kept from the previous site because their bytes are the same.
     pub unchanged: usize,
 }
 
@@ -76,6 +82,7 @@ impl Output {
         };
         fs_err::create_dir_all(&parent)?;
         let name = site_name(target);
+        recover(&parent.join(&name)).context("cannot finish the update a killed build began")?;
         remove_stale(&parent, &name);
         let staging = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
@@ -92,6 +99,7 @@ impl Output {
                 dirs: HashSet::new(),
                 previous: previous_manifest(target),
                 hashes: BTreeMap::new(),
+                written: Vec::new(),
                 stats: WriteStats::default(),
             })),
         })
@@ -177,7 +185,7 @@ impl Output {
             .flat_map(|((_, files), _)| files.iter())
             .collect();
         match (&mut self.sink, &self.previous) {
-            (Some(sink), _) => sink.link_all(&reused)?,
+            (Some(sink), _) => sink.keep_all(&reused)?,
             (None, Some(previous)) => {
                 for f in reused {
                     let bytes = previous.files[&f.path].clone();
@@ -298,12 +306,29 @@ impl Output {
         self.len() == 0
     }
 
-    /// Swaps a site built with [`to_dir`](Output::to_dir) in place of the previous one.
+    /// Puts a site built with [`to_dir`](Output::to_dir) in place of the previous one: the
+    /// files written are moved in under a journal when they are at most half of the site,
+    /// else the staging folder, completed with the unchanged files, is swapped in whole.
     pub fn commit(self) -> Result<WriteStats> {
-        let sink = self
+        let mut sink = self
             .sink
             .context("commit() of a site built in memory; use write_atomic()")?;
         let stats = sink.stats;
+        if sink.target.is_dir()
+            && stats.written <= stats.unchanged
+            && let Some(tree) = journal::Tree::of(&sink.target)?
+        {
+            let written = sink.written.clone();
+            let plan = journal::Plan::new(sink.staging.path(), tree, &sink.hashes, written)?;
+            if plan.changes() <= sink.hashes.len() / 2 {
+                // Kept even if this fails: once the journal is written, `recover` needs
+                // it, and before that the next build removes it.
+                let _ = sink.staging.keep();
+                plan.apply(&sink.target)?;
+                return Ok(stats);
+            }
+        }
+        sink.link_kept()?;
         swap_in(sink.staging, &sink.target)?;
         Ok(stats)
     }
@@ -365,11 +390,10 @@ impl DirSink {
                 .is_ok_and(|m| m.is_file() && m.len() == f.len)
     }
 
-    /// Puts the previous site's files into the new one (hard links, or copies where links
-    /// are not possible), in parallel, with their SHA-256 from the previous manifest.
-    fn link_all(&mut self, files: &[&CachedFile]) -> Result<()> {
-        use rayon::prelude::*;
-        let mut digests = Vec::with_capacity(files.len());
+    /// Takes the previous site's `files` into the new one, with their SHA-256 from the
+    /// previous manifest. Nothing is written: they stay where they are, or are linked into
+    /// the staging folder by [`link_kept`](DirSink::link_kept).
+    fn keep_all(&mut self, files: &[&CachedFile]) -> Result<()> {
         for f in files {
             let digest = *self
                 .previous
@@ -378,28 +402,39 @@ impl DirSink {
             if self.hashes.insert(f.path.clone(), digest).is_some() {
                 bail!("two outputs claim the path `{}`", f.path);
             }
-            digests.push(digest);
         }
+        self.stats.unchanged += files.len();
+        Ok(())
+    }
+
+    /// Hard-links (or copies, where links are not possible) the files kept from the previous
+    /// site into the staging folder, in parallel, so that it holds the whole new site.
+    fn link_kept(&mut self) -> Result<()> {
+        use rayon::prelude::*;
+        let written: HashSet<&str> = self.written.iter().map(String::as_str).collect();
+        let kept: Vec<&String> = self
+            .hashes
+            .keys()
+            .filter(|p| !written.contains(p.as_str()))
+            .collect();
         let staging = self.staging.path();
-        let mut dirs: Vec<PathBuf> = files
+        let mut dirs: Vec<PathBuf> = kept
             .iter()
-            .filter_map(|f| staging.join(&f.path).parent().map(Path::to_path_buf))
+            .filter_map(|f| staging.join(f).parent().map(Path::to_path_buf))
             .filter(|d| !self.dirs.contains(d))
             .collect();
         dirs.sort();
         dirs.dedup();
         dirs.par_iter()
             .try_for_each(|d| fs_err::create_dir_all(d).map_err(anyhow::Error::from))?;
-        self.dirs.extend(dirs);
         let target = &self.target;
-        files.par_iter().try_for_each(|f| -> Result<()> {
-            let (old, new) = (target.join(&f.path), staging.join(&f.path));
+        kept.par_iter().try_for_each(|f| -> Result<()> {
+            let (old, new) = (target.join(f), staging.join(f));
             if std::fs::hard_link(&old, &new).is_err() {
                 fs_err::copy(&old, &new)?;
             }
             Ok(())
         })?;
-        self.stats.unchanged += files.len();
         Ok(())
     }
 
@@ -413,19 +448,22 @@ impl DirSink {
         Ok(())
     }
 
+    /// Writes a file to the staging folder, unless the previous site has it with the same
+    /// bytes (its SHA-256 and size).
     fn write(&mut self, rel: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<()> {
-        let path = self.staging.path().join(rel);
-        self.make_parent(&path)?;
         if self.previous.get(rel) == Some(digest) {
             let old = self.target.join(rel);
-            let same_size = std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if same_size && std::fs::hard_link(&old, &path).is_ok() {
+            if std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            {
                 self.stats.unchanged += 1;
                 return Ok(());
             }
         }
+        let path = self.staging.path().join(rel);
+        self.make_parent(&path)?;
         fs_err::write(&path, bytes)?;
+        self.written.push(rel.to_string());
         self.stats.written += 1;
         Ok(())
     }
@@ -530,7 +568,8 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("no atomic exchange on this platform"))
 }
 
-/// Removes staging folders that a killed build left beside the site.
+/// Removes the staging folders and the unfinished journal that a build killed before it
+/// changed the site left beside it.
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -539,6 +578,8 @@ fn remove_stale(parent: &Path, name: &str) {
         let n = e.file_name().to_string_lossy().into_owned();
         if n.starts_with(&format!(".{name}.new-")) || n.starts_with(&format!(".{name}.old-")) {
             let _ = std::fs::remove_dir_all(e.path());
+        } else if n == format!(".{name}.journal.tmp") {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }

@@ -346,7 +346,9 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `kill -9` at any moment of a build leaves the site either wholly old or wholly new.
+/// `kill -9` at any moment of a build leaves the site either wholly old or wholly new, once
+/// the journal of a build killed while it moved files in is carried out (as the next build
+/// does first).
 /// Slow (it builds a larger site many times), so `.ci/run` runs it with `--ignored`.
 #[cfg(unix)]
 #[test]
@@ -387,6 +389,7 @@ fn a_killed_build_leaves_a_whole_site() {
     let bin = assert_cmd::cargo::cargo_bin("seckb");
     let mut outcomes = Vec::new();
     let mut title_is_a = false;
+    let mut journals = 0;
     for percent in [20u32, 50, 70, 85, 92, 97, 100, 105] {
         // Ask for the other site, then kill the build part-way.
         let (from, to) = if title_is_a {
@@ -407,6 +410,10 @@ fn a_killed_build_leaves_a_whole_site() {
         std::thread::sleep(took * percent / 100);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        // Killed while moving files in: what the next build does first.
+        if seckb::output::recover(&out).unwrap() {
+            journals += 1;
+        }
         let now = read_tree(&out);
         assert!(
             now == tree_a || now == tree_b,
@@ -414,7 +421,7 @@ fn a_killed_build_leaves_a_whole_site() {
         );
         outcomes.push(if now == tree_a { "A" } else { "B" });
     }
-    eprintln!("sites after each kill: {outcomes:?}");
+    eprintln!("sites after each kill: {outcomes:?}; {journals} finished from a journal");
     // The next build cleans up whatever the killed ones left beside the site.
     assert!(build(dir.path(), &out).status.success());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -556,6 +563,39 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     let clean = dir.path().join("clean2");
     assert!(build(dir.path(), &clean).status.success());
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}
+
+/// A rebuild that changes few files updates the site folder in place (it keeps its inode)
+/// and still gives exactly what a clean build gives: files and folders that a clean build
+/// would not have, such as ones added by hand, are removed.
+#[test]
+fn a_small_rebuild_updates_the_site_in_place_and_equals_a_clean_build() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success());
+    let site_inode = inode(&out);
+    std::fs::write(out.join("stray.txt"), "added by hand").unwrap();
+    std::fs::create_dir_all(out.join("extra/empty")).unwrap();
+    std::fs::write(out.join("en-US/junk.html"), "added by hand").unwrap();
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server remote code execution (edited)",
+    );
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(inode(&out), site_inode, "the site was swapped, not updated");
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert!(!out.join("extra").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site") && n != ".site.cache.json")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 /// The cache of an incremental build is only a hint: a damaged cache, or a site file changed
