@@ -598,6 +598,43 @@ fn a_small_rebuild_updates_the_site_in_place_and_equals_a_clean_build() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// Adding an advisory, then removing it again, each rebuild equals a clean build: what lists
+/// every advisory or every page (the sitemap, the API index, the CSAF lists) follows, and
+/// the removed advisory's files and folders go.
+#[test]
+fn adding_and_removing_an_advisory_equal_clean_builds() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success());
+    let before = read_tree(&out);
+    let added = dir.path().join("advisories/ADV-2022-0001");
+    common::copy_tree(&fixture("basic").join("advisories/ADV-2023-0002"), &added);
+    edit(
+        dir.path(),
+        "advisories/ADV-2022-0001/advisory.yaml",
+        "id: ADV-2023-0002",
+        "id: ADV-2022-0001",
+    );
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(rendered(&o).0, 1);
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/advisories/ADV-2022-0001/"));
+
+    std::fs::remove_dir_all(&added).unwrap();
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read_tree(&out),
+        before,
+        "removing it did not give the first site"
+    );
+    assert!(!out.join("en-US/advisories/ADV-2022-0001").exists());
+}
+
 /// The cache of an incremental build is only a hint: a damaged cache, or a site file changed
 /// by hand since, means that unit is rendered again, and the result is still what a clean
 /// build gives. An edit to text the search index does not hold keeps the index.
@@ -671,8 +708,8 @@ fn feeds_rendered(o: &std::process::Output) -> (usize, usize) {
 /// A rebuild after an edit renders only the listings and feed files it changes. The feed
 /// files are keyed by the advisories whose items they hold: after a revision-note edit, the
 /// pages of the JSON Feed and the Atom feeds with an item of the advisory are rendered, in
-/// every language (its key covers all its texts), and no listing, since no list item
-/// changed. The listings are keyed by what they show: after a title edit, exactly the
+/// every language (its key covers all its texts), with the API index and the CSAF lists,
+/// and no listing, since no list item changed. The listings are keyed by what they show: after a title edit, exactly the
 /// listings whose bytes change are rendered. The others are taken from the previous build,
 /// and the result equals a clean build.
 #[test]
@@ -704,8 +741,9 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     let tree = read_tree(&out);
     let feeds: Vec<_> = tree.iter().filter(|(p, _)| is_feed(p)).collect();
     let listings: Vec<_> = tree.iter().filter(|(p, _)| is_listing(p)).collect();
+    // Besides: the API index, the CSAF lists and the sitemap, one unit each.
     assert_eq!(
-        feeds.len() + listings.len(),
+        feeds.len() + listings.len() + 3,
         total,
         "every listing and feed is one unit"
     );
@@ -734,7 +772,9 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     );
     let edited = build(dir.path(), &out);
     assert!(edited.status.success());
-    assert_eq!(feeds_rendered(&edited), (holding, total));
+    // The feed files holding 954474, and the API index and CSAF lists, which are keyed by
+    // every advisory; not the sitemap, which lists the same pages.
+    assert_eq!(feeds_rendered(&edited), (holding + 2, total));
     let shown = read_tree(&out)
         .into_iter()
         .filter(|(p, b)| is_feed(p) && String::from_utf8_lossy(b).contains("published (edited)."))
@@ -760,7 +800,7 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     // The English home page and the English year, product, kind and severity pages listing
     // it, at least.
     assert!(changed >= 3, "{changed} listings changed");
-    assert_eq!(feeds_rendered(&retitled), (holding + changed, total));
+    assert_eq!(feeds_rendered(&retitled), (holding + changed + 2, total));
 
     let clean = dir.path().join("clean");
     assert!(build(dir.path(), &clean).status.success());

@@ -276,6 +276,26 @@ pub fn content_digest<T: Serialize>(value: &T) -> String {
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    render_after(site, out, None)
+}
+
+/// The build unit of the API index.
+const INDEX_UNIT: &str = "api/index";
+
+/// [`render`], taking the index from the previous build when `previous` says it was made
+/// from the same advisories; then only the documents of advisories not reused are made.
+pub fn render_after(
+    site: &Site,
+    out: &mut Output,
+    previous: Option<&crate::incremental::Aggregates>,
+) -> Result<()> {
+    let index_reused = match previous {
+        Some(agg) => {
+            let members = site.advisories.iter().map(|(a, _)| (a.id.as_str(), ""));
+            agg.reuse(INDEX_UNIT, agg.key(&INDEX_UNIT, members), out)?
+        }
+        None => false,
+    };
     let product = |id: &crate::model::ProductId| {
         let p = site.product(id.as_str());
         ProductDoc {
@@ -288,6 +308,9 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     crate::output::par_chunked(
         &site.advisories,
         |(a, texts)| {
+            if index_reused && site.is_reused(a) {
+                return Ok((None, None));
+            }
             let src = a.source_language.as_str();
             let titles = site
                 .languages()
@@ -316,7 +339,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                 urls: urls(site, a, texts),
             };
             if site.is_reused(a) {
-                return Ok((entry, None));
+                return Ok((Some(entry), None));
             }
             let doc = AdvisoryDoc {
                 api_version: VERSION,
@@ -352,17 +375,22 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
                     .collect(),
                 content_digest: content_digest(a),
             };
-            Ok((entry, Some((api_path(a), json(&doc)?))))
+            let unit = crate::incremental::advisory_unit(&a.id.0);
+            Ok((Some(entry), Some((unit, api_path(a), json(&doc)?))))
         },
         |(entry, doc)| {
-            if let Some((path, bytes)) = doc {
-                out.add_to_unit(&crate::incremental::advisory_unit(&entry.id), path, bytes)?;
+            if let Some((unit, path, bytes)) = doc {
+                out.add_to_unit(&unit, path, bytes)?;
             }
-            entries.push(entry);
+            entries.extend(entry);
             Ok(())
         },
     )?;
-    out.add(
+    if index_reused {
+        return Ok(());
+    }
+    out.add_to_unit(
+        INDEX_UNIT,
         format!("api/{VERSION}/index.json"),
         json(&Index {
             api_version: VERSION,
@@ -370,11 +398,13 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             advisories: entries,
         })?,
     )?;
-    out.add(
+    out.add_to_unit(
+        INDEX_UNIT,
         format!("api/{VERSION}/schema/index.schema.json"),
         json(&schemars::schema_for!(Index))?,
     )?;
-    out.add(
+    out.add_to_unit(
+        INDEX_UNIT,
         format!("api/{VERSION}/schema/advisory.schema.json"),
         json(&schemars::schema_for!(AdvisoryDoc))?,
     )?;

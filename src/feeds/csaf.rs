@@ -46,9 +46,22 @@ const TLP_URL: &str = "https://www.first.org/tlp/";
 const CSAF_SCHEMA_URL: &str = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
 const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information-type";
 
+/// The build unit of the provider's lists: index, changes, ROLIE feed and metadata.
+const LISTS_UNIT: &str = "csaf/lists";
+
 /// Writes the provider: nothing at all when no advisory is published (a provider without
 /// documents has no `last_updated` to give).
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    render_after(site, out, None)
+}
+
+/// [`render`], taking the lists from the previous build when `previous` says they were made
+/// from the same documents; then only the documents of advisories not reused are made.
+pub fn render_after(
+    site: &Site,
+    out: &mut Output,
+    previous: Option<&crate::incremental::Aggregates>,
+) -> Result<()> {
     let published: Vec<_> = site
         .advisories
         .iter()
@@ -76,6 +89,14 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         }
     }
 
+    let lists_reused = match previous {
+        Some(agg) => {
+            let members = published.iter().map(|(a, _, lang)| (a.id.as_str(), *lang));
+            agg.reuse(LISTS_UNIT, agg.key(&LISTS_UNIT, members), out)?
+        }
+        None => false,
+    };
+
     // Documents are built and hashed in parallel and written as they come; only what the
     // listings need is kept. Those of advisories reused from the previous build are not
     // built again.
@@ -84,28 +105,34 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         &published,
         |(a, texts, lang)| {
             if site.is_reused(a) {
-                return Ok((listing(a, texts, lang)?, None));
+                if lists_reused {
+                    return Ok((None, None));
+                }
+                return Ok((Some(listing(a, texts, lang)?), None));
             }
             let (d, bytes) = document_bytes(site, a, texts, lang)?;
             let sha256 = hash_line(&hex(&Sha256::digest(&bytes)), d.file_name());
             let sha512 = hash_line(&hex(&Sha512::digest(&bytes)), d.file_name());
-            Ok((d, Some((a.id.as_str(), bytes, sha256, sha512))))
+            Ok((Some(d), Some((a.id.as_str(), bytes, sha256, sha512))))
         },
         |(d, files)| {
-            if let Some((id, bytes, sha256, sha512)) = files {
+            if let (Some(d), Some((id, bytes, sha256, sha512))) = (&d, files) {
                 let unit = crate::incremental::advisory_unit(id);
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{}", d.path), bytes)?;
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha256", d.path), sha256)?;
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha512", d.path), sha512)?;
             }
-            docs.push(d);
+            docs.extend(d);
             Ok(())
         },
     )?;
+    if lists_reused {
+        return Ok(());
+    }
 
     let paths: BTreeSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
     let index: String = paths.iter().map(|p| format!("{p}\n")).collect();
-    out.add(format!("{WHITE_DIR}index.txt"), index)?;
+    out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}index.txt"), index)?;
 
     // Newest first; ties by path, so the order is total.
     let mut newest: Vec<&Built> = docs.iter().collect();
@@ -114,14 +141,16 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         .iter()
         .map(|d| format!("\"{}\",\"{}\"\n", d.path, timestamp(d.current)))
         .collect();
-    out.add(format!("{WHITE_DIR}changes.csv"), changes)?;
+    out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}changes.csv"), changes)?;
 
     let last_updated = timestamp(newest[0].current);
-    out.add(
+    out.add_to_unit(
+        LISTS_UNIT,
         format!("{WHITE_DIR}{FEED_FILE}"),
         safe_json(&feed(site, &newest, &last_updated))?,
     )?;
-    out.add(
+    out.add_to_unit(
+        LISTS_UNIT,
         format!("{PROVIDER_DIR}provider-metadata.json"),
         safe_json(&provider_metadata(site, last_updated))?,
     )?;

@@ -22,21 +22,22 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     render_after(site, out, None)
 }
 
-/// [`render`], taking each page of the JSON Feed and each Atom feed from the previous build
-/// when `previous` says its items are those it was made from.
+/// [`render`], taking each file that gathers many advisories (a page of the JSON Feed, an
+/// Atom feed, the API index, the CSAF lists, the sitemap) from the previous build when
+/// `previous` says it was made from the same advisories or content.
 pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
     let t = crate::commands::build::Timings::new();
-    api::render(site, out)?;
+    api::render_after(site, out, previous)?;
     t.lap("  api");
     for lang in site.languages() {
         feeds_of(site, lang, out, previous)?;
         t.lap("  json feed and atom");
     }
-    csaf::render(site, out)?;
+    csaf::render_after(site, out, previous)?;
     t.lap("  csaf");
     osv::render(site, out)?;
     t.lap("  osv");
-    sitemap::render(site, out)?;
+    sitemap::render_after(site, out, previous)?;
     t.lap("  sitemap");
     Ok(())
 }

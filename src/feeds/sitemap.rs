@@ -4,10 +4,19 @@
 use anyhow::Result;
 
 use super::xml::Xml;
+use crate::incremental::Aggregates;
 use crate::output::Output;
 use crate::site::Site;
 
+/// The build unit of the sitemap and `robots.txt`.
+const UNIT: &str = "sitemap";
+
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
+    render_after(site, out, None)
+}
+
+/// [`render`], taking both files from the previous build when it had the same pages.
+pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
     let langs = site.languages();
     // Page folders below a language, from the pages already rendered: every language has
     // the same set, so the English (default) list is the list.
@@ -21,6 +30,11 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         .filter(|dir| *dir != "search/")
         .map(str::to_string)
         .collect();
+    if let Some(agg) = previous
+        && agg.reuse(UNIT, Some(agg.key_of(&(UNIT, &langs, &dirs))), out)?
+    {
+        return Ok(());
+    }
     let mut x = Xml::new()?;
     x.open(
         "urlset",
@@ -58,8 +72,9 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
         }
     }
     x.close("urlset")?;
-    out.add("sitemap.xml", x.finish())?;
-    out.add(
+    out.add_to_unit(UNIT, "sitemap.xml", x.finish())?;
+    out.add_to_unit(
+        UNIT,
         "robots.txt",
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
