@@ -261,8 +261,11 @@ impl Output {
             Some(sink) => sink.hashes.iter().map(|(p, d)| (p.clone(), *d)).collect(),
         };
         let mut manifest = String::with_capacity(digests.len() * 100);
+        let mut digits = [0u8; 64];
         for (path, digest) in digests {
-            manifest.push_str(&hex(&digest));
+            // Always ASCII hex digits.
+            ::hex::encode_to_slice(digest, &mut digits)?;
+            manifest.push_str(std::str::from_utf8(&digits)?);
             manifest.push_str("  ");
             manifest.push_str(&path);
             manifest.push('\n');
@@ -385,7 +388,7 @@ impl DirSink {
     fn has_previous(&self, f: &CachedFile) -> bool {
         self.previous
             .get(&f.path)
-            .is_some_and(|d| hex(d) == f.sha256)
+            .is_some_and(|d| crate::incremental::unhex(&f.sha256).as_ref() == Some(d))
             && std::fs::symlink_metadata(self.target.join(&f.path))
                 .is_ok_and(|m| m.is_file() && m.len() == f.len)
     }
@@ -486,14 +489,7 @@ fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
     text.lines()
         .filter_map(|line| {
             let (hex, path) = line.split_once("  ")?;
-            let mut digest = [0u8; 32];
-            if hex.len() != 64 {
-                return None;
-            }
-            for (i, d) in digest.iter_mut().enumerate() {
-                *d = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-            }
-            Some((path.to_string(), digest))
+            Some((path.to_string(), crate::incremental::unhex(hex)?))
         })
         .collect()
 }

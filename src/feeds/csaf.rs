@@ -297,9 +297,7 @@ fn safe_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::incremental::hex;
 
 /// A line in the format of `sha256sum`: digest, two spaces, file name.
 fn hash_line(hex: &str, name: &str) -> String {
