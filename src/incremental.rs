@@ -10,9 +10,13 @@
 //!
 //! On the next build, a unit whose key is unchanged is not rendered: its files are taken
 //! from the previous site, after checking against that site's `SHA256SUMS` and the file
-//! sizes that they are the files the cache names. The listings, feeds, sitemap and
-//! manifest, which gather every advisory, are always rendered again. A stale, missing or
-//! damaged cache only costs time: anything that does not match is rendered.
+//! sizes that they are the files the cache names. Files that gather many advisories (feed
+//! pages, listings, indexes, the sitemap) are units too ([`Aggregates`]), keyed by their
+//! members' keys or by what they show; an advisory's unit keeps the digests of what such
+//! files show of it (its list item, its search record: [`Aggregates::digest`]), so that
+//! they need not be made again to be compared. Only the manifest is always written. A
+//! stale, missing or damaged cache only costs time: anything that does not match is
+//! rendered.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -50,6 +54,10 @@ pub struct Unit {
     /// `pagefind-entry.json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
+    /// For an advisory: digests of what other units show of it, by name (e.g.
+    /// `list/<language>`), valid while its key is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub memo: BTreeMap<String, String>,
 }
 
 /// A file of a unit.
@@ -171,6 +179,8 @@ pub struct Aggregates<'a> {
     keys: &'a Keys,
     /// The key of every aggregate unit of this build, reused or not.
     made: std::sync::Mutex<BTreeMap<String, String>>,
+    /// The digests of what aggregates show of each advisory, by advisory id and name.
+    memos: std::sync::Mutex<HashMap<String, BTreeMap<String, String>>>,
     /// How many were taken from the previous build.
     reused: std::sync::atomic::AtomicUsize,
 }
@@ -181,8 +191,41 @@ impl<'a> Aggregates<'a> {
             previous,
             keys,
             made: Default::default(),
+            memos: Default::default(),
             reused: Default::default(),
         }
+    }
+
+    /// The digest of `name` of advisory `id` (what an aggregate shows of it: its list item in
+    /// a language, say): the one kept with its unit by the previous build when the
+    /// advisory's key is unchanged, else the SHA-256 of what `make` gives, hashed. Recorded
+    /// for the next build either way.
+    pub fn digest<T: Hash>(
+        &self,
+        id: &str,
+        name: &str,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<String> {
+        let kept = self.keys.advisory(id).and_then(|key| {
+            self.previous
+                .hit(&advisory_unit(id), key)
+                .and_then(|u| u.memo.get(name))
+        });
+        let digest = match kept {
+            Some(d) => d.clone(),
+            None => {
+                let mut h = ShaHasher(Sha256::new());
+                make()?.hash(&mut h);
+                hex(&h.0.finalize())
+            }
+        };
+        self.memos
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_default()
+            .insert(name.to_string(), digest.clone());
+        Ok(digest)
     }
 
     /// The key of aggregate unit `unit`, placed by `what`, whose items are those of
@@ -232,15 +275,27 @@ impl<'a> Aggregates<'a> {
         Ok(reused)
     }
 
-    /// The key of every aggregate unit of this build, and how many of them were taken from
-    /// the previous build.
-    pub fn into_keys(self) -> (BTreeMap<String, String>, usize) {
-        let reused = self.reused.into_inner();
-        (
-            self.made.into_inner().unwrap_or_else(|e| e.into_inner()),
-            reused,
-        )
+    /// The key of every aggregate unit of this build, how many of them were taken from the
+    /// previous build, and the digests recorded for each advisory ([`digest`]).
+    ///
+    /// [`digest`]: Aggregates::digest
+    pub fn into_keys(self) -> Made {
+        Made {
+            keys: self.made.into_inner().unwrap_or_else(|e| e.into_inner()),
+            reused: self.reused.into_inner(),
+            memos: self.memos.into_inner().unwrap_or_else(|e| e.into_inner()),
+        }
     }
+}
+
+/// What [`Aggregates`] recorded in a build.
+pub struct Made {
+    /// The key of every aggregate unit, reused or not.
+    pub keys: BTreeMap<String, String>,
+    /// How many aggregate units were taken from the previous build.
+    pub reused: usize,
+    /// The digests of what aggregates show of each advisory, by advisory id.
+    pub memos: HashMap<String, BTreeMap<String, String>>,
 }
 
 /// The key of a unit made from `value` alone (and the code of seckb): a language's search

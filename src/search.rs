@@ -81,85 +81,95 @@ pub fn records_by_language(site: &Site) -> Result<Vec<(String, Vec<Record>)>> {
     let mut out = Vec::new();
     for lang in site.languages() {
         let ui = &site.site_text(lang)?.ui;
-        let mine = site.advisories.par_iter().map(|(a, texts)| {
-            let (_, t) = text_for(a, texts, lang);
-            let t = t.with_context(|| {
-                format!("advisory `{}` has no text in its source language", a.id)
-            })?;
-            let kind = match a.kind {
-                Kind::Advisory => ui.kind_advisory.clone(),
-                Kind::Bulletin => ui.kind_bulletin.clone(),
-            };
-            let name = |id: &crate::model::ProductId| {
-                site.product(id.as_str())
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| id.0.clone())
-            };
-            let affected: Vec<String> = a.products.affected.iter().map(name).collect();
-            let not_affected: Vec<String> = a.products.not_affected.iter().map(name).collect();
-
-            // Identifiers, each also in the form readers type: `KB5001234` as well as
-            // `5001234`. They are a meta field, which Pagefind searches like the text but
-            // leaves out of excerpts, so a result's excerpt is prose, not a list of numbers.
-            let mut ids: Vec<String> = vec![a.id.0.clone()];
-            for kb in &a.kbs {
-                ids.push(format!("KB{kb}"));
-                ids.push(kb.clone());
-            }
-            ids.extend(a.cves.iter().cloned());
-            ids.extend(a.bulletins.iter().cloned());
-
-            // The text: the summary, then the products. Title and subtitle are meta fields,
-            // searched and shown as the result's heading.
-            let mut content = to_plain(&t.summary);
-            let products: Vec<&str> = affected
-                .iter()
-                .chain(&not_affected)
-                .map(|p| p.as_str())
-                .collect();
-            if !products.is_empty() {
-                if !content.is_empty() {
-                    content.push(' ');
-                }
-                content.push_str(&products.join(", "));
-                content.push('.');
-            }
-            if content.is_empty() {
-                // Pagefind drops a record without text.
-                content = t.title.clone();
-            }
-
-            let mut meta = BTreeMap::from([
-                ("title".to_string(), t.title.clone()),
-                ("id".to_string(), a.id.0.clone()),
-                ("identifiers".to_string(), ids.join(" ")),
-                ("kind".to_string(), kind.clone()),
-                (
-                    "date".to_string(),
-                    format_date(lang, a.published, DateStyle::Long),
-                ),
-            ]);
-            if let Some(sub) = &t.subtitle {
-                meta.insert("subtitle".into(), sub.clone());
-            }
-            let mut filters = BTreeMap::from([
-                ("kind".to_string(), vec![kind]),
-                ("year".to_string(), vec![a.published.year().to_string()]),
-            ]);
-            if !affected.is_empty() {
-                filters.insert("product".into(), affected);
-            }
-            Ok(Record {
-                url: Site::advisory_path(lang, &a.id.0),
-                language: lang.to_lowercase(),
-                content,
-                meta,
-                filters,
-            })
-        });
+        let mine = site
+            .advisories
+            .par_iter()
+            .map(|(a, texts)| record(site, lang, ui, a, texts));
         out.push((lang.to_string(), mine.collect::<Result<Vec<_>>>()?));
     }
     Ok(out)
+}
+
+/// The record of advisory `a` in language `lang`, whose site texts are `ui`.
+pub fn record(
+    site: &Site,
+    lang: &str,
+    ui: &crate::model::UiStrings,
+    a: &crate::model::Advisory,
+    texts: &BTreeMap<&str, &crate::model::AdvisoryText>,
+) -> Result<Record> {
+    let (_, t) = text_for(a, texts, lang);
+    let t = t.with_context(|| format!("advisory `{}` has no text in its source language", a.id))?;
+    let kind = match a.kind {
+        Kind::Advisory => ui.kind_advisory.clone(),
+        Kind::Bulletin => ui.kind_bulletin.clone(),
+    };
+    let name = |id: &crate::model::ProductId| {
+        site.product(id.as_str())
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.0.clone())
+    };
+    let affected: Vec<String> = a.products.affected.iter().map(name).collect();
+    let not_affected: Vec<String> = a.products.not_affected.iter().map(name).collect();
+
+    // Identifiers, each also in the form readers type: `KB5001234` as well as
+    // `5001234`. They are a meta field, which Pagefind searches like the text but
+    // leaves out of excerpts, so a result's excerpt is prose, not a list of numbers.
+    let mut ids: Vec<String> = vec![a.id.0.clone()];
+    for kb in &a.kbs {
+        ids.push(format!("KB{kb}"));
+        ids.push(kb.clone());
+    }
+    ids.extend(a.cves.iter().cloned());
+    ids.extend(a.bulletins.iter().cloned());
+
+    // The text: the summary, then the products. Title and subtitle are meta fields,
+    // searched and shown as the result's heading.
+    let mut content = to_plain(&t.summary);
+    let products: Vec<&str> = affected
+        .iter()
+        .chain(&not_affected)
+        .map(|p| p.as_str())
+        .collect();
+    if !products.is_empty() {
+        if !content.is_empty() {
+            content.push(' ');
+        }
+        content.push_str(&products.join(", "));
+        content.push('.');
+    }
+    if content.is_empty() {
+        // Pagefind drops a record without text.
+        content = t.title.clone();
+    }
+
+    let mut meta = BTreeMap::from([
+        ("title".to_string(), t.title.clone()),
+        ("id".to_string(), a.id.0.clone()),
+        ("identifiers".to_string(), ids.join(" ")),
+        ("kind".to_string(), kind.clone()),
+        (
+            "date".to_string(),
+            format_date(lang, a.published, DateStyle::Long),
+        ),
+    ]);
+    if let Some(sub) = &t.subtitle {
+        meta.insert("subtitle".into(), sub.clone());
+    }
+    let mut filters = BTreeMap::from([
+        ("kind".to_string(), vec![kind]),
+        ("year".to_string(), vec![a.published.year().to_string()]),
+    ]);
+    if !affected.is_empty() {
+        filters.insert("product".into(), affected);
+    }
+    Ok(Record {
+        url: Site::advisory_path(lang, &a.id.0),
+        language: lang.to_lowercase(),
+        content,
+        meta,
+        filters,
+    })
 }
 
 /// Pagefind's search library and what every language's index shares: the same for every

@@ -699,6 +699,76 @@ fn an_edit_rebuilds_only_its_part_of_the_search_index() {
     assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
 }
 
+/// An unchanged advisory's list items and search records are not made again to key the
+/// listings and search index parts that hold them: their digests are kept with its unit in
+/// the build cache. A forged digest shows through (the listings and the part holding it
+/// are rendered again, and the result is still what a clean build gives); a digest kept
+/// with a unit whose key changed is not used.
+#[test]
+fn unchanged_advisories_keep_the_digests_of_their_list_items_and_records() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    let cache = dir.path().join(".site.cache.json");
+    assert!(build(dir.path(), &out).status.success());
+    let forge = |names: &[&str], digit: &str| {
+        let mut c: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+        let memo = &mut c["units"]["advisory/ADV-2023-0002"]["memo"];
+        for name in names {
+            assert!(memo[name].is_string(), "no `{name}` in {memo}");
+            memo[name] = serde_json::Value::from(digit.repeat(64));
+        }
+        std::fs::write(&cache, serde_json::to_vec(&c).unwrap()).unwrap();
+    };
+    let again = build(dir.path(), &out);
+    assert_eq!(feeds_rendered(&again).0, 0);
+    assert_eq!(rendered(&again).2, 0);
+
+    forge(&["list/en-US", "search/en-US"], "0");
+    let forged = build(dir.path(), &out);
+    assert!(forged.status.success());
+    // No advisory is rendered; the English home page and the English year, product, kind
+    // and severity pages listing it are, and the English part of the index holding it.
+    assert_eq!(rendered(&forged).0, 0);
+    assert!(
+        feeds_rendered(&forged).0 >= 4,
+        "{:?}",
+        feeds_rendered(&forged)
+    );
+    assert_eq!(rendered(&forged).2, 1);
+    let clean = dir.path().join("clean");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    // A digest only names what it stands for: the forged ones stay with the unchanged
+    // advisory, and name the listings rendered with them.
+    let again = build(dir.path(), &out);
+    assert_eq!((feeds_rendered(&again).0, rendered(&again).2), (0, 0));
+
+    // Forged digests of an advisory that then changes are not used: its list item is made
+    // again. The same edit renders the same in a copy whose cache was not forged.
+    let twin = tempfile::tempdir().unwrap();
+    common::copy_tree(dir.path(), twin.path());
+    forge(&["list/en-US"], "1");
+    let edit_remediation = |root: &Path| {
+        edit(
+            root,
+            "advisories/ADV-2023-0002/en-US.yaml",
+            "none: No fix is available yet.",
+            "none: No fix is available yet (edited).",
+        )
+    };
+    edit_remediation(dir.path());
+    edit_remediation(twin.path());
+    let edited = build(dir.path(), &out);
+    assert!(edited.status.success());
+    assert_eq!(rendered(&edited).0, 1);
+    let twin_edited = build(twin.path(), &twin.path().join("site"));
+    assert_eq!(feeds_rendered(&edited), feeds_rendered(&twin_edited));
+    let clean = dir.path().join("clean2");
+    assert!(build(dir.path(), &clean).status.success());
+    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+}
+
 /// (listings and feeds rendered, listings and feeds) from the build's last line.
 fn feeds_rendered(o: &std::process::Output) -> (usize, usize) {
     let n = summary_numbers(o);

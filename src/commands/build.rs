@@ -65,37 +65,74 @@ pub fn build_into(
             site.reused.insert(id.to_string());
         }
     }
+    let aggregates = Aggregates::new(previous, &keys);
     // The search index: one unit per part of a language's index, reused when its records
-    // are unchanged. Entries are by unit: (language, part, its entry).
+    // are unchanged, which their digests tell: an advisory whose key is unchanged keeps
+    // the digest of its record, so only the records of the parts to index are made.
+    // Entries are by unit: (language, part, its entry).
     let library = search::Library::new()?;
     t.lap("search library");
     let mut search_entries: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
     let mut search_keys = BTreeMap::new();
     let mut to_index = Vec::new();
-    let parts = search::split(&site, search::records_by_language(&site)?);
-    t.lap("search records");
-    for part in parts {
-        let unit = search_unit(&part.language, part.number);
-        let key = key_of(&(part.number, &part.records));
-        let reused = match previous.hit(&unit, &key) {
-            Some(Unit {
-                files,
-                extra: Some(entry),
-                ..
-            }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
-                && out.reuse(&unit, files)? =>
-            {
-                let lang = part.language.to_lowercase();
-                search_entries.insert(unit.clone(), (lang, part.number, entry.clone()));
-                true
+    let parts = search::parts(&site);
+    // The advisories of each part, in site order.
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); parts];
+    for (i, (a, _)) in site.advisories.iter().enumerate() {
+        members_of[search::part_of(a.id.as_str(), parts)].push(i);
+    }
+    for lang in site.languages() {
+        use rayon::prelude::*;
+        let ui = &site.site_text(lang)?.ui;
+        let name = format!("search/{lang}");
+        let digests: Vec<String> = site
+            .advisories
+            .par_iter()
+            .map(|(a, texts)| {
+                aggregates.digest(a.id.as_str(), &name, || {
+                    search::record(&site, lang, ui, a, texts)
+                })
+            })
+            .collect::<Result<_>>()?;
+        for (number, members) in members_of.iter().enumerate() {
+            if members.is_empty() {
+                continue;
             }
-            _ => false,
-        };
-        search_keys.insert(unit, key);
-        if !reused {
-            to_index.push(part);
+            let unit = search_unit(lang, number);
+            let held: Vec<&String> = members.iter().map(|&i| &digests[i]).collect();
+            let key = key_of(&(number, held));
+            let reused = match previous.hit(&unit, &key) {
+                Some(Unit {
+                    files,
+                    extra: Some(entry),
+                    ..
+                }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
+                    && out.reuse(&unit, files)? =>
+                {
+                    let lang = lang.to_lowercase();
+                    search_entries.insert(unit.clone(), (lang, number, entry.clone()));
+                    true
+                }
+                _ => false,
+            };
+            search_keys.insert(unit, key);
+            if !reused {
+                let records = members
+                    .par_iter()
+                    .map(|&i| {
+                        let (a, texts) = &site.advisories[i];
+                        search::record(&site, lang, ui, a, texts)
+                    })
+                    .collect::<Result<_>>()?;
+                to_index.push(search::Part {
+                    language: lang.to_string(),
+                    number,
+                    records,
+                });
+            }
         }
     }
+    t.lap("search records");
     let mut rendered = Rendered {
         advisories: site.advisories.len() - site.reused.len(),
         advisories_reused: site.reused.len(),
@@ -108,7 +145,6 @@ pub fn build_into(
     // (Pagefind indexes one record at a time), one part after the other so that memory holds
     // one part's index at a time. The search page carries the integrity hash of the search
     // library, which is the same for every index.
-    let aggregates = Aggregates::new(previous, &keys);
     let (indexes, out) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
             to_index
@@ -151,25 +187,36 @@ pub fn build_into(
             .insert(lang.clone(), entry.clone());
     }
     library.add_entries(&by_part, &mut out)?;
-    let (aggregate_keys, aggregates_reused) = aggregates.into_keys();
+    let made = aggregates.into_keys();
+    let (aggregate_keys, mut memos) = (made.keys, made.memos);
     rendered.aggregates = aggregate_keys.len();
-    rendered.aggregates_rendered = aggregate_keys.len() - aggregates_reused;
+    rendered.aggregates_rendered = aggregate_keys.len() - made.reused;
     let units = out
         .take_units()
         .into_iter()
         .filter_map(|(name, files)| {
-            let (key, extra) = match name.strip_prefix("advisory/") {
-                Some(id) => (keys.advisory(id)?.to_string(), None),
+            let (key, extra, memo) = match name.strip_prefix("advisory/") {
+                Some(id) => (
+                    keys.advisory(id)?.to_string(),
+                    None,
+                    memos.remove(id).unwrap_or_default(),
+                ),
                 None => match aggregate_keys.get(&name) {
-                    Some(key) => (key.clone(), None),
+                    Some(key) => (key.clone(), None, BTreeMap::new()),
                     None => {
                         let key = search_keys.get(&name)?.clone();
                         let (_, _, entry) = search_entries.get(&name)?;
-                        (key, Some(entry.clone()))
+                        (key, Some(entry.clone()), BTreeMap::new())
                     }
                 },
             };
-            Some((name, Unit { key, files, extra }))
+            let unit = Unit {
+                key,
+                files,
+                extra,
+                memo,
+            };
+            Some((name, unit))
         })
         .collect();
     let cache = Cache {

@@ -5,7 +5,7 @@ mod facets;
 mod templates;
 mod views;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use tera::Context as TeraContext;
 
@@ -72,22 +72,73 @@ pub fn render_after(
 
     for lang in &langs {
         let text = site.site_text(lang)?;
-        let items: Vec<ListItem> = site
+        let groups = facets::groups(site, &text.ui);
+        let facets = facets::all(site, &text.ui);
+
+        // Which listings are taken from the previous build: each is keyed by the digests of
+        // its list items, which an unchanged advisory keeps from the previous build, so that
+        // a list item is made only when a listing holding it is rendered.
+        let home_unit = format!("list/{lang}/home");
+        let mut home = true;
+        let mut todo = Vec::new();
+        if let Some(agg) = previous {
+            let name = format!("list/{lang}");
+            let digests: Vec<String> = site
+                .advisories
+                .par_iter()
+                .map(|(a, texts)| {
+                    agg.digest(a.id.as_str(), &name, || {
+                        Ok(ListItem::new(a, texts, lang, &text.ui))
+                    })
+                })
+                .collect::<Result<_>>()?;
+            home = !reused(previous, &home_unit, &(&digests, &groups), out)?;
+            for facet in &facets {
+                let unit = format!("list/{lang}/{}", facet.dir);
+                let list: Vec<&String> = facet.members.iter().map(|&i| &digests[i]).collect();
+                let what = (
+                    &facet.dir,
+                    &facet.name,
+                    &facet.heading,
+                    &facet.note,
+                    facet.feed,
+                );
+                if !reused(previous, &unit, &(what, list), out)? {
+                    todo.push((unit, facet));
+                }
+            }
+        } else {
+            todo = facets
+                .iter()
+                .map(|f| (format!("list/{lang}/{}", f.dir), f))
+                .collect();
+        }
+        let mut wanted = vec![home; site.advisories.len()];
+        for (_, facet) in &todo {
+            for &i in &facet.members {
+                wanted[i] = true;
+            }
+        }
+        let items: Vec<Option<ListItem>> = site
             .advisories
             .par_iter()
-            .map(|(a, texts)| ListItem::new(a, texts, lang, &text.ui))
+            .zip(&wanted)
+            .map(|((a, texts), &wanted)| wanted.then(|| ListItem::new(a, texts, lang, &text.ui)))
             .collect();
-        let groups = facets::groups(site, &text.ui);
+        let list_of = |members: &mut dyn Iterator<Item = usize>| -> Result<Vec<&ListItem>> {
+            members
+                .map(|i| items[i].as_ref().context("a list item that was not made"))
+                .collect()
+        };
 
         // Home: every advisory, and every facet.
-        let unit = format!("list/{lang}/home");
-        if !reused(previous, &unit, &(&items, &groups), out)? {
+        if home {
             let rel = "index.html".to_string();
             let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
-            ctx.insert("advisories", &items);
+            ctx.insert("advisories", &list_of(&mut (0..items.len()))?);
             ctx.insert("groups", &groups);
             out.add_to_unit(
-                &unit,
+                &home_unit,
                 format!("{lang}/index.html"),
                 render_one(&tpl, "home.html", &ctx)?,
             )?;
@@ -165,27 +216,12 @@ pub fn render_after(
                 render_one(&tpl, "products.html", &ctx)?,
             )?;
         }
-        let mut todo = Vec::new();
-        for facet in facets::all(site, &text.ui) {
-            let unit = format!("list/{lang}/{}", facet.dir);
-            let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
-            let what = (
-                &facet.dir,
-                &facet.name,
-                &facet.heading,
-                &facet.note,
-                facet.feed,
-            );
-            if !reused(previous, &unit, &(what, list), out)? {
-                todo.push((unit, facet));
-            }
-        }
         let lists: Vec<(String, String, String)> = todo
             .par_iter()
             .map(|(unit, facet)| {
                 let rel = format!("{}index.html", facet.dir);
                 let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
-                let list: Vec<&ListItem> = facet.members.iter().map(|&i| &items[i]).collect();
+                let list = list_of(&mut facet.members.iter().copied())?;
                 ctx.insert("heading", &facet.heading);
                 ctx.insert("filter_note", &facet.note);
                 ctx.insert("product_feed", &facet.feed);
