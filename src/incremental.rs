@@ -275,6 +275,25 @@ impl<'a> Aggregates<'a> {
         Ok(reused)
     }
 
+    /// [`digest`](Aggregates::digest) `name` of every advisory of `site`, in site order, made
+    /// (where not kept) by `make`, in parallel.
+    pub fn digests<T: Hash>(
+        &self,
+        site: &crate::site::Site,
+        name: &str,
+        make: impl Fn(
+            &crate::model::Advisory,
+            &BTreeMap<&str, &crate::model::AdvisoryText>,
+        ) -> Result<T>
+        + Sync,
+    ) -> Result<Vec<String>> {
+        use rayon::prelude::*;
+        site.advisories
+            .par_iter()
+            .map(|(a, texts)| self.digest(a.id.as_str(), name, || make(a, texts)))
+            .collect()
+    }
+
     /// The key of every aggregate unit of this build, how many of them were taken from the
     /// previous build, and the digests recorded for each advisory ([`digest`]).
     ///

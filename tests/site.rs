@@ -77,12 +77,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("previous site was left as it was"));
     assert_eq!(read_tree(&out), before);
     // No staging folders are left beside it.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".site") && n != ".site.cache.json")
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_nothing_left_beside(dir.path());
 }
 
 #[test]
@@ -346,6 +341,34 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Builds the sources at `root` afresh into `root/<name>` and checks that the site at `out`
+/// is the same, file for file; on a difference, names the files that differ.
+fn assert_equals_clean_build(root: &Path, out: &Path, name: &str) {
+    let clean = root.join(name);
+    assert!(build(root, &clean).status.success());
+    let (got, want) = (read_tree(out), read_tree(&clean));
+    if got != want {
+        let got: std::collections::BTreeMap<_, _> = got.into_iter().collect();
+        let want: std::collections::BTreeMap<_, _> = want.into_iter().collect();
+        let differ: Vec<&String> = got
+            .keys()
+            .chain(want.keys())
+            .filter(|p| got.get(*p) != want.get(*p))
+            .collect();
+        panic!("incremental != clean: {differ:?}");
+    }
+}
+
+/// Checks that no staging folder or journal is left beside the site in `dir`.
+fn assert_nothing_left_beside(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site") && n != ".site.cache.json")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 /// `kill -9` at any moment of a build leaves the site either wholly old or wholly new, once
 /// the journal of a build killed while it moved files in is carried out (as the next build
 /// does first).
@@ -424,12 +447,7 @@ fn a_killed_build_leaves_a_whole_site() {
     eprintln!("sites after each kill: {outcomes:?}; {journals} finished from a journal");
     // The next build cleans up whatever the killed ones left beside the site.
     assert!(build(dir.path(), &out).status.success());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".site") && n != ".site.cache.json")
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_nothing_left_beside(dir.path());
 }
 
 /// `SHA256SUMS` lists every other file of the site with its SHA-256.
@@ -546,9 +564,7 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
             .contains("(edited)")
     );
 
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
 
     // A template change reaches every page that uses it.
     common::change_base_template(dir.path());
@@ -560,9 +576,7 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
         .filter(|(p, _)| p.ends_with(".html"))
         .count();
     assert!(written > pages, "{written} written, {pages} pages");
-    let clean = dir.path().join("clean2");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean2");
 }
 
 /// A rebuild that changes few files updates the site folder in place (it keeps its inode)
@@ -586,16 +600,9 @@ fn a_small_rebuild_updates_the_site_in_place_and_equals_a_clean_build() {
     let o = build(dir.path(), &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(inode(&out), site_inode, "the site was swapped, not updated");
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
     assert!(!out.join("extra").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".site") && n != ".site.cache.json")
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_nothing_left_beside(dir.path());
 }
 
 /// Adding an advisory, then removing it again, each rebuild equals a clean build: what lists
@@ -618,9 +625,7 @@ fn adding_and_removing_an_advisory_equal_clean_builds() {
     let o = build(dir.path(), &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(rendered(&o).0, 1);
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("/advisories/ADV-2022-0001/"));
 
@@ -669,9 +674,7 @@ fn a_stale_or_damaged_build_cache_costs_time_not_correctness() {
     let o = build(dir.path(), &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(rendered(&o), (1, 2, 0, 2));
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
 }
 
 /// With the search index in parts, an edit to one advisory's title rebuilds only the part
@@ -694,9 +697,7 @@ fn an_edit_rebuilds_only_its_part_of_the_search_index() {
     assert!(edited.status.success());
     assert_eq!(rendered(&edited), (1, advisories, 1, parts));
 
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
 }
 
 /// An unchanged advisory's list items and search records are not made again to key the
@@ -736,9 +737,7 @@ fn unchanged_advisories_keep_the_digests_of_their_list_items_and_records() {
         feeds_rendered(&forged)
     );
     assert_eq!(rendered(&forged).2, 1);
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
     // A digest only names what it stands for: the forged ones stay with the unchanged
     // advisory, and name the listings rendered with them.
     let again = build(dir.path(), &out);
@@ -764,9 +763,7 @@ fn unchanged_advisories_keep_the_digests_of_their_list_items_and_records() {
     assert_eq!(rendered(&edited).0, 1);
     let twin_edited = build(twin.path(), &twin.path().join("site"));
     assert_eq!(feeds_rendered(&edited), feeds_rendered(&twin_edited));
-    let clean = dir.path().join("clean2");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean2");
 }
 
 /// (listings and feeds rendered, listings and feeds) from the build's last line.
@@ -872,7 +869,5 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     assert!(changed >= 3, "{changed} listings changed");
     assert_eq!(feeds_rendered(&retitled), (holding + changed + 2, total));
 
-    let clean = dir.path().join("clean");
-    assert!(build(dir.path(), &clean).status.success());
-    assert_eq!(read_tree(&out), read_tree(&clean), "incremental != clean");
+    assert_equals_clean_build(dir.path(), &out, "clean");
 }

@@ -85,15 +85,9 @@ pub fn build_into(
         use rayon::prelude::*;
         let ui = &site.site_text(lang)?.ui;
         let name = format!("search/{lang}");
-        let digests: Vec<String> = site
-            .advisories
-            .par_iter()
-            .map(|(a, texts)| {
-                aggregates.digest(a.id.as_str(), &name, || {
-                    search::record(&site, lang, ui, a, texts)
-                })
-            })
-            .collect::<Result<_>>()?;
+        let digests = aggregates.digests(&site, &name, |a, texts| {
+            search::record(&site, lang, ui, a, texts)
+        })?;
         for (number, members) in members_of.iter().enumerate() {
             if members.is_empty() {
                 continue;

@@ -83,15 +83,9 @@ pub fn render_after(
         let mut todo = Vec::new();
         if let Some(agg) = previous {
             let name = format!("list/{lang}");
-            let digests: Vec<String> = site
-                .advisories
-                .par_iter()
-                .map(|(a, texts)| {
-                    agg.digest(a.id.as_str(), &name, || {
-                        Ok(ListItem::new(a, texts, lang, &text.ui))
-                    })
-                })
-                .collect::<Result<_>>()?;
+            let digests = agg.digests(site, &name, |a, texts| {
+                Ok(ListItem::new(a, texts, lang, &text.ui))
+            })?;
             home = !reused(previous, &home_unit, &(&digests, &groups), out)?;
             for facet in &facets {
                 let unit = format!("list/{lang}/{}", facet.dir);
