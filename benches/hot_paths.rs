@@ -48,7 +48,7 @@ fn cache_read(c: &mut Criterion) {
     let text = read("advisories/954474/nl-NL.yaml");
     let mut f = Findings::default();
     let value = seckb::load::parse::<AdvisoryText>("t.yaml", &text, &mut f).unwrap();
-    let json = serde_json::to_string(&value.value).unwrap();
+    let json = serde_json::to_string(&*value.value).unwrap();
     let mut g = c.benchmark_group("parse cache read");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("nl-NL.yaml", |b| {

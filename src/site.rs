@@ -51,15 +51,16 @@ impl<'a> Site<'a> {
             .collect();
         let mut advisories = Vec::new();
         for dir in &p.advisories {
-            let facts = &dir
+            let facts = dir
                 .facts
                 .as_ref()
                 .with_context(|| format!("advisory `{}` did not load", dir.dir))?
-                .value;
+                .value
+                .as_ref();
             let texts = dir
                 .texts
                 .iter()
-                .map(|(k, v)| (k.as_str(), &v.value))
+                .map(|(k, v)| (k.as_str(), v.value.as_ref()))
                 .collect();
             advisories.push((facts, texts));
         }

@@ -192,7 +192,7 @@ fn a_file_with_the_stat_recorded_is_not_read_again() {
         .lines()
         .find(|l| l.starts_with(&format!("{file}\t")))
         .unwrap();
-    let title = text(&before).value.title;
+    let title = text(&before).value.title.clone();
     let digest = seckb::incremental::hex(&text(&before).digest);
     let forged = line.replacen(&digest, &"0".repeat(64), 1).replacen(
         &format!("\"title\":\"{title}\""),

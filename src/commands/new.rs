@@ -39,7 +39,7 @@ pub fn run(root: &Path, id: &str, langs: &[String], date: Option<&str>) -> Resul
     let Some(settings) = load::parse::<Settings>(SETTINGS_FILE, &text, &mut findings) else {
         bail!("`{SETTINGS_FILE}` has errors; run `seckb validate` first");
     };
-    let settings: Settings = settings.value;
+    let settings: Settings = std::sync::Arc::unwrap_or_clone(settings.value);
     let site_langs: Vec<&str> = settings.languages.iter().map(|l| l.as_str()).collect();
     let langs: Vec<String> = if langs.is_empty() {
         vec![settings.default_language.0.clone()]

@@ -375,7 +375,7 @@ struct Line<'a> {
     value: &'a (dyn erased::Json + Sync),
 }
 
-impl<T: Serialize + Sync> Parsed<T> {
+impl<T: Serialize + Send + Sync> Parsed<T> {
     fn as_line(&self) -> Line<'_> {
         Line {
             path: self.file.as_str().into(),
@@ -397,7 +397,7 @@ mod erased {
 
     impl<T: Serialize> Json for super::Parsed<T> {
         fn to_json(&self) -> Option<serde_json::Result<String>> {
-            Some(serde_json::to_string(&self.value))
+            Some(serde_json::to_string(&*self.value))
         }
     }
 

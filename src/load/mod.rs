@@ -23,7 +23,7 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Parsed<T> {
     /// The typed value.
-    pub value: T,
+    pub value: std::sync::Arc<T>,
     /// Path relative to the site root, `/`-separated.
     pub file: String,
     /// Where each value stands in the file, worked out only when a finding needs it.
@@ -543,7 +543,7 @@ impl Project {
                 && let Some(value) = cache.get::<T>(rel, &digest)
             {
                 return Ok(Some(Parsed {
-                    value,
+                    value: std::sync::Arc::new(value),
                     file: rel.to_string(),
                     digest,
                     spans: Spans::from_file(&path),
@@ -589,7 +589,7 @@ impl Project {
         }
         if let Some(value) = cache.and_then(|c| c.get::<T>(rel, &digest)) {
             return Ok(Some(Parsed {
-                value,
+                value: std::sync::Arc::new(value),
                 file: rel.to_string(),
                 digest,
                 spans: Spans::from_file(&path),
@@ -640,7 +640,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
         && let Ok(value) = serde_yaml::from_str::<T>(text)
     {
         return Some(Parsed {
-            value,
+            value: std::sync::Arc::new(value),
             file: rel.to_string(),
             digest,
             stat: None,
@@ -688,7 +688,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
     }
     match serde_yaml::from_str::<T>(text) {
         Ok(value) => Some(Parsed {
-            value,
+            value: std::sync::Arc::new(value),
             file: rel.to_string(),
             digest,
             stat: None,
