@@ -32,7 +32,7 @@ pub struct Index {
 }
 
 /// One advisory in the index.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, JsonSchema, Hash)]
 pub struct IndexEntry {
     pub id: String,
     pub kind: Kind,
@@ -56,7 +56,7 @@ pub struct IndexEntry {
 }
 
 /// Where an advisory is published.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, JsonSchema, Hash)]
 pub struct Urls {
     /// HTML page per language.
     pub pages: BTreeMap<String, String>,
@@ -279,6 +279,37 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     render_after(site, out, None)
 }
 
+/// The index entry of advisory `a`.
+fn entry(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> IndexEntry {
+    let src = a.source_language.as_str();
+    let titles = site
+        .languages()
+        .into_iter()
+        .filter_map(|l| {
+            texts
+                .get(l)
+                .or_else(|| texts.get(src))
+                .map(|t| (l.to_string(), t.title.clone()))
+        })
+        .collect();
+    IndexEntry {
+        id: a.id.0.clone(),
+        kind: a.kind,
+        status: a.status,
+        published: timestamp(a.published),
+        updated: timestamp(a.updated),
+        version: a.version.clone(),
+        security_vulnerability: a.security_vulnerability,
+        severity: a.severity,
+        products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
+        cves: a.cves.clone(),
+        kbs: a.kbs.clone(),
+        bulletins: a.bulletins.clone(),
+        titles,
+        urls: urls(site, a, texts),
+    }
+}
+
 /// The build unit of the API index.
 const INDEX_UNIT: &str = "api/index";
 
@@ -289,10 +320,12 @@ pub fn render_after(
     out: &mut Output,
     previous: Option<&crate::incremental::Aggregates>,
 ) -> Result<()> {
+    // The index is keyed by its entries, through their digests: an edit that changes no
+    // entry (a revision note, a remediation) does not render it.
     let index_reused = match previous {
         Some(agg) => {
-            let members = site.advisories.iter().map(|(a, _)| (a.id.as_str(), ""));
-            agg.reuse(INDEX_UNIT, agg.key(&INDEX_UNIT, members), out)?
+            let digests = agg.digests(site, "api", |a, texts| Ok(entry(site, a, texts)))?;
+            agg.reuse(INDEX_UNIT, Some(agg.key_of(&(INDEX_UNIT, digests))), out)?
         }
         None => false,
     };
@@ -312,34 +345,9 @@ pub fn render_after(
                 return Ok((None, None));
             }
             let src = a.source_language.as_str();
-            let titles = site
-                .languages()
-                .into_iter()
-                .filter_map(|l| {
-                    texts
-                        .get(l)
-                        .or_else(|| texts.get(src))
-                        .map(|t| (l.to_string(), t.title.clone()))
-                })
-                .collect();
-            let entry = IndexEntry {
-                id: a.id.0.clone(),
-                kind: a.kind,
-                status: a.status,
-                published: timestamp(a.published),
-                updated: timestamp(a.updated),
-                version: a.version.clone(),
-                security_vulnerability: a.security_vulnerability,
-                severity: a.severity,
-                products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
-                cves: a.cves.clone(),
-                kbs: a.kbs.clone(),
-                bulletins: a.bulletins.clone(),
-                titles,
-                urls: urls(site, a, texts),
-            };
+            let entry = (!index_reused).then(|| entry(site, a, texts));
             if site.is_reused(a) {
-                return Ok((Some(entry), None));
+                return Ok((entry, None));
             }
             let doc = AdvisoryDoc {
                 api_version: VERSION,
@@ -376,7 +384,7 @@ pub fn render_after(
                 content_digest: content_digest(a),
             };
             let unit = crate::incremental::advisory_unit(&a.id.0);
-            Ok((Some(entry), Some((unit, api_path(a), json(&doc)?))))
+            Ok((entry, Some((unit, api_path(a), json(&doc)?))))
         },
         |(entry, doc)| {
             if let Some((unit, path, bytes)) = doc {

@@ -89,10 +89,20 @@ pub fn render_after(
         }
     }
 
+    // The lists are keyed by what they say of each document, through its digest: an edit
+    // that changes no title, summary, date or file name does not render them.
     let lists_reused = match previous {
         Some(agg) => {
-            let members = published.iter().map(|(a, _, lang)| (a.id.as_str(), *lang));
-            agg.reuse(LISTS_UNIT, agg.key(&LISTS_UNIT, members), out)?
+            use rayon::prelude::*;
+            let digests = published
+                .par_iter()
+                .map(|(a, texts, lang)| {
+                    agg.digest(a.id.as_str(), &format!("csaf/{lang}"), || {
+                        listing(a, texts, lang)
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            agg.reuse(LISTS_UNIT, Some(agg.key_of(&(LISTS_UNIT, digests))), out)?
         }
         None => false,
     };
@@ -220,6 +230,7 @@ fn document_languages<'a>(
 }
 
 /// One document, serialised, with what the listings need.
+#[derive(Hash)]
 struct Built {
     /// Below [`WHITE_DIR`].
     path: String,

@@ -61,7 +61,7 @@ str_newtype!(AdvisoryId, LangTag, ProductId);
 
 /// What kind of document an advisory is.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -72,7 +72,7 @@ pub enum Kind {
 }
 
 /// The publication status, as in CSAF `document.tracking.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not yet published; built but marked as a draft.
@@ -84,7 +84,7 @@ pub enum Status {
 }
 
 /// Severity rating, where the advisory concerns a vulnerability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Critical.
