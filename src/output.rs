@@ -613,6 +613,45 @@ mod tests {
         assert!(o.add("a/b.html", "2").is_err());
     }
 
+    /// A rebuild that changes few files moves them into the site folder (which keeps its
+    /// inode) and removes what the new site lacks; one that changes most swaps the folder.
+    #[cfg(unix)]
+    #[test]
+    fn a_small_change_is_moved_in_and_a_large_one_swapped_in() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let site = |changed: usize| {
+            let mut o = Output::default();
+            for i in 0..10 {
+                let text = if i < changed { "new" } else { "old" };
+                o.add(format!("p/{i}.html"), text).unwrap();
+            }
+            o.add_manifest().unwrap();
+            o
+        };
+        let inode = || std::fs::metadata(&out).unwrap().ino();
+        let first = site(0).write_atomic(&out).unwrap();
+        assert_eq!((first.written, first.unchanged), (11, 0));
+        let before = inode();
+        std::fs::write(out.join("stray.txt"), "by hand").unwrap();
+        std::fs::create_dir_all(out.join("empty/folder")).unwrap();
+
+        let small = site(1);
+        let stats = small.write_atomic(&out).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (2, 9));
+        assert_eq!(inode(), before, "moved in, not swapped");
+        assert_eq!(Output::read_dir(&out).unwrap().contents(), small.contents());
+        assert!(!out.join("empty").exists());
+
+        let large = site(8);
+        let stats = large.write_atomic(&out).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (8, 3));
+        assert_ne!(inode(), before, "swapped in whole");
+        assert_eq!(Output::read_dir(&out).unwrap().contents(), large.contents());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn replaces_the_whole_tree() {
         let dir = tempfile::tempdir().unwrap();
