@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256, Sha384};
 use crate::incremental::CachedFile;
 
 mod journal;
-pub use journal::recover;
+pub use journal::{recover, unfinished};
 
 /// The name of the checksum manifest at the site root.
 pub const MANIFEST: &str = "SHA256SUMS";

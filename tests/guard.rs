@@ -357,3 +357,25 @@ fn check_reads_a_built_site_with_site() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
 }
+
+/// A site that a killed build left part-way through an update (its journal beside it) is
+/// not compared: it is part old, part new.
+#[test]
+fn a_site_with_an_unfinished_update_is_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_tree(published(), &site);
+    std::fs::write(dir.path().join(".site.journal"), "{}").unwrap();
+    let out = seckb()
+        .arg("diff")
+        .arg(published())
+        .arg(&site)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("part-way through an update") && err.contains(".site.journal"),
+        "{err}"
+    );
+}

@@ -46,6 +46,15 @@ pub fn check(
 }
 
 fn read(dir: &Path, which: &str) -> Result<Output> {
+    if let Some(journal) = crate::output::unfinished(dir) {
+        anyhow::bail!(
+            "the {which} site `{}` is part-way through an update: a build was stopped while it \
+             moved files in, and `{}` says what is left to do\n  = hint: any `seckb build` \
+             into that folder finishes the update first",
+            dir.display(),
+            journal.display()
+        );
+    }
     Output::read_dir(dir)
         .with_context(|| format!("cannot read the {which} site `{}`", dir.display()))
 }

@@ -219,6 +219,12 @@ impl Plan {
     }
 }
 
+/// The journal of an update of the site at `target` that a killed build did not finish, if
+/// there is one: until a build carries it out, the site is part old, part new.
+pub fn unfinished(target: &Path) -> Option<PathBuf> {
+    journal_path(target).ok().filter(|j| j.exists())
+}
+
 /// `.<site>.journal`, beside the site at `target`.
 fn journal_path(target: &Path) -> Result<PathBuf> {
     let name = target
