@@ -44,6 +44,34 @@ pub struct Output {
     digests: HashMap<String, [u8; 32]>,
 }
 
+/// The site now at a target, listed in the background (with each file's size) while a
+/// build loads and validates, so that checking which files can be kept costs no `stat` of
+/// each path, and the in-place update needs no second walk.
+#[derive(Debug)]
+pub struct Listing(std::thread::JoinHandle<Result<Option<journal::Tree>>>);
+
+impl Listing {
+    /// Finishes any update of the site at `target` that a killed build left (its journal),
+    /// then starts listing it.
+    pub fn start(target: &Path) -> Result<Listing> {
+        recover(target).context("cannot finish the update a killed build began")?;
+        let target = target.to_path_buf();
+        Ok(Listing(std::thread::spawn(move || {
+            if target.is_dir() {
+                journal::Tree::of(&target)
+            } else {
+                Ok(None)
+            }
+        })))
+    }
+
+    fn join(self) -> Result<Option<journal::Tree>> {
+        self.0
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
 /// Files written to a staging folder as they come.
 #[derive(Debug)]
 struct DirSink {
@@ -54,6 +82,10 @@ struct DirSink {
     dirs: HashSet<PathBuf>,
     /// SHA-256 of each file of the previous site, from its manifest.
     previous: HashMap<String, [u8; 32]>,
+    /// The previous site as it is on disk: being listed, then listed (`None` when there is
+    /// none, or it cannot be updated in place).
+    listing: Option<Listing>,
+    tree: Option<journal::Tree>,
     /// SHA-256 of each file of the new site, for the manifest.
     hashes: BTreeMap<String, [u8; 32]>,
     /// The files written to the staging folder (the others are the previous site's).
@@ -72,17 +104,23 @@ pub struct WriteStats {
 
 impl Output {
     /// A site written into a staging folder beside `target` as it is built; [`commit`]
-    /// swaps it in.
+    /// puts it in place.
     ///
     /// [`commit`]: Output::commit
     pub fn to_dir(target: &Path) -> Result<Output> {
+        let listing = Listing::start(target)?;
+        Output::to_dir_listed(target, listing)
+    }
+
+    /// [`to_dir`](Output::to_dir), with the listing of the site now at `target` started
+    /// earlier ([`Listing::start`]), so that it ran beside other work.
+    pub fn to_dir_listed(target: &Path, listing: Listing) -> Result<Output> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => std::env::current_dir().context("cannot read the current directory")?,
         };
         fs_err::create_dir_all(&parent)?;
         let name = site_name(target);
-        recover(&parent.join(&name)).context("cannot finish the update a killed build began")?;
         remove_stale(&parent, &name);
         let staging = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
@@ -98,6 +136,8 @@ impl Output {
                 staging,
                 dirs: HashSet::new(),
                 previous: previous_manifest(target),
+                listing: Some(listing),
+                tree: None,
                 hashes: BTreeMap::new(),
                 written: Vec::new(),
                 stats: WriteStats::default(),
@@ -160,6 +200,9 @@ impl Output {
     /// parallel; whether each was reused.
     pub fn reuse_all(&mut self, units: &[(String, &[CachedFile])]) -> Result<Vec<bool>> {
         use rayon::prelude::*;
+        if let Some(sink) = &mut self.sink {
+            sink.listed()?;
+        }
         let ok: Vec<bool> = match (&self.sink, &self.previous) {
             (Some(sink), _) => units
                 .par_iter()
@@ -317,9 +360,9 @@ impl Output {
             .sink
             .context("commit() of a site built in memory; use write_atomic()")?;
         let stats = sink.stats;
-        if sink.target.is_dir()
-            && stats.written <= stats.unchanged
-            && let Some(tree) = journal::Tree::of(&sink.target)?
+        sink.listed()?;
+        if stats.written <= stats.unchanged
+            && let Some(tree) = sink.tree.take()
         {
             let written = sink.written.clone();
             let plan = journal::Plan::new(sink.staging.path(), tree, &sink.hashes, written)?;
@@ -389,8 +432,24 @@ impl DirSink {
         self.previous
             .get(&f.path)
             .is_some_and(|d| crate::incremental::unhex(&f.sha256).as_ref() == Some(d))
-            && std::fs::symlink_metadata(self.target.join(&f.path))
-                .is_ok_and(|m| m.is_file() && m.len() == f.len)
+            && self.previous_len(&f.path) == Some(f.len)
+    }
+
+    /// The size of the previous site's file at `rel`, if it is a file ([`listed`] first).
+    ///
+    /// [`listed`]: DirSink::listed
+    fn previous_len(&self, rel: &str) -> Option<u64> {
+        *self.tree.as_ref()?.files.get(rel)?
+    }
+
+    /// Waits for the listing of the previous site, once.
+    fn listed(&mut self) -> Result<()> {
+        if let Some(listing) = self.listing.take() {
+            self.tree = listing
+                .join()
+                .with_context(|| format!("cannot list the site `{}`", self.target.display()))?;
+        }
+        Ok(())
     }
 
     /// Takes the previous site's `files` into the new one, with their SHA-256 from the
@@ -455,10 +514,8 @@ impl DirSink {
     /// bytes (its SHA-256 and size).
     fn write(&mut self, rel: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<()> {
         if self.previous.get(rel) == Some(digest) {
-            let old = self.target.join(rel);
-            if std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            {
+            self.listed()?;
+            if self.previous_len(rel) == Some(bytes.len() as u64) {
                 self.stats.unchanged += 1;
                 return Ok(());
             }

@@ -226,6 +226,10 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     let progress = Progress::new();
     progress.step("validating");
     let t = Timings::new();
+    let out = out.unwrap_or_else(|| root.join("site"));
+    // The site now there is listed beside the validation, for the incremental build.
+    let listing = crate::output::Listing::start(&out)
+        .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     let (project, findings) = super::validate::check_cached(root, cache_dir)?;
     t.lap("load and validate");
     progress.0.suspend(|| super::report(&findings, &project));
@@ -235,8 +239,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
         return Ok(ExitCode::from(1));
     }
     progress.step("rendering and writing pages and feeds");
-    let out = out.unwrap_or_else(|| root.join("site"));
-    let staged = Output::to_dir(&out)
+    let staged = Output::to_dir_listed(&out, listing)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     let previous = Cache::read(&out);
     let (site, cache, rendered) = build_into(&project, staged, &previous)

@@ -11,7 +11,7 @@
 //! repeated. A build that fails or is killed before the journal exists leaves the site as it
 //! was.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -20,17 +20,18 @@ use serde::{Deserialize, Serialize};
 
 use super::MANIFEST;
 
-/// What a site folder holds: its files (and anything else that is not a folder) and its
-/// folders, as `/`-separated paths relative to it.
+/// What a site folder holds: its files (and anything else that is not a folder, without a
+/// size) with their sizes, and its folders, as `/`-separated paths relative to it.
 #[derive(Debug, Default)]
 pub(super) struct Tree {
-    pub files: Vec<String>,
+    pub files: HashMap<String, Option<u64>>,
     pub dirs: Vec<String>,
 }
 
 impl Tree {
-    /// Lists the site at `root`, its folders in parallel; `None` if a name is not UTF-8 (a
-    /// build never writes one, so such a site is replaced whole).
+    /// Lists the site at `root`, its folders in parallel, with the size of each file (read
+    /// relative to its folder, which is cheaper than a `stat` of each path); `None` if a
+    /// name is not UTF-8 (a build never writes one, so such a site is replaced whole).
     pub fn of(root: &Path) -> Result<Option<Tree>> {
         walk(root, "")
     }
@@ -50,10 +51,16 @@ fn walk(root: &Path, rel: &str) -> Result<Option<Tree>> {
         } else {
             format!("{rel}/{name}")
         };
-        if entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             subdirs.push(path);
         } else {
-            tree.files.push(path);
+            let len = if kind.is_file() {
+                Some(entry.metadata()?.len())
+            } else {
+                None
+            };
+            tree.files.insert(path, len);
         }
     }
     let below: Vec<Option<Tree>> = subdirs
@@ -107,11 +114,12 @@ impl Plan {
                 p = parent;
             }
         }
-        let delete = old
+        let mut delete: Vec<String> = old
             .files
-            .into_iter()
+            .into_keys()
             .filter(|f| !new.contains_key(f))
             .collect();
+        delete.sort();
         // Only the topmost of the folders to remove: each goes with what it holds.
         let mut remove_dirs: Vec<String> = old
             .dirs
@@ -272,7 +280,7 @@ mod tests {
     fn files(dir: &Path) -> BTreeMap<String, String> {
         let tree = Tree::of(dir).unwrap().unwrap();
         tree.files
-            .into_iter()
+            .into_keys()
             .map(|f| {
                 let text = std::fs::read_to_string(dir.join(&f)).unwrap();
                 (f, text)
