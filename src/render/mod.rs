@@ -145,13 +145,14 @@ pub fn render_after(
             .iter()
             .filter(|(a, _)| !site.is_reused(a))
             .collect();
+        let boilerplate = views::Boilerplate::of(text);
         crate::output::par_chunked(
             &fresh,
             |(a, texts)| {
                 let dir = format!("advisories/{}/", a.id);
                 let rel = format!("{dir}index.html");
                 let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-                let view = AdvisoryView::new(a, texts, lang, site, text)?;
+                let view = AdvisoryView::new(a, texts, lang, site, text, &boilerplate)?;
                 ctx.insert("advisory", &view);
                 Ok((
                     crate::incremental::advisory_unit(a.id.as_str()),

@@ -235,6 +235,23 @@ pub struct RevisionView {
     pub description: String,
 }
 
+/// The site text shown on every advisory page of a language, as HTML: rendered once per
+/// language rather than once per page (it is often longer than an advisory's own text).
+#[derive(Debug)]
+pub struct Boilerplate {
+    support: String,
+    disclaimer: String,
+}
+
+impl Boilerplate {
+    pub fn of(site_text: &SiteText) -> Boilerplate {
+        Boilerplate {
+            support: to_html(&site_text.support),
+            disclaimer: to_html(&site_text.disclaimer),
+        }
+    }
+}
+
 impl AdvisoryView {
     pub fn new(
         a: &Advisory,
@@ -242,6 +259,7 @@ impl AdvisoryView {
         lang: &str,
         site: &Site,
         site_text: &SiteText,
+        boilerplate: &Boilerplate,
     ) -> Result<AdvisoryView> {
         let ui = &site_text.ui;
         let (shown, t) = pick_text(a, texts, lang);
@@ -437,8 +455,8 @@ impl AdvisoryView {
                     note: k.organization.clone(),
                 })
                 .collect(),
-            support: to_html(&site_text.support),
-            disclaimer: to_html(&site_text.disclaimer),
+            support: boilerplate.support.clone(),
+            disclaimer: boilerplate.disclaimer.clone(),
             revisions: a
                 .revisions
                 .iter()
