@@ -27,7 +27,11 @@ pub fn to_html(md: &str) -> String {
 
 /// Renders markdown that is one paragraph to inline HTML (no `<p>` around it).
 pub fn to_inline_html(md: &str) -> String {
-    let html = to_html(md);
+    inline(to_html(md))
+}
+
+/// The inline form of `html`, rendered from one paragraph: without its `<p>`.
+fn inline(html: String) -> String {
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -35,6 +39,36 @@ pub fn to_inline_html(md: &str) -> String {
     {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
+    }
+}
+
+/// [`to_html`] of each distinct text once: the files of one advisory (its page in each
+/// language, its API document) show the same texts, and sanitizing is most of what
+/// rendering a page costs. One memo serves the files of one advisory, on one thread, and
+/// is dropped with them, so it never holds more than one advisory's text.
+#[derive(Debug, Default)]
+pub struct Memo {
+    html: std::cell::RefCell<std::collections::HashMap<String, String>>,
+}
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// [`to_html`] of `md`.
+    pub fn html(&self, md: &str) -> String {
+        if let Some(html) = self.html.borrow().get(md) {
+            return html.clone();
+        }
+        let html = to_html(md);
+        self.html.borrow_mut().insert(md.to_string(), html.clone());
+        html
+    }
+
+    /// [`to_inline_html`] of `md`.
+    pub fn inline_html(&self, md: &str) -> String {
+        inline(self.html(md))
     }
 }
 
@@ -81,5 +115,20 @@ mod tests {
             "See the KB now."
         );
         assert_eq!(to_inline_html("a *b*"), "a <em>b</em>");
+    }
+
+    #[test]
+    fn the_memo_renders_each_text_once_and_as_to_html_does() {
+        let memo = Memo::new();
+        let texts = [
+            "a *b*",
+            "[x](javascript:alert(1)) <script>y</script>",
+            "a *b*",
+        ];
+        for md in texts {
+            assert_eq!(memo.html(md), to_html(md));
+            assert_eq!(memo.inline_html(md), to_inline_html(md));
+        }
+        assert_eq!(memo.html.borrow().len(), 2);
     }
 }

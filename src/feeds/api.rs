@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{json, timestamp};
-use crate::markdown::to_html;
+use crate::markdown::Memo;
 use crate::model::{
     Acknowledgment, Advisory, AdvisoryText, Kind, Reference, Remediation, Severity, Status,
 };
@@ -76,10 +76,10 @@ pub struct Text {
 }
 
 impl Text {
-    fn of(md: &str) -> Text {
+    fn of(md: &str, memo: &Memo) -> Text {
         Text {
             markdown: md.to_string(),
-            html: to_html(md),
+            html: memo.html(md),
         }
     }
 }
@@ -207,22 +207,26 @@ fn urls(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> Url
     }
 }
 
-fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
+fn text_doc(a: &Advisory, t: &AdvisoryText, memo: &Memo) -> TextDoc {
     TextDoc {
         revision: t.revision.clone(),
         outdated: t.revision != a.version,
         title: t.title.clone(),
         subtitle: t.subtitle.clone(),
-        summary: Text::of(&t.summary),
-        purpose: t.overview.purpose.as_deref().map(Text::of),
-        advisory_status: t.overview.status.as_deref().map(Text::of),
-        recommendation: t.overview.recommendation.as_deref().map(Text::of),
+        summary: Text::of(&t.summary, memo),
+        purpose: t.overview.purpose.as_deref().map(|m| Text::of(m, memo)),
+        advisory_status: t.overview.status.as_deref().map(|m| Text::of(m, memo)),
+        recommendation: t
+            .overview
+            .recommendation
+            .as_deref()
+            .map(|m| Text::of(m, memo)),
         faq: t
             .faq
             .iter()
             .map(|f| FaqDoc {
                 question: f.question.clone(),
-                answer: Text::of(&f.answer),
+                answer: Text::of(&f.answer, memo),
                 symptom: f.symptom,
             })
             .collect(),
@@ -230,7 +234,7 @@ fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
             .symptoms
             .iter()
             .map(|s| SymptomDoc {
-                description: Text::of(&s.description),
+                description: Text::of(&s.description, memo),
                 log_file: s.log_file.clone(),
                 log_lines: s.log_lines.clone(),
                 error_codes: s.error_codes.clone(),
@@ -241,7 +245,7 @@ fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
             .iter()
             .map(|x| ActionDoc {
                 title: x.title.clone(),
-                body: Text::of(&x.body),
+                body: Text::of(&x.body, memo),
             })
             .collect(),
         sections: t
@@ -249,13 +253,13 @@ fn text_doc(a: &Advisory, t: &AdvisoryText) -> TextDoc {
             .iter()
             .map(|x| ActionDoc {
                 title: x.title.clone(),
-                body: Text::of(&x.body),
+                body: Text::of(&x.body, memo),
             })
             .collect(),
         remediations: t
             .remediations
             .iter()
-            .map(|(k, v)| (k.clone(), Text::of(v)))
+            .map(|(k, v)| (k.clone(), Text::of(v, memo)))
             .collect(),
         revisions: t.revisions.clone(),
         links: t.links.clone(),
@@ -310,11 +314,65 @@ fn entry(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> In
     }
 }
 
+/// `api/v1/advisories/<id>.json` of advisory `a`: its path and bytes, its texts rendered
+/// through `memo`.
+pub fn document(
+    site: &Site,
+    a: &Advisory,
+    texts: &BTreeMap<&str, &AdvisoryText>,
+    memo: &Memo,
+) -> Result<(String, Vec<u8>)> {
+    let product = |id: &crate::model::ProductId| {
+        let p = site.product(id.as_str());
+        ProductDoc {
+            id: id.0.clone(),
+            name: p.map(|p| p.name.clone()).unwrap_or_default(),
+            vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
+        }
+    };
+    let doc = AdvisoryDoc {
+        api_version: VERSION,
+        id: a.id.0.clone(),
+        kind: a.kind,
+        status: a.status,
+        source_language: a.source_language.as_str().to_string(),
+        published: timestamp(a.published),
+        updated: timestamp(a.updated),
+        version: a.version.clone(),
+        revisions: a
+            .revisions
+            .iter()
+            .map(|r| RevisionDoc {
+                number: r.number.clone(),
+                date: timestamp(r.date),
+            })
+            .collect(),
+        security_vulnerability: a.security_vulnerability,
+        severity: a.severity,
+        cves: a.cves.clone(),
+        kbs: a.kbs.clone(),
+        bulletins: a.bulletins.clone(),
+        affected_products: a.products.affected.iter().map(product).collect(),
+        not_affected_products: a.products.not_affected.iter().map(product).collect(),
+        remediations: a.remediations.clone(),
+        references: a.references.clone(),
+        acknowledgments: a.acknowledgments.clone(),
+        urls: urls(site, a, texts),
+        texts: texts
+            .iter()
+            .map(|(l, t)| (l.to_string(), text_doc(a, t, memo)))
+            .collect(),
+        content_digest: content_digest(a),
+    };
+    Ok((api_path(a), json(&doc)?))
+}
+
 /// The build unit of the API index.
 const INDEX_UNIT: &str = "api/index";
 
-/// [`render`], taking the index from the previous build when `previous` says it was made
-/// from the same advisories; then only the documents of advisories not reused are made.
+/// The API index and its schemas, taken from the previous build when `previous` says it
+/// was made from the same entries. The documents of the advisories are not made here but
+/// with their pages ([`document`], called by [`crate::render`]), which show the same texts.
 pub fn render_after(
     site: &Site,
     out: &mut Output,
@@ -329,74 +387,16 @@ pub fn render_after(
         }
         None => false,
     };
-    let product = |id: &crate::model::ProductId| {
-        let p = site.product(id.as_str());
-        ProductDoc {
-            id: id.0.clone(),
-            name: p.map(|p| p.name.clone()).unwrap_or_default(),
-            vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
-        }
-    };
-    let mut entries = Vec::with_capacity(site.advisories.len());
-    crate::output::par_chunked(
-        &site.advisories,
-        |(a, texts)| {
-            if index_reused && site.is_reused(a) {
-                return Ok((None, None));
-            }
-            let src = a.source_language.as_str();
-            let entry = (!index_reused).then(|| entry(site, a, texts));
-            if site.is_reused(a) {
-                return Ok((entry, None));
-            }
-            let doc = AdvisoryDoc {
-                api_version: VERSION,
-                id: a.id.0.clone(),
-                kind: a.kind,
-                status: a.status,
-                source_language: src.to_string(),
-                published: timestamp(a.published),
-                updated: timestamp(a.updated),
-                version: a.version.clone(),
-                revisions: a
-                    .revisions
-                    .iter()
-                    .map(|r| RevisionDoc {
-                        number: r.number.clone(),
-                        date: timestamp(r.date),
-                    })
-                    .collect(),
-                security_vulnerability: a.security_vulnerability,
-                severity: a.severity,
-                cves: a.cves.clone(),
-                kbs: a.kbs.clone(),
-                bulletins: a.bulletins.clone(),
-                affected_products: a.products.affected.iter().map(product).collect(),
-                not_affected_products: a.products.not_affected.iter().map(product).collect(),
-                remediations: a.remediations.clone(),
-                references: a.references.clone(),
-                acknowledgments: a.acknowledgments.clone(),
-                urls: urls(site, a, texts),
-                texts: texts
-                    .iter()
-                    .map(|(l, t)| (l.to_string(), text_doc(a, t)))
-                    .collect(),
-                content_digest: content_digest(a),
-            };
-            let unit = crate::incremental::advisory_unit(&a.id.0);
-            Ok((entry, Some((unit, api_path(a), json(&doc)?))))
-        },
-        |(entry, doc)| {
-            if let Some((unit, path, bytes)) = doc {
-                out.add_to_unit(&unit, path, bytes)?;
-            }
-            entries.extend(entry);
-            Ok(())
-        },
-    )?;
     if index_reused {
         return Ok(());
     }
+    let entries: Vec<IndexEntry> = {
+        use rayon::prelude::*;
+        site.advisories
+            .par_iter()
+            .map(|(a, texts)| entry(site, a, texts))
+            .collect()
+    };
     out.add_to_unit(
         INDEX_UNIT,
         format!("api/{VERSION}/index.json"),

@@ -17,7 +17,8 @@ use crate::model::Date;
 use crate::output::Output;
 use crate::site::Site;
 
-/// Writes every feed and document.
+/// Writes every feed and document, but for the API document of each advisory, which
+/// [`crate::render`] writes with the advisory's pages (they show the same HTML).
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     render_after(site, out, None)
 }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use tera::Context as TeraContext;
 
 use crate::incremental::Aggregates;
+use crate::markdown::Memo;
 use crate::model::SiteText;
 use crate::output::{Output, integrity};
 use crate::search::LIBRARY as SEARCH_LIBRARY;
@@ -69,6 +70,8 @@ pub fn render_after(
         ctx.insert("page", &page);
         out.add("index.html", render_one(&tpl, "root.html", &ctx)?)?;
     }
+
+    advisory_files(site, &tpl, &langs, out)?;
 
     for lang in &langs {
         let text = site.site_text(lang)?;
@@ -137,31 +140,6 @@ pub fn render_after(
                 render_one(&tpl, "home.html", &ctx)?,
             )?;
         }
-
-        // One page per advisory, rendered in parallel, added in site order; not those reused
-        // from the previous build.
-        let fresh: Vec<_> = site
-            .advisories
-            .iter()
-            .filter(|(a, _)| !site.is_reused(a))
-            .collect();
-        let boilerplate = views::Boilerplate::of(text);
-        crate::output::par_chunked(
-            &fresh,
-            |(a, texts)| {
-                let dir = format!("advisories/{}/", a.id);
-                let rel = format!("{dir}index.html");
-                let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-                let view = AdvisoryView::new(a, texts, lang, site, text, &boilerplate)?;
-                ctx.insert("advisory", &view);
-                Ok((
-                    crate::incremental::advisory_unit(a.id.as_str()),
-                    format!("{lang}/{rel}"),
-                    render_one(&tpl, "advisory.html", &ctx)?,
-                ))
-            },
-            |(unit, path, page)| out.add_to_unit(&unit, path, page),
-        )?;
 
         // Search.
         {
@@ -233,6 +211,51 @@ pub fn render_after(
         }
     }
     Ok(())
+}
+
+/// The files of each advisory that shows its texts as HTML: its page in every language and
+/// its API document ([`crate::feeds::api::document`]), rendered together so that each text
+/// is rendered and sanitized once ([`Memo`]). In parallel, added in site order; not those of
+/// advisories reused from the previous build.
+fn advisory_files(site: &Site, tpl: &Templates, langs: &[&str], out: &mut Output) -> Result<()> {
+    let by_lang = langs
+        .iter()
+        .map(|&lang| {
+            let text = site.site_text(lang)?;
+            Ok((lang, text, views::Boilerplate::of(text)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let fresh: Vec<_> = site
+        .advisories
+        .iter()
+        .filter(|(a, _)| !site.is_reused(a))
+        .collect();
+    crate::output::par_chunked(
+        &fresh,
+        |(a, texts)| {
+            let memo = Memo::new();
+            let dir = format!("advisories/{}/", a.id);
+            let rel = format!("{dir}index.html");
+            let mut files = Vec::with_capacity(by_lang.len() + 1);
+            for (lang, text, boilerplate) in &by_lang {
+                let mut ctx = page_ctx(site, langs, lang, text, &dir, &rel)?;
+                let view = AdvisoryView::new(a, texts, lang, site, text, boilerplate, &memo)?;
+                ctx.insert("advisory", &view);
+                files.push((
+                    format!("{lang}/{rel}"),
+                    render_one(tpl, "advisory.html", &ctx)?.into_bytes(),
+                ));
+            }
+            files.push(crate::feeds::api::document(site, a, texts, &memo)?);
+            Ok((crate::incremental::advisory_unit(a.id.as_str()), files))
+        },
+        |(unit, files)| {
+            for (path, bytes) in files {
+                out.add_to_unit(&unit, path, bytes)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Whether listing `unit`, which shows `what` (its list items, headings and facets) besides

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::i18n::{DateStyle, format_date};
-use crate::markdown::{to_html, to_inline_html, to_plain};
+use crate::markdown::{Memo, to_html, to_plain};
 use crate::model::{
     Advisory, AdvisoryText, Kind, ReferenceKind, RemediationKind, Severity, SiteText, Status,
     UiStrings,
@@ -260,6 +260,7 @@ impl AdvisoryView {
         site: &Site,
         site_text: &SiteText,
         boilerplate: &Boilerplate,
+        memo: &Memo,
     ) -> Result<AdvisoryView> {
         let ui = &site_text.ui;
         let (shown, t) = pick_text(a, texts, lang);
@@ -298,7 +299,7 @@ impl AdvisoryView {
             .symptoms
             .iter()
             .map(|s| SymptomView {
-                description: to_html(&s.description),
+                description: memo.html(&s.description),
                 log_file: s.log_file.clone(),
                 log: s.log_lines.join("\n"),
                 error_codes: s.error_codes.clone(),
@@ -355,10 +356,10 @@ impl AdvisoryView {
                 Severity::Moderate => ui.severity_moderate.clone(),
                 Severity::Low => ui.severity_low.clone(),
             }),
-            summary: to_html(&t.summary),
-            purpose: t.overview.purpose.as_deref().map(to_html),
-            advisory_status: t.overview.status.as_deref().map(to_html),
-            recommendation: t.overview.recommendation.as_deref().map(to_html),
+            summary: memo.html(&t.summary),
+            purpose: t.overview.purpose.as_deref().map(|m| memo.html(m)),
+            advisory_status: t.overview.status.as_deref().map(|m| memo.html(m)),
+            recommendation: t.overview.recommendation.as_deref().map(|m| memo.html(m)),
             kbs: a
                 .kbs
                 .iter()
@@ -379,7 +380,7 @@ impl AdvisoryView {
                 .iter()
                 .map(|x| ActionView {
                     title: x.title.clone(),
-                    body: to_html(&x.body),
+                    body: memo.html(&x.body),
                 })
                 .collect(),
             affected: a
@@ -399,7 +400,7 @@ impl AdvisoryView {
                 .iter()
                 .map(|f| FaqView {
                     question: f.question.clone(),
-                    answer: to_html(&f.answer),
+                    answer: memo.html(&f.answer),
                     symptom: f.symptom.and_then(|i| symptoms.get(i).cloned()),
                 })
                 .collect(),
@@ -414,7 +415,7 @@ impl AdvisoryView {
                 .iter()
                 .map(|x| ActionView {
                     title: x.title.clone(),
-                    body: to_html(&x.body),
+                    body: memo.html(&x.body),
                 })
                 .collect(),
             remediations: a
@@ -427,7 +428,7 @@ impl AdvisoryView {
                         RemediationKind::Mitigation => ui.remediation_mitigation.clone(),
                         RemediationKind::NoneAvailable => ui.remediation_none_available.clone(),
                     },
-                    text: lookup(|t| &t.remediations, &r.id).map(|m| to_html(&m)),
+                    text: lookup(|t| &t.remediations, &r.id).map(|m| memo.html(&m)),
                     kb: r.kb.clone(),
                     href: r.url.clone(),
                     products: r
@@ -465,7 +466,7 @@ impl AdvisoryView {
                     date: format_date(lang, r.date, DateStyle::Long),
                     date_iso: r.date.to_string(),
                     description: lookup(|t| &t.revisions, &r.number)
-                        .map(|d| to_inline_html(&d))
+                        .map(|d| memo.inline_html(&d))
                         .unwrap_or_default(),
                 })
                 .collect(),
