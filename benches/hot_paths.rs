@@ -94,13 +94,16 @@ fn render(c: &mut Criterion) {
     let integrity = seckb::search::library_integrity().unwrap();
     let mut g = c.benchmark_group("render");
     g.sample_size(10);
-    g.bench_function("pages and API documents (64 advisories x 3 languages)", |b| {
-        b.iter(|| {
-            let mut out = Output::default();
-            seckb::render::render(&site, repo(), &integrity, &mut out).unwrap();
-            black_box(out.len())
-        })
-    });
+    g.bench_function(
+        "pages and API documents (64 advisories x 3 languages)",
+        |b| {
+            b.iter(|| {
+                let mut out = Output::default();
+                seckb::render::render(&site, repo(), &integrity, &mut out).unwrap();
+                black_box(out.len())
+            })
+        },
+    );
     g.bench_function("feeds, API index, CSAF, OSV, sitemap", |b| {
         b.iter(|| {
             let mut out = Output::default();

@@ -198,25 +198,27 @@ impl<'a> Aggregates<'a> {
 
     /// The digest of `name` of advisory `id` (what an aggregate shows of it: its list item in
     /// a language, say): the one kept with its unit by the previous build when the
-    /// advisory's key is unchanged, else the SHA-256 of what `make` gives, hashed. Recorded
-    /// for the next build either way.
+    /// advisory's key is unchanged, else the SHA-256 of what `make` gives, hashed, with what
+    /// it gave, for the caller to use rather than make it again. Recorded for the next build
+    /// either way.
     pub fn digest<T: Hash>(
         &self,
         id: &str,
         name: &str,
         make: impl FnOnce() -> Result<T>,
-    ) -> Result<String> {
+    ) -> Result<(String, Option<T>)> {
         let kept = self.keys.advisory(id).and_then(|key| {
             self.previous
                 .hit(&advisory_unit(id), key)
                 .and_then(|u| u.memo.get(name))
         });
-        let digest = match kept {
-            Some(d) => d.clone(),
+        let (digest, made) = match kept {
+            Some(d) => (d.clone(), None),
             None => {
+                let made = make()?;
                 let mut h = ShaHasher(Sha256::new());
-                make()?.hash(&mut h);
-                hex(&h.0.finalize())
+                made.hash(&mut h);
+                (hex(&h.0.finalize()), Some(made))
             }
         };
         self.memos
@@ -225,7 +227,7 @@ impl<'a> Aggregates<'a> {
             .entry(id.to_string())
             .or_default()
             .insert(name.to_string(), digest.clone());
-        Ok(digest)
+        Ok((digest, made))
     }
 
     /// The key of aggregate unit `unit`, placed by `what`, whose items are those of
@@ -276,8 +278,9 @@ impl<'a> Aggregates<'a> {
     }
 
     /// [`digest`](Aggregates::digest) `name` of every advisory of `site`, in site order, made
-    /// (where not kept) by `make`, in parallel.
-    pub fn digests<T: Hash>(
+    /// (where not kept) by `make`, in parallel; with what was made, by advisory.
+    #[allow(clippy::type_complexity)]
+    pub fn digests<T: Hash + Send>(
         &self,
         site: &crate::site::Site,
         name: &str,
@@ -286,12 +289,14 @@ impl<'a> Aggregates<'a> {
             &BTreeMap<&str, &crate::model::AdvisoryText>,
         ) -> Result<T>
         + Sync,
-    ) -> Result<Vec<String>> {
+    ) -> Result<(Vec<String>, Vec<Option<T>>)> {
         use rayon::prelude::*;
-        site.advisories
+        let both: Vec<(String, Option<T>)> = site
+            .advisories
             .par_iter()
             .map(|(a, texts)| self.digest(a.id.as_str(), name, || make(a, texts)))
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(both.into_iter().unzip())
     }
 
     /// The key of every aggregate unit of this build, how many of them were taken from the
@@ -305,6 +310,25 @@ impl<'a> Aggregates<'a> {
             memos: self.memos.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
+}
+
+/// Makes, in parallel with `make`, each slot of `made` named by `wanted` that holds nothing
+/// yet: what [`Aggregates::digests`] made is used as it is, and the rest made once.
+pub fn fill<T: Send>(
+    made: &mut [Option<T>],
+    wanted: impl Iterator<Item = usize>,
+    make: impl Fn(usize) -> Result<T> + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let missing: Vec<usize> = wanted.filter(|&i| made[i].is_none()).collect();
+    let fresh: Vec<(usize, T)> = missing
+        .into_par_iter()
+        .map(|i| Ok((i, make(i)?)))
+        .collect::<Result<_>>()?;
+    for (i, value) in fresh {
+        made[i] = Some(value);
+    }
+    Ok(())
 }
 
 /// What [`Aggregates`] recorded in a build.

@@ -82,12 +82,12 @@ pub fn build_into(
         members_of[search::part_of(a.id.as_str(), parts)].push(i);
     }
     for lang in site.languages() {
-        use rayon::prelude::*;
         let ui = &site.site_text(lang)?.ui;
         let name = format!("search/{lang}");
-        let digests = aggregates.digests(&site, &name, |a, texts| {
+        let make = |a: &crate::model::Advisory, texts: &BTreeMap<&str, &_>| {
             search::record(&site, lang, ui, a, texts)
-        })?;
+        };
+        let (digests, mut made) = aggregates.digests(&site, &name, make)?;
         for (number, members) in members_of.iter().enumerate() {
             if members.is_empty() {
                 continue;
@@ -111,12 +111,13 @@ pub fn build_into(
             };
             search_keys.insert(unit, key);
             if !reused {
+                crate::incremental::fill(&mut made, members.iter().copied(), |i| {
+                    let (a, texts) = &site.advisories[i];
+                    make(a, texts)
+                })?;
                 let records = members
-                    .par_iter()
-                    .map(|&i| {
-                        let (a, texts) = &site.advisories[i];
-                        search::record(&site, lang, ui, a, texts)
-                    })
+                    .iter()
+                    .map(|&i| made[i].take().context("a search record that was not made"))
                     .collect::<Result<_>>()?;
                 to_index.push(search::Part {
                     language: lang.to_string(),

@@ -380,9 +380,11 @@ pub fn render_after(
 ) -> Result<()> {
     // The index is keyed by its entries, through their digests: an edit that changes no
     // entry (a revision note, a remediation) does not render it.
+    let mut made = Vec::new();
     let index_reused = match previous {
         Some(agg) => {
-            let digests = agg.digests(site, "api", |a, texts| Ok(entry(site, a, texts)))?;
+            let digests;
+            (digests, made) = agg.digests(site, "api", |a, texts| Ok(entry(site, a, texts)))?;
             agg.reuse(INDEX_UNIT, Some(agg.key_of(&(INDEX_UNIT, digests))), out)?
         }
         None => false,
@@ -390,13 +392,12 @@ pub fn render_after(
     if index_reused {
         return Ok(());
     }
-    let entries: Vec<IndexEntry> = {
-        use rayon::prelude::*;
-        site.advisories
-            .par_iter()
-            .map(|(a, texts)| entry(site, a, texts))
-            .collect()
-    };
+    made.resize_with(site.advisories.len(), || None);
+    crate::incremental::fill(&mut made, 0..site.advisories.len(), |i| {
+        let (a, texts) = &site.advisories[i];
+        Ok(entry(site, a, texts))
+    })?;
+    let entries: Vec<IndexEntry> = made.into_iter().flatten().collect();
     out.add_to_unit(
         INDEX_UNIT,
         format!("api/{VERSION}/index.json"),

@@ -100,6 +100,7 @@ pub fn render_after(
                     agg.digest(a.id.as_str(), &format!("csaf/{lang}"), || {
                         listing(a, texts, lang)
                     })
+                    .map(|(digest, _)| digest)
                 })
                 .collect::<Result<Vec<_>>>()?;
             agg.reuse(LISTS_UNIT, Some(agg.key_of(&(LISTS_UNIT, digests))), out)?

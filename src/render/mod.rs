@@ -84,9 +84,12 @@ pub fn render_after(
         let home_unit = format!("list/{lang}/home");
         let mut home = true;
         let mut todo = Vec::new();
+        // The list items made so far, by advisory.
+        let mut items: Vec<Option<ListItem>> = Vec::new();
         if let Some(agg) = previous {
             let name = format!("list/{lang}");
-            let digests = agg.digests(site, &name, |a, texts| {
+            let digests;
+            (digests, items) = agg.digests(site, &name, |a, texts| {
                 Ok(ListItem::new(a, texts, lang, &text.ui))
             })?;
             home = !reused(previous, &home_unit, &(&digests, &groups), out)?;
@@ -116,12 +119,11 @@ pub fn render_after(
                 wanted[i] = true;
             }
         }
-        let items: Vec<Option<ListItem>> = site
-            .advisories
-            .par_iter()
-            .zip(&wanted)
-            .map(|((a, texts), &wanted)| wanted.then(|| ListItem::new(a, texts, lang, &text.ui)))
-            .collect();
+        items.resize_with(site.advisories.len(), || None);
+        crate::incremental::fill(&mut items, (0..wanted.len()).filter(|&i| wanted[i]), |i| {
+            let (a, texts) = &site.advisories[i];
+            Ok(ListItem::new(a, texts, lang, &text.ui))
+        })?;
         let list_of = |members: &mut dyn Iterator<Item = usize>| -> Result<Vec<&ListItem>> {
             members
                 .map(|i| items[i].as_ref().context("a list item that was not made"))
