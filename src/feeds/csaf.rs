@@ -297,15 +297,20 @@ impl Built {
 /// strings and never inside a multi-byte UTF-8 sequence, so replacing them bytewise is exact.
 fn safe_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let raw = json(value)?;
-    let mut out = Vec::with_capacity(raw.len());
-    for b in raw {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
-        }
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 64);
+    let mut from = 0;
+    // Copies the runs between the three bytes whole (the ROLIE feed of 20,000 documents
+    // is megabytes; a byte at a time, this was 6 % of a rebuild after a title edit).
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', &raw) {
+        out.extend_from_slice(&raw[from..at]);
+        out.extend_from_slice(match raw[at] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        from = at + 1;
     }
+    out.extend_from_slice(&raw[from..]);
     Ok(out)
 }
 
