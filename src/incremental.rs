@@ -389,3 +389,35 @@ pub fn unhex(s: &str) -> Option<[u8; 32]> {
 pub fn hex(bytes: &[u8]) -> String {
     ::hex::encode(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_makes_each_wanted_slot_that_is_empty_once() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let mut made = vec![Some(10), None, None, Some(30), None];
+        fill(&mut made, [0, 1, 3, 4].into_iter(), |i| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(i * 100)
+        })
+        .unwrap();
+        // Slots 0 and 3 keep what they held, 2 is not wanted, 1 and 4 are made.
+        assert_eq!(made, [Some(10), Some(100), None, Some(30), Some(400)]);
+        assert_eq!(calls.into_inner(), 2);
+    }
+
+    #[test]
+    fn fill_passes_on_the_first_error() {
+        let mut made: Vec<Option<usize>> = vec![None; 3];
+        let err = fill(&mut made, 0..3, |i| {
+            if i == 1 {
+                anyhow::bail!("no item for {i}")
+            }
+            Ok(i)
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "no item for 1");
+    }
+}
