@@ -272,11 +272,10 @@ fn text_doc(a: &Advisory, t: &AdvisoryText, memo: &Memo) -> TextDoc {
 pub fn content_digest<T: Serialize>(value: &T) -> String {
     use sha2::Digest;
     let bytes = serde_json::to_vec(value).unwrap_or_default();
-    let hex: String = sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256:{hex}")
+    format!(
+        "sha256:{}",
+        crate::incremental::hex(&sha2::Sha256::digest(&bytes))
+    )
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
