@@ -9,7 +9,9 @@
 //! otherwise the unchanged files are hard-linked into the staging folder, which is then
 //! swapped in by one atomic rename.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -130,11 +132,11 @@ impl Output {
             files: BTreeMap::new(),
             units: BTreeMap::new(),
             previous: None,
-            digests: HashMap::new(),
+            digests: HashMap::default(),
             sink: Some(Box::new(DirSink {
                 target: target.to_path_buf(),
                 staging,
-                dirs: HashSet::new(),
+                dirs: HashSet::default(),
                 previous: previous_manifest(target),
                 listing: Some(listing),
                 tree: None,
@@ -541,7 +543,7 @@ fn site_name(target: &Path) -> String {
 /// there is none or it cannot be read.
 fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
     let Ok(text) = std::fs::read_to_string(target.join(MANIFEST)) else {
-        return HashMap::new();
+        return HashMap::default();
     };
     text.lines()
         .filter_map(|line| {

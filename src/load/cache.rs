@@ -24,7 +24,7 @@
 //! never correctness. Shards are written to a temporary file and renamed into place, so a
 //! reader never sees half of one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -428,7 +428,7 @@ fn header() -> String {
 fn parse_entries(text: &str) -> Option<Entries> {
     let body = text.strip_prefix(header().as_str())?;
     let mut offset = text.len() - body.len();
-    let mut entries = HashMap::new();
+    let mut entries = HashMap::default();
     for line in body.split_inclusive('\n') {
         let start = offset;
         offset += line.len();

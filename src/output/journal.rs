@@ -11,7 +11,9 @@
 //! repeated. A build that fails or is killed before the journal exists leaves the site as it
 //! was.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +106,7 @@ impl Plan {
             .context("a staging folder without a UTF-8 name")?
             .to_string();
         // Every folder that holds a file of the new site.
-        let mut keep_dirs: HashSet<&str> = HashSet::new();
+        let mut keep_dirs: HashSet<&str> = HashSet::default();
         for path in new.keys() {
             let mut p = path.as_str();
             while let Some((parent, _)) = p.rsplit_once('/') {
