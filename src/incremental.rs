@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::load::{AdvisoryDir, Project};
-use crate::output::Output;
+use crate::output::{Bytes, Output};
 
 /// An id of the code of this seckb (a hash of its sources, made by `build.rs`): a cache
 /// written by other code is not used.
@@ -275,6 +275,13 @@ impl<'a> Aggregates<'a> {
             .unwrap_or_else(|e| e.into_inner())
             .insert(unit.to_string(), key);
         Ok(reused)
+    }
+
+    /// The bytes of file `path` of aggregate unit `unit` as the previous build wrote it,
+    /// checked against what the cache records of it ([`Output::previous_file`]).
+    pub fn previous_file(&self, unit: &str, path: &str, out: &Output) -> Option<Bytes> {
+        let unit = self.previous.units.get(unit)?;
+        out.previous_file(unit.files.iter().find(|f| f.path == path)?)
     }
 
     /// [`digest`](Aggregates::digest) `name` of every advisory of `site`, in site order, made

@@ -252,6 +252,23 @@ impl Output {
         Ok(ok)
     }
 
+    /// The bytes of the previous build's file `f` (from the previous build in memory, or the
+    /// site now on disk), if they are what `f` records: same size and SHA-256. For a unit
+    /// rendered again that can take parts of its previous file as they were (the CSAF feed's
+    /// entries of unchanged documents); `None` when there is no such file or it differs, so
+    /// a file edited by hand, or left by another build than the one the cache describes, is
+    /// never used.
+    pub fn previous_file(&self, f: &CachedFile) -> Option<Bytes> {
+        let bytes = match (&self.sink, &self.previous) {
+            (Some(sink), _) => Arc::new(std::fs::read(sink.target.join(&f.path)).ok()?),
+            (None, Some(previous)) => Arc::clone(previous.files.get(&f.path)?),
+            (None, None) => return None,
+        };
+        let digest: [u8; 32] = Sha256::digest(bytes.as_slice()).into();
+        (bytes.len() as u64 == f.len && crate::incremental::unhex(&f.sha256) == Some(digest))
+            .then_some(bytes)
+    }
+
     /// The files of each unit, as written or reused by this build.
     pub fn take_units(&mut self) -> BTreeMap<String, Vec<CachedFile>> {
         std::mem::take(&mut self.units)

@@ -579,6 +579,37 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     assert_equals_clean_build(dir.path(), &out, "clean2");
 }
 
+/// A rebuild that lists the CSAF documents again takes the feed entries of unchanged
+/// documents from the previous feed only if that is the file the previous build wrote: a
+/// feed changed by hand since is not used, and the rebuild equals a clean build.
+#[test]
+fn a_csaf_feed_changed_by_hand_is_not_taken_into_a_rebuild() {
+    let dir = copy_fixture("basic");
+    let out = dir.path().join("site");
+    assert!(build(dir.path(), &out).status.success());
+    let feed = out.join(".well-known/csaf/white/csaf-feed-tlp-white.json");
+    let text = std::fs::read_to_string(&feed).unwrap();
+    // The entry of the advisory that is not edited: same size, other words.
+    let (theirs, forged) = (
+        "Widget Client may stop syncing",
+        "Widget Client was forged here!",
+    );
+    assert_eq!(theirs.len(), forged.len());
+    assert!(text.contains(theirs));
+    std::fs::write(&feed, text.replace(theirs, forged)).unwrap();
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server remote code execution (edited)",
+    );
+    assert!(build(dir.path(), &out).status.success());
+    let rebuilt = std::fs::read_to_string(&feed).unwrap();
+    assert!(rebuilt.contains("(edited)") && rebuilt.contains(theirs));
+    assert!(!rebuilt.contains(forged));
+    assert_equals_clean_build(dir.path(), &out, "clean");
+}
+
 /// A rebuild that changes few files updates the site folder in place (it keeps its inode)
 /// and still gives exactly what a clean build gives: files and folders that a clean build
 /// would not have, such as ones added by hand, are removed.

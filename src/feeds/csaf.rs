@@ -24,7 +24,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::{json, timestamp};
@@ -108,10 +110,26 @@ pub fn render_after(
         None => false,
     };
 
+    // When the lists are made again, the feed entries of documents whose listing cannot have
+    // changed (those of advisories reused from the previous build) are taken as they are
+    // from the previous feed, so that only the other documents are listed and serialised:
+    // at 10,000 advisories the feed is 46 MB, and listing every document (its summary as
+    // plain text) and serialising its entry was most of a rebuild's CSAF time.
+    let previous_feed = match previous {
+        Some(agg) if !lists_reused => {
+            agg.previous_file(LISTS_UNIT, &format!("{WHITE_DIR}{FEED_FILE}"), out)
+        }
+        _ => None,
+    };
+    let kept = previous_feed
+        .as_deref()
+        .map(|bytes| feed_entries(bytes))
+        .unwrap_or_default();
+
     // Documents are built and hashed in parallel and written as they come; only what the
     // listings need is kept. Those of advisories reused from the previous build are not
     // built again.
-    let mut docs: Vec<Built> = Vec::with_capacity(published.len());
+    let mut docs: Vec<Listed> = Vec::with_capacity(published.len());
     crate::output::par_chunked(
         &published,
         |(a, texts, lang)| {
@@ -119,19 +137,27 @@ pub fn render_after(
                 if lists_reused {
                     return Ok((None, None));
                 }
-                return Ok((Some(listing(a, texts, lang)?), None));
+                if let Some(entry) = kept.get(tracking_id(a, lang).as_str()) {
+                    let current = a.revisions.last().context("no revisions")?.date;
+                    let path = document_path(a, lang)?;
+                    return Ok((Some(Listed::Kept(path, current, entry)), None));
+                }
+                return Ok((Some(Listed::Built(listing(a, texts, lang)?)), None));
             }
             let (d, bytes) = document_bytes(site, a, texts, lang)?;
             let sha256 = hash_line(&hex(&Sha256::digest(&bytes)), d.file_name());
             let sha512 = hash_line(&hex(&Sha512::digest(&bytes)), d.file_name());
-            Ok((Some(d), Some((a.id.as_str(), bytes, sha256, sha512))))
+            Ok((
+                Some(Listed::Built(d)),
+                Some((a.id.as_str(), bytes, sha256, sha512)),
+            ))
         },
         |(d, files)| {
             if let (Some(d), Some((id, bytes, sha256, sha512))) = (&d, files) {
-                let unit = crate::incremental::advisory_unit(id);
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{}", d.path), bytes)?;
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha256", d.path), sha256)?;
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{}.sha512", d.path), sha512)?;
+                let (unit, path) = (crate::incremental::advisory_unit(id), d.path());
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}"), bytes)?;
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha256"), sha256)?;
+                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha512"), sha512)?;
             }
             docs.extend(d);
             Ok(())
@@ -141,20 +167,20 @@ pub fn render_after(
         return Ok(());
     }
 
-    let paths: BTreeSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    let paths: BTreeSet<&str> = docs.iter().map(Listed::path).collect();
     let index: String = paths.iter().map(|p| format!("{p}\n")).collect();
     out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}index.txt"), index)?;
 
     // Newest first; ties by path, so the order is total.
-    let mut newest: Vec<&Built> = docs.iter().collect();
-    newest.sort_by(|x, y| y.current.cmp(&x.current).then(x.path.cmp(&y.path)));
+    let mut newest: Vec<&Listed> = docs.iter().collect();
+    newest.sort_by(|x, y| y.current().cmp(&x.current()).then(x.path().cmp(y.path())));
     let changes: String = newest
         .iter()
-        .map(|d| format!("\"{}\",\"{}\"\n", d.path, timestamp(d.current)))
+        .map(|d| format!("\"{}\",\"{}\"\n", d.path(), timestamp(d.current())))
         .collect();
     out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}changes.csv"), changes)?;
 
-    let last_updated = timestamp(newest[0].current);
+    let last_updated = timestamp(newest[0].current());
     out.add_to_unit(
         LISTS_UNIT,
         format!("{WHITE_DIR}{FEED_FILE}"),
@@ -289,6 +315,63 @@ impl Built {
     fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+}
+
+/// A document as the lists name it: built or listed now, or kept from the previous build
+/// (its path, its current release date and its entry in the previous ROLIE feed).
+enum Listed<'p> {
+    Built(Built),
+    Kept(String, crate::model::Date, &'p RawValue),
+}
+
+impl Listed<'_> {
+    /// Below [`WHITE_DIR`].
+    fn path(&self) -> &str {
+        match self {
+            Listed::Built(d) => &d.path,
+            Listed::Kept(path, ..) => path,
+        }
+    }
+
+    fn current(&self) -> crate::model::Date {
+        match self {
+            Listed::Built(d) => d.current,
+            Listed::Kept(_, current, _) => *current,
+        }
+    }
+}
+
+/// The entries of a ROLIE feed that seckb wrote, by their `id` (the document's tracking id),
+/// as the exact text they have in it; empty when `bytes` is not such a feed.
+fn feed_entries(bytes: &[u8]) -> HashMap<&str, &RawValue> {
+    #[derive(Deserialize)]
+    struct Rolie<'a> {
+        #[serde(borrow)]
+        feed: Entries<'a>,
+    }
+    #[derive(Deserialize)]
+    struct Entries<'a> {
+        #[serde(borrow)]
+        entry: Vec<&'a RawValue>,
+    }
+    /// What an entry is looked up by; the rest of it is skipped.
+    #[derive(Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: std::borrow::Cow<'a, str>,
+    }
+    let Ok(feed) = serde_json::from_slice::<Rolie>(bytes) else {
+        return HashMap::default();
+    };
+    feed.feed
+        .entry
+        .into_iter()
+        .filter_map(|raw| match serde_json::from_str::<Id>(raw.get()).ok()?.id {
+            // Tracking ids need no escapes in JSON, so they are borrowed from the text.
+            std::borrow::Cow::Borrowed(id) => Some((id, raw)),
+            std::borrow::Cow::Owned(_) => None,
+        })
+        .collect()
 }
 
 /// Pretty JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same
@@ -1027,18 +1110,27 @@ pub(crate) fn severity_label(s: Severity, ui: &UiStrings) -> &str {
 // ROLIE feed (CSAF 2.0 section 7.1.15, RFC 8322 in JSON) and provider metadata (7.1.7).
 
 #[derive(Serialize)]
-struct RolieFeed {
-    feed: Feed,
+struct RolieFeed<'p> {
+    feed: Feed<'p>,
 }
 
 #[derive(Serialize)]
-struct Feed {
+struct Feed<'p> {
     id: &'static str,
     title: String,
     link: Vec<Link>,
     category: Vec<Category>,
     updated: String,
-    entry: Vec<Entry>,
+    entry: Vec<FeedEntry<'p>>,
+}
+
+/// An entry as built now, or as the previous feed has it: written as it was there (the same
+/// pretty-printed text at the same depth, with `<`, `>` and `&` already escaped).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FeedEntry<'p> {
+    Built(Entry),
+    Kept(&'p RawValue),
 }
 
 #[derive(Serialize)]
@@ -1084,12 +1176,22 @@ struct Format {
 }
 
 /// The TLP:WHITE feed; `docs` newest first.
-fn feed(site: &Site, docs: &[&Built], updated: &str) -> RolieFeed {
+fn feed<'p>(site: &Site, docs: &[&Listed<'p>], updated: &str) -> RolieFeed<'p> {
     let url = |rel: &str| site.url(&format!("{WHITE_DIR}{rel}"));
+    feed_of(&site.settings.publisher.name, &url, docs, updated)
+}
+
+/// [`feed`], of the publisher `publisher` whose URL of a path below [`WHITE_DIR`] is `url`.
+fn feed_of<'p>(
+    publisher: &str,
+    url: &impl Fn(&str) -> String,
+    docs: &[&Listed<'p>],
+    updated: &str,
+) -> RolieFeed<'p> {
     RolieFeed {
         feed: Feed {
             id: "csaf-feed-tlp-white",
-            title: format!("{} CSAF feed (TLP:WHITE)", site.settings.publisher.name),
+            title: format!("{publisher} CSAF feed (TLP:WHITE)"),
             link: vec![Link {
                 rel: "self",
                 href: url(FEED_FILE),
@@ -1101,42 +1203,50 @@ fn feed(site: &Site, docs: &[&Built], updated: &str) -> RolieFeed {
             updated: updated.to_string(),
             entry: docs
                 .iter()
-                .map(|d| Entry {
-                    id: d.tracking_id.clone(),
-                    title: d.title.clone(),
-                    link: vec![
-                        Link {
-                            rel: "self",
-                            href: url(&d.path),
-                        },
-                        Link {
-                            rel: "hash",
-                            href: url(&format!("{}.sha256", d.path)),
-                        },
-                        Link {
-                            rel: "hash",
-                            href: url(&format!("{}.sha512", d.path)),
-                        },
-                    ],
-                    published: timestamp(d.initial),
-                    updated: timestamp(d.current),
-                    summary: Content {
-                        content: if d.summary.is_empty() {
-                            d.title.clone()
-                        } else {
-                            d.summary.clone()
-                        },
-                    },
-                    content: Src {
-                        kind: "application/json",
-                        src: url(&d.path),
-                    },
-                    format: Format {
-                        schema: CSAF_SCHEMA_URL,
-                        version: "2.0",
-                    },
+                .map(|d| match d {
+                    Listed::Kept(_, _, raw) => FeedEntry::Kept(raw),
+                    Listed::Built(d) => FeedEntry::Built(entry(d, url)),
                 })
                 .collect(),
+        },
+    }
+}
+
+/// The feed entry of a document.
+fn entry(d: &Built, url: &impl Fn(&str) -> String) -> Entry {
+    Entry {
+        id: d.tracking_id.clone(),
+        title: d.title.clone(),
+        link: vec![
+            Link {
+                rel: "self",
+                href: url(&d.path),
+            },
+            Link {
+                rel: "hash",
+                href: url(&format!("{}.sha256", d.path)),
+            },
+            Link {
+                rel: "hash",
+                href: url(&format!("{}.sha512", d.path)),
+            },
+        ],
+        published: timestamp(d.initial),
+        updated: timestamp(d.current),
+        summary: Content {
+            content: if d.summary.is_empty() {
+                d.title.clone()
+            } else {
+                d.summary.clone()
+            },
+        },
+        content: Src {
+            kind: "application/json",
+            src: url(&d.path),
+        },
+        format: Format {
+            schema: CSAF_SCHEMA_URL,
+            version: "2.0",
         },
     }
 }
@@ -1233,6 +1343,61 @@ mod tests {
         );
         assert_eq!(plain("```\na\n\nb\n```\n\nc"), "a b\n\nc");
         assert_eq!(plain("  \n"), "");
+    }
+
+    /// A feed made with some entries kept from the previous feed is, byte for byte, the feed
+    /// made afresh: kept entries keep their indentation and escapes.
+    #[test]
+    fn kept_feed_entries_give_the_feed_made_afresh() {
+        let url = |rel: &str| format!("https://example.org/{WHITE_DIR}{rel}");
+        let date = |s: &str| crate::model::Date::parse(s).unwrap();
+        let built = |id: &str, title: &str, current: &str| Built {
+            path: format!("2024/{}", file_name(id)),
+            tracking_id: id.to_string(),
+            title: title.to_string(),
+            summary: format!("Summary of {title}\n\nwith <b>markup</b> & ünïcode."),
+            initial: date("2024-01-02"),
+            current: date(current),
+        };
+        let make = || {
+            vec![
+                Listed::Built(built("A-1", "First <script>", "2024-03-01")),
+                Listed::Built(built("A-2", "Second \"quoted\"", "2024-02-01")),
+                Listed::Built(built("A-3-nl-NL", "Derde", "2024-01-05")),
+            ]
+        };
+        let serialise = |docs: &[Listed]| {
+            let docs: Vec<&Listed> = docs.iter().collect();
+            safe_json(&feed_of("Example", &url, &docs, "2024-03-01T00:00:00Z")).unwrap()
+        };
+        let fresh = serialise(&make());
+        let previous = feed_entries(&fresh);
+        assert_eq!(previous.len(), 3);
+        assert!(previous["A-1"].get().contains("First \\u003cscript\\u003e"));
+
+        // The first and last kept, the middle one built again.
+        let mut mixed = make();
+        for (i, id) in [(0, "A-1"), (2, "A-3-nl-NL")] {
+            mixed[i] = Listed::Kept(
+                mixed[i].path().to_string(),
+                mixed[i].current(),
+                previous[id],
+            );
+        }
+        assert!(matches!(mixed[1], Listed::Built(_)));
+        let again = serialise(&mixed);
+        assert_eq!(
+            String::from_utf8(again).unwrap(),
+            String::from_utf8(fresh).unwrap()
+        );
+
+        // Anything else is no feed: nothing is kept.
+        assert!(feed_entries(b"{\"feed\": {\"entry\": 3}}").is_empty());
+        assert!(feed_entries(b"not json").is_empty());
+        // An id written with escapes is not looked up (tracking ids never need them).
+        let escaped = br#"{"feed": {"entry": [{"id": "a\u0041"}, {"id": "b"}]}}"#;
+        let kept = feed_entries(escaped);
+        assert_eq!(kept.keys().collect::<Vec<_>>(), [&"b"]);
     }
 
     #[test]
