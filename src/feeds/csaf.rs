@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{json, timestamp};
+use super::timestamp;
 use crate::markdown::to_plain;
 use crate::model::{
     Advisory, AdvisoryText, PublisherCategory, RemediationKind, Severity, Status, UiStrings,
@@ -184,7 +184,11 @@ pub fn render_after(
     out.add_to_unit(
         LISTS_UNIT,
         format!("{WHITE_DIR}{FEED_FILE}"),
-        safe_json(&feed(site, &newest, &last_updated))?,
+        // About the size of the previous feed, when there is one.
+        safe_json_sized(
+            &feed(site, &newest, &last_updated),
+            previous_feed.as_ref().map_or(0, |f| f.len()) + newest.len() * 64,
+        )?,
     )?;
     out.add_to_unit(
         LISTS_UNIT,
@@ -379,22 +383,43 @@ fn feed_entries(bytes: &[u8]) -> HashMap<&str, &RawValue> {
 /// document is ever shown or sniffed as a web page. Those bytes only occur inside JSON
 /// strings and never inside a multi-byte UTF-8 sequence, so replacing them bytewise is exact.
 fn safe_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let raw = json(value)?;
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 64);
-    let mut from = 0;
-    // Copies the runs between the three bytes whole (the ROLIE feed of 20,000 documents
-    // is megabytes; a byte at a time, this was 6 % of a rebuild after a title edit).
-    for at in memchr::memchr3_iter(b'<', b'>', b'&', &raw) {
-        out.extend_from_slice(&raw[from..at]);
-        out.extend_from_slice(match raw[at] {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            _ => b"\\u0026",
-        });
-        from = at + 1;
+    safe_json_sized(value, 16 * 1024)
+}
+
+/// [`safe_json`] into a buffer of `capacity` bytes to begin with. The bytes are escaped as
+/// serde_json writes them, into that one buffer: fresh memory is costly (the kernel zeroes
+/// each page first), and the ROLIE feed of 20,000 documents is tens of megabytes, which a
+/// growing buffer and a second, escaped copy touched three times over.
+fn safe_json_sized<T: Serialize>(value: &T, capacity: usize) -> Result<Vec<u8>> {
+    let mut out = Escaping(Vec::with_capacity(capacity));
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.0.push(b'\n');
+    Ok(out.0)
+}
+
+/// Appends what is written to it with `<`, `>` and `&` as JSON escapes (see [`safe_json`]).
+struct Escaping(Vec<u8>);
+
+impl std::io::Write for Escaping {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut from = 0;
+        // Copies the runs between the three bytes whole.
+        for at in memchr::memchr3_iter(b'<', b'>', b'&', buf) {
+            self.0.extend_from_slice(&buf[from..at]);
+            self.0.extend_from_slice(match buf[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            });
+            from = at + 1;
+        }
+        self.0.extend_from_slice(&buf[from..]);
+        Ok(buf.len())
     }
-    out.extend_from_slice(&raw[from..]);
-    Ok(out)
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 use crate::incremental::hex;
@@ -1412,5 +1437,14 @@ mod tests {
         assert!(text.contains(r"\u003cscript\u003ea \u0026 b"), "{text}");
         let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, v);
+        // Otherwise it is the feeds' pretty JSON, final newline included, whatever the
+        // capacity it starts with.
+        let pretty = String::from_utf8(crate::feeds::json(&v).unwrap()).unwrap();
+        let escaped = pretty
+            .replace('<', r"\u003c")
+            .replace('>', r"\u003e")
+            .replace('&', r"\u0026");
+        assert_eq!(text, escaped);
+        assert_eq!(safe_json_sized(&v, 0).unwrap(), bytes);
     }
 }
