@@ -58,13 +58,6 @@ pub fn build_into(
         })
         .collect();
     t.lap("keys, model");
-    let reused = out.reuse_all(&hits)?;
-    t.lap("link reused");
-    for ((unit, _), reused) in hits.iter().zip(reused) {
-        if reused && let Some(id) = unit.strip_prefix("advisory/") {
-            site.reused.insert(id.to_string());
-        }
-    }
     let aggregates = Aggregates::new(previous, &keys);
     // The search index: one unit per part of a language's index, reused when its records
     // are unchanged, which their digests tell: an advisory whose key is unchanged keeps
@@ -128,18 +121,12 @@ pub fn build_into(
         }
     }
     t.lap("search records");
-    let mut rendered = Rendered {
-        advisories: site.advisories.len() - site.reused.len(),
-        advisories_reused: site.reused.len(),
-        search_indexed: to_index.len(),
-        search_parts: search_keys.len(),
-        ..Rendered::default()
-    };
-    t.lap("model and reuse");
+    let (search_indexed, search_parts) = (to_index.len(), search_keys.len());
     // The search indexes are built on a thread of their own, beside the pages and feeds
     // (Pagefind indexes one record at a time), one part after the other so that memory holds
-    // one part's index at a time. The search page carries the integrity hash of the search
-    // library, which is the same for every index.
+    // one part's index at a time. They are started first, as soon as their records are
+    // made: after an edit, indexing its part is the longest of the work. The search page
+    // carries the integrity hash of the search library, which is the same for every index.
     let (indexes, out) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
             to_index
@@ -148,6 +135,13 @@ pub fn build_into(
                 .collect::<Result<Vec<_>>>()
         });
         let out = (|| {
+            let reused = out.reuse_all(&hits)?;
+            t.lap("link reused");
+            for ((unit, _), reused) in hits.iter().zip(reused) {
+                if reused && let Some(id) = unit.strip_prefix("advisory/") {
+                    site.reused.insert(id.to_string());
+                }
+            }
             render::render_after(
                 &site,
                 &project.root,
@@ -167,6 +161,13 @@ pub fn build_into(
     });
     let (indexes, mut out) = (indexes?, out?);
     t.lap("search index (waited)");
+    let mut rendered = Rendered {
+        advisories: site.advisories.len() - site.reused.len(),
+        advisories_reused: site.reused.len(),
+        search_indexed,
+        search_parts,
+        ..Rendered::default()
+    };
     for index in indexes {
         let unit = search_unit(&index.language, index.part);
         for (path, bytes) in index.files {
