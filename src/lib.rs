@@ -15,6 +15,7 @@ pub mod import;
 pub mod incremental;
 pub mod load;
 pub mod markdown;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -173,7 +173,10 @@ fn load_inner(
     // What the rules found in a folder of `previous` stands while the folder's files and
     // everything the rules depend on besides are the same.
     let same_context = previous.is_some_and(|prev| prev.context() == p.context());
-    let dirs: Vec<(Folder, Findings)> = sorted_entries(&adv_root)?
+    let entries = sorted_entries(&adv_root)?;
+    // Before the model of every advisory is made: how many there are decides the page size.
+    crate::memory::fit_pages_to(entries.len());
+    let dirs: Vec<(Folder, Findings)> = entries
         .into_par_iter()
         .map(|entry| {
             let mut local = Findings::default();
