@@ -8,9 +8,10 @@
 //! huge pages off a rebuild took 12-28 % less time (a no-op, a title edit). A large site
 //! gains from huge pages instead: the model of every advisory stays in memory for the whole
 //! run (1.7 GB at 30,000, 5.5 GB at 100,000), and with small pages the misses in the
-//! translation buffer cost more than the zeroing saved: a no-op took 13 % longer at 30,000
-//! and 19 % longer at 100,000. So huge pages are off below [`HUGE_PAGES_FROM`] advisories,
-//! between the sizes measured.
+//! translation buffer cost more than the zeroing saved: a title edit took 28 % longer at
+//! 20,000, a no-op 13 % longer at 30,000 and 19 % longer at 100,000 (at 15,000 both were
+//! still faster with small pages). So huge pages are off below [`HUGE_PAGES_FROM`]
+//! advisories.
 
 /// The number of advisory folders from which a run keeps transparent huge pages on.
 pub const HUGE_PAGES_FROM: usize = 20_000;
