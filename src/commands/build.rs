@@ -243,7 +243,9 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     progress.step("rendering and writing pages and feeds");
     let staged = Output::to_dir_listed(&out, listing)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    t.lap("stage, previous manifest");
     let previous = Cache::read(&out);
+    t.lap("read the build cache");
     let (site, cache, rendered) = build_into(&project, staged, &previous)
         .context("rendering failed; the previous site was left as it was")?;
     let files = site.len();

@@ -39,7 +39,7 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchSettings {
-    /// The most advisories in one part of a language's search index (default 4096). A
+    /// The most advisories in one part of a language's search index (default 2048). A
     /// language with more is split into parts, a power of two of them: a build holds one
     /// part's index in memory at a time, and an edit rebuilds only its part, but the search
     /// page loads every part's metadata, so each part costs readers a request or two per
@@ -50,7 +50,7 @@ pub struct SearchSettings {
 
 impl SearchSettings {
     fn default_records_per_part() -> std::num::NonZeroU32 {
-        std::num::NonZeroU32::new(4096).unwrap_or(std::num::NonZeroU32::MIN)
+        std::num::NonZeroU32::new(2048).unwrap_or(std::num::NonZeroU32::MIN)
     }
 
     fn is_default(&self) -> bool {
