@@ -132,18 +132,23 @@ pub fn watched(root: &Path) -> Vec<PathBuf> {
 }
 
 /// Whether an event changes content (reads and metadata-only changes do not: a rebuild
-/// reads every file, and must not trigger itself).
+/// reads every file, and must not trigger itself). A rescan, which the watcher sends when
+/// the kernel's event queue overflowed and events were lost, counts as a change: one of
+/// the lost events may have been an edit. (The queue holds 16,384 events by default, and
+/// the watcher is told of every file opened: a first build of 10,000 advisories opens
+/// more than that.)
 fn is_change(e: &notify::Event) -> bool {
     use notify::EventKind::{Create, Modify, Remove};
     use notify::event::ModifyKind;
-    matches!(
-        e.kind,
-        Create(_)
-            | Remove(_)
-            | Modify(
-                ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other
-            )
-    )
+    e.need_rescan()
+        || matches!(
+            e.kind,
+            Create(_)
+                | Remove(_)
+                | Modify(
+                    ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any | ModifyKind::Other
+                )
+        )
 }
 
 /// Calls `on_change` after every burst of changes below the watched paths (changes within
@@ -322,6 +327,20 @@ fn inject(html: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_and_lost_events_are_changes_and_reads_are_not() {
+        use notify::event::{AccessKind, DataChange, Flag, ModifyKind};
+        use notify::{Event, EventKind};
+        let edit = Event::new(EventKind::Modify(ModifyKind::Data(DataChange::Content)));
+        assert!(is_change(&edit));
+        let read = Event::new(EventKind::Access(AccessKind::Read));
+        assert!(!is_change(&read));
+        // What notify sends for an overflowed inotify queue.
+        let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert!(is_change(&lost));
+        assert!(!is_change(&Event::new(EventKind::Other)));
+    }
 
     #[test]
     fn maps_paths_and_refuses_traversal() {
