@@ -55,6 +55,7 @@ fn cached(
         return check(root);
     };
     let t = super::build::Timings::new();
+    crate::memory::fit_pages_to_site(root);
     let cache = ParseCache::open(dir);
     t.lap("  open the parse cache");
     let (project, findings) = if shallow {
