@@ -67,6 +67,13 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// The value of the thread `handle`, once it has ended; a panic in it goes on in the caller.
+pub fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// FNV-1a: a hash that is the same in every build and on every machine (std's hashers are
 /// seeded), for choosing where a file or record goes.
 pub fn stable_hash(bytes: &[u8]) -> u64 {

@@ -76,13 +76,6 @@ impl Listing {
     }
 }
 
-/// Waits for a thread of a [`Listing`], passing on its panic.
-fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
 /// Files written to a staging folder as they come.
 #[derive(Debug)]
 struct DirSink {
@@ -146,7 +139,7 @@ impl Output {
                 target: target.to_path_buf(),
                 staging,
                 dirs: HashSet::default(),
-                previous: joined(listing.manifest),
+                previous: crate::joined(listing.manifest),
                 listing: Some(listing.tree),
                 tree: None,
                 hashes: BTreeMap::new(),
@@ -473,7 +466,7 @@ impl DirSink {
     /// Waits for the listing of the previous site, once.
     fn listed(&mut self) -> Result<()> {
         if let Some(listing) = self.listing.take() {
-            self.tree = joined(listing)
+            self.tree = crate::joined(listing)
                 .with_context(|| format!("cannot list the site `{}`", self.target.display()))?;
         }
         Ok(())

@@ -249,9 +249,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     let staged = Output::to_dir_listed(&out, listing)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     t.lap("stage, previous manifest");
-    let previous = previous
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let previous = crate::joined(previous);
     t.lap("read the build cache (waited)");
     let (site, cache, rendered) = build_into(&project, staged, &previous)
         .context("rendering failed; the previous site was left as it was")?;
