@@ -105,9 +105,14 @@ impl Plan {
             .and_then(|n| n.to_str())
             .context("a staging folder without a UTF-8 name")?
             .to_string();
-        // Every folder that holds a file of the new site.
+        // Every folder that holds a file of the new site; what is left of the old site's
+        // files once the new site's are taken out is what to delete (one hash lookup a
+        // file: a lookup in `new`, a B-tree of 122,000 paths with long common prefixes at
+        // 10,000 advisories, was a tenth of the swap).
         let mut keep_dirs: HashSet<&str> = HashSet::default();
+        let mut gone = old.files;
         for path in new.keys() {
+            gone.remove(path.as_str());
             let mut p = path.as_str();
             while let Some((parent, _)) = p.rsplit_once('/') {
                 if !keep_dirs.insert(parent) {
@@ -116,11 +121,7 @@ impl Plan {
                 p = parent;
             }
         }
-        let mut delete: Vec<String> = old
-            .files
-            .into_keys()
-            .filter(|f| !new.contains_key(f))
-            .collect();
+        let mut delete: Vec<String> = gone.into_keys().collect();
         delete.sort();
         // Only the topmost of the folders to remove: each goes with what it holds.
         let mut remove_dirs: Vec<String> = old
