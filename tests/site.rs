@@ -825,12 +825,13 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
         name == "feed.atom" || (name.starts_with("feed") && name.ends_with(".json"))
     };
     // The listings: a language's home page, product index, and the page of each year,
-    // product, kind and severity.
+    // product, kind and severity; and the further pages of the long ones (`page/<n>/`).
     let is_listing = |path: &str| {
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
             [_, "index.html"] | [_, "products", "index.html"] => true,
-            [_, facet, _, "index.html"] => {
+            [_, "page", _, "index.html"] => true,
+            [_, facet, _, "index.html"] | [_, facet, _, "page", _, "index.html"] => {
                 ["years", "products", "kinds", "severities"].contains(facet)
             }
             _ => false,
@@ -839,6 +840,14 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     let tree = read_tree(&out);
     let feeds: Vec<_> = tree.iter().filter(|(p, _)| is_feed(p)).collect();
     let listings: Vec<_> = tree.iter().filter(|(p, _)| is_listing(p)).collect();
+    // The home list of the example's 64 advisories takes two pages, in every language.
+    assert!(
+        listings
+            .iter()
+            .filter(|(p, _)| p.ends_with("/page/2/index.html"))
+            .count()
+            >= 3
+    );
     // Besides: the API index, the CSAF lists and the sitemap, one unit each.
     assert_eq!(
         feeds.len() + listings.len() + 3,
@@ -902,4 +911,154 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     assert_eq!(feeds_rendered(&retitled), (holding + changed + 2, total));
 
     assert_equals_clean_build(dir.path(), &out, "clean");
+}
+
+/// The page `href` (relative, as a page writes it) leads to from the page at `from`: the
+/// site path of the file served, `index.html` for a folder.
+fn resolve(from: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if href.ends_with('/') || href.is_empty() {
+        path.push_str("/index.html");
+    }
+    path
+}
+
+/// Every value of `attr="..."` in `html` after each occurrence of `after`.
+fn attr_values(html: &str, after: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(after)
+        .filter_map(|(i, _)| {
+            let rest = &html[i..];
+            let start = rest.find(&needle)? + needle.len();
+            let end = rest[start..].find('"')?;
+            Some(rest[start..start + end].to_string())
+        })
+        .collect()
+}
+
+/// A list longer than `listings.per_page` continues on `page/<n>/`: following the `next`
+/// links from a language's home page visits every advisory once, in the site's order, each
+/// page holds at most `per_page`, every page link resolves to a built page, the labels are
+/// in the page's language, and the sitemap lists the pages.
+#[test]
+fn long_lists_are_paged_and_every_page_link_resolves() {
+    let dir = common::copy_repository("listings:\n  per_page: 10\n");
+    let out = dir.path().join("site");
+    let o = build(dir.path(), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tree: std::collections::BTreeMap<String, Vec<u8>> = read_tree(&out).into_iter().collect();
+    let page = |path: &str| -> String {
+        String::from_utf8(
+            tree.get(path)
+                .unwrap_or_else(|| panic!("no {path}"))
+                .clone(),
+        )
+        .unwrap()
+    };
+    let advisories = std::fs::read_dir(dir.path().join("advisories"))
+        .unwrap()
+        .count();
+    assert!(advisories > 20, "{advisories} advisories");
+    let pages = advisories.div_ceil(10);
+    let api: serde_json::Value = serde_json::from_slice(&tree["api/v1/index.json"]).unwrap();
+    let site_order: Vec<String> = api["advisories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    for lang in ["en-US", "nl-NL", "de-DE"] {
+        let mut path = format!("{lang}/index.html");
+        let mut ids = Vec::new();
+        let mut visited = 0;
+        loop {
+            visited += 1;
+            let html = page(&path);
+            let list = &html[html.find("<ol class=\"advisories\">").unwrap()..];
+            let list = &list[..list.find("</ol>").unwrap()];
+            let here: Vec<String> = attr_values(list, "<h3>", "href")
+                .iter()
+                .map(|h| {
+                    h.trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert!(
+                !here.is_empty() && here.len() <= 10,
+                "{path}: {}",
+                here.len()
+            );
+            ids.extend(here);
+            // Every link of the pager leads to a built page of the same list.
+            let nav = &html[html.find("<nav class=\"pager\"").expect("a pager")..];
+            let nav = &nav[..nav.find("</nav>").unwrap()];
+            for href in attr_values(nav, "<a ", "href") {
+                let to = resolve(&path, &href);
+                assert!(tree.contains_key(&to), "{path} links {href}: no {to}");
+            }
+            let label = match lang {
+                "nl-NL" => format!("Pagina {visited} van {pages}"),
+                "de-DE" => format!("Seite {visited} von {pages}"),
+                _ => format!("Page {visited} of {pages}"),
+            };
+            assert!(nav.contains(&format!("<p>{label}</p>")), "{path}: {nav}");
+            assert!(nav.contains(&format!("<span aria-current=\"page\">{visited}</span>")));
+            if visited > 1 {
+                assert!(html.contains(&format!("<title>{label} · ")), "{path}");
+            }
+            match attr_values(&html, "<link rel=\"next\"", "href").first() {
+                Some(next) => path = resolve(&path, next),
+                None => break,
+            }
+        }
+        assert_eq!(visited, pages, "{lang}");
+        assert_eq!(ids, site_order, "{lang}: every advisory once, in order");
+        assert!(!tree.contains_key(&format!("{lang}/page/{}/index.html", pages + 1)));
+        assert!(!tree.contains_key(&format!("{lang}/page/1/index.html")));
+    }
+    // A long facet list is paged too, with its own first page as the way back.
+    let kind = tree
+        .keys()
+        .find(|p| p.starts_with("en-US/kinds/") && p.ends_with("/page/2/index.html"))
+        .expect("a kind with more than 10 advisories")
+        .clone();
+    let html = page(&kind);
+    assert!(
+        html.contains("<link rel=\"prev\" href=\"../../\">"),
+        "{kind}"
+    );
+    // Every relative link of every further page resolves (the feeds, facets, languages,
+    // stylesheet and advisories are a level or two further up than from a first page).
+    let mut checked = 0;
+    for path in tree.keys().filter(|p| p.contains("/page/")) {
+        let html = page(path);
+        for tag in ["<a ", "<link "] {
+            for href in attr_values(&html, tag, "href") {
+                if href.starts_with("https://") || href.starts_with('#') {
+                    continue;
+                }
+                let to = resolve(path, href.split('#').next().unwrap_or_default());
+                assert!(tree.contains_key(&to), "{path} links {href}: no {to}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} links");
+    let sitemap = page("sitemap.xml");
+    assert!(sitemap.contains("/nl-NL/page/2/</loc>"));
+    assert!(sitemap.contains(&format!("/{}</loc>", kind.trim_end_matches("index.html"))));
 }

@@ -33,6 +33,39 @@ pub struct Settings {
     /// How the search index is built.
     #[serde(default, skip_serializing_if = "SearchSettings::is_default")]
     pub search: SearchSettings,
+    /// How the lists of advisories are paged.
+    #[serde(default, skip_serializing_if = "ListingSettings::is_default")]
+    pub listings: ListingSettings,
+}
+
+/// Settings of the lists of advisories (`listings:` in `seckb.yaml`): the home page of each
+/// language and the page of each year, product, kind and severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListingSettings {
+    /// The most advisories on one page of a list (default 50). A longer list continues on
+    /// `page/2/`, `page/3/`, ... below its folder, linked from each of its pages; an edit
+    /// re-renders only the pages whose advisories it changes.
+    #[serde(default = "ListingSettings::default_per_page")]
+    pub per_page: std::num::NonZeroU32,
+}
+
+impl ListingSettings {
+    fn default_per_page() -> std::num::NonZeroU32 {
+        std::num::NonZeroU32::new(50).unwrap_or(std::num::NonZeroU32::MIN)
+    }
+
+    fn is_default(&self) -> bool {
+        *self == ListingSettings::default()
+    }
+}
+
+impl Default for ListingSettings {
+    fn default() -> ListingSettings {
+        ListingSettings {
+            per_page: ListingSettings::default_per_page(),
+        }
+    }
 }
 
 /// Settings of the search index (`search:` in `seckb.yaml`).
@@ -308,6 +341,15 @@ ui_strings! {
     filter_note,
     /// Link from a filtered list back to every advisory.
     show_all,
+    /// Label of the page links under a long list, e.g. "Pages".
+    pages,
+    /// Link to the previous page of a list.
+    previous_page,
+    /// Link to the next page of a list.
+    next_page,
+    /// Which page of a list this is: `{page}` and `{pages}` are replaced, e.g.
+    /// "Page {page} of {pages}".
+    page_of,
     /// "Products".
     products,
     /// Heading of a product page, before the product name.

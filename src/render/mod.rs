@@ -15,9 +15,10 @@ use crate::model::SiteText;
 use crate::output::{Output, integrity};
 use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
+use facets::Facet;
 use templates::Templates;
 pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest, escape_html};
-use views::{AdvisoryView, LangLink, ListItem, Page};
+use views::{AdvisoryView, LangLink, ListItem, Page, Pager};
 
 /// Renders every page of the site; `library_integrity` is the SRI hash of the search
 /// library the search pages load.
@@ -50,6 +51,7 @@ pub fn render_after(
     let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
     let base = &site.settings.base_url;
     let default_lang = site.settings.default_language.as_str();
+    let per_page = usize::try_from(site.settings.listings.per_page.get()).unwrap_or(usize::MAX);
 
     // The root page: a language chooser.
     {
@@ -78,70 +80,72 @@ pub fn render_after(
         let groups = facets::groups(site, &text.ui);
         let facets = facets::all(site, &text.ui);
 
-        // Which listings are taken from the previous build: each is keyed by the digests of
-        // its list items, which an unchanged advisory keeps from the previous build, so that
-        // a list item is made only when a listing holding it is rendered.
-        let home_unit = format!("list/{lang}/home");
-        let mut home = true;
-        let mut todo = Vec::new();
+        // Every page of every listing: the home list of every advisory, then the list of each
+        // facet value, each cut into pages of `listings.per_page`.
+        let everything: Vec<usize> = (0..site.advisories.len()).collect();
+        let home_unit = format!("list/{lang}/");
+        let mut sheets: Vec<Sheet> = sheets_of(&home_unit, "", None, &everything, per_page);
+        for facet in &facets {
+            let unit = format!("list/{lang}/{}", facet.dir);
+            sheets.extend(sheets_of(
+                &unit,
+                &facet.dir,
+                Some(facet),
+                &facet.members,
+                per_page,
+            ));
+        }
+
+        // Which pages are taken from the previous build: each is keyed by the digests of its
+        // list items, which an unchanged advisory keeps from the previous build, so that a
+        // list item is made only when a page holding it is rendered.
         // The list items made so far, by advisory.
         let mut items: Vec<Option<ListItem>> = Vec::new();
-        if let Some(agg) = previous {
+        let todo: Vec<&Sheet> = if let Some(agg) = previous {
             let name = format!("list/{lang}");
             let digests;
             (digests, items) = agg.digests(site, &name, |a, texts| {
                 Ok(ListItem::new(a, texts, lang, &text.ui))
             })?;
-            home = !reused(previous, &home_unit, &(&digests, &groups), out)?;
-            for facet in &facets {
-                let unit = format!("list/{lang}/{}", facet.dir);
-                let list: Vec<&String> = facet.members.iter().map(|&i| &digests[i]).collect();
-                let what = (
-                    &facet.dir,
-                    &facet.name,
-                    &facet.heading,
-                    &facet.note,
-                    facet.feed,
-                );
-                if !reused(previous, &unit, &(what, list), out)? {
-                    todo.push((unit, facet));
+            // Every home page shows the facets: hashed once.
+            let groups_key = crate::incremental::key_of(&groups);
+            let mut todo = Vec::new();
+            for sheet in &sheets {
+                let list: Vec<&String> = sheet.members.iter().map(|&i| &digests[i]).collect();
+                let at = (sheet.number, sheet.pages);
+                let fresh = match sheet.facet {
+                    None => !reused(previous, &sheet.unit, &(&list, &groups_key, at), out)?,
+                    Some(facet) => {
+                        let what = (
+                            &facet.dir,
+                            &facet.name,
+                            &facet.heading,
+                            &facet.note,
+                            facet.feed,
+                        );
+                        !reused(previous, &sheet.unit, &(what, &list, at), out)?
+                    }
+                };
+                if fresh {
+                    todo.push(sheet);
                 }
             }
+            todo
         } else {
-            todo = facets
-                .iter()
-                .map(|f| (format!("list/{lang}/{}", f.dir), f))
-                .collect();
-        }
-        let mut wanted = vec![home; site.advisories.len()];
-        for (_, facet) in &todo {
-            for &i in &facet.members {
-                wanted[i] = true;
-            }
-        }
+            sheets.iter().collect()
+        };
         items.resize_with(site.advisories.len(), || None);
-        crate::incremental::fill(&mut items, (0..wanted.len()).filter(|&i| wanted[i]), |i| {
+        let wanted = todo.iter().flat_map(|sheet| sheet.members.iter().copied());
+        crate::incremental::fill(&mut items, wanted, |i| {
             let (a, texts) = &site.advisories[i];
             Ok(ListItem::new(a, texts, lang, &text.ui))
         })?;
-        let list_of = |members: &mut dyn Iterator<Item = usize>| -> Result<Vec<&ListItem>> {
+        let list_of = |members: &[usize]| -> Result<Vec<&ListItem>> {
             members
-                .map(|i| items[i].as_ref().context("a list item that was not made"))
+                .iter()
+                .map(|&i| items[i].as_ref().context("a list item that was not made"))
                 .collect()
         };
-
-        // Home: every advisory, and every facet.
-        if home {
-            let rel = "index.html".to_string();
-            let mut ctx = page_ctx(site, &langs, lang, text, "", &rel)?;
-            ctx.insert("advisories", &list_of(&mut (0..items.len()))?);
-            ctx.insert("groups", &groups);
-            out.add_to_unit(
-                &home_unit,
-                format!("{lang}/index.html"),
-                render_one(&tpl, "home.html", &ctx)?,
-            )?;
-        }
 
         // Search.
         {
@@ -191,20 +195,33 @@ pub fn render_after(
                 render_one(&tpl, "products.html", &ctx)?,
             )?;
         }
+        // The home pages (the home list, and every facet beside it) and the facet pages, in
+        // parallel.
         let lists: Vec<(String, String, String)> = todo
             .par_iter()
-            .map(|(unit, facet)| {
-                let rel = format!("{}index.html", facet.dir);
-                let mut ctx = page_ctx(site, &langs, lang, text, &facet.dir, &rel)?;
-                let list = list_of(&mut facet.members.iter().copied())?;
-                ctx.insert("heading", &facet.heading);
-                ctx.insert("filter_note", &facet.note);
-                ctx.insert("product_feed", &facet.feed);
-                ctx.insert("advisories", &list);
+            .map(|sheet| {
+                let dir = format!("{}{}", sheet.dir, views::page_dir(sheet.number));
+                let rel = format!("{dir}index.html");
+                let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
+                ctx.insert("advisories", &list_of(sheet.members)?);
+                ctx.insert("pager", &Pager::new(sheet.number, sheet.pages, &text.ui));
+                ctx.insert("list_root", views::list_root(sheet.number));
+                let template = match sheet.facet {
+                    None => {
+                        ctx.insert("groups", &groups);
+                        "home.html"
+                    }
+                    Some(facet) => {
+                        ctx.insert("heading", &facet.heading);
+                        ctx.insert("filter_note", &facet.note);
+                        ctx.insert("product_feed", &facet.feed);
+                        "list.html"
+                    }
+                };
                 Ok((
-                    unit.clone(),
+                    sheet.unit.clone(),
                     format!("{lang}/{rel}"),
-                    render_one(&tpl, "list.html", &ctx)?,
+                    render_one(&tpl, template, &ctx)?,
                 ))
             })
             .collect::<Result<_>>()?;
@@ -213,6 +230,49 @@ pub fn render_after(
         }
     }
     Ok(())
+}
+
+/// One page of a listing: the home list or a facet value's list.
+struct Sheet<'a> {
+    /// Its build unit: `list/<lang>/<dir>`, and `list/<lang>/<dir>page/<n>/` after the first.
+    unit: String,
+    /// The listing's folder below the language (`years/2008/`; empty for the home list).
+    dir: &'a str,
+    /// The facet value it lists; none for the home list.
+    facet: Option<&'a Facet>,
+    /// Its advisories, indexes into the site's.
+    members: &'a [usize],
+    /// Its number, from 1, and how many pages the listing has.
+    number: usize,
+    pages: usize,
+}
+
+/// The pages of a listing of `members`, `per_page` each; one page when it is empty.
+fn sheets_of<'a>(
+    unit: &str,
+    dir: &'a str,
+    facet: Option<&'a Facet>,
+    members: &'a [usize],
+    per_page: usize,
+) -> Vec<Sheet<'a>> {
+    let chunks: Vec<&[usize]> = if members.is_empty() {
+        vec![members]
+    } else {
+        members.chunks(per_page.max(1)).collect()
+    };
+    let pages = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, members)| Sheet {
+            unit: format!("{unit}{}", views::page_dir(i + 1)),
+            dir,
+            facet,
+            members,
+            number: i + 1,
+            pages,
+        })
+        .collect()
 }
 
 /// The files of each advisory that shows its texts as HTML: its page in every language and

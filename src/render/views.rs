@@ -75,6 +75,86 @@ impl Page {
     }
 }
 
+/// The page links of a list that takes more than one page (`listings.per_page`).
+#[derive(Debug, PartialEq, Serialize, Hash)]
+pub struct Pager {
+    /// This page's number, from 1.
+    pub number: usize,
+    /// "Page 2 of 5" in the page's language.
+    pub label: String,
+    /// The previous and the next page, relative to this one.
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// The pages linked by number: the first, the last, and two either side of this one,
+    /// with `None` for each gap between them.
+    pub links: Vec<Option<PagerLink>>,
+}
+
+/// A link to one page of a list.
+#[derive(Debug, PartialEq, Serialize, Hash)]
+pub struct PagerLink {
+    pub number: usize,
+    /// Relative to the page that links it.
+    pub href: String,
+    pub current: bool,
+}
+
+/// The folder of page `number` of a list, below the list's own folder: `page/2/`, and
+/// nothing for the first page, which is the list's folder itself.
+pub fn page_dir(number: usize) -> String {
+    if number > 1 {
+        format!("page/{number}/")
+    } else {
+        String::new()
+    }
+}
+
+/// The path from page `number` of a list to its first page's folder: `../../` below
+/// `page/<n>/`.
+pub fn list_root(number: usize) -> &'static str {
+    if number > 1 { "../../" } else { "" }
+}
+
+impl Pager {
+    /// The links of page `number` of a list of `pages` pages; none when it has one.
+    pub fn new(number: usize, pages: usize, ui: &UiStrings) -> Option<Pager> {
+        if pages < 2 || number == 0 || number > pages {
+            return None;
+        }
+        let href = |to: usize| {
+            let h = format!("{}{}", list_root(number), page_dir(to));
+            if h.is_empty() { "./".to_string() } else { h }
+        };
+        let mut shown: Vec<usize> = vec![1, pages];
+        shown.extend(number.saturating_sub(2).max(1)..=(number + 2).min(pages));
+        shown.sort_unstable();
+        shown.dedup();
+        let mut links = Vec::new();
+        let mut last = 0;
+        for n in shown {
+            if n > last + 1 {
+                links.push(None);
+            }
+            links.push(Some(PagerLink {
+                number: n,
+                href: href(n),
+                current: n == number,
+            }));
+            last = n;
+        }
+        Some(Pager {
+            number,
+            label: ui
+                .page_of
+                .replace("{page}", &number.to_string())
+                .replace("{pages}", &pages.to_string()),
+            previous: (number > 1).then(|| href(number - 1)),
+            next: (number < pages).then(|| href(number + 1)),
+            links,
+        })
+    }
+}
+
 /// The scripts of the search page, relative to it, with their integrity hashes.
 #[derive(Debug, Serialize)]
 pub struct SearchView {
@@ -472,5 +552,75 @@ impl AdvisoryView {
                 .collect(),
             documents,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ui() -> UiStrings {
+        UiStrings {
+            page_of: "Pagina {page} van {pages}".into(),
+            ..UiStrings::default()
+        }
+    }
+
+    #[test]
+    fn a_pager_links_the_ends_and_two_pages_either_side_with_gaps_between() {
+        let p = Pager::new(5, 10, &ui()).unwrap();
+        let numbers: Vec<Option<usize>> = p
+            .links
+            .iter()
+            .map(|l| l.as_ref().map(|l| l.number))
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
+        );
+        let current: Vec<usize> = p
+            .links
+            .iter()
+            .flatten()
+            .filter(|l| l.current)
+            .map(|l| l.number)
+            .collect();
+        assert_eq!(current, [5]);
+        let hrefs: Vec<&str> = p.links.iter().flatten().map(|l| l.href.as_str()).collect();
+        assert_eq!(hrefs[0], "../../");
+        assert_eq!(hrefs[1], "../../page/3/");
+        assert_eq!(p.previous.as_deref(), Some("../../page/4/"));
+        assert_eq!(p.next.as_deref(), Some("../../page/6/"));
+        assert_eq!(p.label, "Pagina 5 van 10");
+    }
+
+    #[test]
+    fn the_first_page_links_to_itself_as_dot_slash_and_has_no_previous() {
+        let p = Pager::new(1, 3, &ui()).unwrap();
+        assert_eq!(p.previous, None);
+        assert_eq!(p.next.as_deref(), Some("page/2/"));
+        let hrefs: Vec<&str> = p.links.iter().flatten().map(|l| l.href.as_str()).collect();
+        assert_eq!(hrefs, ["./", "page/2/", "page/3/"]);
+        assert!(p.links.iter().all(Option::is_some), "no gap in 3 pages");
+        let last = Pager::new(3, 3, &ui()).unwrap();
+        assert_eq!(last.next, None);
+        assert_eq!(last.previous.as_deref(), Some("../../page/2/"));
+    }
+
+    #[test]
+    fn a_list_of_one_page_or_a_page_out_of_range_has_no_pager() {
+        assert_eq!(Pager::new(1, 1, &ui()), None);
+        assert_eq!(Pager::new(0, 4, &ui()), None);
+        assert_eq!(Pager::new(5, 4, &ui()), None);
     }
 }
