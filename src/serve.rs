@@ -75,9 +75,25 @@ impl Rebuilder {
     /// Builds the site; on content errors keeps the previous site and records them. The
     /// server goes on serving the previous site while the new one is built.
     pub fn rebuild(&mut self, state: &RwLock<State>) -> Result<Rebuilt> {
-        let (project, findings) = match (&self.project, &self.parse_cache) {
-            (None, Some(dir)) => crate::commands::validate::check_cached(&self.root, Some(dir))?,
-            (previous, _) => {
+        self.rebuild_after(state, None)
+    }
+
+    /// [`rebuild`](Rebuilder::rebuild) after a change to `paths` ([`Watch::run`]): when they
+    /// name advisory folders only (and other sources, which every rebuild reads), the other
+    /// advisory folders are taken as the last rebuild loaded them, not listed or read again
+    /// ([`crate::load::load_changed`]). `None`, or a path it cannot place, reads everything.
+    pub fn rebuild_after(
+        &mut self,
+        state: &RwLock<State>,
+        paths: Option<&[PathBuf]>,
+    ) -> Result<Rebuilt> {
+        let folders = paths.and_then(|paths| changed_folders(&self.root, paths));
+        let (project, findings) = match (&self.project, &self.parse_cache, folders) {
+            (None, Some(dir), _) => crate::commands::validate::check_cached(&self.root, Some(dir))?,
+            (Some(previous), _, Some(folders)) => {
+                crate::commands::validate::check_changed(&self.root, previous, &folders)?
+            }
+            (previous, _, _) => {
                 crate::commands::validate::check_after(&self.root, previous.as_ref(), None)?
             }
         };
@@ -131,6 +147,38 @@ pub fn watched(root: &Path) -> Vec<PathBuf> {
     .collect()
 }
 
+/// The advisory folders that `paths` (below the watched sources of the site at `root`)
+/// are in, by name; `None` if a path is the `advisories/` folder itself or outside the
+/// sources, so that the caller reads everything. Paths of the settings, the catalog, the
+/// site texts and the templates name no folder: a rebuild reads those anyway.
+pub fn changed_folders(
+    root: &Path,
+    paths: &[PathBuf],
+) -> Option<std::collections::BTreeSet<String>> {
+    let advisories = root.join("advisories");
+    let others = [
+        "templates",
+        "i18n",
+        crate::load::SETTINGS_FILE,
+        crate::load::CATALOG_FILE,
+    ]
+    .map(|p| root.join(p));
+    let mut folders = std::collections::BTreeSet::new();
+    for path in paths {
+        if let Ok(rel) = path.strip_prefix(&advisories) {
+            match rel.components().next() {
+                Some(std::path::Component::Normal(name)) => {
+                    folders.insert(name.to_str()?.to_string());
+                }
+                _ => return None,
+            }
+        } else if !others.iter().any(|o| path.starts_with(o)) {
+            return None;
+        }
+    }
+    Some(folders)
+}
+
 /// Whether an event changes content (reads and metadata-only changes do not: a rebuild
 /// reads every file, and must not trigger itself). A rescan, which the watcher sends when
 /// the kernel's event queue overflowed and events were lost, counts as a change: one of
@@ -177,20 +225,42 @@ impl Watch {
         })
     }
 
-    /// Calls `on_change` after each burst of changes, until it returns false.
-    pub fn run(self, mut on_change: impl FnMut() -> bool) -> Result<()> {
-        let relevant = |ev: &notify::Result<notify::Event>| ev.as_ref().map_or(true, is_change);
+    /// Calls `on_change` after each burst of changes, until it returns false, with the paths
+    /// the burst changed; `None` when the watcher cannot tell (events were lost, or it
+    /// reported an error).
+    pub fn run(self, mut on_change: impl FnMut(Option<&[PathBuf]>) -> bool) -> Result<()> {
         while let Ok(ev) = self.rx.recv() {
-            if !relevant(&ev) {
+            let mut paths = Some(Vec::new());
+            if !note(&ev, &mut paths) {
                 continue;
             }
             // Let a burst (an editor's save, a checkout) settle.
-            while self.rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-            if !on_change() {
+            while let Ok(ev) = self.rx.recv_timeout(Duration::from_millis(150)) {
+                note(&ev, &mut paths);
+            }
+            if !on_change(paths.as_deref()) {
                 break;
             }
         }
         Ok(())
+    }
+}
+
+/// Adds the paths of event `ev` to `paths` if it is a change ([`is_change`]); sets `paths` to
+/// `None` when the event cannot tell which paths changed. Whether it is a change.
+fn note(ev: &notify::Result<notify::Event>, paths: &mut Option<Vec<PathBuf>>) -> bool {
+    match ev {
+        Ok(e) if !is_change(e) => false,
+        Ok(e) if !e.need_rescan() && !e.paths.is_empty() => {
+            if let Some(paths) = paths {
+                paths.extend(e.paths.iter().cloned());
+            }
+            true
+        }
+        _ => {
+            *paths = None;
+            true
+        }
     }
 }
 
@@ -340,6 +410,70 @@ mod tests {
         let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
         assert!(is_change(&lost));
         assert!(!is_change(&Event::new(EventKind::Other)));
+    }
+
+    #[test]
+    fn changed_paths_name_advisory_folders_or_nothing_to_trust() {
+        let root = Path::new("/site");
+        let paths = |ps: &[&str]| ps.iter().map(PathBuf::from).collect::<Vec<_>>();
+        let names = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            changed_folders(
+                root,
+                &paths(&[
+                    "/site/advisories/A/en-US.yaml",
+                    "/site/advisories/B",
+                    "/site/advisories/A/nl-NL.yaml.swp",
+                ])
+            ),
+            names(&["A", "B"])
+        );
+        // The other sources are read by every rebuild: they name no folder.
+        assert_eq!(
+            changed_folders(
+                root,
+                &paths(&[
+                    "/site/templates/base.html",
+                    "/site/i18n/en-US.yaml",
+                    "/site/seckb.yaml"
+                ])
+            ),
+            names(&[])
+        );
+        // The folder of all advisories, or a path the rebuild cannot place: read everything.
+        assert_eq!(changed_folders(root, &paths(&["/site/advisories"])), None);
+        assert_eq!(changed_folders(root, &paths(&["/elsewhere/x.yaml"])), None);
+        assert_eq!(
+            changed_folders(root, &paths(&["/site/advisories/A/x", "/site/templatesX"])),
+            None
+        );
+    }
+
+    #[test]
+    fn a_burst_collects_its_paths_unless_an_event_cannot_tell_them() {
+        use notify::event::{AccessKind, DataChange, Flag, ModifyKind};
+        use notify::{Event, EventKind};
+        let edit = |p: &str| {
+            Ok(
+                Event::new(EventKind::Modify(ModifyKind::Data(DataChange::Content)))
+                    .add_path(PathBuf::from(p)),
+            )
+        };
+        let mut paths = Some(Vec::new());
+        assert!(note(&edit("/a"), &mut paths));
+        let read = Ok(Event::new(EventKind::Access(AccessKind::Read)).add_path("/c".into()));
+        assert!(!note(&read, &mut paths));
+        assert!(note(&edit("/b"), &mut paths));
+        assert_eq!(paths, Some(vec![PathBuf::from("/a"), PathBuf::from("/b")]));
+        let lost = Ok(Event::new(EventKind::Other).set_flag(Flag::Rescan));
+        assert!(note(&lost, &mut paths));
+        assert_eq!(paths, None);
+        // Once unknown, it stays unknown for the burst.
+        assert!(note(&edit("/d"), &mut paths));
+        assert_eq!(paths, None);
+        let mut paths = Some(Vec::new());
+        assert!(note(&Err(notify::Error::generic("queue")), &mut paths));
+        assert_eq!(paths, None);
     }
 
     #[test]

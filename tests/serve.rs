@@ -8,7 +8,10 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::RwLock;
+
 use common::{copy_fixture, edit};
+use seckb::serve::{Rebuilder, State};
 
 struct Server {
     child: Child,
@@ -160,33 +163,32 @@ fn a_busy_port_gets_a_clear_message() {
     );
 }
 
+/// The files of a clean build of the site at `root`, in memory.
+fn clean(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    assert!(findings.is_ok());
+    let site = seckb::commands::build::build_site(&project).unwrap();
+    site.files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .collect()
+}
+
+/// The files `serve` would serve now.
+fn served(state: &RwLock<State>) -> Vec<(String, Vec<u8>)> {
+    let s = state.read().unwrap();
+    s.site
+        .files()
+        .iter()
+        .map(|(p, b)| (p.clone(), b.to_vec()))
+        .collect()
+}
+
 /// What `serve` does after each change, without the server: a rebuild in memory renders only
 /// the advisories whose files changed, and gives exactly the site a clean build gives, after
 /// a text edit, a template change and an error that is then fixed.
 #[test]
 fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
-    use std::sync::RwLock;
-
-    use seckb::serve::{Rebuilder, State};
-
-    fn clean(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-        let (project, findings) = seckb::commands::validate::check(root).unwrap();
-        assert!(findings.is_ok());
-        let site = seckb::commands::build::build_site(&project).unwrap();
-        site.files()
-            .iter()
-            .map(|(p, b)| (p.clone(), b.to_vec()))
-            .collect()
-    }
-    fn served(state: &RwLock<State>) -> Vec<(String, Vec<u8>)> {
-        let s = state.read().unwrap();
-        s.site
-            .files()
-            .iter()
-            .map(|(p, b)| (p.clone(), b.to_vec()))
-            .collect()
-    }
-
     let dir = copy_fixture("basic");
     let state = RwLock::new(State::default());
     let mut builder = Rebuilder::new(dir.path());
@@ -238,4 +240,84 @@ fn rebuilds_in_memory_render_only_what_changed_and_equal_clean_builds() {
     let templated = builder.rebuild(&state).unwrap().rendered.unwrap();
     assert_eq!((templated.advisories, templated.advisories_reused), (2, 0));
     assert_eq!(served(&state), clean(dir.path()));
+}
+
+/// After the watcher names the paths that changed, `serve` reads only the advisory folders
+/// they are in (and the settings, catalog and site texts): the result equals a clean build
+/// for an edit, a new folder and a removed one, and an edit in a folder it was not told of
+/// is not seen until a change names it (or the watcher cannot tell, and everything is read).
+#[test]
+fn a_rebuild_told_which_folders_changed_reads_only_those() {
+    let dir = copy_fixture("basic");
+    let root = dir.path();
+    let state = RwLock::new(State::default());
+    let mut builder = Rebuilder::new(root);
+    builder.rebuild(&state).unwrap();
+    let file = |rel: &str| vec![root.join(rel)];
+
+    edit(
+        root,
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server remote code execution (edited)",
+    );
+    let edited = builder
+        .rebuild_after(&state, Some(&file("advisories/ADV-2024-0001/en-US.yaml")))
+        .unwrap()
+        .rendered
+        .unwrap();
+    assert_eq!((edited.advisories, edited.advisories_reused), (1, 1));
+    assert_eq!(served(&state), clean(root));
+
+    // An edit the rebuild is not told of is not read: the folder is taken as it was.
+    edit(
+        root,
+        "advisories/ADV-2023-0002/en-US.yaml",
+        "title: Widget Client may stop syncing",
+        "title: Widget Client may stop syncing (unseen)",
+    );
+    let before = served(&state);
+    builder
+        .rebuild_after(&state, Some(&file("templates")))
+        .unwrap();
+    assert_eq!(served(&state), before);
+    assert_ne!(served(&state), clean(root));
+    // The watcher losing events (no paths) reads everything.
+    builder.rebuild_after(&state, None).unwrap();
+    assert_eq!(served(&state), clean(root));
+
+    // A new folder, named by the watcher, is read; so is the removal of one.
+    common::copy_tree(
+        &root.join("advisories/ADV-2023-0002"),
+        &root.join("advisories/ADV-2023-0003"),
+    );
+    edit(
+        root,
+        "advisories/ADV-2023-0003/advisory.yaml",
+        "ADV-2023-0002",
+        "ADV-2023-0003",
+    );
+    let added = builder
+        .rebuild_after(&state, Some(&file("advisories/ADV-2023-0003")))
+        .unwrap();
+    assert!(added.findings.is_ok(), "{:?}", added.findings.sorted());
+    assert!(
+        served(&state)
+            .iter()
+            .any(|(p, _)| p.contains("ADV-2023-0003"))
+    );
+    assert_eq!(served(&state), clean(root));
+    std::fs::remove_dir_all(root.join("advisories/ADV-2023-0003")).unwrap();
+    builder
+        .rebuild_after(
+            &state,
+            Some(&file("advisories/ADV-2023-0003/advisory.yaml")),
+        )
+        .unwrap();
+    assert!(
+        !served(&state)
+            .iter()
+            .any(|(p, _)| p.contains("ADV-2023-0003"))
+    );
+    assert_eq!(served(&state), clean(root));
 }

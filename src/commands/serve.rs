@@ -42,9 +42,9 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode>
     let served = Arc::clone(&state);
     std::thread::spawn(move || serve(server, served));
     let root = root.to_path_buf();
-    watch.run(move || {
+    watch.run(move |paths| {
         let start = std::time::Instant::now();
-        match builder.rebuild(&state) {
+        match builder.rebuild_after(&state, paths) {
             Ok(r) => {
                 super::report_findings(&r.findings, &root);
                 if let Some(done) = r.rendered {

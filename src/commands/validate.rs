@@ -32,6 +32,22 @@ pub fn check_after(
     Ok((project, findings))
 }
 
+/// [`check_after`] for `seckb serve` after the watcher named the advisory folders that
+/// changed ([`load::load_changed`]): the other folders of `previous` are taken as they were.
+pub fn check_changed(
+    root: &Path,
+    previous: &load::Project,
+    changed: &std::collections::BTreeSet<String>,
+) -> Result<(load::Project, Findings)> {
+    let t = super::build::Timings::new();
+    let mut findings = Findings::default();
+    let mut project = load::load_changed(root, &mut findings, previous, changed)?;
+    t.lap("  load");
+    validate::validate_keeping(&mut project, &mut findings);
+    t.lap("  validate");
+    Ok((project, findings))
+}
+
 /// [`check`] for the commands: with the parse cache in `cache_dir` when there is one, which
 /// is then brought up to date. A cache that cannot be written costs the next run time, so
 /// it is a warning.
@@ -84,7 +100,7 @@ pub fn run(root: &Path, cache: Option<&Path>, format: Format, watch: bool) -> Re
     let watcher = crate::serve::Watch::new(root)?;
     let code = once(root, cache, format)?;
     eprintln!("watching for changes (Ctrl-C to stop)");
-    watcher.run(|| {
+    watcher.run(|_| {
         eprintln!("\n--- validating again");
         if let Err(e) = once(root, cache, format) {
             eprintln!("error: {e:#}");

@@ -109,7 +109,21 @@ pub fn load_after(
     previous: Option<&Project>,
     cache: Option<&cache::ParseCache>,
 ) -> Result<Project> {
-    load_inner(root, findings, previous, cache, false)
+    load_inner(root, findings, previous, cache, false, None)
+}
+
+/// [`load_after`] when only the advisory folders named in `changed` can have changed since
+/// `previous` was loaded (`seckb serve`, told by the file watcher which paths changed): a
+/// folder of `previous` that read cleanly and is not named is taken as it was, without
+/// listing or reading its files. Everything outside `advisories/` (settings, catalog, site
+/// texts) is read as [`load_after`] reads it, and a folder that had findings is read again.
+pub fn load_changed(
+    root: &Path,
+    findings: &mut Findings,
+    previous: &Project,
+    changed: &std::collections::BTreeSet<String>,
+) -> Result<Project> {
+    load_inner(root, findings, Some(previous), None, false, Some(changed))
 }
 
 /// [`load_after`] with `cache`, for checking only: an advisory folder whose files have the
@@ -121,7 +135,7 @@ pub fn load_checked(
     findings: &mut Findings,
     cache: &cache::ParseCache,
 ) -> Result<Project> {
-    load_inner(root, findings, None, Some(cache), true)
+    load_inner(root, findings, None, Some(cache), true, None)
 }
 
 fn load_inner(
@@ -130,6 +144,7 @@ fn load_inner(
     previous: Option<&Project>,
     cache: Option<&cache::ParseCache>,
     shallow: bool,
+    changed: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Project> {
     let mut p = Project {
         root: root.to_path_buf(),
@@ -188,6 +203,18 @@ fn load_inner(
                     .ok()?;
                 prev.advisories.get(i)
             });
+            // A clean folder the watcher did not name is as it was; what the rules found in
+            // it stands while what they depend on besides is the same.
+            if let (Some(changed), Some(before)) = (changed, before)
+                && before.clean
+                && !changed.contains(&name)
+            {
+                let mut dir = before.clone();
+                if !same_context {
+                    dir.checked = None;
+                }
+                return Ok((Folder::Read(Box::new(dir)), local));
+            }
             let checked = cache_and_context.filter(|_| shallow);
             let mut dir = p.read_advisory_dir(&entry, before, cache, checked, &mut local)?;
             // A folder read cleanly may still have its rules' findings in the cache.
