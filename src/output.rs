@@ -207,44 +207,62 @@ impl Output {
         if let Some(sink) = &mut self.sink {
             sink.listed()?;
         }
+        // In memory, the previous build's bytes of each file of a unit that can be reused,
+        // found once.
+        let mut kept: Vec<Option<Vec<&Bytes>>> = Vec::new();
         let ok: Vec<bool> = match (&self.sink, &self.previous) {
             (Some(sink), _) => units
                 .par_iter()
                 .map(|(_, files)| files.iter().all(|f| sink.has_previous(f)))
                 .collect(),
-            (None, Some(previous)) => units
-                .iter()
-                .map(|(_, files)| {
-                    files.iter().all(|f| {
-                        previous
-                            .files
-                            .get(&f.path)
-                            .is_some_and(|b| b.len() as u64 == f.len)
+            (None, Some(previous)) => {
+                kept = units
+                    .iter()
+                    .map(|(_, files)| {
+                        files
+                            .iter()
+                            .map(|f| {
+                                previous
+                                    .files
+                                    .get(&f.path)
+                                    .filter(|b| b.len() as u64 == f.len)
+                            })
+                            .collect()
                     })
-                })
-                .collect(),
+                    .collect();
+                kept.iter().map(Option::is_some).collect()
+            }
             (None, None) => return Ok(vec![false; units.len()]),
         };
-        let reused: Vec<&CachedFile> = units
-            .iter()
-            .zip(&ok)
-            .filter(|(_, ok)| **ok)
-            .flat_map(|((_, files), _)| files.iter())
-            .collect();
-        match (&mut self.sink, &self.previous) {
-            (Some(sink), _) => sink.keep_all(&reused)?,
-            (None, Some(previous)) => {
-                for f in reused {
-                    let bytes = previous.files[&f.path].clone();
-                    if self.files.insert(f.path.clone(), bytes).is_some() {
-                        bail!("two outputs claim the path `{}`", f.path);
-                    }
-                    if let Some(digest) = crate::incremental::unhex(&f.sha256) {
-                        self.digests.insert(f.path.clone(), digest);
+        match &mut self.sink {
+            Some(sink) => {
+                let reused: Vec<&CachedFile> = units
+                    .iter()
+                    .zip(&ok)
+                    .filter(|(_, ok)| **ok)
+                    .flat_map(|((_, files), _)| files.iter())
+                    .collect();
+                sink.keep_all(&reused)?
+            }
+            None => {
+                let count = units.iter().zip(&ok).filter(|(_, ok)| **ok);
+                let count: usize = count.map(|((_, files), _)| files.len()).sum();
+                self.digests.reserve(count);
+                for ((_, files), bytes) in units.iter().zip(kept) {
+                    for (f, bytes) in files.iter().zip(bytes.into_iter().flatten()) {
+                        if self
+                            .files
+                            .insert(f.path.clone(), Arc::clone(bytes))
+                            .is_some()
+                        {
+                            bail!("two outputs claim the path `{}`", f.path);
+                        }
+                        if let Some(digest) = crate::incremental::unhex(&f.sha256) {
+                            self.digests.insert(f.path.clone(), digest);
+                        }
                     }
                 }
             }
-            (None, None) => {}
         }
         for ((unit, files), ok) in units.iter().zip(&ok) {
             if *ok {

@@ -150,29 +150,33 @@ pub fn watched(root: &Path) -> Vec<PathBuf> {
 /// The advisory folders that `paths` (below the watched sources of the site at `root`)
 /// are in, by name; `None` if a path is the `advisories/` folder itself or outside the
 /// sources, so that the caller reads everything. Paths of the settings, the catalog, the
-/// site texts and the templates name no folder: a rebuild reads those anyway.
+/// site texts and the templates name no folder: a rebuild reads those anyway. The watcher
+/// may report paths below `root` as given or made absolute (inotify's are absolute for a
+/// relative root), so both are tried, and the canonical path.
 pub fn changed_folders(
     root: &Path,
     paths: &[PathBuf],
 ) -> Option<std::collections::BTreeSet<String>> {
-    let advisories = root.join("advisories");
+    let mut roots = vec![root.to_path_buf()];
+    roots.extend(std::path::absolute(root).ok());
+    roots.extend(std::fs::canonicalize(root).ok());
     let others = [
         "templates",
         "i18n",
         crate::load::SETTINGS_FILE,
         crate::load::CATALOG_FILE,
-    ]
-    .map(|p| root.join(p));
+    ];
     let mut folders = std::collections::BTreeSet::new();
     for path in paths {
-        if let Ok(rel) = path.strip_prefix(&advisories) {
+        let rel = roots.iter().find_map(|r| path.strip_prefix(r).ok())?;
+        if let Ok(rel) = rel.strip_prefix("advisories") {
             match rel.components().next() {
                 Some(std::path::Component::Normal(name)) => {
                     folders.insert(name.to_str()?.to_string());
                 }
                 _ => return None,
             }
-        } else if !others.iter().any(|o| path.starts_with(o)) {
+        } else if !others.iter().any(|o| rel.starts_with(o)) {
             return None;
         }
     }
@@ -443,6 +447,17 @@ mod tests {
         // The folder of all advisories, or a path the rebuild cannot place: read everything.
         assert_eq!(changed_folders(root, &paths(&["/site/advisories"])), None);
         assert_eq!(changed_folders(root, &paths(&["/elsewhere/x.yaml"])), None);
+        // A relative root: the watcher's paths may be absolute.
+        let cwd = std::env::current_dir().unwrap();
+        let absolute = cwd.join("site/advisories/A/en-US.yaml");
+        assert_eq!(
+            changed_folders(Path::new("site"), &[absolute]),
+            names(&["A"])
+        );
+        assert_eq!(
+            changed_folders(Path::new("site"), &paths(&["site/advisories/B/x.yaml"])),
+            names(&["B"])
+        );
         assert_eq!(
             changed_folders(root, &paths(&["/site/advisories/A/x", "/site/templatesX"])),
             None
