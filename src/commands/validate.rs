@@ -23,13 +23,7 @@ pub fn check_after(
     previous: Option<&load::Project>,
     cache: Option<&ParseCache>,
 ) -> Result<(load::Project, Findings)> {
-    let t = super::build::Timings::new();
-    let mut findings = Findings::default();
-    let mut project = load::load_after(root, &mut findings, previous, cache)?;
-    t.lap("  load");
-    validate::validate_keeping(&mut project, &mut findings);
-    t.lap("  validate");
-    Ok((project, findings))
+    load_and_check(|findings| load::load_after(root, findings, previous, cache))
 }
 
 /// [`check_after`] for `seckb serve` after the watcher named the advisory folders that
@@ -39,9 +33,16 @@ pub fn check_changed(
     previous: &load::Project,
     changed: &std::collections::BTreeSet<String>,
 ) -> Result<(load::Project, Findings)> {
+    load_and_check(|findings| load::load_changed(root, findings, previous, changed))
+}
+
+/// Loads with `load`, then runs the rules.
+fn load_and_check(
+    load: impl FnOnce(&mut Findings) -> Result<load::Project>,
+) -> Result<(load::Project, Findings)> {
     let t = super::build::Timings::new();
     let mut findings = Findings::default();
-    let mut project = load::load_changed(root, &mut findings, previous, changed)?;
+    let mut project = load(&mut findings)?;
     t.lap("  load");
     validate::validate_keeping(&mut project, &mut findings);
     t.lap("  validate");
