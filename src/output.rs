@@ -245,9 +245,8 @@ impl Output {
                 sink.keep_all(&reused)?
             }
             None => {
-                let count = units.iter().zip(&ok).filter(|(_, ok)| **ok);
-                let count: usize = count.map(|((_, files), _)| files.len()).sum();
-                self.digests.reserve(count);
+                self.digests
+                    .reserve(kept.iter().flatten().map(Vec::len).sum());
                 for ((_, files), bytes) in units.iter().zip(kept) {
                     for (f, bytes) in files.iter().zip(bytes.into_iter().flatten()) {
                         if self
