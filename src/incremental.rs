@@ -21,6 +21,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -48,8 +49,9 @@ pub struct Cache {
 pub struct Unit {
     /// SHA-256 of the unit's inputs, in hex.
     pub key: String,
-    /// The files the unit wrote, in the order written.
-    pub files: Vec<CachedFile>,
+    /// The files the unit wrote, in the order written. Shared: a build in memory keeps the
+    /// same list for a unit it reuses, so that the next build knows it by its address.
+    pub files: Arc<[CachedFile]>,
     /// What else a reused unit must give: for a language's search index, its entry in
     /// `pagefind-entry.json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

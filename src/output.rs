@@ -32,18 +32,49 @@ pub const MANIFEST: &str = "SHA256SUMS";
 pub type Bytes = Arc<Vec<u8>>;
 
 /// A site as files: `/`-separated relative paths to contents, in sorted order.
+///
+/// A site built in memory after a previous one ([`Output::in_memory_after`]) starts as a
+/// copy of it: a copy of its maps, which shares the paths and the bytes. Reusing a unit then
+/// only records it, and what the build adds replaces the previous file; once the build is
+/// done ([`add_manifest`](Output::add_manifest)) the previous files that no unit of this
+/// build claims are removed. So a rebuild after a small edit does work in proportion to
+/// the edit and the number of units, not to the number of files.
 #[derive(Debug, Default)]
 pub struct Output {
-    files: BTreeMap<String, Bytes>,
+    files: BTreeMap<Arc<str>, Bytes>,
     sink: Option<Box<DirSink>>,
-    /// The files of each unit of an incremental build ([`crate::incremental`]), as written
-    /// or reused.
-    units: BTreeMap<String, Vec<CachedFile>>,
-    /// For a site built in memory: the previous build, which units are reused from.
+    /// The files of each unit of an incremental build ([`crate::incremental`]) that was
+    /// reused, and (once the build is done) of those it made.
+    units: BTreeMap<String, Arc<[CachedFile]>>,
+    /// The files of each unit made by this build, as they are added.
+    making: BTreeMap<String, Vec<CachedFile>>,
+    /// For a site built in memory: the files added outside any unit (the search library,
+    /// the manifest).
+    loose: Vec<Arc<str>>,
+    /// For a site built in memory: the previous build, which units are reused from, until
+    /// this build is done.
     previous: Option<Arc<Output>>,
+    /// For a site built in memory after a previous one, until it is done: what it added.
+    taken: Option<Box<Taken>>,
     /// For a site built in memory: the SHA-256 of the files whose digest is known already
-    /// (those of units), so that the manifest does not hash them again.
-    digests: HashMap<String, [u8; 32]>,
+    /// (those of units, and once the manifest is made, all), so that the manifest does not
+    /// hash them again. Its paths are those of `files`.
+    digests: BTreeMap<Arc<str>, [u8; 32]>,
+}
+
+/// A path and the SHA-256 of its file.
+type Digested = (Arc<str>, [u8; 32]);
+/// A file of a site in memory, with its SHA-256 if known.
+type Known<'a> = (&'a Arc<str>, &'a Bytes, Option<[u8; 32]>);
+
+/// What a site built in memory after a previous one added, while the previous build's files
+/// are still in it.
+#[derive(Debug, Default)]
+struct Taken {
+    /// The paths of the files this build added.
+    added: HashSet<Arc<str>>,
+    /// Those of them that replaced a file of the previous build.
+    replaced: Vec<Arc<str>>,
 }
 
 /// The site now at a target, listed in the background (with each file's size) while a
@@ -131,10 +162,6 @@ impl Output {
             .tempdir_in(&parent)
             .with_context(|| format!("cannot create a staging folder in `{}`", parent.display()))?;
         Ok(Output {
-            files: BTreeMap::new(),
-            units: BTreeMap::new(),
-            previous: None,
-            digests: HashMap::default(),
             sink: Some(Box::new(DirSink {
                 target: target.to_path_buf(),
                 staging,
@@ -146,20 +173,37 @@ impl Output {
                 written: Vec::new(),
                 stats: WriteStats::default(),
             })),
+            ..Output::default()
         })
     }
 
-    /// A site built in memory that may reuse units of `previous`, the build before it.
+    /// A site built in memory that may reuse units of `previous`, the build before it. It
+    /// starts as a copy of `previous` (see [`Output`]).
     pub fn in_memory_after(previous: Arc<Output>) -> Output {
+        if previous.files.is_empty() {
+            return Output::default();
+        }
         Output {
+            files: previous.files.clone(),
+            digests: previous.digests.clone(),
             previous: Some(previous),
+            taken: Some(Box::default()),
             ..Output::default()
         }
     }
 
     /// Adds a file; two pages claiming the same path is a bug worth stopping for.
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
-        self.insert(path.into(), bytes.into()).map(|_| ())
+        let (path, bytes) = (path.into(), bytes.into());
+        check_path(&path)?;
+        match &mut self.sink {
+            Some(sink) => sink.add(path, &bytes).map(|_| ()),
+            None => {
+                let path = self.keep(path.into(), bytes, None)?;
+                self.loose.push(path);
+                Ok(())
+            }
+        }
     }
 
     /// Adds a file made by the unit `unit` of an incremental build, and records it.
@@ -170,102 +214,82 @@ impl Output {
         bytes: impl Into<Vec<u8>>,
     ) -> Result<()> {
         let (path, bytes) = (path.into(), bytes.into());
+        check_path(&path)?;
         let len = bytes.len() as u64;
-        let digest = match self.sink {
-            // Hashed once, for the manifest and the unit.
-            Some(_) => None,
-            None => Some(Sha256::digest(&bytes).into()),
+        // Hashed once, for the manifest and the unit.
+        let digest = match &mut self.sink {
+            Some(sink) => sink.add(path.clone(), &bytes)?,
+            None => {
+                let digest = Sha256::digest(&bytes).into();
+                self.keep(path.as_str().into(), bytes, Some(digest))?;
+                digest
+            }
         };
-        let written = self.insert(path.clone(), bytes)?;
-        let digest: [u8; 32] = written.or(digest).context("a file without a digest")?;
-        if self.sink.is_none() {
-            self.digests.insert(path.clone(), digest);
+        let file = CachedFile {
+            path,
+            sha256: hex(&digest),
+            len,
+        };
+        match self.making.get_mut(unit) {
+            Some(files) => files.push(file),
+            None => {
+                self.making.insert(unit.to_string(), vec![file]);
+            }
         }
-        self.units
-            .entry(unit.to_string())
-            .or_default()
-            .push(CachedFile {
-                path,
-                sha256: hex(&digest),
-                len,
-            });
         Ok(())
     }
 
     /// Takes the files of `unit` from the previous build instead of rendering them: from the
     /// previous site on disk, if its manifest and the file sizes match `files`, or from the
-    /// previous build in memory. `false` (and nothing added) when any file is not there as
-    /// recorded, so the unit must be rendered.
-    pub fn reuse(&mut self, unit: &str, files: &[CachedFile]) -> Result<bool> {
+    /// previous build in memory, if it made the unit with the same files. `false` (and
+    /// nothing added) when any file is not there as recorded, so the unit must be rendered.
+    pub fn reuse(&mut self, unit: &str, files: &Arc<[CachedFile]>) -> Result<bool> {
         Ok(self.reuse_all(&[(unit.to_string(), files)])?[0])
     }
 
     /// [`reuse`](Output::reuse) for many units at once, checking and linking their files in
-    /// parallel; whether each was reused.
-    pub fn reuse_all(&mut self, units: &[(String, &[CachedFile])]) -> Result<Vec<bool>> {
+    /// parallel on disk; whether each was reused.
+    pub fn reuse_all(&mut self, units: &[(String, &Arc<[CachedFile]>)]) -> Result<Vec<bool>> {
         use rayon::prelude::*;
-        if let Some(sink) = &mut self.sink {
-            sink.listed()?;
-        }
-        // In memory, the previous build's bytes of each file of a unit that can be reused,
-        // found once.
-        let mut kept: Vec<Option<Vec<&Bytes>>> = Vec::new();
-        let ok: Vec<bool> = match (&self.sink, &self.previous) {
-            (Some(sink), _) => units
-                .par_iter()
-                .map(|(_, files)| files.iter().all(|f| sink.has_previous(f)))
-                .collect(),
-            (None, Some(previous)) => {
-                kept = units
-                    .iter()
+        let mut kept: Vec<Option<Arc<[CachedFile]>>> = match (&mut self.sink, &self.previous) {
+            (Some(sink), _) => {
+                sink.listed()?;
+                let sink = &**sink;
+                units
+                    .par_iter()
                     .map(|(_, files)| {
                         files
                             .iter()
-                            .map(|f| {
-                                previous
-                                    .files
-                                    .get(&f.path)
-                                    .filter(|b| b.len() as u64 == f.len)
-                            })
-                            .collect()
+                            .all(|f| sink.has_previous(f))
+                            .then(|| Arc::clone(files))
                     })
-                    .collect();
-                kept.iter().map(Option::is_some).collect()
+                    .collect()
             }
+            // In memory the previous build's files are this build's already: a unit is
+            // reused if the previous build made it with the same files (the same list, or
+            // an equal one), and is then known by the previous build's list.
+            (None, Some(previous)) => units
+                .iter()
+                .map(|(unit, files)| {
+                    previous
+                        .units
+                        .get(unit)
+                        .filter(|had| Arc::ptr_eq(had, files) || had == files)
+                        .cloned()
+                })
+                .collect(),
             (None, None) => return Ok(vec![false; units.len()]),
         };
-        match &mut self.sink {
-            Some(sink) => {
-                let reused: Vec<&CachedFile> = units
-                    .iter()
-                    .zip(&ok)
-                    .filter(|(_, ok)| **ok)
-                    .flat_map(|((_, files), _)| files.iter())
-                    .collect();
-                sink.keep_all(&reused)?
-            }
-            None => {
-                self.digests
-                    .reserve(kept.iter().flatten().map(Vec::len).sum());
-                for ((_, files), bytes) in units.iter().zip(kept) {
-                    for (f, bytes) in files.iter().zip(bytes.into_iter().flatten()) {
-                        if self
-                            .files
-                            .insert(f.path.clone(), Arc::clone(bytes))
-                            .is_some()
-                        {
-                            bail!("two outputs claim the path `{}`", f.path);
-                        }
-                        if let Some(digest) = crate::incremental::unhex(&f.sha256) {
-                            self.digests.insert(f.path.clone(), digest);
-                        }
-                    }
-                }
-            }
+        if let Some(sink) = &mut self.sink {
+            let reused: Vec<&CachedFile> = kept.iter().flatten().flat_map(|f| f.iter()).collect();
+            sink.keep_all(&reused)?;
         }
-        for ((unit, files), ok) in units.iter().zip(&ok) {
-            if *ok {
-                self.units.insert(unit.clone(), files.to_vec());
+        let ok = kept.iter().map(Option::is_some).collect();
+        for ((unit, _), files) in units.iter().zip(&mut kept) {
+            if let Some(files) = files.take()
+                && self.units.insert(unit.clone(), files).is_some()
+            {
+                bail!("the unit `{unit}` was taken twice");
             }
         }
         Ok(ok)
@@ -280,7 +304,7 @@ impl Output {
     pub fn previous_file(&self, f: &CachedFile) -> Option<Bytes> {
         let bytes = match (&self.sink, &self.previous) {
             (Some(sink), _) => Arc::new(std::fs::read(sink.target.join(&f.path)).ok()?),
-            (None, Some(previous)) => Arc::clone(previous.files.get(&f.path)?),
+            (None, Some(previous)) => Arc::clone(previous.files.get(f.path.as_str())?),
             (None, None) => return None,
         };
         let digest: [u8; 32] = Sha256::digest(bytes.as_slice()).into();
@@ -288,58 +312,100 @@ impl Output {
             .then_some(bytes)
     }
 
-    /// The files of each unit, as written or reused by this build.
-    pub fn take_units(&mut self) -> BTreeMap<String, Vec<CachedFile>> {
-        std::mem::take(&mut self.units)
+    /// The files of each unit, as written or reused by this build, once the build is done.
+    /// A site built in memory keeps them too: the next build reuses units by them.
+    pub fn take_units(&mut self) -> Result<BTreeMap<String, Arc<[CachedFile]>>> {
+        self.settle()?;
+        for (unit, files) in std::mem::take(&mut self.making) {
+            if self.units.insert(unit.clone(), files.into()).is_some() {
+                bail!("the unit `{unit}` was both reused and made");
+            }
+        }
+        Ok(match self.sink {
+            Some(_) => std::mem::take(&mut self.units),
+            None => self.units.clone(),
+        })
     }
 
-    /// Adds a file; its SHA-256 when written to a folder (computed for the manifest).
-    fn insert(&mut self, path: String, bytes: Vec<u8>) -> Result<Option<[u8; 32]>> {
-        if path
-            .split('/')
-            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-        {
-            bail!("refusing to write outside the site: `{path}`");
+    /// Adds a file to a site in memory, with its SHA-256 if known; the path as kept.
+    fn keep(
+        &mut self,
+        path: Arc<str>,
+        bytes: Vec<u8>,
+        digest: Option<[u8; 32]>,
+    ) -> Result<Arc<str>> {
+        let old = self.files.insert(Arc::clone(&path), Arc::new(bytes));
+        match &mut self.taken {
+            Some(taken) => {
+                if !taken.added.insert(Arc::clone(&path)) {
+                    bail!("two outputs claim the path `{path}`");
+                }
+                if old.is_some() {
+                    taken.replaced.push(Arc::clone(&path));
+                }
+            }
+            None if old.is_some() => bail!("two outputs claim the path `{path}`"),
+            None => {}
         }
-        match &mut self.sink {
+        match digest {
+            Some(digest) => {
+                self.digests.insert(Arc::clone(&path), digest);
+            }
             None => {
-                if self.files.insert(path.clone(), Arc::new(bytes)).is_some() {
-                    bail!("two outputs claim the path `{path}`");
-                }
-                Ok(None)
-            }
-            Some(sink) => {
-                if sink.hashes.contains_key(&path) {
-                    bail!("two outputs claim the path `{path}`");
-                }
-                let digest: [u8; 32] = Sha256::digest(&bytes).into();
-                sink.write(&path, &bytes, &digest)?;
-                sink.hashes.insert(path, digest);
-                Ok(Some(digest))
+                self.digests.remove(&path);
             }
         }
+        Ok(path)
+    }
+
+    /// For a site built in memory after a previous one, once the build is done: removes the
+    /// previous build's files that no unit of this one claims (those of the units it did not
+    /// reuse, and those outside units, unless it added them again), and lets the previous
+    /// build go. A file this build added in place of one of a reused unit is two outputs
+    /// claiming one path.
+    fn settle(&mut self) -> Result<()> {
+        let (Some(taken), Some(previous)) = (self.taken.take(), self.previous.take()) else {
+            return Ok(());
+        };
+        let mut freed: HashSet<&str> = previous.loose.iter().map(|p| &**p).collect();
+        for (unit, files) in &previous.units {
+            let reused = self.units.get(unit).is_some_and(|f| Arc::ptr_eq(f, files));
+            if !reused {
+                freed.extend(files.iter().map(|f| f.path.as_str()));
+            }
+        }
+        if let Some(path) = taken.replaced.iter().find(|p| !freed.contains(&***p)) {
+            bail!("two outputs claim the path `{path}`");
+        }
+        for path in freed {
+            if !taken.added.contains(path) {
+                self.files.remove(path);
+                self.digests.remove(path);
+            }
+        }
+        Ok(())
     }
 
     /// Adds `SHA256SUMS`: the SHA-256 of every other file, in `sha256sum` format and path
     /// order, so a mirror or a deploy step can check the whole site with `sha256sum -c`.
     pub fn add_manifest(&mut self) -> Result<()> {
-        use rayon::prelude::*;
-        let digests: Vec<(String, [u8; 32])> = match &self.sink {
-            // In memory, only the files whose digest is not known yet are hashed.
+        let digests: Vec<Digested> = match &self.sink {
+            // In memory, only the files whose digest is not known yet are hashed, and their
+            // digests kept for the next build.
             None => {
-                let files: Vec<(&String, &Bytes)> = self.files.iter().collect();
-                files
-                    .par_iter()
-                    .map(|(p, b)| {
-                        let digest = match self.digests.get(*p) {
-                            Some(d) => *d,
-                            None => Sha256::digest(b.as_slice()).into(),
-                        };
-                        ((*p).clone(), digest)
-                    })
-                    .collect()
+                self.settle()?;
+                let (digests, hashed) = self.all_digests();
+                for i in hashed {
+                    let (path, digest) = &digests[i];
+                    self.digests.insert(Arc::clone(path), *digest);
+                }
+                digests
             }
-            Some(sink) => sink.hashes.iter().map(|(p, d)| (p.clone(), *d)).collect(),
+            Some(sink) => sink
+                .hashes
+                .iter()
+                .map(|(p, d)| (Arc::from(p.as_str()), *d))
+                .collect(),
         };
         let mut manifest = String::with_capacity(digests.len() * 100);
         let mut digits = [0u8; 64];
@@ -354,9 +420,43 @@ impl Output {
         self.add(MANIFEST, manifest)
     }
 
+    /// The SHA-256 of every file of a site in memory, in path order: those known, found by
+    /// walking `files` and `digests` (whose paths are among those of `files`) side by side,
+    /// and the others hashed in parallel; with the indexes of those hashed.
+    fn all_digests(&self) -> (Vec<Digested>, Vec<usize>) {
+        use rayon::prelude::*;
+        let mut known = self.digests.iter().peekable();
+        let files: Vec<Known<'_>> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| {
+                while known
+                    .next_if(|(k, _)| !Arc::ptr_eq(k, path) && k.as_ref() < path.as_ref())
+                    .is_some()
+                {}
+                let digest = known
+                    .next_if(|(k, _)| Arc::ptr_eq(k, path) || k == &path)
+                    .map(|(_, d)| *d);
+                (path, bytes, digest)
+            })
+            .collect();
+        let hashed = (files.iter().enumerate())
+            .filter(|(_, (_, _, digest))| digest.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        let digests = files
+            .par_iter()
+            .map(|(path, bytes, digest)| {
+                let digest = digest.unwrap_or_else(|| Sha256::digest(bytes.as_slice()).into());
+                (Arc::clone(path), digest)
+            })
+            .collect();
+        (digests, hashed)
+    }
+
     /// The files, in path order, of a site built in memory (empty for one built into a
     /// folder: see [`paths`](Output::paths)).
-    pub fn files(&self) -> &BTreeMap<String, Bytes> {
+    pub fn files(&self) -> &BTreeMap<Arc<str>, Bytes> {
         debug_assert!(self.sink.is_none(), "files() of a site written to disk");
         &self.files
     }
@@ -365,15 +465,45 @@ impl Output {
     pub fn contents(&self) -> BTreeMap<String, Vec<u8>> {
         self.files
             .iter()
-            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect()
     }
 
-    /// The paths of the files added so far, in order.
-    pub fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
-        match &self.sink {
-            None => Box::new(self.files.keys().map(String::as_str)),
-            Some(sink) => Box::new(sink.hashes.keys().map(String::as_str)),
+    /// The paths of the files added (or reused) so far that begin with `prefix`, in order.
+    pub fn paths_under<'a>(&'a self, prefix: &'a str) -> Vec<&'a str> {
+        let under = |p: &&str| p.starts_with(prefix);
+        match (&self.sink, &self.taken) {
+            (Some(sink), _) => (sink
+                .hashes
+                .range::<str, _>((
+                    std::ops::Bound::Included(prefix),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|(p, _)| p.as_str()))
+            .take_while(under)
+            .collect(),
+            (None, None) => (self
+                .files
+                .range::<str, _>((
+                    std::ops::Bound::Included(prefix),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|(p, _)| &**p))
+            .take_while(under)
+            .collect(),
+            // The previous build's files are still there: this build's are those of the
+            // units it reused or made, and those it added.
+            (None, Some(taken)) => {
+                let mut paths: Vec<&str> = (self.units.values().flat_map(|f| f.iter()))
+                    .chain(self.making.values().flatten())
+                    .map(|f| f.path.as_str())
+                    .chain(taken.added.iter().map(|p| &**p))
+                    .filter(under)
+                    .collect();
+                paths.sort_unstable();
+                paths.dedup();
+                paths
+            }
         }
     }
 
@@ -457,13 +587,35 @@ impl Output {
     pub fn write_atomic(&self, out: &Path) -> Result<WriteStats> {
         let mut disk = Output::to_dir(out)?;
         for (rel, bytes) in &self.files {
-            disk.add(rel.clone(), bytes.to_vec())?;
+            disk.add(rel.to_string(), bytes.to_vec())?;
         }
         disk.commit()
     }
 }
 
+/// Refuses a path that would leave the site or name a folder.
+fn check_path(path: &str) -> Result<()> {
+    if path
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        bail!("refusing to write outside the site: `{path}`");
+    }
+    Ok(())
+}
+
 impl DirSink {
+    /// Adds a file: writes it unless the previous site has it; its SHA-256.
+    fn add(&mut self, path: String, bytes: &[u8]) -> Result<[u8; 32]> {
+        if self.hashes.contains_key(&path) {
+            bail!("two outputs claim the path `{path}`");
+        }
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        self.write(&path, bytes, &digest)?;
+        self.hashes.insert(path, digest);
+        Ok(digest)
+    }
+
     /// Whether the previous site has `f` as recorded: same SHA-256 in its manifest, same
     /// size on disk.
     fn has_previous(&self, f: &CachedFile) -> bool {
@@ -705,6 +857,104 @@ mod tests {
         assert!(o.add("a//b", "a").is_err());
         o.add("a/b.html", "1").unwrap();
         assert!(o.add("a/b.html", "2").is_err());
+    }
+
+    /// A site in memory with units `keep` (two files) and `edit` (one file), a loose file
+    /// and its manifest, as a build makes it; with its units.
+    fn first_build() -> (Arc<Output>, BTreeMap<String, Arc<[CachedFile]>>) {
+        let mut o = Output::default();
+        o.add_to_unit("keep", "k/1.html", "one").unwrap();
+        o.add_to_unit("keep", "k/2.html", "two").unwrap();
+        o.add_to_unit("edit", "e/old.html", "old").unwrap();
+        o.add("lib.js", "js").unwrap();
+        let units = o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        (Arc::new(o), units)
+    }
+
+    fn listing(o: &Output) -> Vec<(String, Vec<u8>)> {
+        o.contents().into_iter().collect()
+    }
+
+    /// A rebuild in memory starts from the previous build's files; what it reuses stays,
+    /// what it renders replaces, and what no unit claims any more goes, so that it equals
+    /// a build of the same files from nothing, manifest included, and lets the previous
+    /// build go.
+    #[test]
+    fn a_rebuild_in_memory_keeps_what_it_reuses_and_drops_what_it_no_longer_makes() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        assert!(o.reuse("keep", &units["keep"]).unwrap());
+        o.add_to_unit("edit", "e/new.html", "new").unwrap();
+        o.add("lib.js", "js2").unwrap();
+        // While the previous build's files are still there, the paths are this build's.
+        assert_eq!(o.paths_under("e/"), ["e/new.html"]);
+        assert_eq!(
+            o.paths_under(""),
+            ["e/new.html", "k/1.html", "k/2.html", "lib.js"]
+        );
+        let made = o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        assert!(Arc::ptr_eq(&made["keep"], &units["keep"]));
+        assert_eq!(made["edit"].len(), 1);
+
+        let mut clean = Output::default();
+        clean.add_to_unit("keep", "k/1.html", "one").unwrap();
+        clean.add_to_unit("keep", "k/2.html", "two").unwrap();
+        clean.add_to_unit("edit", "e/new.html", "new").unwrap();
+        clean.add("lib.js", "js2").unwrap();
+        clean.add_manifest().unwrap();
+        assert_eq!(listing(&o), listing(&clean));
+        assert!(!o.files().contains_key("e/old.html"));
+        // The new site does not hold on to the previous one (a chain of every build).
+        assert_eq!(Arc::strong_count(&first), 1);
+
+        // A third build after it reuses by the second's list of files too.
+        let second = Arc::new(o);
+        let mut third = Output::in_memory_after(Arc::clone(&second));
+        assert!(third.reuse("keep", &made["keep"]).unwrap());
+        assert!(third.reuse("edit", &made["edit"]).unwrap());
+        third.add("lib.js", "js2").unwrap();
+        third.take_units().unwrap();
+        third.add_manifest().unwrap();
+        assert_eq!(listing(&third), listing(&clean));
+    }
+
+    /// A unit is reused from memory only if the previous build made it with the same
+    /// files: an equal list will do, a list that differs will not.
+    #[test]
+    fn a_unit_is_reused_from_memory_only_with_the_same_files() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        let equal: Arc<[CachedFile]> = units["keep"].to_vec().into();
+        assert!(o.reuse("keep", &equal).unwrap());
+        let mut other = units["edit"].to_vec();
+        other[0].sha256 = hex(&[0; 32]);
+        assert!(!o.reuse("edit", &other.into()).unwrap());
+        assert!(!o.reuse("absent", &units["edit"]).unwrap());
+        o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        let paths = o.paths_under("");
+        assert_eq!(paths, ["SHA256SUMS", "k/1.html", "k/2.html"]);
+    }
+
+    /// A file rendered in place of one of a reused unit is two outputs claiming one path,
+    /// as it is in a build from nothing; so is a path added twice.
+    #[test]
+    fn a_rebuild_in_memory_refuses_collisions() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        assert!(o.reuse("keep", &units["keep"]).unwrap());
+        o.add_to_unit("edit", "k/1.html", "clash").unwrap();
+        let err = o.take_units().unwrap_err().to_string();
+        assert!(
+            err.contains("two outputs claim the path `k/1.html`"),
+            "{err}"
+        );
+
+        let mut o = Output::in_memory_after(first);
+        o.add("e/old.html", "a").unwrap();
+        assert!(o.add("e/old.html", "b").is_err());
     }
 
     /// A rebuild that changes few files moves them into the site folder (which keeps its

@@ -405,7 +405,7 @@ pub fn build(site: &Site) -> Result<SearchIndex> {
         files: out
             .files()
             .iter()
-            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect(),
         library_integrity: library.integrity,
     })

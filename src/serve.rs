@@ -282,10 +282,10 @@ fn lookup<'a>(site: &'a Output, url_path: &str) -> Lookup<'a> {
     } else {
         rel.to_string()
     };
-    if let Some(bytes) = files.get(&key) {
+    if let Some(bytes) = files.get(key.as_str()) {
         return Lookup::File(key, bytes);
     }
-    if files.contains_key(&format!("{rel}/index.html")) {
+    if files.contains_key(format!("{rel}/index.html").as_str()) {
         return Lookup::Redirect(format!("/{rel}/"));
     }
     Lookup::NotFound

@@ -48,13 +48,13 @@ pub fn build_into(
     let t = Timings::new();
     let keys = Keys::new(project)?;
     let mut site = Site::from_project(project)?;
-    let hits: Vec<(String, &[_])> = site
+    let hits: Vec<(String, &std::sync::Arc<[_]>)> = site
         .advisories
         .iter()
         .filter_map(|(a, _)| {
             let unit = advisory_unit(a.id.as_str());
             let hit = previous.hit(&unit, keys.advisory(a.id.as_str())?)?;
-            Some((unit, hit.files.as_slice()))
+            Some((unit, &hit.files))
         })
         .collect();
     t.lap("keys, model");
@@ -188,7 +188,7 @@ pub fn build_into(
     rendered.aggregates = aggregate_keys.len();
     rendered.aggregates_rendered = aggregate_keys.len() - made.reused;
     let units = out
-        .take_units()
+        .take_units()?
         .into_iter()
         .filter_map(|(name, files)| {
             let (key, extra, memo) = match name.strip_prefix("advisory/") {

@@ -23,7 +23,8 @@ pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>
     let default = site.settings.default_language.as_str();
     let prefix = format!("{default}/");
     let dirs: Vec<String> = out
-        .paths()
+        .paths_under(&prefix)
+        .into_iter()
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter_map(|p| p.strip_suffix("index.html"))
         // The search page has no content of its own for a crawler to index.
