@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::load::spans::Pos;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Blocks the build.
@@ -24,7 +24,7 @@ pub enum Severity {
 
 /// One problem found in the content. It is read back from the parse cache too, which keeps
 /// the findings of each advisory folder (see [`crate::validate`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Finding {
     /// Path of the file, relative to the site root, with `/` separators.
     pub file: String,
@@ -96,6 +96,18 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// The findings worth showing again after `before` was shown: every error (each stops a
+    /// build), and the warnings that are not among `before`'s.
+    pub fn since(&self, before: &Findings) -> Findings {
+        let shown: std::collections::HashSet<&Finding> = before.items.iter().collect();
+        Findings {
+            items: (self.items.iter())
+                .filter(|f| f.severity == Severity::Error || !shown.contains(f))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Adds every finding of `other`, in its order.
     pub fn extend(&mut self, other: Findings) {
         self.items.extend(other.items);
@@ -198,7 +210,7 @@ impl Findings {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
@@ -253,5 +265,22 @@ mod tests {
         assert!(text.contains("^^^^^"), "{text}");
         assert!(text.contains("help: did you mean `title`?"), "{text}");
         assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
+    }
+
+    /// After findings were shown, errors are shown again, and only new warnings.
+    #[test]
+    fn since_keeps_errors_and_new_warnings() {
+        let at = |line| Pos { line, column: 1 };
+        let old = Finding::warning("a.yaml", at(1), "outdated-translation", "old");
+        let new = Finding::warning("a.yaml", at(2), "outdated-translation", "new");
+        let error = Finding::error("a.yaml", at(3), "unknown-field", "unknown field `x`");
+        let mut before = Findings::default();
+        before.push(old.clone());
+        before.push(error.clone());
+        let mut now = before.clone();
+        now.push(new.clone());
+        let fresh = now.since(&before);
+        assert_eq!(fresh.sorted(), [&new, &error]);
+        assert_eq!(now.since(&now).sorted(), [&error]);
     }
 }

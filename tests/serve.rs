@@ -17,6 +17,8 @@ use seckb::serve::{Rebuilder, State};
 struct Server {
     child: Child,
     port: u16,
+    /// What it printed on stderr after `serving at`, line by line.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -48,8 +50,14 @@ fn start(root: &std::path::Path) -> Server {
         }
     };
     // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, port }
+    let log: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let kept = std::sync::Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push(line);
+        }
+    });
+    Server { child, port, log }
 }
 
 /// A minimal HTTP/1.0 GET: (status, body).
@@ -143,6 +151,51 @@ fn serves_rebuilds_and_reports_errors() {
     wait_for(server.port, |v| v["errors"].as_array().unwrap().is_empty());
     // Nothing was written to disk.
     assert!(!dir.path().join("site").exists());
+}
+
+/// After the first build, a rebuild prints its new warnings and says how many it does not
+/// repeat.
+#[test]
+fn a_rebuild_prints_only_new_warnings() {
+    let dir = copy_fixture("basic");
+    let server = start(dir.path());
+    let v1 = wait_for(server.port, |_| true)["version"].as_u64().unwrap();
+    // The first build's two warnings were printed before `serving at`.
+    edit(
+        dir.path(),
+        "advisories/ADV-2024-0001/en-US.yaml",
+        "title: Widget Server remote code execution",
+        "title: Widget Server flaw",
+    );
+    let v2 = wait_for(server.port, |v| v["version"].as_u64().unwrap() > v1)["version"]
+        .as_u64()
+        .unwrap();
+    let printed = |what: &str| {
+        let log = server.log.lock().unwrap();
+        log.iter().filter(|l| l.contains(what)).count()
+    };
+    let wait_printed = |what: &str, n: usize| {
+        let start = Instant::now();
+        while printed(what) < n {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no `{what}` in {:?}",
+                server.log
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_printed("2 warnings as before, not repeated", 1);
+    assert_eq!(printed("warning["), 0, "{:?}", server.log);
+
+    // Without its outdated translation, the advisory has a new warning: it is printed,
+    // the other one is not.
+    std::fs::remove_file(dir.path().join("advisories/ADV-2024-0001/nl-NL.yaml")).unwrap();
+    wait_for(server.port, |v| v["version"].as_u64().unwrap() > v2);
+    wait_printed("1 warning as before, not repeated", 1);
+    let new = "ADV-2024-0001/advisory.yaml:1:5: warning[missing-translation]";
+    assert_eq!(printed(new), 1, "{:?}", server.log);
+    assert_eq!(printed("warning["), 1, "{:?}", server.log);
 }
 
 #[test]

@@ -42,11 +42,23 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, port: u16) -> Result<ExitCode>
     let served = Arc::clone(&state);
     std::thread::spawn(move || serve(server, served));
     let root = root.to_path_buf();
+    // After the first build, a rebuild shows its errors and its new warnings: the author
+    // has seen the others, and a site with a thousand warnings would repeat them all.
+    let mut shown = first.findings;
     watch.run(move |paths| {
         let start = std::time::Instant::now();
         match builder.rebuild_after(&state, paths) {
             Ok(r) => {
-                super::report_findings(&r.findings, &root);
+                let fresh = r.findings.since(&shown);
+                super::report_findings(&fresh, &root);
+                let held = r.findings.warnings() - fresh.warnings();
+                if held > 0 {
+                    eprintln!(
+                        "{held} {} as before, not repeated (`seckb validate` lists them all)",
+                        crate::diag::plural(held, "warning")
+                    );
+                }
+                shown = r.findings;
                 if let Some(done) = r.rendered {
                     eprintln!(
                         "rebuilt in {:.2?}: {} of {} advisories, {} of {} search indexes and \
