@@ -91,7 +91,7 @@ pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
     let advisories = &site.advisories;
 
     let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-    let mut products: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut products: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     let mut kinds: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
     let mut severities: BTreeMap<u8, (Severity, Vec<usize>)> = BTreeMap::new();
     for (i, (a, _)) in advisories.iter().enumerate() {
@@ -190,13 +190,4 @@ pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
             facets: severity_facets,
         },
     ]
-}
-
-/// Every facet value, each of which gets a page. Products get a page even without
-/// advisories, so catalog links never break.
-pub fn all(site: &Site, ui: &UiStrings) -> Vec<Facet> {
-    groups(site, ui)
-        .into_iter()
-        .flat_map(|g| g.facets)
-        .collect()
 }

@@ -78,7 +78,9 @@ pub fn render_after(
     for lang in &langs {
         let text = site.site_text(lang)?;
         let groups = facets::groups(site, &text.ui);
-        let facets = facets::all(site, &text.ui);
+        // Every facet value, each of which gets a page (products even without advisories,
+        // so catalog links never break).
+        let facets: Vec<&facets::Facet> = groups.iter().flat_map(|g| &g.facets).collect();
 
         // Every page of every listing: the home list of every advisory, then the list of each
         // facet value, each cut into pages of `listings.per_page`.
