@@ -322,14 +322,19 @@ impl<'a> Aggregates<'a> {
 }
 
 /// Makes, in parallel with `make`, each slot of `made` named by `wanted` that holds nothing
-/// yet: what [`Aggregates::digests`] made is used as it is, and the rest made once.
+/// yet: what [`Aggregates::digests`] made is used as it is, and the rest made once, however
+/// often `wanted` names it (an advisory is in the home list and in the list of each of its
+/// year, products, kind and severity).
 pub fn fill<T: Send>(
     made: &mut [Option<T>],
     wanted: impl Iterator<Item = usize>,
     make: impl Fn(usize) -> Result<T> + Sync,
 ) -> Result<()> {
     use rayon::prelude::*;
-    let missing: Vec<usize> = wanted.filter(|&i| made[i].is_none()).collect();
+    let mut named = vec![false; made.len()];
+    let missing: Vec<usize> = wanted
+        .filter(|&i| made[i].is_none() && !std::mem::replace(&mut named[i], true))
+        .collect();
     let fresh: Vec<(usize, T)> = missing
         .into_par_iter()
         .map(|i| Ok((i, make(i)?)))
@@ -407,7 +412,8 @@ mod tests {
     fn fill_makes_each_wanted_slot_that_is_empty_once() {
         let calls = std::sync::atomic::AtomicUsize::new(0);
         let mut made = vec![Some(10), None, None, Some(30), None];
-        fill(&mut made, [0, 1, 3, 4].into_iter(), |i| {
+        // 1 and 4 are named twice, as an advisory is in several lists.
+        fill(&mut made, [0, 1, 3, 4, 1, 4, 0].into_iter(), |i| {
             calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok(i * 100)
         })

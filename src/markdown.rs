@@ -72,19 +72,63 @@ impl Memo {
     }
 }
 
-/// Plain text of markdown, for summaries in feeds and meta descriptions.
+/// Plain text of markdown, for summaries in feeds and meta descriptions: its text with every
+/// run of whitespace (line breaks and paragraph ends among it) as one space, and none at
+/// either end.
 pub fn to_plain(md: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
-    let mut out = String::new();
+    let mut out = Squeezed::with_capacity(md.len());
     for ev in Parser::new(md) {
         match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph) => out.push(' '),
+            Event::Text(t) | Event::Code(t) => out.push(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.space(),
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.text
+}
+
+/// Text with each run of whitespace written as one space, and none at either end, built as
+/// it comes (rather than split into words and joined again).
+struct Squeezed {
+    text: String,
+    /// Whitespace came since the last word: a space goes before the next one.
+    space: bool,
+}
+
+impl Squeezed {
+    fn with_capacity(capacity: usize) -> Squeezed {
+        Squeezed {
+            text: String::with_capacity(capacity),
+            space: false,
+        }
+    }
+
+    fn space(&mut self) {
+        self.space = true;
+    }
+
+    fn push(&mut self, s: &str) {
+        // Words are the runs between whitespace, as `str::split_whitespace` has them.
+        let mut words = s.split(char::is_whitespace);
+        if let Some(first) = words.next() {
+            self.word(first);
+        }
+        for word in words {
+            self.space = true;
+            self.word(word);
+        }
+    }
+
+    fn word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.space) && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push_str(word);
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +159,44 @@ mod tests {
             "See the KB now."
         );
         assert_eq!(to_inline_html("a *b*"), "a <em>b</em>");
+    }
+
+    #[test]
+    fn plain_text_has_single_spaces_and_none_at_the_ends() {
+        // What it must equal: the text of every event, joined, then split into words.
+        fn reference(md: &str) -> String {
+            use pulldown_cmark::{Event, TagEnd};
+            let mut out = String::new();
+            for ev in Parser::new(md) {
+                match ev {
+                    Event::Text(t) | Event::Code(t) => out.push_str(&t),
+                    Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                        out.push(' ')
+                    }
+                    _ => {}
+                }
+            }
+            out.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        let cases = [
+            "",
+            "   ",
+            "one",
+            "  lead and trail  ",
+            "a\nb\n\nc",
+            "two  spaces and\ttab",
+            "**bold**word `code`  *em*",
+            "line one  \nhard break",
+            "non\u{a0}breaking\u{2003}em\u{3000}ideographic",
+            "- item one\n- item two\n\n> quoted\n\nend.",
+            "[link](http://x/)  text\n\n\n\n",
+            "ünïcödé  wörds\n\nnächste Zeile",
+            "&amp; entity&nbsp;here",
+        ];
+        for md in cases {
+            assert_eq!(to_plain(md), reference(md), "{md:?}");
+        }
+        assert_eq!(to_plain("a \u{a0} b\n\nc"), "a b c");
     }
 
     #[test]
