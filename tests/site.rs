@@ -579,24 +579,30 @@ fn incremental_rebuilds_rewrite_only_changed_files_and_equal_clean_builds() {
     assert_equals_clean_build(dir.path(), &out, "clean2");
 }
 
-/// A rebuild that lists the CSAF documents again takes the feed entries of unchanged
-/// documents from the previous feed only if that is the file the previous build wrote: a
-/// feed changed by hand since is not used, and the rebuild equals a clean build.
+/// A rebuild that lists the advisories again (the CSAF feed, the API index) takes the
+/// entries of unchanged advisories from the previous file only if that is the file the
+/// previous build wrote: a file changed by hand since is not used, and the rebuild equals a
+/// clean build.
 #[test]
-fn a_csaf_feed_changed_by_hand_is_not_taken_into_a_rebuild() {
+fn lists_changed_by_hand_are_not_taken_into_a_rebuild() {
     let dir = copy_fixture("basic");
     let out = dir.path().join("site");
     assert!(build(dir.path(), &out).status.success());
-    let feed = out.join(".well-known/csaf/white/csaf-feed-tlp-white.json");
-    let text = std::fs::read_to_string(&feed).unwrap();
+    let lists = [
+        out.join(".well-known/csaf/white/csaf-feed-tlp-white.json"),
+        out.join("api/v1/index.json"),
+    ];
     // The entry of the advisory that is not edited: same size, other words.
     let (theirs, forged) = (
         "Widget Client may stop syncing",
         "Widget Client was forged here!",
     );
     assert_eq!(theirs.len(), forged.len());
-    assert!(text.contains(theirs));
-    std::fs::write(&feed, text.replace(theirs, forged)).unwrap();
+    for list in &lists {
+        let text = std::fs::read_to_string(list).unwrap();
+        assert!(text.contains(theirs), "{}", list.display());
+        std::fs::write(list, text.replace(theirs, forged)).unwrap();
+    }
     edit(
         dir.path(),
         "advisories/ADV-2024-0001/en-US.yaml",
@@ -604,9 +610,11 @@ fn a_csaf_feed_changed_by_hand_is_not_taken_into_a_rebuild() {
         "title: Widget Server remote code execution (edited)",
     );
     assert!(build(dir.path(), &out).status.success());
-    let rebuilt = std::fs::read_to_string(&feed).unwrap();
-    assert!(rebuilt.contains("(edited)") && rebuilt.contains(theirs));
-    assert!(!rebuilt.contains(forged));
+    for list in &lists {
+        let rebuilt = std::fs::read_to_string(list).unwrap();
+        assert!(rebuilt.contains("(edited)") && rebuilt.contains(theirs));
+        assert!(!rebuilt.contains(forged), "{}", list.display());
+    }
     assert_equals_clean_build(dir.path(), &out, "clean");
 }
 

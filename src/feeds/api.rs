@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
-use super::{json, timestamp};
+use super::{json, json_sized, timestamp};
 use crate::markdown::Memo;
 use crate::model::{
     Acknowledgment, Advisory, AdvisoryText, Kind, Reference, Remediation, Severity, Status,
@@ -366,6 +367,37 @@ pub fn document(
     Ok((api_path(a), json(&doc)?))
 }
 
+/// [`Index`] as it is written: each entry made now or kept from the previous index.
+#[derive(Serialize)]
+struct IndexFile<'p> {
+    api_version: &'static str,
+    site: String,
+    advisories: Vec<Listed<'p>>,
+}
+
+/// An index entry made now, or kept as the exact text it has in the previous index (its
+/// pretty-printed text at the same depth).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Listed<'p> {
+    Made(&'p IndexEntry),
+    Kept(&'p RawValue),
+}
+
+/// The entries of an API index that seckb wrote, by advisory id, as the exact text they
+/// have in it; empty when `bytes` is not such an index.
+fn index_entries(bytes: &[u8]) -> rustc_hash::FxHashMap<&str, &RawValue> {
+    #[derive(serde::Deserialize)]
+    struct Entries<'a> {
+        #[serde(borrow)]
+        advisories: Vec<&'a RawValue>,
+    }
+    match serde_json::from_slice::<Entries>(bytes) {
+        Ok(index) => super::entries_by_id(index.advisories),
+        Err(_) => Default::default(),
+    }
+}
+
 /// The build unit of the API index.
 const INDEX_UNIT: &str = "api/index";
 
@@ -391,20 +423,53 @@ pub fn render_after(
     if index_reused {
         return Ok(());
     }
-    made.resize_with(site.advisories.len(), || None);
-    crate::incremental::fill(&mut made, 0..site.advisories.len(), |i| {
+    // When the index is made again (a title edit), the entries of advisories reused from the
+    // previous build are taken as they are from the previous index, as the CSAF feed's are:
+    // at 10,000 advisories it is 13 MB, and making and serialising every entry was most of
+    // the API's part of such a rebuild. The previous index is used only if it is the file the
+    // cache says the previous build wrote.
+    let index_path = format!("api/{VERSION}/index.json");
+    let previous_index = previous.and_then(|agg| agg.previous_file(INDEX_UNIT, &index_path, out));
+    let kept = previous_index
+        .as_deref()
+        .map(|bytes| index_entries(bytes))
+        .unwrap_or_default();
+    let n = site.advisories.len();
+    made.resize_with(n, || None);
+    let keep: Vec<Option<&RawValue>> = site
+        .advisories
+        .iter()
+        .zip(&made)
+        .map(|((a, _), m)| match m {
+            None if site.is_reused(a) => kept.get(a.id.as_str()).copied(),
+            _ => None,
+        })
+        .collect();
+    crate::incremental::fill(&mut made, (0..n).filter(|&i| keep[i].is_none()), |i| {
         let (a, texts) = &site.advisories[i];
         Ok(entry(site, a, texts))
     })?;
-    let entries: Vec<IndexEntry> = made.into_iter().flatten().collect();
+    let advisories = made
+        .iter()
+        .zip(keep)
+        .map(|pair| match pair {
+            (Some(e), _) => Ok(Listed::Made(e)),
+            (None, Some(raw)) => Ok(Listed::Kept(raw)),
+            (None, None) => Err(anyhow::anyhow!("an index entry that was not made")),
+        })
+        .collect::<Result<_>>()?;
     out.add_to_unit(
         INDEX_UNIT,
-        format!("api/{VERSION}/index.json"),
-        json(&Index {
-            api_version: VERSION,
-            site: site.settings.base_url.clone(),
-            advisories: entries,
-        })?,
+        index_path,
+        // About the size of the previous index, when there is one.
+        json_sized(
+            &IndexFile {
+                api_version: VERSION,
+                site: site.settings.base_url.clone(),
+                advisories,
+            },
+            previous_index.as_ref().map_or(0, |f| f.len() + 4096),
+        )?,
     )?;
     out.add_to_unit(
         INDEX_UNIT,
@@ -417,4 +482,75 @@ pub fn render_after(
         json(&schemars::schema_for!(AdvisoryDoc))?,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry_of(id: &str, title: &str) -> IndexEntry {
+        IndexEntry {
+            id: id.to_string(),
+            kind: Kind::Advisory,
+            status: Status::Final,
+            published: "2024-01-02T00:00:00Z".into(),
+            updated: "2024-03-01T00:00:00Z".into(),
+            version: "1.1".into(),
+            security_vulnerability: true,
+            severity: Some(Severity::Important),
+            products: vec!["widget-server".into()],
+            cves: vec!["CVE-2024-0001".into()],
+            kbs: vec![],
+            bulletins: vec![],
+            titles: BTreeMap::from([
+                ("en-US".into(), title.to_string()),
+                ("nl-NL".into(), format!("{title} \"nl\" <b>ünï</b>")),
+            ]),
+            urls: Urls {
+                pages: BTreeMap::from([("en-US".into(), format!("https://x/en-US/{id}/"))]),
+                json: format!("https://x/api/v1/advisories/{id}.json"),
+                csaf: BTreeMap::new(),
+                osv: format!("https://x/osv/{id}.json"),
+            },
+        }
+    }
+
+    /// An index written with some entries kept from the previous index is, byte for byte,
+    /// the index made afresh (the schema's [`Index`]): kept entries keep their indentation
+    /// and escapes.
+    #[test]
+    fn kept_index_entries_give_the_index_made_afresh() {
+        let ids = ["ADV-1", "ADV-2", "ADV-3"];
+        let fresh = json(&Index {
+            api_version: VERSION,
+            site: "https://x/".into(),
+            advisories: ids.iter().map(|id| entry_of(id, "Title")).collect(),
+        })
+        .unwrap();
+        let previous = index_entries(&fresh);
+        assert_eq!(previous.len(), 3);
+        assert!(previous["ADV-2"].get().contains(r#"\"nl\""#));
+
+        // The first and last kept, the middle one made again.
+        let made = entry_of("ADV-2", "Title");
+        let advisories = vec![
+            Listed::Kept(previous["ADV-1"]),
+            Listed::Made(&made),
+            Listed::Kept(previous["ADV-3"]),
+        ];
+        let again = json(&IndexFile {
+            api_version: VERSION,
+            site: "https://x/".into(),
+            advisories,
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(again).unwrap(),
+            String::from_utf8(fresh).unwrap()
+        );
+
+        // Anything else is no index: nothing is kept.
+        assert!(index_entries(b"{\"advisories\": 3}").is_empty());
+        assert!(index_entries(b"not json").is_empty());
+    }
 }

@@ -358,24 +358,11 @@ fn feed_entries(bytes: &[u8]) -> HashMap<&str, &RawValue> {
         #[serde(borrow)]
         entry: Vec<&'a RawValue>,
     }
-    /// What an entry is looked up by; the rest of it is skipped.
-    #[derive(Deserialize)]
-    struct Id<'a> {
-        #[serde(borrow)]
-        id: std::borrow::Cow<'a, str>,
+    match serde_json::from_slice::<Rolie>(bytes) {
+        // Tracking ids need no escapes in JSON, so they are borrowed from the text.
+        Ok(feed) => super::entries_by_id(feed.feed.entry),
+        Err(_) => HashMap::default(),
     }
-    let Ok(feed) = serde_json::from_slice::<Rolie>(bytes) else {
-        return HashMap::default();
-    };
-    feed.feed
-        .entry
-        .into_iter()
-        .filter_map(|raw| match serde_json::from_str::<Id>(raw.get()).ok()?.id {
-            // Tracking ids need no escapes in JSON, so they are borrowed from the text.
-            std::borrow::Cow::Borrowed(id) => Some((id, raw)),
-            std::borrow::Cow::Owned(_) => None,
-        })
-        .collect()
 }
 
 /// Pretty JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same

@@ -17,6 +17,29 @@ use crate::model::Date;
 use crate::output::Output;
 use crate::site::Site;
 
+/// Entries of a JSON list that seckb wrote in an earlier build, by their `id`, as the exact
+/// text they have in it, so that a rebuild can write the entries of unchanged advisories as
+/// they were (serde_json writes a `RawValue` verbatim, and at the same depth of a
+/// pretty-printed file that is the text it would make). An entry whose `id` is written with
+/// escapes is left out, and so made again: ids are borrowed from the text.
+pub(crate) fn entries_by_id(
+    entries: Vec<&serde_json::value::RawValue>,
+) -> rustc_hash::FxHashMap<&str, &serde_json::value::RawValue> {
+    /// What an entry is looked up by; the rest of it is skipped.
+    #[derive(serde::Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow)]
+        id: std::borrow::Cow<'a, str>,
+    }
+    entries
+        .into_iter()
+        .filter_map(|raw| match serde_json::from_str::<Id>(raw.get()).ok()?.id {
+            std::borrow::Cow::Borrowed(id) => Some((id, raw)),
+            std::borrow::Cow::Owned(_) => None,
+        })
+        .collect()
+}
+
 /// Writes every feed and document, but for the API document of each advisory, which
 /// [`crate::render`] writes with the advisory's pages (they show the same HTML).
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
@@ -120,7 +143,14 @@ pub fn timestamp(d: Date) -> String {
 
 /// Serialises a value as pretty JSON with a final newline; key order is the struct's.
 pub fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut v = serde_json::to_vec_pretty(value)?;
+    json_sized(value, 128)
+}
+
+/// [`json`] into a buffer of `capacity` bytes to begin with: a file about the size of its
+/// previous build's is written without growing (and copying) its buffer on the way.
+pub fn json_sized<T: serde::Serialize>(value: &T, capacity: usize) -> Result<Vec<u8>> {
+    let mut v = Vec::with_capacity(capacity);
+    serde_json::to_writer_pretty(&mut v, value)?;
     v.push(b'\n');
     Ok(v)
 }
