@@ -51,9 +51,14 @@ pub enum Command {
     },
     /// Validate, then render the site; the previous output stays if anything fails.
     Build {
-        /// Where to write the site [default: `<root>/site`].
+        /// Where to write the site [default: `<root>/site`]: a new or empty folder, or one
+        /// that seckb built (a symbolic link to one is kept, and its target updated). A
+        /// folder that is or holds the site's sources, or a file, is refused.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write into a folder that holds files seckb did not write, deleting them.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the JSON Schema of a kind of file, or write them all with `--write`.
     Schema {

@@ -37,7 +37,7 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Validate { format, watch } => {
             commands::validate::run(&cli.root, cache, format, watch)
         }
-        cli::Command::Build { out } => commands::build::run(&cli.root, cache, out),
+        cli::Command::Build { out, force } => commands::build::run(&cli.root, cache, out, force),
         cli::Command::Schema { kind, write } => commands::schema::run(kind, write.as_deref()),
         cli::Command::Serve { port } => commands::serve::run(&cli.root, cache, port),
         cli::Command::New { id, langs, date } => {

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256, Sha384};
 use crate::incremental::CachedFile;
 
 mod journal;
+pub mod target;
 pub use journal::{recover, unfinished};
 
 /// The name of the checksum manifest at the site root.
@@ -126,6 +127,8 @@ struct DirSink {
     /// The files written to the staging folder (the others are the previous site's).
     written: Vec<String>,
     stats: WriteStats,
+    /// Whether files of the previous site that its manifest does not list may be deleted.
+    force: bool,
 }
 
 /// What a write to disk did.
@@ -144,12 +147,14 @@ impl Output {
     /// [`commit`]: Output::commit
     pub fn to_dir(target: &Path) -> Result<Output> {
         let listing = Listing::start(target)?;
-        Output::to_dir_listed(target, listing)
+        Output::to_dir_listed(target, listing, false)
     }
 
     /// [`to_dir`](Output::to_dir), with the listing of the site now at `target` started
-    /// earlier ([`Listing::start`]), so that it ran beside other work.
-    pub fn to_dir_listed(target: &Path, listing: Listing) -> Result<Output> {
+    /// earlier ([`Listing::start`]), so that it ran beside other work. Unless `force`, the
+    /// build fails when the site holds a file its manifest does not list
+    /// ([`target::foreign`]): a file seckb did not write, which the update would delete.
+    pub fn to_dir_listed(target: &Path, listing: Listing, force: bool) -> Result<Output> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => std::env::current_dir().context("cannot read the current directory")?,
@@ -172,6 +177,7 @@ impl Output {
                 hashes: BTreeMap::new(),
                 written: Vec::new(),
                 stats: WriteStats::default(),
+                force,
             })),
             ..Output::default()
         })
@@ -632,11 +638,28 @@ impl DirSink {
         *self.tree.as_ref()?.files.get(rel)?
     }
 
-    /// Waits for the listing of the previous site, once.
+    /// Waits for the listing of the previous site, once, and refuses to go on (unless
+    /// forced) if it holds files seckb did not write.
     fn listed(&mut self) -> Result<()> {
         if let Some(listing) = self.listing.take() {
             self.tree = crate::joined(listing)
                 .with_context(|| format!("cannot list the site `{}`", self.target.display()))?;
+            if !self.force {
+                match &self.tree {
+                    Some(tree) => target::foreign(&self.target, tree.files.keys(), |f| {
+                        self.previous.contains_key(f)
+                    })?,
+                    // Listed as nothing, though there: a name that is not UTF-8, which no
+                    // build writes.
+                    None if self.target.is_dir() => bail!(
+                        "refusing to update the site `{}`: it holds a file whose name is not \
+                         UTF-8, which seckb did not write\n  = hint: move it out of the site \
+                         folder; `--force` deletes it all the same",
+                        self.target.display()
+                    ),
+                    None => {}
+                }
+            }
         }
         Ok(())
     }

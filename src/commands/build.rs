@@ -224,11 +224,19 @@ pub fn build_into(
     Ok((out, cache, rendered))
 }
 
-pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Result<ExitCode> {
+pub fn run(
+    root: &Path,
+    cache_dir: Option<&Path>,
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<ExitCode> {
+    let shown = out.unwrap_or_else(|| root.join("site"));
+    // Where the site goes, refused before anything is read or written if a build there
+    // could delete what seckb did not write; a link to a folder is followed and kept.
+    let out = crate::output::target::resolve(root, &shown, force)?;
     let progress = Progress::new();
     progress.step("validating");
     let t = Timings::new();
-    let out = out.unwrap_or_else(|| root.join("site"));
     // The site now there is listed beside the validation, for the incremental build.
     let listing = crate::output::Listing::start(&out)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
@@ -246,7 +254,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
         return Ok(ExitCode::from(1));
     }
     progress.step("rendering and writing pages and feeds");
-    let staged = Output::to_dir_listed(&out, listing)
+    let staged = Output::to_dir_listed(&out, listing, force)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     t.lap("stage, previous manifest");
     let previous = crate::joined(previous);
@@ -268,7 +276,7 @@ pub fn run(root: &Path, cache_dir: Option<&Path>, out: Option<PathBuf>) -> Resul
     eprintln!(
         "built {files} files into `{}` ({} written, {} unchanged; {} of {} advisories, {} of {} \
          search indexes and {} of {} listings and feeds rendered)",
-        out.display(),
+        shown.display(),
         stats.written,
         stats.unchanged,
         rendered.advisories,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::cli::{CsafArgs, ReportFormat, TechnetArgs};
 use crate::import::{Options, Report, import_csaf, import_technet};
@@ -18,6 +18,7 @@ pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
         attribution: args.attribution,
         vendor: args.vendor,
     };
+    check_into(&opts.into)?;
     let report = import_technet(&opts)?;
     finish(&report, args.common.format)
 }
@@ -31,8 +32,47 @@ pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
         attribution: None,
         vendor: "Unknown vendor".into(),
     };
+    check_into(&opts.into)?;
     let report = import_csaf(&opts)?;
     finish(&report, args.common.format)
+}
+
+/// Refuses a site to import into that the import could damage beyond the advisories it
+/// writes: a file in place of the site folder, or an `advisories/` folder (or an advisory's
+/// folder in it) that is a symbolic link, through which the import would write files
+/// outside the site.
+fn check_into(into: &Path) -> Result<()> {
+    if into.exists() && !into.is_dir() {
+        bail!(
+            "refusing to import into `{}`: it is not a folder\n  = hint: `--into` names the \
+             site root, the folder holding `seckb.yaml`",
+            into.display()
+        );
+    }
+    let advisories = into.join("advisories");
+    let mut links = Vec::new();
+    match std::fs::symlink_metadata(&advisories) {
+        Ok(m) if m.file_type().is_symlink() => links.push(advisories.clone()),
+        Ok(m) if m.is_dir() => {
+            for e in fs_err::read_dir(&advisories)? {
+                let e = e?;
+                if e.file_type()?.is_symlink() {
+                    links.push(e.path());
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(link) = links.iter().min() {
+        bail!(
+            "refusing to import into `{}`: `{}` is a symbolic link, and the import would write \
+             through it to files outside the site\n  = hint: replace the link with a real \
+             folder (seckb reads no linked advisories either)",
+            into.display(),
+            link.display()
+        );
+    }
+    Ok(())
 }
 
 fn finish(report: &Report, format: ReportFormat) -> Result<ExitCode> {
