@@ -348,8 +348,8 @@ fn big_folder(dir: &Path) {
 const HINT: &str = "= hint: give the folder `seckb build` writes (`site/` by default); a site \
                     built by seckb has `SHA256SUMS` and `api/v1/index.json` at its root";
 
-/// `seckb diff /etc /usr` read both trees before it found that neither is a site; a folder that is not a site is now refused before anything in it is read, naming
-/// the argument.
+/// `seckb diff /etc /usr` read both trees before it found that neither is a site; a folder
+/// that is not a site is now refused before anything in it is read, naming the argument.
 #[test]
 fn folders_that_are_not_sites_are_refused_before_they_are_read() {
     let dir = tempfile::tempdir().unwrap();
