@@ -18,7 +18,8 @@ use crate::diag::{Finding, Findings};
 use crate::load::spans::Pos;
 use crate::output::Output;
 
-const INDEX: &str = "api/v1/index.json";
+/// The API index, where a comparison starts.
+pub const INDEX: &str = "api/v1/index.json";
 
 /// The outcome of a comparison.
 #[derive(Debug, Default)]

@@ -2,6 +2,10 @@
 //! sources and rebuilds on change. Open pages reload themselves through a small script
 //! (`/__seckb/live.js`, a file, so pages keep working under a strict CSP) that polls
 //! `/__seckb/status`; validation errors show as an overlay until they are fixed.
+//!
+//! Only this machine's browser may read it: requests for a name other than a loopback one
+//! are refused (DNS rebinding), paths are decoded as paths and may not climb out of the
+//! site, and every response carries the Content-Security-Policy of a published site.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -268,12 +272,195 @@ fn note(ev: &notify::Result<notify::Event>, paths: &mut Option<Vec<PathBuf>>) ->
     }
 }
 
-/// Maps a request path to a file of the site: `/a/` -> `a/index.html`.
-fn lookup<'a>(site: &'a Output, url_path: &str) -> Lookup<'a> {
-    let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path);
-    let rel = decoded.trim_start_matches('/');
-    if rel.split('/').any(|seg| seg == "..") {
+/// The Content-Security-Policy that README.md asks the servers of a published site to send.
+/// `serve` sends it too, so that what would break in production breaks while writing; the
+/// live-reload script (a file, polling with `fetch`, styling its overlay through the CSSOM)
+/// needs nothing more.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' \
+    'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What `serve` answers to one request, before the headers every response carries.
+#[derive(Debug)]
+struct Reply {
+    code: u16,
+    body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    fn text(code: u16, body: String) -> Reply {
+        Reply {
+            code,
+            body: body.into_bytes(),
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+        }
+    }
+
+    fn file(content_type: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            code: 200,
+            body,
+            headers: vec![
+                ("Content-Type", content_type.into()),
+                ("Cache-Control", "no-store".into()),
+            ],
+        }
+    }
+}
+
+/// What a request says about itself, as far as [`answer`] needs it.
+struct Asked<'a> {
+    /// The request target, as sent.
+    target: &'a str,
+    /// The values of its `Host` headers.
+    hosts: Vec<&'a str>,
+    /// Whether it is HTTP/1.0, which may leave `Host` out.
+    http10: bool,
+}
+
+/// Answers one request from `state`.
+fn answer(asked: &Asked, state: &RwLock<State>) -> Reply {
+    if let Some(refused) = check_host(asked) {
+        return refused;
+    }
+    let Some(path) = site_path(asked.target) else {
+        return Reply::text(
+            400,
+            "bad request path: seckb serve refuses a path that is not percent-encoded UTF-8, \
+             or that has a `.` or `..` segment, an encoded `/`, a backslash or a NUL\n"
+                .into(),
+        );
+    };
+    match path.as_str() {
+        "__seckb/live.js" => Reply::file(
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        ),
+        "__seckb/status" => {
+            let s = state.read().unwrap_or_else(|e| e.into_inner());
+            let body = serde_json::to_vec(&Status {
+                version: s.version,
+                errors: &s.errors,
+            })
+            .unwrap_or_default();
+            Reply::file("application/json", body)
+        }
+        _ => {
+            let s = state.read().unwrap_or_else(|e| e.into_inner());
+            match lookup(&s.site, &path) {
+                Lookup::File(key, bytes) if key.ends_with(".html") => {
+                    Reply::file(content_type(&key), inject(bytes))
+                }
+                Lookup::File(key, bytes) => Reply::file(content_type(&key), bytes.clone()),
+                Lookup::Redirect(to) => Reply {
+                    code: 301,
+                    body: Vec::new(),
+                    headers: vec![("Location", to)],
+                },
+                Lookup::NotFound => Reply::text(404, "not found\n".into()),
+            }
+        }
+    }
+}
+
+/// Refuses a request that is not for a loopback name. A page of another site can point its
+/// own name at 127.0.0.1 (DNS rebinding) and then read this server as if it were its own;
+/// its requests still carry its name in `Host`. Browsers always send `Host`, so an HTTP/1.0
+/// request without one (`curl -0`, old tools) is answered; HTTP/1.1 requires it.
+fn check_host(asked: &Asked) -> Option<Reply> {
+    let refuse = |code, why: String| {
+        Some(Reply::text(
+            code,
+            format!(
+                "{why}\nseckb serve answers only requests for `localhost`, `127.0.0.1` or \
+                 `[::1]`, so that a page of another site cannot read it; open the address \
+                 it printed, http://127.0.0.1:<port>/\n"
+            ),
+        ))
+    };
+    match asked.hosts.as_slice() {
+        [] if asked.http10 => None,
+        [] => refuse(400, "the request has no `Host` header".into()),
+        [host] if is_loopback_host(host) => None,
+        [host] => refuse(403, format!("the request is for `{host}`")),
+        _ => refuse(400, "the request has more than one `Host` header".into()),
+    }
+}
+
+/// Whether `host`, the value of a `Host` header (a name or address, with or without a
+/// port), names the loopback interface.
+fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((addr, "")) => (addr, None),
+            Some((addr, after)) => match after.strip_prefix(':') {
+                Some(port) => (addr, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let bad_port = |p: &str| !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err();
+    if port.is_some_and(bad_port) {
+        return false;
+    }
+    if host.starts_with('[') {
+        return name
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    }
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback())
+}
+
+/// The path of the site a request target asks for (`/en-US/` -> `en-US/`), percent-decoded
+/// one segment at a time: a path is not a query string, so `+` and `=` stand for themselves.
+/// `None` for a target that is not a path, is not UTF-8 once decoded, or has a segment that
+/// could climb out of the site or name something else than it seems: `.`, `..`, an encoded
+/// `/`, a backslash (a separator on Windows), a NUL.
+fn site_path(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let path = path.strip_prefix('/')?;
+    let mut segments = Vec::new();
+    for raw in path.split('/') {
+        let seg = percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .ok()?;
+        if seg == "." || seg == ".." || seg.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        segments.push(seg);
+    }
+    Some(segments.join("/"))
+}
+
+/// What a `Location` header must percent-encode of a path of the site: controls, space,
+/// and what would end or change the meaning of the path.
+const LOCATION: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Maps a decoded path of the site ([`site_path`]) to a file: `a/` -> `a/index.html`.
+fn lookup<'a>(site: &'a Output, rel: &str) -> Lookup<'a> {
+    // `site_path` refuses these already; the map is in memory, but a lookup that may one day
+    // read a folder must not depend on its caller for this.
+    if rel.split('/').any(|seg| seg == ".." || seg == ".") {
         return Lookup::NotFound;
     }
     let files = site.files();
@@ -285,8 +472,9 @@ fn lookup<'a>(site: &'a Output, url_path: &str) -> Lookup<'a> {
     if let Some(bytes) = files.get(key.as_str()) {
         return Lookup::File(key, bytes);
     }
-    if files.contains_key(format!("{rel}/index.html").as_str()) {
-        return Lookup::Redirect(format!("/{rel}/"));
+    if !rel.is_empty() && files.contains_key(format!("{rel}/index.html").as_str()) {
+        let to = percent_encoding::utf8_percent_encode(rel, LOCATION);
+        return Lookup::Redirect(format!("/{to}/"));
     }
     Lookup::NotFound
 }
@@ -297,36 +485,33 @@ enum Lookup<'a> {
     NotFound,
 }
 
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(s.replace('+', "%2B").as_bytes())
-        .map(|(k, v)| format!("{k}{v}"))
-        .collect()
-}
-
 fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit('.').next().unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
+        // The pages of a JSON Feed: `feed.json`, `feed-2.json`, ...
+        "json" if name == "feed.json" || name.starts_with("feed-") => "application/feed+json",
         "json" => "application/json",
         "atom" => "application/atom+xml",
         "xml" => "application/xml",
         "txt" | "csv" | "sha256" | "sha512" => "text/plain; charset=utf-8",
         "wasm" => "application/wasm",
-        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => "application/octet-stream",
         _ => "application/octet-stream",
     }
 }
 
-/// A response with the headers that are valid (a header built from a bad request path is
-/// dropped, not a panic).
-fn response(
-    code: u16,
-    body: Vec<u8>,
-    headers: &[(&str, &str)],
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let mut r = tiny_http::Response::from_data(body).with_status_code(code);
-    for (k, v) in headers {
+/// The response to send for `reply`, with the headers every response carries. A header that
+/// is not valid (built from a bad request) is dropped, not a panic.
+fn response(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let mut r = tiny_http::Response::from_data(reply.body).with_status_code(reply.code);
+    let always = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let headers = reply.headers.iter().map(|(k, v)| (*k, v.as_str()));
+    for (k, v) in always.into_iter().chain(headers) {
         if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
             r.add_header(h);
         }
@@ -337,55 +522,18 @@ fn response(
 /// Serves `state` on `server` until the process ends.
 pub fn serve(server: tiny_http::Server, state: Arc<RwLock<State>>) {
     for request in server.incoming_requests() {
-        let url = request.url().to_string();
-        let r = if url == "/__seckb/live.js" {
-            response(
-                200,
-                LIVE_JS.as_bytes().to_vec(),
-                &[("Content-Type", "text/javascript; charset=utf-8")],
-            )
-        } else if url.starts_with("/__seckb/status") {
-            let s = state.read().unwrap_or_else(|e| e.into_inner());
-            let body = serde_json::to_vec(&Status {
-                version: s.version,
-                errors: &s.errors,
-            })
-            .unwrap_or_default();
-            response(
-                200,
-                body,
-                &[
-                    ("Content-Type", "application/json"),
-                    ("Cache-Control", "no-store"),
-                ],
-            )
-        } else {
-            let s = state.read().unwrap_or_else(|e| e.into_inner());
-            match lookup(&s.site, &url) {
-                Lookup::File(key, bytes) => {
-                    let body = if key.ends_with(".html") {
-                        inject(bytes)
-                    } else {
-                        bytes.clone()
-                    };
-                    response(
-                        200,
-                        body,
-                        &[
-                            ("Content-Type", content_type(&key)),
-                            ("Cache-Control", "no-store"),
-                        ],
-                    )
-                }
-                Lookup::Redirect(to) => response(301, Vec::new(), &[("Location", &to)]),
-                Lookup::NotFound => response(
-                    404,
-                    b"not found\n".to_vec(),
-                    &[("Content-Type", "text/plain; charset=utf-8")],
-                ),
-            }
+        let asked = Asked {
+            target: request.url(),
+            hosts: request
+                .headers()
+                .iter()
+                .filter(|h| h.field.equiv("Host"))
+                .map(|h| h.value.as_str())
+                .collect(),
+            http10: *request.http_version() == tiny_http::HTTPVersion(1, 0),
         };
-        let _ = request.respond(r);
+        let reply = answer(&asked, &state);
+        let _ = request.respond(response(reply));
     }
 }
 
@@ -491,20 +639,138 @@ mod tests {
         assert_eq!(paths, None);
     }
 
+    /// What `serve` answers to a GET of `target` for `host` over HTTP/1.1: (status, body).
+    fn get(site: Output, host: &str, target: &str) -> (u16, String) {
+        let state = RwLock::new(State {
+            site: Arc::new(site),
+            ..State::default()
+        });
+        let asked = Asked {
+            target,
+            hosts: vec![host],
+            http10: false,
+        };
+        let r = answer(&asked, &state);
+        (r.code, String::from_utf8_lossy(&r.body).into_owned())
+    }
+
     #[test]
     fn maps_paths_and_refuses_traversal() {
         let mut site = Output::default();
         site.add("index.html", "root").unwrap();
         site.add("en-US/index.html", "en").unwrap();
         site.add("style.css", "x").unwrap();
-        assert!(matches!(lookup(&site, "/"), Lookup::File(k, _) if k == "index.html"));
+        site.add("a b/index.html", "space").unwrap();
+        site.add("a+b.txt", "plus").unwrap();
+        let path = |t: &str| site_path(t).unwrap();
+        assert!(matches!(lookup(&site, &path("/")), Lookup::File(k, _) if k == "index.html"));
         assert!(
-            matches!(lookup(&site, "/en-US/?q=1"), Lookup::File(k, _) if k == "en-US/index.html")
+            matches!(lookup(&site, &path("/en-US/?q=1")), Lookup::File(k, _) if k == "en-US/index.html")
         );
-        assert!(matches!(lookup(&site, "/en-US"), Lookup::Redirect(to) if to == "/en-US/"));
-        assert!(matches!(lookup(&site, "/%73tyle.css"), Lookup::File(k, _) if k == "style.css"));
-        assert!(matches!(lookup(&site, "/../etc/passwd"), Lookup::NotFound));
-        assert!(matches!(lookup(&site, "/nope"), Lookup::NotFound));
+        assert!(matches!(lookup(&site, &path("/en-US")), Lookup::Redirect(to) if to == "/en-US/"));
+        assert!(matches!(lookup(&site, &path("/a%20b")), Lookup::Redirect(to) if to == "/a%20b/"));
+        assert!(
+            matches!(lookup(&site, &path("/%73tyle.css")), Lookup::File(k, _) if k == "style.css")
+        );
+        // A path is not a query string: `+` is a plus, `=` and `&` are themselves.
+        assert!(matches!(lookup(&site, &path("/a+b.txt")), Lookup::File(k, _) if k == "a+b.txt"));
+        assert!(matches!(
+            lookup(&site, &path("/a%2Bb.txt")),
+            Lookup::File(..)
+        ));
+        assert!(matches!(lookup(&site, &path("/a+b/")), Lookup::NotFound));
+        assert!(matches!(lookup(&site, &path("/en-U=S/")), Lookup::NotFound));
+        assert!(matches!(lookup(&site, &path("/en-U&S/")), Lookup::NotFound));
+        assert!(matches!(lookup(&site, &path("/nope")), Lookup::NotFound));
+        assert!(matches!(lookup(&site, "../etc/passwd"), Lookup::NotFound));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E./etc",
+            "/en-US/%2e%2e%2fstyle.css",
+            "/en-US%2findex.html",
+            "/en-US/..%5cstyle.css",
+            "/en-US\\..\\style.css",
+            "/style.css%00.html",
+            "/./style.css",
+            "/%ff",
+            "style.css",
+            "http://evil.example/style.css",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+        let (code, body) = get(site, "127.0.0.1", "/%2e%2e/x");
+        assert_eq!(code, 400);
+        assert!(body.starts_with("bad request path"), "{body}");
+    }
+
+    #[test]
+    fn answers_loopback_hosts_only() {
+        for ok in [
+            "localhost",
+            "LocalHost:8000",
+            "127.0.0.1",
+            "127.0.0.1:65535",
+            "127.8.9.10:1",
+            "[::1]",
+            "[::1]:8000",
+            "[0:0:0:0:0:0:0:1]:80",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "localhost:80:80",
+            "localhost:",
+            "localhost:+80",
+            "localhost:65536",
+            "128.0.0.1",
+            "0.0.0.0",
+            "127.1",
+            "[::1",
+            "[::1]8000",
+            "[::2]",
+            "[::ffff:127.0.0.1]",
+            "",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+        let site = || {
+            let mut site = Output::default();
+            site.add("index.html", "root").unwrap();
+            site
+        };
+        let (code, body) = get(site(), "evil.example:8000", "/");
+        assert_eq!(code, 403);
+        assert!(
+            body.starts_with("the request is for `evil.example:8000`\n"),
+            "{body}"
+        );
+        let state = RwLock::new(State {
+            site: Arc::new(site()),
+            ..State::default()
+        });
+        let asked = |hosts: Vec<&'static str>, http10| Asked {
+            target: "/",
+            hosts,
+            http10,
+        };
+        assert_eq!(answer(&asked(vec![], true), &state).code, 200);
+        assert_eq!(answer(&asked(vec![], false), &state).code, 400);
+        let two = asked(vec!["127.0.0.1", "evil.example"], false);
+        assert_eq!(answer(&two, &state).code, 400);
+    }
+
+    #[test]
+    fn json_feeds_have_their_own_type() {
+        assert_eq!(content_type("en-US/feed.json"), "application/feed+json");
+        assert_eq!(content_type("en-US/feed-2.json"), "application/feed+json");
+        assert_eq!(content_type("api/v1/index.json"), "application/json");
+        assert_eq!(content_type("csaf-feed-tlp-white.json"), "application/json");
+        assert_eq!(content_type("feed-2.json/x"), "application/octet-stream");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use common::{copy_fixture, edit, fixture};
@@ -318,19 +319,145 @@ fn diff_of_built_sites_finds_a_missing_page_and_speaks_json() {
         .success();
 }
 
+/// Runs seckb with `args`: (exit code, stderr, how long it took).
+fn run(args: &[&std::ffi::OsStr]) -> (i32, String, Duration) {
+    let start = Instant::now();
+    let out = seckb().args(args).output().unwrap();
+    let took = start.elapsed();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        took,
+    )
+}
+
+/// A folder as big as a small project's (20,000 files in 100 folders) that is no site;
+/// the files are hard links to one file, so making it is quick while reading it is not.
+fn big_folder(dir: &Path) {
+    let one = dir.with_extension("file");
+    std::fs::write(&one, vec![b'x'; 16 * 1024]).unwrap();
+    for d in 0..100 {
+        let sub = dir.join(format!("d{d:03}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        for f in 0..200 {
+            std::fs::hard_link(&one, sub.join(format!("f{f:03}.txt"))).unwrap();
+        }
+    }
+}
+
+const HINT: &str = "= hint: give the folder `seckb build` writes (`site/` by default); a site \
+                    built by seckb has `SHA256SUMS` and `api/v1/index.json` at its root";
+
+/// `seckb diff /etc /usr` read both trees before it found that neither is a site; a folder
+/// that is not a site is now refused before anything in it is read, naming the argument.
 #[test]
-fn a_folder_that_is_not_a_site_is_a_usage_error() {
+fn folders_that_are_not_sites_are_refused_before_they_are_read() {
     let dir = tempfile::tempdir().unwrap();
-    let out = seckb()
-        .arg("diff")
-        .arg(dir.path())
-        .arg(published())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    big_folder(&old);
+    big_folder(&new);
+    let (code, err, took) = run(&["diff".as_ref(), old.as_ref(), new.as_ref()]);
+    assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("the old site has no `api/v1/index.json`; is it a site built by seckb?"),
+        err.contains(&format!(
+            "error: `{}` (`OLD`, the first argument) is not a site built by seckb: it has no \
+             `SHA256SUMS` at its root",
+            old.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains(HINT), "{err}");
+    // Reading the two folders is slow; the check only looks at two names in each. The
+    // bound leaves room for a busy machine.
+    assert!(took < Duration::from_millis(1000), "took {took:?}");
+
+    // The second argument is named when it is the one that is not a site.
+    let (code, err, took) = run(&["diff".as_ref(), published().as_ref(), new.as_ref()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` (`NEW`, the second argument) is not a site built by seckb",
+            new.display()
+        )),
+        "{err}"
+    );
+    assert!(took < Duration::from_millis(1000), "took {took:?}");
+}
+
+#[test]
+fn a_missing_folder_or_a_file_or_a_site_without_its_index_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let (code, err, _) = run(&["diff".as_ref(), missing.as_ref(), published().as_ref()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` (`OLD`, the first argument) does not exist",
+            missing.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains(HINT), "{err}");
+    let file = published().join("SHA256SUMS");
+    let (code, err, _) = run(&["diff".as_ref(), published().as_ref(), file.as_ref()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` (`NEW`, the second argument) is a file, not the folder of a site",
+            file.display()
+        )),
+        "{err}"
+    );
+    // A manifest alone is not enough: the comparison starts from the API index.
+    let bare = dir.path().join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    std::fs::write(bare.join("SHA256SUMS"), "").unwrap();
+    let (code, err, _) = run(&["diff".as_ref(), bare.as_ref(), published().as_ref()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("is not a site built by seckb: it has no `api/v1/index.json` at its root"),
+        "{err}"
+    );
+}
+
+/// `check --against` and `check --site` refuse a folder that is not a site before the site
+/// is validated and built.
+#[test]
+fn check_refuses_a_folder_that_is_not_a_site_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    big_folder(&big);
+    let root = fixture("basic");
+    let (code, err, took) = run(&[
+        "--root".as_ref(),
+        root.as_ref(),
+        "check".as_ref(),
+        "--against".as_ref(),
+        big.as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` (`--against`) is not a site built by seckb: it has no `SHA256SUMS` at its root",
+            big.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains(HINT), "{err}");
+    assert!(took < Duration::from_millis(1000), "took {took:?}");
+    let (code, err, _) = run(&[
+        "check".as_ref(),
+        "--against".as_ref(),
+        published().as_ref(),
+        "--site".as_ref(),
+        big.as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` (`--site`) is not a site built by seckb",
+            big.display()
+        )),
         "{err}"
     );
 }

@@ -392,3 +392,194 @@ fn a_rebuild_told_which_folders_changed_reads_only_those() {
     );
     assert_same(&served(&state), &clean(root));
 }
+
+/// A response read off the wire.
+struct Raw {
+    status: u16,
+    /// Header names in lower case, in the order sent.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Raw {
+    /// The values of header `name`.
+    fn header(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// Sends `request` as written (request line and headers, without the blank line that ends
+/// them) and reads the whole response: the test controls the path and `Host` byte for byte.
+fn raw(port: u16, request: &str) -> Raw {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(s, "{request}\r\n\r\n").unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Raw {
+        status: status.parse().unwrap(),
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// An HTTP/1.1 GET of `path` for `host`.
+fn get_for(port: u16, host: &str, path: &str) -> Raw {
+    raw(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close"),
+    )
+}
+
+const PAGE: &str = "/en-US/advisories/ADV-2024-0001/";
+
+/// A page of another site that points its own name at 127.0.0.1 (DNS rebinding) must not be
+/// able to read the dev server: only loopback names are answered.
+#[test]
+fn only_requests_for_a_loopback_name_are_answered() {
+    let dir = copy_fixture("basic");
+    let server = start(dir.path());
+    let port = server.port;
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.1.2.3".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let r = get_for(port, &host, PAGE);
+        assert_eq!(r.status, 200, "{host}");
+        assert!(
+            r.body
+                .contains("<h1>Widget Server remote code execution</h1>")
+        );
+    }
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        "localhost.evil.example".to_string(),
+        "127.0.0.1.evil.example".to_string(),
+    ] {
+        for path in [PAGE, "/__seckb/status", "/api/v1/index.json"] {
+            let r = get_for(port, &host, path);
+            assert_eq!(r.status, 403, "{host} {path}");
+            assert!(
+                r.body
+                    .starts_with(&format!("the request is for `{host}`\n")),
+                "{}",
+                r.body
+            );
+            assert!(
+                r.body
+                    .contains("answers only requests for `localhost`, `127.0.0.1` or `[::1]`")
+            );
+            assert!(!r.body.contains("Widget"));
+        }
+    }
+    // Browsers always send `Host`: a request without one is no rebinding attack, and HTTP/1.0
+    // allows it; HTTP/1.1 does not.
+    assert_eq!(raw(port, &format!("GET {PAGE} HTTP/1.0")).status, 200);
+    let r = raw(port, &format!("GET {PAGE} HTTP/1.1\r\nConnection: close"));
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.starts_with("the request has no `Host` header\n"),
+        "{}",
+        r.body
+    );
+    let r = raw(
+        port,
+        &format!(
+            "GET {PAGE} HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close"
+        ),
+    );
+    assert_eq!(r.status, 400);
+}
+
+/// Paths are percent-decoded as paths, not as query strings, and nothing decoded climbs out.
+#[test]
+fn paths_are_percent_decoded_and_cannot_climb_out() {
+    let dir = copy_fixture("basic");
+    let server = start(dir.path());
+    let get = |path: &str| get_for(server.port, "127.0.0.1", path);
+    assert_eq!(get("/en-US/%61dvisories/ADV-2024-0001/").status, 200);
+    assert_eq!(get(&format!("{PAGE}?q=a+b&c=d")).status, 200);
+    // A query-string decoder reads `=` as a separator and `+` as a space.
+    assert_eq!(get("/en-U=S/").status, 404);
+    assert_eq!(get("/en-U&S/").status, 404);
+    assert_eq!(get("/en-US+/").status, 404);
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/en-US/%2E%2E/api/v1/index.json",
+        "/en-US%2f..%2fapi/v1/index.json",
+        "/en-US/..%5capi/v1/index.json",
+        "/en-US/..\\api/v1/index.json",
+        "/api/v1/index.json%00.html",
+        "/./api/v1/index.json",
+        "/%c0%ae%c0%ae/etc/passwd",
+    ] {
+        let r = get(path);
+        assert_eq!(r.status, 400, "{path}");
+        assert!(
+            r.body.starts_with("bad request path: "),
+            "{path}: {}",
+            r.body
+        );
+    }
+    // A JSON Feed has its own media type; other JSON is JSON.
+    let feed = get("/en-US/feed.json");
+    assert_eq!(feed.status, 200);
+    assert_eq!(feed.header("content-type"), ["application/feed+json"]);
+    assert_eq!(
+        get("/api/v1/index.json").header("content-type"),
+        ["application/json"]
+    );
+}
+
+/// Every response carries the policy README.md asks production servers to send, and
+/// `nosniff`: a page that breaks under them breaks while it is written.
+#[test]
+fn every_response_carries_the_content_security_policy_and_nosniff() {
+    let dir = copy_fixture("basic");
+    let server = start(dir.path());
+    let policy = seckb::serve::CONTENT_SECURITY_POLICY;
+    for (host, path, status) in [
+        ("127.0.0.1", PAGE, 200),
+        ("127.0.0.1", "/en-US", 301),
+        ("127.0.0.1", "/nope/", 404),
+        ("127.0.0.1", "/__seckb/live.js", 200),
+        ("127.0.0.1", "/__seckb/status", 200),
+        ("127.0.0.1", "/style.css", 200),
+        ("127.0.0.1", "/en-US/feed.json", 200),
+        ("127.0.0.1", "/%2e%2e/", 400),
+        ("evil.example", PAGE, 403),
+    ] {
+        let r = get_for(server.port, host, path);
+        assert_eq!(r.status, status, "{path}");
+        assert_eq!(r.header("content-security-policy"), [policy], "{path}");
+        assert_eq!(r.header("x-content-type-options"), ["nosniff"], "{path}");
+    }
+}
+
+/// The policy `serve` sends is the one README.md documents, word for word.
+#[test]
+fn the_policy_is_the_one_readme_documents() {
+    let readme = include_str!("../README.md");
+    let documented: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("Content-Security-Policy: "))
+        .collect();
+    assert_eq!(documented, [seckb::serve::CONTENT_SECURITY_POLICY]);
+}
