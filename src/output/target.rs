@@ -90,9 +90,13 @@ pub fn resolve(root: &Path, out: &Path, force: bool) -> Result<PathBuf> {
     if force || built_by_seckb(&target) || is_empty(&target)? {
         return Ok(target);
     }
-    let mut names = Vec::new();
-    for e in fs_err::read_dir(&target)?.take(NAMED) {
-        names.push(format!("`{}`", e?.file_name().to_string_lossy()));
+    let mut names = fs_err::read_dir(&target)?
+        .map(|e| Ok(format!("`{}`", e?.file_name().to_string_lossy())))
+        .collect::<Result<Vec<_>>>()?;
+    names.sort_unstable();
+    if names.len() > NAMED {
+        names.truncate(NAMED);
+        names.push("...".into());
     }
     bail!(
         "refusing to write the site into `{shown}`{}: it holds files seckb did not write \
