@@ -57,6 +57,14 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext()
   await context.route('**/*', (route) => route.request().url().startsWith(base) ? route.continue() : route.abort())
+  // serve sends the Content-Security-Policy production servers are asked to send: pages,
+  // live reload and the error overlay must all work under it.
+  const violations = []
+  await context.exposeFunction('seckbTestViolation', (v) => violations.push(v))
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.seckbTestViolation(`${e.violatedDirective} ${e.blockedURI}`))
+  })
   const page = await context.newPage()
 
   // Language switching keeps the advisory.
@@ -115,6 +123,7 @@ try {
   } catch (e) {
     check(false, 'error overlay: ' + e.message)
   }
+  check(violations.length === 0, 'no Content-Security-Policy violation under serve: ' + violations.join('; '))
 } finally {
   await browser.close()
   server.kill()
