@@ -193,7 +193,12 @@ mod tests {
         let link = dir.path().join("link.yaml");
         std::os::unix::fs::symlink(&file, &link).unwrap();
         let fifo = dir.path().join("fifo.yaml");
-        rustix::fs::mkfifo(&fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR).unwrap();
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
 
         let bytes = read(&file, 100, Links::Refuse).unwrap().bytes();
         assert_eq!(bytes.as_deref(), Some(&b"x: 1\n"[..]));
