@@ -1523,7 +1523,7 @@ fn header(schema: &str, what: &str, sources: &[&SourceFile], opts: &Options) -> 
 /// (a source's id, title or file name) comes from the source, and a line break in it would
 /// end the comment and start real keys. Every character YAML reads as a line break
 /// (`\n`, `\r`, NEL, U+2028, U+2029), every other control character and a byte order mark
-/// are written as Rust-style escapes (`\n`, `\u{0}`), so the comment still says what the
+/// are written as Rust-style escapes (`\n`, `\0`, `\u{85}`), so the comment still says what the
 /// source held. Values themselves go through the YAML emitter, never through this.
 pub(crate) fn comment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
