@@ -342,6 +342,36 @@ mod tests {
         assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
     }
 
+    #[test]
+    fn quoted_values_are_cut_and_control_characters_escaped() {
+        let long = "x".repeat(100);
+        assert_eq!(
+            shorten_quotes(&format!(
+                "invalid type: string \"{long}\", expected `a\u{1b}[2J`"
+            )),
+            format!(
+                "invalid type: string \"{}\u{2026}\", expected `a\\u{{1b}}[2J`",
+                "x".repeat(40)
+            )
+        );
+        // An unclosed quote is cut too.
+        assert_eq!(
+            shorten_quotes(&format!("`{long}")),
+            format!("`{}\u{2026}", "x".repeat(40))
+        );
+    }
+
+    #[test]
+    fn a_snippet_is_a_window_of_a_long_line() {
+        let line = format!("{}needle{}", "a ".repeat(500), " b".repeat(500));
+        let (shown, range) = snippet(&line, 1, 1001).unwrap();
+        assert_eq!(shown.chars().count(), SNIPPET_CHARS);
+        assert_eq!(&shown[range], "needle");
+        let (shown, range) = snippet("a: \0x", 1, 4).unwrap();
+        assert_eq!(shown, "a: \u{fffd}x");
+        assert_eq!(&shown[range], "\u{fffd}x");
+    }
+
     /// After findings were shown, errors are shown again, and only new warnings.
     #[test]
     fn since_keeps_errors_and_new_warnings() {
