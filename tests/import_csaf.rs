@@ -688,15 +688,21 @@ fn a_lang_that_is_no_language_tag_is_refused() {
     let strings: Vec<String> = (0..15).map(|i| format!("text {i}")).collect();
     let doc = document("X-1", "../../../outside", &strings);
     std::fs::write(src.path().join("a.json"), doc.to_string()).unwrap();
-    let into = empty_site_like(&fixture("csaf"));
-    let report = import_csaf(&options(vec![src.path().to_path_buf()], into.path())).unwrap();
+    // The site one folder down, so that the file the lang names is in a fresh folder too.
+    let base = empty_site_like(&fixture("csaf"));
+    let into = base.path().join("site");
+    std::fs::create_dir(&into).unwrap();
+    for name in ["seckb.yaml", "i18n"] {
+        std::fs::rename(base.path().join(name), into.join(name)).unwrap();
+    }
+    let report = import_csaf(&options(vec![src.path().to_path_buf()], &into)).unwrap();
     assert!(report.failed());
     assert_eq!(
         report.failures[0].message,
         "`document.lang` is not a language tag: `../../../outside`"
     );
-    assert!(!into.path().join("../outside.yaml").exists());
-    assert!(!into.path().join("advisories").exists());
+    assert!(!base.path().join("outside.yaml").exists());
+    assert!(!into.join("advisories").exists());
 }
 
 /// Some tools write a byte order mark before JSON.

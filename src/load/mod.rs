@@ -658,13 +658,17 @@ enum Expected {
 fn refusal(rel: &str, refused: file::Refused, expected: Expected) -> Finding {
     let at = Pos::default_start();
     match (refused, expected) {
-        (file::Refused::Symlink, _) => Finding::error(
-            rel,
-            at,
-            "symlink",
-            format!("`{rel}` is a symbolic link"),
-        )
-        .hint("seckb follows no link inside the site, as it could reach outside; put the real file or folder here"),
+        // seckb follows no link under the site root, whatever it points at.
+        (file::Refused::Symlink, what) => {
+            Finding::error(rel, at, "symlink", format!("`{rel}` is a symbolic link")).hint(
+                match what {
+                    Expected::File => "links could reach outside the site; copy the file instead",
+                    Expected::Folder => {
+                        "links could reach outside the site; copy the files instead"
+                    }
+                },
+            )
+        }
         (_, Expected::File) => Finding::error(
             rel,
             at,
