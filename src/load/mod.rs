@@ -762,7 +762,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
                     rel,
                     e.pos,
                     "yaml-syntax",
-                    format!("invalid YAML: {}", e.message),
+                    crate::diag::shorten_quotes(&format!("invalid YAML: {}", e.message)),
                 )
                 .hint("check indentation, quotes and brackets around this point"),
             );
@@ -777,7 +777,8 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
                 rel,
                 *pos,
                 "duplicate-key",
-                format!("key `{path}` appears twice"),
+                // A key can be as long as the file: the message shows an excerpt.
+                crate::diag::shorten_quotes(&format!("key `{path}` appears twice")),
             )
             .hint("remove or rename one of them; the later one would silently win"),
         );
@@ -787,7 +788,8 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
     }
     let unknown = shape::unknown_fields::<T>(rel, &spans);
     let any_unknown = !unknown.is_empty();
-    for f in unknown {
+    for mut f in unknown {
+        f.message = crate::diag::shorten_quotes(&f.message);
         findings.push(f);
     }
     match serde_yaml::from_str::<T>(text) {
