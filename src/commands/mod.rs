@@ -27,7 +27,7 @@ pub fn report_findings(findings: &Findings, root: &std::path::Path) {
         }
         // Read as the loader reads: never through a link nor from a pipe, device or file
         // over the size limit (those were refused, and get no snippet).
-        if let Some(text) = crate::load::source_text(&root.join(&f.file)) {
+        if let Some(text) = crate::load::source_in(root, &f.file) {
             sources.insert(f.file.clone(), text);
         }
     }

@@ -262,9 +262,8 @@ impl Context {
     pub fn load(site: &write::Site) -> Context {
         let mut raw = BTreeMap::new();
         for lang in &site.site_texts {
-            let path = site.root.join("i18n").join(format!("{lang}.yaml"));
             // Read as the loader reads: not through a link, only from a regular file.
-            if let Some(t) = crate::load::source_text(&path)
+            if let Some(t) = crate::load::source_in(&site.root, &format!("i18n/{lang}.yaml"))
                 .and_then(|s| serde_yaml::from_str::<SiteText>(&s).ok())
             {
                 raw.insert(lang.clone(), t);

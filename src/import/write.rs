@@ -109,8 +109,7 @@ impl Site {
 /// and only from a regular file.
 fn site_file(root: &Path, rel: &str) -> Result<String> {
     use crate::load::file;
-    let path = root.join(rel);
-    let bytes = match file::read(&path, crate::load::MAX_FILE_BYTES, file::Links::Refuse)? {
+    let bytes = match file::read_in(root, rel, crate::load::MAX_FILE_BYTES)? {
         file::Read::Bytes(bytes) => bytes,
         file::Read::TooLarge(size) => bail!(
             "`{rel}` is {size} bytes, more than the limit of {}",
@@ -129,13 +128,9 @@ fn site_file(root: &Path, rel: &str) -> Result<String> {
 /// The bytes of the site's file `rel`, if it is a regular file (not a link, pipe, folder).
 fn existing(root: &Path, rel: &str) -> Option<Vec<u8>> {
     use crate::load::file;
-    file::read(
-        &root.join(rel),
-        crate::load::MAX_FILE_BYTES,
-        file::Links::Refuse,
-    )
-    .ok()?
-    .bytes()
+    file::read_in(root, rel, crate::load::MAX_FILE_BYTES)
+        .ok()?
+        .bytes()
 }
 
 /// `products.yaml` with `new` products appended in the file's own list style, so existing

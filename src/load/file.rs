@@ -100,6 +100,24 @@ pub enum Links {
 /// Reads the regular file at `path`, of at most `limit` bytes. An IO error (the file is
 /// missing, unreadable) is an error; what the entry is, or its size, is an answer.
 pub fn read(path: &Path, limit: u64, links: Links) -> std::io::Result<Read> {
+    read_with(path, limit, links, || open(path, links))
+}
+
+/// [`read`] of the file at `rel` (`/`-separated) under the site root `root`, following no
+/// link. On Linux no folder on the way may be a link either, which the kernel checks as it
+/// opens the file (`openat2` with `RESOLVE_NO_SYMLINKS`): a folder listed as real and then
+/// swapped for a link cannot lead the open outside the site.
+pub fn read_in(root: &Path, rel: &str, limit: u64) -> std::io::Result<Read> {
+    let path = root.join(rel);
+    read_with(&path, limit, Links::Refuse, || open_in(root, rel, &path))
+}
+
+fn read_with(
+    path: &Path,
+    limit: u64,
+    links: Links,
+    open: impl FnOnce() -> std::io::Result<std::fs::File>,
+) -> std::io::Result<Read> {
     let meta = match links {
         Links::Refuse => fs_err::symlink_metadata(path)?,
         Links::Follow => fs_err::metadata(path)?,
@@ -110,7 +128,7 @@ pub fn read(path: &Path, limit: u64, links: Links) -> std::io::Result<Read> {
     if meta.len() > limit {
         return Ok(Read::TooLarge(meta.len()));
     }
-    let file = match open(path, links) {
+    let file = match open() {
         Ok(f) => f,
         // A link put in place after the check above.
         Err(e) if is_loop(&e) => return Ok(Read::Refused(Refused::Symlink)),
@@ -147,6 +165,34 @@ fn open(path: &Path, links: Links) -> std::io::Result<std::fs::File> {
         .read(true)
         .custom_flags(flags.bits() as i32)
         .open(path)
+}
+
+#[cfg(target_os = "linux")]
+fn open_in(root: &Path, rel: &str, path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags};
+    use rustix::io::Errno;
+    // The root itself may be a link: it is opened as any path is.
+    let dir = rustix::fs::open(
+        root,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let resolve = ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH;
+    match rustix::fs::openat2(&dir, rel, flags, Mode::empty(), resolve) {
+        Ok(fd) => Ok(std::fs::File::from(fd)),
+        // A kernel before 5.6, or a sandbox that forbids the call: the last component is
+        // still not followed.
+        Err(Errno::NOSYS | Errno::PERM | Errno::INVAL) => open(path, Links::Refuse),
+        // A way out of the root (`..`) is refused as a link is.
+        Err(Errno::XDEV) => Err(std::io::Error::from(Errno::LOOP)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_in(_root: &Path, _rel: &str, path: &Path) -> std::io::Result<std::fs::File> {
+    open(path, Links::Refuse)
 }
 
 #[cfg(not(unix))]
@@ -222,6 +268,37 @@ mod tests {
             read(&file, 3, Links::Refuse).unwrap(),
             Read::TooLarge(5)
         ));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn no_folder_on_the_way_may_be_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("x.yaml"), "x: 1\n").unwrap();
+        std::fs::create_dir(root.path().join("real")).unwrap();
+        std::fs::write(root.path().join("real/x.yaml"), "x: 1\n").unwrap();
+        // As if `a` had been listed as a folder, then swapped for a link.
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join("a")).unwrap();
+        assert!(
+            read_in(root.path(), "real/x.yaml", 100)
+                .unwrap()
+                .bytes()
+                .is_some()
+        );
+        assert!(matches!(
+            read_in(root.path(), "a/x.yaml", 100).unwrap(),
+            Read::Refused(Refused::Symlink)
+        ));
+        // The root itself may be a link.
+        let link = elsewhere.path().join("root");
+        std::os::unix::fs::symlink(root.path(), &link).unwrap();
+        assert!(
+            read_in(&link, "real/x.yaml", 100)
+                .unwrap()
+                .bytes()
+                .is_some()
+        );
     }
 
     #[test]

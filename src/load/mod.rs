@@ -441,7 +441,7 @@ impl Project {
     /// The text of a file read (normalised as for parsing), for the snippets of findings:
     /// read again from disk when asked, rather than kept for every file.
     pub fn source(&self, rel: &str) -> Option<String> {
-        source_text(&self.root.join(rel))
+        source_in(&self.root, rel)
     }
 }
 
@@ -586,7 +586,7 @@ impl Project {
             }
         }
         // Checked again on the open file: it may have been replaced since.
-        let bytes = match file::read(&path, MAX_FILE_BYTES, file::Links::Refuse)? {
+        let bytes = match file::read_in(&self.root, rel, MAX_FILE_BYTES)? {
             file::Read::Bytes(bytes) => bytes,
             file::Read::TooLarge(size) => {
                 findings.push(too_large(rel, size));
@@ -702,6 +702,13 @@ pub fn source_text(path: &Path) -> Option<String> {
     let bytes = file::read(path, MAX_FILE_BYTES, file::Links::Refuse)
         .ok()?
         .bytes()?;
+    Some(normalize(&String::from_utf8(bytes).ok()?))
+}
+
+/// [`source_text`] of the file `rel` under the site root `root`, through no link on the
+/// way either (see [`file::read_in`]).
+pub fn source_in(root: &Path, rel: &str) -> Option<String> {
+    let bytes = file::read_in(root, rel, MAX_FILE_BYTES).ok()?.bytes()?;
     Some(normalize(&String::from_utf8(bytes).ok()?))
 }
 

@@ -101,8 +101,11 @@ fn custom(root: &Path, name: &str) -> Result<Option<Vec<u8>>> {
         ),
         Err(_) => return Ok(None),
     }
-    let path = dir.join(name);
-    match file::read(&path, crate::load::MAX_FILE_BYTES, file::Links::Refuse) {
+    match file::read_in(
+        root,
+        &format!("templates/{name}"),
+        crate::load::MAX_FILE_BYTES,
+    ) {
         Ok(file::Read::Bytes(bytes)) => Ok(Some(bytes)),
         Ok(file::Read::TooLarge(size)) => bail!(
             "`templates/{name}` is {size} bytes, more than the limit of {}",
