@@ -183,15 +183,15 @@ impl Findings {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
             };
-            let mut group = Group::with_level(level.clone());
-            if let Some((line, range)) = sources
+            let shown = sources
                 .get(&f.file)
-                .and_then(|t| snippet(t, f.line, f.column))
-            {
+                .and_then(|t| snippet(t, f.line, f.column));
+            let mut group = Group::with_level(level.clone());
+            if let Some((line, range)) = &shown {
                 group = group.element(
-                    Snippet::source(line)
+                    Snippet::source(line.as_ref())
                         .line_start(f.line)
-                        .annotation(AnnotationKind::Primary.span(range)),
+                        .annotation(AnnotationKind::Primary.span(range.clone())),
                 );
             }
             if let Some(h) = &f.hint {
@@ -218,9 +218,84 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// How many characters of a quoted value a message shows.
+const QUOTE_CHARS: usize = 40;
+
+/// `message` with each value quoted in it (between `"` or backticks) cut to an excerpt, and
+/// control characters escaped: a value in a message can be as long as a file, and could hold
+/// a terminal's escape sequences.
+pub fn shorten_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(256));
+    let mut open: Option<char> = None;
+    let mut inside = 0;
+    for c in message.chars() {
+        match open {
+            Some(q) if c == q => {
+                if inside > QUOTE_CHARS {
+                    out.push('\u{2026}');
+                }
+                open = None;
+            }
+            None if c == '"' || c == '`' => {
+                open = Some(c);
+                inside = 0;
+            }
+            Some(_) => {
+                inside += 1;
+                if inside > QUOTE_CHARS {
+                    continue;
+                }
+            }
+            None => {}
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    if open.is_some() && inside > QUOTE_CHARS {
+        out.push('\u{2026}');
+    }
+    out
+}
+
+/// How many characters of a source line a snippet shows at most: a minified file is one
+/// line, and a snippet is an excerpt.
+const SNIPPET_CHARS: usize = 120;
+
 /// The text of line `line` and the byte range of the token starting at `column`.
-fn snippet(text: &str, line: usize, column: usize) -> Option<(&str, std::ops::Range<usize>)> {
+fn snippet(
+    text: &str,
+    line: usize,
+    column: usize,
+) -> Option<(Cow<'_, str>, std::ops::Range<usize>)> {
     let src = text.lines().nth(line.checked_sub(1)?)?;
+    // Only a window of a long line, around the column; positions stay those of the file.
+    let skip = column.saturating_sub(SNIPPET_CHARS / 2 + 1);
+    let src = match src.char_indices().nth(skip) {
+        Some((i, _)) => &src[i..],
+        None => src,
+    };
+    let src = match src.char_indices().nth(SNIPPET_CHARS) {
+        Some((i, _)) => &src[..i],
+        None => src,
+    };
+    let column = column - skip;
+    // Control characters would reach the terminal raw: each shows as one replacement
+    // character, so columns still line up.
+    let src: Cow<'_, str> = if src.chars().any(|c| c.is_control() && c != '\t') {
+        let shown = src.chars().map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        });
+        Cow::Owned(shown.collect())
+    } else {
+        Cow::Borrowed(src)
+    };
     let start = src
         .char_indices()
         .nth(column.saturating_sub(1))
@@ -265,6 +340,36 @@ mod tests {
         assert!(text.contains("^^^^^"), "{text}");
         assert!(text.contains("help: did you mean `title`?"), "{text}");
         assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_control_characters_escaped() {
+        let long = "x".repeat(100);
+        assert_eq!(
+            shorten_quotes(&format!(
+                "invalid type: string \"{long}\", expected `a\u{1b}[2J`"
+            )),
+            format!(
+                "invalid type: string \"{}\u{2026}\", expected `a\\u{{1b}}[2J`",
+                "x".repeat(40)
+            )
+        );
+        // An unclosed quote is cut too.
+        assert_eq!(
+            shorten_quotes(&format!("`{long}")),
+            format!("`{}\u{2026}", "x".repeat(40))
+        );
+    }
+
+    #[test]
+    fn a_snippet_is_a_window_of_a_long_line() {
+        let line = format!("{}needle{}", "a ".repeat(500), " b".repeat(500));
+        let (shown, range) = snippet(&line, 1, 1001).unwrap();
+        assert_eq!(shown.chars().count(), SNIPPET_CHARS);
+        assert_eq!(&shown[range], "needle");
+        let (shown, range) = snippet("a: \0x", 1, 4).unwrap();
+        assert_eq!(shown, "a: \u{fffd}x");
+        assert_eq!(&shown[range], "\u{fffd}x");
     }
 
     /// After findings were shown, errors are shown again, and only new warnings.

@@ -271,3 +271,152 @@ fn crlf_bom_and_long_strings_work() {
     .unwrap();
     assert!(page.contains("line 9999 of a very long log excerpt"));
 }
+
+/// A file outside the site, with a line that must never show in a message.
+#[cfg(unix)]
+fn secret() -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    let lines: String = (0..50)
+        .map(|i| format!("secret-{i}:x:0:0:root:/root:/bin/sh\n"))
+        .collect();
+    std::fs::write(outside.path().join("passwd"), lines).unwrap();
+    outside
+}
+
+/// A refused link is never opened: the snippet of its finding does not show the target.
+#[cfg(unix)]
+#[test]
+fn a_refused_link_shows_nothing_of_its_target() {
+    let outside = secret();
+    let err = refused(|r| {
+        std::fs::remove_file(r.join(EN)).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("passwd"), r.join(EN)).unwrap();
+    });
+    assert!(
+        err.contains("advisories/ADV-2024-0001/en-US.yaml:1:1: error[symlink]: `advisories/ADV-2024-0001/en-US.yaml` is a symbolic link"),
+        "{err}"
+    );
+    assert!(!err.contains("secret-"), "{err}");
+}
+
+/// No link under the site root is followed, whatever it is: settings, catalog, folders.
+#[cfg(unix)]
+#[test]
+fn no_link_under_the_root_is_followed() {
+    let outside = secret();
+    let target = outside.path().join("passwd");
+    for rel in ["products.yaml", "seckb.yaml", "i18n/en-US.yaml"] {
+        let err = refused(|r| {
+            std::fs::remove_file(r.join(rel)).unwrap();
+            std::os::unix::fs::symlink(&target, r.join(rel)).unwrap();
+        });
+        assert!(
+            err.contains(&format!(
+                "{rel}:1:1: error[symlink]: `{rel}` is a symbolic link"
+            )),
+            "{rel}: {err}"
+        );
+        assert!(!err.contains("secret-"), "{rel}: {err}");
+    }
+    // A link to a copy of the site's own folder is refused as well: the rule is about what
+    // an entry is, not where it points.
+    for rel in ["advisories", "i18n"] {
+        let err = refused(|r| {
+            let real = outside.path().join(rel);
+            common::copy_tree(&r.join(rel), &real);
+            std::fs::remove_dir_all(r.join(rel)).unwrap();
+            std::os::unix::fs::symlink(&real, r.join(rel)).unwrap();
+        });
+        assert!(
+            err.contains(&format!(
+                "{rel}:1:1: error[symlink]: `{rel}` is a symbolic link"
+            )),
+            "{rel}: {err}"
+        );
+    }
+}
+
+/// A site template that is a link, or a `templates/` that is one, stops the build.
+#[cfg(unix)]
+#[test]
+fn a_template_link_is_refused() {
+    let outside = secret();
+    let dir = copy_fixture("basic");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("passwd"),
+        dir.path().join("templates/style.css"),
+    )
+    .unwrap();
+    let out = seckb(dir.path(), &["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`templates/style.css` is a symbolic link, not a regular file"),
+        "{err}"
+    );
+    assert!(!dir.path().join("site/style.css").exists());
+}
+
+/// A named pipe where a file is read is refused at once, not waited on.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_does_not_hang_the_build() {
+    let fifo = |path: &Path| {
+        let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+        rustix::fs::mkfifoat(rustix::fs::CWD, path, mode).unwrap();
+    };
+    for rel in ["products.yaml", EN] {
+        let err = refused(|r| {
+            std::fs::remove_file(r.join(rel)).unwrap();
+            fifo(&r.join(rel));
+        });
+        assert!(
+            err.contains(&format!(
+                "{rel}:1:1: error[not-a-file]: `{rel}` is a named pipe (FIFO), not a regular file"
+            )),
+            "{rel}: {err}"
+        );
+    }
+    let dir = copy_fixture("basic");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fifo(&dir.path().join("templates/base.html"));
+    let out = seckb(dir.path(), &["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`templates/base.html` is a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+}
+
+/// A raw NUL is reported where it stands.
+#[test]
+fn a_nul_byte_is_reported_at_its_place() {
+    let err = refused(|r| write(r, EN, "revision: \"1.1\"\ntitle: a\0b\nsummary: s\n"));
+    assert!(
+        err.contains("advisories/ADV-2024-0001/en-US.yaml:2:9: error[yaml-syntax]: invalid YAML: control character U+0000 is not allowed"),
+        "{err}"
+    );
+    assert!(!err.contains('\0'), "{err:?}");
+}
+
+/// A message quotes an excerpt of a value, never the whole file, and a snippet shows a
+/// window of a long line.
+#[test]
+fn messages_quote_only_an_excerpt() {
+    let long: String = (0..2000).map(|i| format!("word{i} ")).collect();
+    let err = refused(|r| write(r, "products.yaml", format!("{long}\nmore text\n")));
+    assert!(
+        err.contains(
+            "products.yaml:1:1: error[invalid-type]: invalid type: string \"word0 word1 word2 word3 word4 word5 word\u{2026}\", expected struct Catalog"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("word1999"), "{}", &err[..err.len().min(2000)]);
+    assert!(
+        !err.contains("more text"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+}

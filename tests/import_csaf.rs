@@ -481,3 +481,240 @@ fn existing_advisories_are_kept_unless_forced() {
     assert_eq!(sa.outcome, Outcome::Updated);
     assert_eq!(std::fs::read_to_string(&text).unwrap(), imported);
 }
+
+// --- Hostile sources ---------------------------------------------------------------------
+
+/// A small CSAF 2.0 document; `s` gives its strings, which `hostile_strings` fills with
+/// line breaks, quotes, `#`, `: `, NUL and `---`.
+fn document(id: &str, lang: &str, s: &[String]) -> serde_json::Value {
+    let pid = s[9].clone();
+    serde_json::json!({
+        "document": {
+            "category": "csaf_security_advisory",
+            "csaf_version": "2.0",
+            "lang": lang,
+            "title": s[0],
+            "publisher": {"category": "vendor", "name": s[1], "namespace": "https://v.example"},
+            "notes": [
+                {"category": "summary", "text": s[2], "title": s[3]},
+                {"category": "details", "text": s[4]},
+                {"category": "legal_disclaimer", "text": s[5]}
+            ],
+            "references": [
+                {"category": "external", "summary": s[6], "url": "https://a.example/ref"}
+            ],
+            "acknowledgments": [{"names": [s[7]], "organization": s[8]}],
+            "tracking": {
+                "id": id,
+                "status": "final",
+                "version": "1",
+                "initial_release_date": "2024-01-02T00:00:00Z",
+                "current_release_date": "2024-01-02T00:00:00Z",
+                "revision_history": [
+                    {"date": "2024-01-02T00:00:00Z", "number": "1", "summary": s[10]}
+                ]
+            }
+        },
+        "product_tree": {"full_product_names": [{"product_id": pid, "name": s[11]}]},
+        "vulnerabilities": [{
+            "cve": "CVE-2024-1234",
+            "title": s[12],
+            "notes": [{"category": "description", "text": s[13]}],
+            "product_status": {"known_affected": [pid]},
+            "remediations": [{"category": "vendor_fix", "details": s[14], "product_ids": [pid], "url": "https://a.example/fix"}]
+        }]
+    })
+}
+
+/// Text made of the pieces that could break YAML out of a value or a comment.
+fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("\n"),
+        Just("\r\n"),
+        Just("\r"),
+        Just("\""),
+        Just("'"),
+        Just("#"),
+        Just(": "),
+        Just("\0"),
+        Just("---"),
+        Just("..."),
+        Just("- "),
+        Just("|"),
+        Just(">"),
+        Just("&a *a !!str %YAML"),
+        Just("{["),
+        Just(" "),
+        Just("\t"),
+        Just("\u{85}"),
+        Just("\u{2028}"),
+        Just("\u{feff}"),
+        Just("severity: critical"),
+        Just("é"),
+        Just("true"),
+        Just("1.0"),
+        Just("`*_\\"),
+        Just("word"),
+    ];
+    proptest::collection::vec(piece, 1..10).prop_map(|v| v.concat())
+}
+
+/// The model has no `PartialEq`; its JSON form compares every value exactly.
+fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap()
+}
+
+/// Every file a plan writes parses with seckb's loader, with no finding, into values equal
+/// to what the import read; a comment it writes stays one line.
+fn check_written(plan: &seckb::import::write::Plan, reading: &seckb::import::csaf::Reading) {
+    use seckb::model::{Catalog, Settings, SiteText};
+    let lang_file = format!("advisories/{}/{}.yaml", reading.advisory_id, reading.lang);
+    let facts_file = format!("advisories/{}/advisory.yaml", reading.advisory_id);
+    for (rel, bytes) in &plan.files {
+        let text = std::str::from_utf8(bytes).unwrap();
+        // The header: `#` lines, then the values, which the emitter wrote without comments.
+        let values_at = text.lines().position(|l| !l.starts_with('#')).unwrap_or(0);
+        let header: Vec<&str> = text.lines().take(values_at).collect();
+        for line in &header {
+            assert!(
+                !line.contains(['\r', '\0', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}']),
+                "{rel}: {line:?}"
+            );
+        }
+        let mut findings = seckb::diag::Findings::default();
+        macro_rules! parsed {
+            ($t:ty) => {{
+                let p = seckb::load::parse::<$t>(rel, text, &mut findings);
+                assert!(
+                    findings.is_empty(),
+                    "{rel}: {:?}\n{text}",
+                    findings.sorted()
+                );
+                (*p.unwrap().value).clone()
+            }};
+        }
+        if *rel == lang_file {
+            let got: AdvisoryText = parsed!(AdvisoryText);
+            assert_eq!(json(&got), json(&reading.text), "{rel}:\n{text}");
+        } else if *rel == facts_file {
+            let got: Advisory = parsed!(Advisory);
+            // Product names become catalog ids when the facts are written.
+            let mut want = reading.advisory.clone();
+            want.products = got.products.clone();
+            for (w, g) in want.remediations.iter_mut().zip(&got.remediations) {
+                w.products = g.products.clone();
+            }
+            assert_eq!(json(&got), json(&want), "{rel}:\n{text}");
+        } else if rel == "products.yaml" {
+            let got: Catalog = parsed!(Catalog);
+            let names: Vec<&str> = got.products.iter().map(|p| p.name.as_str()).collect();
+            for name in &reading.affected {
+                assert!(names.contains(&name.as_str()), "{name:?} in {names:?}");
+            }
+        } else if rel == "seckb.yaml" {
+            let _: Settings = parsed!(Settings);
+        } else if rel.starts_with("i18n/") {
+            let _: SiteText = parsed!(SiteText);
+        } else {
+            panic!("unexpected file {rel}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Every string of the source, the tracking id and the file name included, may hold
+    /// line breaks, quotes, `#`, `: `, NUL and `---`: what is written reads back as exactly
+    /// what was imported, and adds no key.
+    #[test]
+    fn hostile_strings_read_back_as_imported(
+        strings in proptest::collection::vec(hostile_text(), 15),
+        id in hostile_text(),
+        name in hostile_text(),
+    ) {
+        use seckb::import::{csaf, write};
+        let into = empty_site_like(&fixture("csaf"));
+        let site = write::Site::load(into.path()).unwrap();
+        let ctx = csaf::Context::load(&site);
+        // The id must not be blank, or the document is refused before anything is written.
+        let id = format!("X{id}");
+        let doc = serde_json::to_string_pretty(&document(&id, "en-US", &strings)).unwrap();
+        let file = format!("/in/{name}.json");
+        let reading = match csaf::read(&ctx, &file, &doc) {
+            Ok(csaf::Found::Document(r)) => *r,
+            Ok(csaf::Found::Skip(why)) => panic!("skipped: {why}"),
+            Err(e) => panic!("refused: {e}\n{doc}"),
+        };
+        let opts = options(vec![], into.path());
+        let plan = csaf::plan(&site, vec![reading.clone()], &opts);
+        check_written(&plan, &reading);
+    }
+}
+
+/// The case of issue 28: a newline in the tracking id or the file name wrote real keys.
+#[test]
+fn a_newline_in_the_id_or_file_name_writes_no_key() {
+    let src = tempfile::tempdir().unwrap();
+    let strings: Vec<String> = (0..15).map(|i| format!("text {i}")).collect();
+    let id = "X\nseverity: critical\n#\0";
+    let doc = document(id, "en-US", &strings);
+    let name = "a\nseverity: critical\n#\r.json";
+    std::fs::write(src.path().join(name), doc.to_string()).unwrap();
+    let into = empty_site_like(&fixture("csaf"));
+    let report = import_csaf(&options(vec![src.path().join(name)], into.path())).unwrap();
+    assert!(!report.failed(), "{}", report.to_text());
+    let dir = into
+        .path()
+        .join("advisories")
+        .join(&report.advisories[0].id);
+    let facts = std::fs::read_to_string(dir.join("advisory.yaml")).unwrap();
+    let a: Advisory = read(&dir.join("advisory.yaml"));
+    assert_eq!(a.severity, None, "{facts}");
+    assert!(!facts.contains('\0'), "{facts:?}");
+    assert!(
+        facts.contains(r"from a\nseverity: critical\n#\r.json (X\nseverity: critical\n#\0)"),
+        "{facts}"
+    );
+    let en: AdvisoryText = read(&dir.join("en-US.yaml"));
+    assert_eq!(en.title, "text 0");
+}
+
+/// `document.lang` names the file written: one that is not a language tag is refused.
+#[test]
+fn a_lang_that_is_no_language_tag_is_refused() {
+    let src = tempfile::tempdir().unwrap();
+    let strings: Vec<String> = (0..15).map(|i| format!("text {i}")).collect();
+    let doc = document("X-1", "../../../outside", &strings);
+    std::fs::write(src.path().join("a.json"), doc.to_string()).unwrap();
+    // The site one folder down, so that the file the lang names is in a fresh folder too.
+    let base = empty_site_like(&fixture("csaf"));
+    let into = base.path().join("site");
+    std::fs::create_dir(&into).unwrap();
+    for name in ["seckb.yaml", "i18n"] {
+        std::fs::rename(base.path().join(name), into.join(name)).unwrap();
+    }
+    let report = import_csaf(&options(vec![src.path().to_path_buf()], &into)).unwrap();
+    assert!(report.failed());
+    assert_eq!(
+        report.failures[0].message,
+        "`document.lang` is not a language tag: `../../../outside`"
+    );
+    assert!(!base.path().join("outside.yaml").exists());
+    assert!(!into.join("advisories").exists());
+}
+
+/// Some tools write a byte order mark before JSON.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let src = tempfile::tempdir().unwrap();
+    let strings: Vec<String> = (0..15).map(|i| format!("text {i}")).collect();
+    let doc = document("X-1", "en-US", &strings);
+    std::fs::write(src.path().join("a.json"), format!("\u{feff}{doc}")).unwrap();
+    let into = empty_site_like(&fixture("csaf"));
+    let report = import_csaf(&options(vec![src.path().to_path_buf()], into.path())).unwrap();
+    assert!(!report.failed(), "{}", report.to_text());
+    let a: Advisory = read(&into.path().join("advisories/X-1/advisory.yaml"));
+    assert_eq!(a.id.0, "X-1");
+}

@@ -22,15 +22,13 @@ pub fn color_stderr() -> bool {
 pub fn report_findings(findings: &Findings, root: &std::path::Path) {
     let mut sources = std::collections::BTreeMap::new();
     for f in findings.sorted() {
-        let path = root.join(&f.file);
-        // A file over the size limit was never read; it gets no snippet.
-        let readable = std::fs::metadata(&path)
-            .is_ok_and(|m| m.is_file() && m.len() <= crate::load::MAX_FILE_BYTES);
-        if readable
-            && !sources.contains_key(&f.file)
-            && let Ok(text) = std::fs::read_to_string(&path)
-        {
-            sources.insert(f.file.clone(), crate::load::normalize(&text));
+        if sources.contains_key(&f.file) {
+            continue;
+        }
+        // Read as the loader reads: never through a link nor from a pipe, device or file
+        // over the size limit (those were refused, and get no snippet).
+        if let Some(text) = crate::load::source_in(root, &f.file) {
+            sources.insert(f.file.clone(), text);
         }
     }
     if !findings.sorted().is_empty() {

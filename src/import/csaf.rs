@@ -262,9 +262,8 @@ impl Context {
     pub fn load(site: &write::Site) -> Context {
         let mut raw = BTreeMap::new();
         for lang in &site.site_texts {
-            let path = site.root.join("i18n").join(format!("{lang}.yaml"));
-            if let Some(t) = fs_err::read_to_string(&path)
-                .ok()
+            // Read as the loader reads: not through a link, only from a regular file.
+            if let Some(t) = crate::load::source_in(&site.root, &format!("i18n/{lang}.yaml"))
                 .and_then(|s| serde_yaml::from_str::<SiteText>(&s).ok())
             {
                 raw.insert(lang.clone(), t);
@@ -399,6 +398,13 @@ pub fn read(ctx: &Context, file: &str, text: &str) -> Result<Found, String> {
     let doc: Csaf =
         serde_json::from_str(text).map_err(|e| json_error("not a valid CSAF 2.0 document", &e))?;
     reading(ctx, file, doc).map(|r| Found::Document(Box::new(r)))
+}
+
+/// Whether `tag` is a BCP 47 language tag (`en`, `de-DE`, `zh-Hant-TW`), written with
+/// letters, digits and `-` only.
+fn is_language_tag(tag: &str) -> bool {
+    tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && tag.parse::<icu_locale_core::Locale>().is_ok()
 }
 
 /// `what at line:col: message`, without serde_json's own position suffix.
@@ -554,6 +560,17 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         .as_ref()
         .and_then(|g| g.engine.as_ref())
         .is_some_and(|e| e.name == "seckb");
+    // The language names the files written (`<lang>.yaml`, `i18n/<lang>.yaml`): anything
+    // but a language tag could name a path outside the advisory's folder.
+    for (field, value) in [("lang", &d.lang), ("source_lang", &d.source_lang)] {
+        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+            && !is_language_tag(v)
+        {
+            return Err(crate::diag::shorten_quotes(&format!(
+                "`document.{field}` is not a language tag: `{v}`"
+            )));
+        }
+    }
     let lang = ctx.language(d.lang.as_deref(), &mut notes);
     let site_text = ctx.text(&lang);
     let ui = &site_text.ui;
@@ -1596,9 +1613,15 @@ pub fn plan(site: &write::Site, readings: Vec<Reading>, opts: &Options) -> Plan 
             continue;
         }
         let rel = format!("i18n/{lang}.yaml");
+        // The value through the YAML emitter: JSON's escapes are not all YAML's.
+        let name = serde_yaml::Mapping::from_iter([(
+            "language_name".into(),
+            super::lexicon::language_name(lang).into(),
+        )]);
         let yaml = format!(
-            "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {lang}, written by `seckb import csaf`. Anything missing falls back to the\n# default language.\nlanguage_name: {}\n",
-            serde_json::to_string(&super::lexicon::language_name(lang)).unwrap_or_default()
+            "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {}, written by `seckb import csaf`. Anything missing falls back to the\n# default language.\n{}",
+            write::comment(lang),
+            serde_yaml::to_string(&name).unwrap_or_default()
         );
         write::put(&mut p.files, &site.root, &rel, yaml.into_bytes());
         p.site_notes.push(Note::info(

@@ -405,7 +405,8 @@ fn collect(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<Input> {
     for p in paths {
         if p.is_dir() {
             walk(p, ext, &mut out, report);
-        } else if p.is_file() {
+        } else if p.exists() {
+            // A file, or a pipe or device that reading then refuses by name.
             out.push(Input {
                 path: p.clone(),
                 explicit: true,
@@ -423,19 +424,33 @@ fn collect(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<Input> {
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    let size = fs_err::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > crate::load::MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {size} bytes, more than the limit of {}",
-            crate::load::MAX_FILE_BYTES
-        ));
-    }
-    let bytes = fs_err::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
+    use crate::load::file;
+    // A file named on the command line may be a link; a pipe or device is not read, as
+    // opening one could wait forever.
+    let bytes = match file::read(path, crate::load::MAX_FILE_BYTES, file::Links::Follow) {
+        Ok(file::Read::Bytes(bytes)) => bytes,
+        Ok(file::Read::TooLarge(size)) => {
+            return Err(format!(
+                "the file is {size} bytes, more than the limit of {}",
+                crate::load::MAX_FILE_BYTES
+            ));
+        }
+        Ok(file::Read::Refused(refused)) => {
+            return Err(format!("{}, not a regular file", refused.what()));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not valid UTF-8 (at byte {}); save it as UTF-8",
             e.utf8_error().valid_up_to()
         )
+    })?;
+    // A byte order mark says only that the file is UTF-8 (some editors and exporters on
+    // Windows write one); JSON parsers, serde_json included, refuse it.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 

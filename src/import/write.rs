@@ -47,13 +47,13 @@ impl Site {
     /// Reads `seckb.yaml`, `products.yaml` and the names in `i18n/`.
     pub fn load(root: &Path) -> Result<Site> {
         let settings_path = root.join(crate::load::SETTINGS_FILE);
-        if !settings_path.is_file() {
+        if fs_err::symlink_metadata(&settings_path).is_err() {
             bail!(
                 "`{}` is not a seckb site: it has no `seckb.yaml`; create one first (see README.md, \"Layout of a site\")",
                 root.display()
             );
         }
-        let text = fs_err::read_to_string(&settings_path)?;
+        let text = site_file(root, crate::load::SETTINGS_FILE)?;
         let settings: Settings = serde_yaml::from_str(&text).with_context(|| {
             format!(
                 "cannot read `{}`; `seckb validate` says why",
@@ -62,28 +62,29 @@ impl Site {
         })?;
         let settings_header = leading_comments(&text);
         let catalog_path = root.join(crate::load::CATALOG_FILE);
-        let (catalog, catalog_text, catalog_header) = if catalog_path.is_file() {
-            let text = fs_err::read_to_string(&catalog_path)?;
-            let catalog: Catalog = serde_yaml::from_str(&text).with_context(|| {
-                format!(
-                    "cannot read `{}`; `seckb validate` says why",
-                    catalog_path.display()
+        let (catalog, catalog_text, catalog_header) =
+            if fs_err::symlink_metadata(&catalog_path).is_ok() {
+                let text = site_file(root, crate::load::CATALOG_FILE)?;
+                let catalog: Catalog = serde_yaml::from_str(&text).with_context(|| {
+                    format!(
+                        "cannot read `{}`; `seckb validate` says why",
+                        catalog_path.display()
+                    )
+                })?;
+                let header = leading_comments(&text);
+                (catalog, Some(text), header)
+            } else {
+                (
+                    Catalog {
+                        products: Vec::new(),
+                    },
+                    None,
+                    "# yaml-language-server: $schema=schemas/products.schema.json\n".to_string(),
                 )
-            })?;
-            let header = leading_comments(&text);
-            (catalog, Some(text), header)
-        } else {
-            (
-                Catalog {
-                    products: Vec::new(),
-                },
-                None,
-                "# yaml-language-server: $schema=schemas/products.schema.json\n".to_string(),
-            )
-        };
+            };
         let mut site_texts = BTreeSet::new();
         let i18n = root.join("i18n");
-        if i18n.is_dir() {
+        if matches!(crate::load::file::folder(&i18n), Ok(None)) {
             for e in fs_err::read_dir(&i18n)? {
                 let name = e?.file_name().to_string_lossy().into_owned();
                 if let Some(stem) = name.strip_suffix(".yaml") {
@@ -102,6 +103,34 @@ impl Site {
             site_texts,
         })
     }
+}
+
+/// The text of the site's file `rel`, read as `seckb build` reads it: not through a link,
+/// and only from a regular file.
+fn site_file(root: &Path, rel: &str) -> Result<String> {
+    use crate::load::file;
+    let bytes = match file::read_in(root, rel, crate::load::MAX_FILE_BYTES)? {
+        file::Read::Bytes(bytes) => bytes,
+        file::Read::TooLarge(size) => bail!(
+            "`{rel}` is {size} bytes, more than the limit of {}",
+            crate::load::MAX_FILE_BYTES
+        ),
+        file::Read::Refused(refused) => bail!(
+            "`{rel}` is {}, not a regular file; seckb follows no link inside the site; `seckb validate` says more",
+            refused.what()
+        ),
+    };
+    // Not normalised: the file is grown in its own style (see `append_languages`).
+    String::from_utf8(bytes)
+        .with_context(|| format!("`{rel}` is not valid UTF-8; `seckb validate` says where"))
+}
+
+/// The bytes of the site's file `rel`, if it is a regular file (not a link, pipe, folder).
+fn existing(root: &Path, rel: &str) -> Option<Vec<u8>> {
+    use crate::load::file;
+    file::read_in(root, rel, crate::load::MAX_FILE_BYTES)
+        .ok()?
+        .bytes()
 }
 
 /// `products.yaml` with `new` products appended in the file's own list style, so existing
@@ -269,9 +298,27 @@ pub fn add_products(site: &Site, catalog: &Catalog, p: &mut Plan) {
 
 /// Adds a file to the plan unless the site already has exactly these bytes.
 pub(crate) fn put(files: &mut BTreeMap<String, Vec<u8>>, root: &Path, rel: &str, bytes: Vec<u8>) {
-    if fs_err::read(root.join(rel)).ok().as_deref() != Some(bytes.as_slice()) {
+    if existing(root, rel).as_deref() != Some(bytes.as_slice()) {
         files.insert(rel.to_string(), bytes);
     }
+}
+
+/// Fails if a folder on the way from `root` to its file `rel` is a symbolic link: a write
+/// through it would land outside the site, perhaps over a file of the user's. (The file
+/// itself is replaced by a rename, which replaces a link rather than following it.)
+fn no_link_on_the_way(root: &Path, rel: &str) -> Result<()> {
+    let mut at = root.to_path_buf();
+    let folders: Vec<&str> = rel.split('/').collect();
+    for part in &folders[..folders.len().saturating_sub(1)] {
+        at.push(part);
+        if let Ok(Some(crate::load::file::Refused::Symlink)) = crate::load::file::folder(&at) {
+            bail!(
+                "`{}` is a symbolic link; seckb writes nothing through a link inside the site",
+                at.strip_prefix(root).unwrap_or(&at).display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Writes each file through a temporary file beside it, so none is ever half written.
@@ -279,6 +326,7 @@ pub fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()>
     for (rel, bytes) in files {
         let path = root.join(rel);
         let dir = path.parent().unwrap_or(root);
+        no_link_on_the_way(root, rel)?;
         fs_err::create_dir_all(dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("cannot create a file in `{}`", dir.display()))?;
@@ -393,7 +441,7 @@ pub fn write_advisory(
     let same_as_disk = |rendered: &BTreeMap<String, Vec<u8>>| {
         rendered
             .iter()
-            .all(|(rel, b)| fs_err::read(site.root.join(rel)).ok().as_deref() == Some(b.as_slice()))
+            .all(|(rel, b)| existing(&site.root, rel).as_deref() == Some(b.as_slice()))
     };
 
     let outcome = if !exists || opts.force {
@@ -458,8 +506,8 @@ fn keep_existing(
     on_disk: &BTreeSet<String>,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Outcome {
-    let existing: Option<Advisory> = fs_err::read_to_string(site.root.join(facts_rel))
-        .ok()
+    let existing: Option<Advisory> = existing(&site.root, facts_rel)
+        .and_then(|b| String::from_utf8(b).ok())
         .and_then(|t| serde_yaml::from_str(&t).ok());
     let Some(existing) = existing else {
         m.notes.push(Note::warning(
@@ -1451,16 +1499,37 @@ pub(crate) fn to_yaml<T: Serialize>(value: &T) -> String {
 }
 
 fn header(schema: &str, what: &str, sources: &[&SourceFile], opts: &Options) -> String {
-    let mut s = format!("# yaml-language-server: $schema={schema}\n# {what}\n");
+    let mut s = format!(
+        "# yaml-language-server: $schema={schema}\n# {}\n",
+        comment(what)
+    );
     for src in sources {
-        s.push_str(&format!("# {}\n", src.comment));
+        s.push_str(&format!("# {}\n", comment(&src.comment)));
     }
     if let Some(a) = &opts.attribution {
         for line in a.lines() {
-            s.push_str(&format!("# {line}\n"));
+            s.push_str(&format!("# {}\n", comment(line)));
         }
     }
     s
+}
+
+/// Text made safe to follow `# ` on one line of YAML: what an import writes into a comment
+/// (a source's id, title or file name) comes from the source, and a line break in it would
+/// end the comment and start real keys. Every character YAML reads as a line break
+/// (`\n`, `\r`, NEL, U+2028, U+2029), every other control character and a byte order mark
+/// are written as Rust-style escapes (`\n`, `\0`, `\u{85}`), so the comment still says what the
+/// source held. Values themselves go through the YAML emitter, never through this.
+pub(crate) fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn source_name(e: &Edition) -> String {
@@ -1534,8 +1603,9 @@ fn site_text(eds: &[&Edition]) -> String {
         m.insert("ui".into(), Value::Mapping(ui));
     }
     format!(
-        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({lang}), written by `seckb import technet` from the labels,\n# support text and disclaimer of the advisories. Anything missing falls back to the\n# default language.\n{}",
-        lexicon::language_name(lang),
+        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({}), written by `seckb import technet` from the labels,\n# support text and disclaimer of the advisories. Anything missing falls back to the\n# default language.\n{}",
+        comment(&lexicon::language_name(lang)),
+        comment(lang),
         serde_yaml::to_string(&Value::Mapping(m)).unwrap_or_default()
     )
 }

@@ -180,7 +180,16 @@ impl ParseCache {
         let shards = (0..SHARDS)
             .into_par_iter()
             .map(|i| {
-                let text = std::fs::read_to_string(dir.join(shard_file(i))).unwrap_or_default();
+                // Outside the site, so a link may be followed; but a pipe is not read.
+                let text = super::file::read(
+                    &dir.join(shard_file(i)),
+                    u64::MAX / 2,
+                    super::file::Links::Follow,
+                )
+                .ok()
+                .and_then(super::file::Read::bytes)
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
                 match parse_entries(&text) {
                     Some(entries) => Shard { text, entries },
                     None => Shard::default(),

@@ -3,6 +3,7 @@
 //! line and column); only failures to read the disk at all are errors.
 
 pub mod cache;
+pub mod file;
 mod shape;
 pub mod spans;
 
@@ -169,7 +170,12 @@ fn load_inner(
     }
 
     let adv_root = root.join("advisories");
-    if !adv_root.is_dir() {
+    let adv_kind = file::folder(&adv_root);
+    if let Ok(Some(refused)) = adv_kind {
+        findings.push(refusal("advisories", refused, Expected::Folder));
+        return Ok(p);
+    }
+    if adv_kind.is_err() {
         findings.push(
             Finding::error(
                 "advisories",
@@ -318,15 +324,7 @@ impl Project {
             .file_type()
             .with_context(|| format!("cannot inspect `{rel}`"))?;
         if ft.is_symlink() {
-            findings.push(
-                Finding::error(
-                    &rel,
-                    Pos::default_start(),
-                    "symlink",
-                    format!("`{rel}` is a symbolic link"),
-                )
-                .hint("links could reach outside the site; copy the files instead"),
-            );
+            findings.push(refusal(&rel, file::Refused::Symlink, Expected::Folder));
             return Ok(Folder::None);
         }
         if !ft.is_dir() {
@@ -405,7 +403,11 @@ impl Project {
         let now = std::time::SystemTime::now();
         let mut digests = Vec::with_capacity(files.len());
         for (_, file) in files {
-            let meta = fs_err::metadata(self.root.join(file))?;
+            let meta = fs_err::symlink_metadata(self.root.join(file))?;
+            // Anything but a regular file is read, and refused, the usual way.
+            if file::refused(&meta).is_some() {
+                return Ok(None);
+            }
             let trusted = cache::Stat::of(&meta, now).and_then(|s| cache.trusted(file, &s));
             let Some(digest) = trusted else {
                 return Ok(None);
@@ -439,8 +441,7 @@ impl Project {
     /// The text of a file read (normalised as for parsing), for the snippets of findings:
     /// read again from disk when asked, rather than kept for every file.
     pub fn source(&self, rel: &str) -> Option<String> {
-        let bytes = std::fs::read(self.root.join(rel)).ok()?;
-        Some(normalize(&String::from_utf8(bytes).ok()?))
+        source_in(&self.root, rel)
     }
 }
 
@@ -458,7 +459,8 @@ impl Project {
         findings: &mut Findings,
         hint: &str,
     ) -> Result<Option<Parsed<T>>> {
-        if !self.root.join(rel).exists() {
+        // Not `exists()`, which follows a link: a link is there, and refused when read.
+        if fs_err::symlink_metadata(self.root.join(rel)).is_err() {
             findings.push(
                 Finding::error(
                     rel,
@@ -477,8 +479,14 @@ impl Project {
     /// reported, not silently skipped.
     fn list_yaml(&self, rel: &str, findings: &mut Findings) -> Result<Vec<(String, String)>> {
         let dir = self.root.join(rel);
-        if !dir.is_dir() {
-            return Ok(Vec::new());
+        match file::folder(&dir) {
+            Ok(None) => {}
+            Ok(Some(refused)) => {
+                findings.push(refusal(rel, refused, Expected::Folder));
+                return Ok(Vec::new());
+            }
+            // A folder that is not there has nothing to read.
+            Err(_) => return Ok(Vec::new()),
         }
         let mut out = Vec::new();
         for entry in sorted_entries(&dir)? {
@@ -491,19 +499,18 @@ impl Project {
                 .file_type()
                 .with_context(|| format!("cannot inspect `{file}`"))?;
             if ft.is_symlink() {
-                findings.push(
-                    Finding::error(
-                        &file,
-                        Pos::default_start(),
-                        "symlink",
-                        format!("`{file}` is a symbolic link"),
-                    )
-                    .hint("links could reach outside the site; copy the file instead"),
-                );
+                findings.push(refusal(&file, file::Refused::Symlink, Expected::File));
                 continue;
             }
             match name.strip_suffix(".yaml") {
                 Some(stem) if ft.is_file() => out.push((stem.to_string(), file)),
+                // A pipe or a folder named like a file seckb reads is not skipped quietly.
+                Some(_) => {
+                    let meta = fs_err::symlink_metadata(entry.path())?;
+                    let refused = file::refused(&meta)
+                        .unwrap_or(file::Refused::Special("not a regular file"));
+                    findings.push(refusal(&file, refused, Expected::File));
+                }
                 _ => {
                     let hint = if name.ends_with(".yml") {
                         "rename it to end in `.yaml`"
@@ -545,19 +552,16 @@ impl Project {
     ) -> Result<Option<Parsed<T>>> {
         let path = self.root.join(rel);
         let now = std::time::SystemTime::now();
-        let meta = fs_err::metadata(&path)?;
+        // Not following a link: a link, pipe or folder is refused without being opened.
+        let meta = fs_err::symlink_metadata(&path)?;
+        if let Some(refused) = file::refused(&meta) {
+            findings.push(refusal(rel, refused, Expected::File));
+            return Ok(None);
+        }
         let size = meta.len();
         let stat = cache::Stat::of(&meta, now);
         if size > MAX_FILE_BYTES {
-            findings.push(
-                Finding::error(
-                    rel,
-                    Pos::default_start(),
-                    "file-too-large",
-                    format!("`{rel}` is {size} bytes, more than the limit of {MAX_FILE_BYTES}"),
-                )
-                .hint("split the text or move large attachments out of the advisory"),
-            );
+            findings.push(too_large(rel, size));
             return Ok(None);
         }
         // A file whose size, times and inode are those recorded with its digest is not read.
@@ -581,7 +585,18 @@ impl Project {
                 }));
             }
         }
-        let bytes = fs_err::read(&path)?;
+        // Checked again on the open file: it may have been replaced since.
+        let bytes = match file::read_in(&self.root, rel, MAX_FILE_BYTES)? {
+            file::Read::Bytes(bytes) => bytes,
+            file::Read::TooLarge(size) => {
+                findings.push(too_large(rel, size));
+                return Ok(None);
+            }
+            file::Read::Refused(refused) => {
+                findings.push(refusal(rel, refused, Expected::File));
+                return Ok(None);
+            }
+        };
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -629,6 +644,72 @@ impl Project {
         let parsed = parse_with(rel, &text, Some(&path), digest, findings);
         Ok(parsed.map(|p| Parsed { stat, ..p }))
     }
+}
+
+/// What was expected where something else stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    File,
+    Folder,
+}
+
+/// The finding for an entry of the site that is not read: a link (under the site root none
+/// is followed), or not the regular file or folder seckb reads there.
+fn refusal(rel: &str, refused: file::Refused, expected: Expected) -> Finding {
+    let at = Pos::default_start();
+    match (refused, expected) {
+        // seckb follows no link under the site root, whatever it points at.
+        (file::Refused::Symlink, what) => {
+            Finding::error(rel, at, "symlink", format!("`{rel}` is a symbolic link")).hint(
+                match what {
+                    Expected::File => "links could reach outside the site; copy the file instead",
+                    Expected::Folder => {
+                        "links could reach outside the site; copy the files instead"
+                    }
+                },
+            )
+        }
+        (_, Expected::File) => Finding::error(
+            rel,
+            at,
+            "not-a-file",
+            format!("`{rel}` is {}, not a regular file", refused.what()),
+        )
+        .hint("seckb reads only regular files; put a regular file here"),
+        (_, Expected::Folder) => Finding::error(
+            rel,
+            at,
+            "not-a-folder",
+            format!("`{rel}` is {}, not a folder", refused.what()),
+        )
+        .hint("seckb reads this as a folder; put a real folder here"),
+    }
+}
+
+fn too_large(rel: &str, size: u64) -> Finding {
+    Finding::error(
+        rel,
+        Pos::default_start(),
+        "file-too-large",
+        format!("`{rel}` is {size} bytes, more than the limit of {MAX_FILE_BYTES}"),
+    )
+    .hint("split the text or move large attachments out of the advisory")
+}
+
+/// The normalised text of the regular file at `path`, for snippets and positions; `None`
+/// for a link, a special file, a file over the size limit or one that does not read.
+pub fn source_text(path: &Path) -> Option<String> {
+    let bytes = file::read(path, MAX_FILE_BYTES, file::Links::Refuse)
+        .ok()?
+        .bytes()?;
+    Some(normalize(&String::from_utf8(bytes).ok()?))
+}
+
+/// [`source_text`] of the file `rel` under the site root `root`, through no link on the
+/// way either (see [`file::read_in`]).
+pub fn source_in(root: &Path, rel: &str) -> Option<String> {
+    let bytes = file::read_in(root, rel, MAX_FILE_BYTES).ok()?.bytes()?;
+    Some(normalize(&String::from_utf8(bytes).ok()?))
 }
 
 fn digest(text: &str) -> [u8; 32] {
@@ -688,7 +769,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
                     rel,
                     e.pos,
                     "yaml-syntax",
-                    format!("invalid YAML: {}", e.message),
+                    crate::diag::shorten_quotes(&format!("invalid YAML: {}", e.message)),
                 )
                 .hint("check indentation, quotes and brackets around this point"),
             );
@@ -703,7 +784,8 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
                 rel,
                 *pos,
                 "duplicate-key",
-                format!("key `{path}` appears twice"),
+                // A key can be as long as the file: the message shows an excerpt.
+                crate::diag::shorten_quotes(&format!("key `{path}` appears twice")),
             )
             .hint("remove or rename one of them; the later one would silently win"),
         );
@@ -713,7 +795,8 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
     }
     let unknown = shape::unknown_fields::<T>(rel, &spans);
     let any_unknown = !unknown.is_empty();
-    for f in unknown {
+    for mut f in unknown {
+        f.message = crate::diag::shorten_quotes(&f.message);
         findings.push(f);
     }
     match serde_yaml::from_str::<T>(text) {
@@ -725,7 +808,7 @@ fn parse_with<T: DeserializeOwned + schemars::JsonSchema>(
             spans: Spans::built(spans),
         }),
         Err(e) => {
-            let f = serde_finding(rel, &e, &spans);
+            let f = serde_finding(rel, text, &e, &spans);
             // Unknown fields were all reported above, with their paths.
             if !(any_unknown && f.code == "unknown-field") {
                 findings.push(f);
@@ -763,15 +846,38 @@ fn deeply_nested(text: &str) -> bool {
 }
 
 /// Maps a serde_yaml error to a finding with a code and a hint.
-fn serde_finding(rel: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding {
+fn serde_finding(rel: &str, text: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding {
+    let mut f = serde_finding_raw(rel, text, e, spans);
+    // Messages quote values, and a value can be a whole file: only an excerpt is shown.
+    f.message = crate::diag::shorten_quotes(&f.message);
+    f
+}
+
+fn serde_finding_raw(rel: &str, text: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding {
+    let full = e.to_string();
+    // libyaml refuses control characters before it parses, and gives only a byte offset.
+    if full.starts_with("control characters are not allowed")
+        && let Some((pos, c)) = first_refused_char(text)
+    {
+        return Finding::error(
+            rel,
+            pos,
+            "yaml-syntax",
+            format!(
+                "invalid YAML: control character U+{:04X} is not allowed",
+                u32::from(c)
+            ),
+        )
+        .hint("remove it; in a double-quoted string an escape such as `\\t` or `\\u0007` stands for one");
+    }
     let pos = e
         .location()
         .map(|l| Pos {
             line: l.line(),
             column: l.column(),
         })
+        .or_else(|| byte_position(text, &full))
         .unwrap_or_else(|| spans.value(""));
-    let full = e.to_string();
     // serde_yaml appends " at line L column C"; the position is reported separately.
     let msg = match full.rfind(" at line ") {
         Some(i) => &full[..i],
@@ -837,6 +943,36 @@ fn serde_finding(rel: &str, e: &serde_yaml::Error, spans: &SpanIndex) -> Finding
     }
     Finding::error(rel, pos, "yaml-syntax", format!("{msg}{at}"))
         .hint("check the YAML near this point")
+}
+
+/// The first character libyaml refuses in a YAML stream (YAML 1.1 `c-printable`), and where
+/// it stands.
+fn first_refused_char(text: &str) -> Option<(Pos, char)> {
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    let (i, c) = text.char_indices().find(|&(_, c)| !printable(c))?;
+    Some((pos_of_offset(text, i), c))
+}
+
+/// The position of byte `offset` of `text`.
+fn pos_of_offset(text: &str, offset: usize) -> Pos {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos { line, column }
+}
+
+/// The position of a libyaml error that gives a byte offset (" at position N") rather than
+/// a line and column.
+fn byte_position(text: &str, message: &str) -> Option<Pos> {
+    let (_, n) = message.rsplit_once(" at position ")?;
+    Some(pos_of_offset(text, n.trim().parse().ok()?))
 }
 
 /// Splits "`x`, expected one of `a`, `b`" into ("`x`", ["a", "b"]).

@@ -76,10 +76,8 @@ impl Spans {
     pub fn index(&self) -> &SpanIndex {
         self.index.get_or_init(|| {
             let text = match &self.origin {
-                Origin::File(p) => std::fs::read(p)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .map(|t| super::normalize(&t)),
+                // Never through a link, nor from a pipe swapped in since the file was read.
+                Origin::File(p) => super::source_text(p),
                 Origin::Text(t) => Some(t.to_string()),
                 Origin::Built => None,
             };

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use tera::Tera;
 
 /// Every template, by name, with its embedded default.
@@ -64,11 +64,10 @@ impl Templates {
         let mut search_js = String::new();
         let mut sources = Vec::new();
         for (name, default) in DEFAULTS {
-            let custom = root.join("templates").join(name);
-            let text = if custom.is_file() {
-                fs_err::read_to_string(&custom)?
-            } else {
-                (*default).to_string()
+            let text = match custom(root, name)? {
+                Some(bytes) => String::from_utf8(bytes)
+                    .with_context(|| format!("`templates/{name}` is not valid UTF-8"))?,
+                None => (*default).to_string(),
             };
             if *name == "style.css" {
                 css = text;
@@ -88,6 +87,39 @@ impl Templates {
     }
 }
 
+/// The bytes of `root/templates/<name>`, if the site replaces that template. As for every
+/// file under the site root, no link is followed (`templates/` itself included) and only a
+/// regular file is read, so a named pipe cannot hang the build (see [`crate::load::file`]).
+fn custom(root: &Path, name: &str) -> Result<Option<Vec<u8>>> {
+    use crate::load::file;
+    let dir = root.join("templates");
+    match file::folder(&dir) {
+        Ok(None) => {}
+        Ok(Some(refused)) => bail!(
+            "`templates` is {}, not a folder; seckb follows no link inside the site",
+            refused.what()
+        ),
+        Err(_) => return Ok(None),
+    }
+    match file::read_in(
+        root,
+        &format!("templates/{name}"),
+        crate::load::MAX_FILE_BYTES,
+    ) {
+        Ok(file::Read::Bytes(bytes)) => Ok(Some(bytes)),
+        Ok(file::Read::TooLarge(size)) => bail!(
+            "`templates/{name}` is {size} bytes, more than the limit of {}",
+            crate::load::MAX_FILE_BYTES
+        ),
+        Ok(file::Read::Refused(refused)) => bail!(
+            "`templates/{name}` is {}, not a regular file; seckb follows no link inside the site",
+            refused.what()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// SHA-256 of the templates in effect for the site at `root`: the replaced ones' contents,
 /// and which are the defaults (those are part of seckb's code).
 pub fn digest(root: &Path) -> Result<[u8; 32]> {
@@ -95,9 +127,7 @@ pub fn digest(root: &Path) -> Result<[u8; 32]> {
     let mut h = Sha256::new();
     for (name, _) in DEFAULTS {
         h.update(name.as_bytes());
-        let custom = root.join("templates").join(name);
-        if custom.is_file() {
-            let bytes = fs_err::read(&custom)?;
+        if let Some(bytes) = custom(root, name)? {
             h.update([1]);
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
