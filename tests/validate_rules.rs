@@ -442,3 +442,59 @@ fn ids_that_meet_in_a_csaf_file_name() {
         ]
     );
 }
+
+#[test]
+fn control_characters_in_any_text_of_any_file() {
+    assert_eq!(
+        errors_after(&[
+            (
+                EN,
+                "title: Widget Server remote code execution",
+                "title: \"NUL\\0here\""
+            ),
+            (EN, "question: Is Widget Client affected?", "question: \"Is\\e[31m\""),
+            (ADV, "name: Alex Example", "name: \"Alex\\x01\""),
+            ("products.yaml", "name: Widget Client", "name: \"Widget\\vClient\""),
+            (
+                "i18n/nl-NL.yaml",
+                "language_name: Nederlands",
+                "language_name: \"Neder\\uFFFElands\""
+            ),
+            (
+                "seckb.yaml",
+                "name: Example Security Response",
+                "name: \"Example\\x85\""
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:35:11: error[control-character]: the value at `acknowledgments[0].name` holds U+0001 (SOH), a control character: `Alex\\u{1}` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "advisories/ADV-2024-0001/en-US.yaml:2:8: error[control-character]: the value at `title` holds U+0000 (NUL), a control character: `NUL\\0here` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "advisories/ADV-2024-0001/en-US.yaml:15:15: error[control-character]: the value at `faq[1].question` holds U+001B (ESC), a control character: `Is\\u{1b}[31m` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "i18n/nl-NL.yaml:3:16: error[control-character]: the value at `language_name` holds U+FFFE (non-character), a Unicode non-character: `Neder\\u{fffe}lands` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "products.yaml:9:11: error[control-character]: the value at `products[2].name` holds U+000B (VT), a control character: `Widget\\u{b}Client` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "seckb.yaml:5:9: error[control-character]: the value at `publisher.name` holds U+0085 (C1 control), a control character: `Example\\u{85}` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+        ]
+    );
+}
+
+#[test]
+fn line_breaks_only_in_markdown_fields() {
+    assert_eq!(
+        errors_after(&[
+            (
+                EN,
+                "title: Widget Server remote code execution",
+                "title: >\n  Widget Server\n  remote code execution"
+            ),
+            // Markdown may span lines and hold tabs.
+            (
+                EN,
+                "purpose: Tell administrators about the update.",
+                "purpose: \"Tell\\tadministrators\\n\\nabout the update.\""
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:3:3: error[control-character]: the value at `title` holds U+000A (LF), not allowed in a one-line text: `…de execution\\n` | this text is one line: join the lines (a YAML `>` or `|` block adds a line break at its end; use `>-`)",
+        ]
+    );
+}
