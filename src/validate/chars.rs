@@ -333,7 +333,7 @@ macro_rules! ignore_scalars {
     )*};
 }
 
-impl<'a> ser::Serializer for &'a mut Walker {
+impl ser::Serializer for &mut Walker {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;
