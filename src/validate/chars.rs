@@ -3,6 +3,9 @@
 //! cannot hold most of them at all (an Atom feed with one is not well-formed), and the rest
 //! are invisible in a page yet change what a reader's tools see.
 //!
+//! The same walk finds markdown that nests too deep to render in reasonable time
+//! (`markdown-too-deep`, see [`crate::markdown::MAX_NESTING`]).
+//!
 //! The check walks the typed value of each file through [`serde::Serialize`], so a field
 //! added to the model is covered without a line here. Only the markdown fields
 //! ([`MULTI_LINE`]) may hold line breaks and tabs.
@@ -29,6 +32,9 @@ const MULTI_LINE: &[(&str, &str)] = &[
     ("SiteText", "disclaimer"),
     ("Settings", "attribution"),
 ];
+
+/// Text fields that are one line of markdown (rendered inline).
+const INLINE_MARKDOWN: &[(&str, &str)] = &[("AdvisoryText", "revisions")];
 
 /// Text fields that are one line but may hold tabs: log lines are verbatim.
 const TABS: &[(&str, &str)] = &[("Symptom", "log_lines")];
@@ -148,14 +154,14 @@ fn char_name(c: char) -> &'static str {
     }
 }
 
-/// Every text of `value` that holds a character it may not (the first such character of
-/// each); which fields are multi-line is decided by the struct names serde gives.
-pub fn scan<T: Serialize>(value: &T) -> Vec<Bad> {
+/// Walks every text of `value`: which fields are multi-line and markdown is decided by the
+/// struct names serde gives.
+fn walk<T: Serialize>(value: &T) -> Walker {
     let mut w = Walker::default();
     // The walker itself never fails; an error could only come from a custom `Serialize`,
     // and then what was walked until then is still reported.
     let _ = value.serialize(&mut w);
-    w.found
+    w
 }
 
 /// One step of a path.
@@ -170,11 +176,13 @@ struct Walker {
     path: Vec<Seg>,
     /// The open structs' names.
     structs: Vec<&'static str>,
-    /// What the text being walked may hold.
-    lines: Vec<Lines>,
+    /// What the text being walked may hold, and whether it is markdown.
+    lines: Vec<(Lines, bool)>,
     /// The key of the map entry being walked, until its value is.
     key: Option<String>,
     found: Vec<Bad>,
+    /// Markdown that nests too deep: its path and where.
+    deep: Vec<(String, crate::markdown::TooDeep)>,
 }
 
 impl Walker {
@@ -194,11 +202,14 @@ impl Walker {
     }
 
     fn text(&mut self, v: &str, key: bool) {
-        let lines = if key {
-            Lines::One
+        let (lines, markdown) = if key {
+            (Lines::One, false)
         } else {
-            self.lines.last().copied().unwrap_or(Lines::One)
+            self.lines.last().copied().unwrap_or((Lines::One, false))
         };
+        if markdown && let Some(deep) = crate::markdown::too_deep(v) {
+            self.deep.push((self.display_path(), deep));
+        }
         if let Some((at, ch)) = first_bad(v, lines) {
             self.found.push(Bad {
                 path: self.display_path(),
@@ -440,11 +451,13 @@ impl Walker {
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), Never> {
         let owner = self.structs.last().copied().unwrap_or_default();
         let lines = if MULTI_LINE.contains(&(owner, key)) {
-            Lines::Many
+            (Lines::Many, true)
+        } else if INLINE_MARKDOWN.contains(&(owner, key)) {
+            (Lines::One, true)
         } else if TABS.contains(&(owner, key)) {
-            Lines::OneWithTabs
+            (Lines::OneWithTabs, false)
         } else {
-            Lines::One
+            (Lines::One, false)
         };
         self.path.push(Seg::Key(key.to_string()));
         self.lines.push(lines);
@@ -557,9 +570,26 @@ impl ser::SerializeStructVariant for &mut Walker {
     }
 }
 
-/// Adds a finding for each text of `parsed` that holds a character it may not.
+/// Adds a finding for each text of `parsed` that holds a character it may not, and for
+/// each markdown text that nests too deep.
 fn check_file<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
-    for bad in scan(&*parsed.value) {
+    let walked = walk(&*parsed.value);
+    for (path, deep) in walked.deep {
+        let max = crate::markdown::MAX_NESTING;
+        findings.push(
+            Finding::error(
+                &parsed.file,
+                parsed.spans.value(&path),
+                "markdown-too-deep",
+                format!(
+                    "the markdown at `{path}` nests more than {max} deep (block quotes, lists, emphasis, links or HTML elements inside each other), first on line {} of the text",
+                    deep.line
+                ),
+            )
+            .hint("flatten the nesting; pages with it would take minutes to build"),
+        );
+    }
+    for bad in walked.found {
         let pos = if bad.key {
             parsed.spans.key(&bad.path)
         } else {
@@ -594,6 +624,10 @@ pub fn check(p: &Project, findings: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scan<T: Serialize>(value: &T) -> Vec<Bad> {
+        walk(value).found
+    }
 
     #[test]
     fn finds_controls_and_noncharacters_with_their_path() {
@@ -656,7 +690,7 @@ mod tests {
             serde_json::to_string(&schemars::schema_for!(crate::model::Advisory)).unwrap(),
         ]
         .concat();
-        for (owner, field) in MULTI_LINE.iter().chain(TABS) {
+        for (owner, field) in MULTI_LINE.iter().chain(TABS).chain(INLINE_MARKDOWN) {
             assert!(
                 schemas.contains(&format!("\"{owner}\""))
                     || ["AdvisoryText", "SiteText", "Settings"].contains(owner),
