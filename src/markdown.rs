@@ -162,14 +162,32 @@ pub struct TooDeep {
 /// Where `md` nests deeper than [`MAX_NESTING`], if it does, in time linear in its length.
 ///
 /// A first pass over the bytes bounds the depth from above without parsing (see
-/// [`depth_bound`]); it settles nearly every text. Only text it cannot clear is parsed, by
+/// [`first_suspect`]); it clears nearly every text. Text it cannot clear is parsed by
 /// pulldown-cmark alone (whose parse is linear: 0.2 s for 4 MiB of any shape tried, in a
 /// release build), counting the elements its events open and the raw HTML elements left
 /// open ([`RawStack`]); the HTML sanitizer, where the quadratic time is, never sees it.
+///
+/// The parse starts with the text up to the first line the first pass could not clear, and
+/// doubles from there: text cut after a line nests no deeper than the whole (its blocks are
+/// the same, its emphasis pairs too, and links and tables can only be fewer), so text that
+/// nests too deep early is refused without parsing the rest, and any text is parsed at
+/// most about twice.
 pub fn too_deep(md: &str) -> Option<TooDeep> {
-    if depth_bound(md) <= MAX_NESTING {
-        return None;
+    let mut end = first_suspect(md)?;
+    loop {
+        if let Some(found) = parsed_too_deep(&md[..end]) {
+            return Some(found);
+        }
+        if end == md.len() {
+            return None;
+        }
+        let next = (end * 2).min(md.len());
+        end = memchr::memchr(b'\n', &md.as_bytes()[next..]).map_or(md.len(), |i| next + i + 1);
     }
+}
+
+/// [`too_deep`] by parsing all of `md`.
+fn parsed_too_deep(md: &str) -> Option<TooDeep> {
     use pulldown_cmark::Event;
     let mut depth = 0usize;
     let mut raw = RawStack::default();
@@ -190,42 +208,45 @@ pub fn too_deep(md: &str) -> Option<TooDeep> {
     None
 }
 
-/// An upper bound of how deep `md` nests, from one pass over its bytes:
-/// - containers: on each line, every `>` and list marker that leads it (a list is two
-///   elements, `ul` and `li`), plus its indentation in columns (a list item continues only
-///   on lines indented by at least two columns for it); no container opens on a line but
-///   from those;
+/// The end of the first line (with its `\n`) by which `md` may nest deeper than
+/// [`MAX_NESTING`], by an upper bound of its depth there; `None` when it cannot anywhere.
+/// The bound adds up:
+/// - containers: every `>` and list marker that leads the line (a list is two elements,
+///   `ul` and `li`), plus its indentation in columns (a list item continues only on lines
+///   indented by at least two columns for it); no container opens on a line but from
+///   those;
 /// - inline elements: each opens with one of `*`, `_`, `~`, `[` (or `<`, counted below),
-///   and none spans a blank line, so at most as many as those characters between two blank
-///   lines;
-/// - raw HTML: every `<` before a letter, in the whole text (elements stay open across
-///   blocks);
+///   and none spans a blank line, so at most as many as those characters since the last
+///   blank line;
+/// - raw HTML: every `<` before a letter so far (elements stay open across blocks);
 /// - four levels for a table (or a paragraph) at the innermost.
-fn depth_bound(md: &str) -> usize {
-    let bytes = md.as_bytes();
-    let raw = memchr::memchr_iter(b'<', bytes)
-        .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
-        .count();
-    let (mut containers, mut inline, mut run) = (0, 0, 0);
-    for line in md.split('\n') {
+fn first_suspect(md: &str) -> Option<usize> {
+    let (mut raw, mut inline, mut at) = (0, 0, 0);
+    for line in md.split_inclusive('\n') {
+        at += line.len();
+        let bytes = line.as_bytes();
+        raw += memchr::memchr_iter(b'<', bytes)
+            .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+            .count();
         if line.trim().is_empty() {
-            inline = inline.max(run);
-            run = 0;
+            inline = 0;
             continue;
         }
-        run += line
-            .bytes()
+        inline += bytes
+            .iter()
             .filter(|b| matches!(b, b'*' | b'_' | b'~' | b'['))
             .count();
-        containers = containers.max(line_containers(line.as_bytes()));
+        if line_containers(bytes) + inline + raw + 4 > MAX_NESTING {
+            return Some(at);
+        }
     }
-    containers + inline.max(run) + raw + 4
+    None
 }
 
 /// How many elements the containers that lead `line` can open or continue at most: see
-/// [`depth_bound`].
+/// [`first_suspect`].
 fn line_containers(line: &[u8]) -> usize {
-    let is_space = |b: Option<&u8>| b.is_none_or(|b| *b == b' ' || *b == b'\t');
+    let is_space = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     let (mut i, mut column, mut indent, mut found) = (0, 0, 0, 0);
     loop {
         while let Some(&b) = line.get(i).filter(|b| **b == b' ' || **b == b'\t') {
@@ -507,6 +528,7 @@ mod tests {
             "> ".repeat(n),
             "1. ".repeat(n),
             "- ".repeat(n / 2 + 1) + "x",
+            (0..n).map(|i| format!("{}-\n", "  ".repeat(i))).collect(),
             (0..n).map(|i| format!("{}- x\n", "  ".repeat(i))).collect(),
             format!("{}a{}", "*".repeat(2 * n), "*".repeat(2 * n)),
             format!("{}a{}", "*a _b ".repeat(n), " b_ a*".repeat(n)),
@@ -523,6 +545,11 @@ mod tests {
             assert!(deep(&md).is_some(), "{md:?}");
         }
         assert_eq!(deep(&format!("a\n\nb\n{}", ">".repeat(n))), Some(4));
+        // Found in the first lines, without parsing the rest; and late.
+        let early = format!("{}\n{}", ">".repeat(n), "a\n".repeat(100_000));
+        assert_eq!(too_deep(&early).map(|d| d.offset), Some(MAX_NESTING));
+        let late = format!("{}{}", "<br>\n".repeat(1000), "<div>".repeat(n));
+        assert_eq!(deep(&late), Some(1001));
         for md in [
             ">".repeat(MAX_NESTING - 2),
             "<table><tr><td>a</td></tr></table>".repeat(1000),
@@ -540,7 +567,7 @@ mod tests {
             "A vulnerability in **Widget Server** lets a remote attacker run code. Install\n[update](https://x/).",
             "- one\n- two\n  - two a\n\n> quoted *text*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         ] {
-            assert!(depth_bound(md) <= MAX_NESTING, "{md}");
+            assert_eq!(first_suspect(md), None, "{md}");
         }
     }
 
