@@ -167,6 +167,8 @@ fn walk<T: Serialize>(value: &T) -> Walker {
 /// One step of a path.
 #[derive(Debug, Clone)]
 enum Seg {
+    /// A struct field: no allocation for the common step.
+    Field(&'static str),
     Key(String),
     Index(usize),
 }
@@ -190,7 +192,12 @@ impl Walker {
         let mut s = String::new();
         for seg in &self.path {
             match seg {
+                Seg::Field(k) if s.is_empty() => s.push_str(k),
                 Seg::Key(k) if s.is_empty() => s.push_str(k),
+                Seg::Field(k) => {
+                    s.push('.');
+                    s.push_str(k);
+                }
                 Seg::Key(k) => {
                     s.push('.');
                     s.push_str(k);
@@ -459,7 +466,7 @@ impl Walker {
         } else {
             (Lines::One, false)
         };
-        self.path.push(Seg::Key(key.to_string()));
+        self.path.push(Seg::Field(key));
         self.lines.push(lines);
         let r = v.serialize(&mut *self);
         self.lines.pop();
