@@ -572,6 +572,20 @@ mod tests {
     }
 
     #[test]
+    fn long_texts_are_rendered_once_per_process() {
+        let md = format!(
+            "{}[x](javascript:y) <script>",
+            "*a* b\n".repeat(Shared::MIN_LEN / 6)
+        );
+        let key = Shared::key(&md);
+        let first = to_html(&md);
+        assert_eq!(SHARED.get(&key).as_deref(), Some(first.as_str()));
+        assert_eq!(to_html(&md), first);
+        assert_eq!(render(&md), first);
+        assert!(!first.contains("javascript") && !first.contains("<script"));
+    }
+
+    #[test]
     fn too_deep_text_is_not_sanitized_but_escaped() {
         let html = to_html(&format!("{}<script>", ">".repeat(MAX_NESTING * 100)));
         assert!(html.starts_with("<pre>&gt;&gt;"), "{}", &html[..40]);
