@@ -86,7 +86,15 @@ fn render(md: &str) -> String {
     if too_deep(md).is_some() {
         let mut out = String::with_capacity(md.len() + 16);
         out.push_str("<pre>");
-        out.push_str(&crate::render::escape_html(md));
+        for c in md.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                c => out.push(c),
+            }
+        }
         out.push_str("</pre>\n");
         return out;
     }
