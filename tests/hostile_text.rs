@@ -72,7 +72,7 @@ fn too_deep_lines() -> Vec<(&'static str, String)> {
 }
 
 /// Before this rule, 50,000 `>` (55 KB) took 25 s and 3.9 MB of nested block quotes 85 s;
-/// each shape here, at 4 MiB, is refused in 1.0 to 2.6 s by a debug build (about 0.3 s
+/// each shape here, at 4 MiB, is refused in 1.1 to 2.6 s by a debug build (0.11 to 0.38 s
 /// in release), most of it reading the YAML.
 #[test]
 fn too_deep_markdown_at_the_size_limit_is_refused_quickly() {
@@ -97,8 +97,9 @@ fn too_deep_markdown_at_the_size_limit_is_refused_quickly() {
 
 /// The worst shape found just under the limit (every line a list nested as deep as
 /// allowed: the most elements, each as deep as allowed) builds, in time linear in its size.
-/// At 4 MiB it takes a debug build about 80 s (a release build 8 s; before the rule, when
-/// the feeds rendered it again, 158 s in debug); here it is a sixteenth of that: 256 KiB.
+/// At 4 MiB it takes a debug build 80 s and a release build 9.5 s (158 s in debug while the
+/// feeds rendered the text again): the sanitizer's cost per element (millions of them),
+/// not the depth. Here it is a sixteenth of that, 256 KiB: 8 s in debug.
 /// Run the full size with `cargo test --test hostile_text -- --ignored`.
 #[test]
 fn deep_but_allowed_markdown_builds() {
