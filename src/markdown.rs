@@ -18,7 +18,86 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Renders markdown to sanitized HTML.
+///
+/// A long text is rendered once per process ([`Shared`]): the advisory pages, the API
+/// document and the feeds of each language show it, and rendering costs about a microsecond
+/// per element in a release build, seconds for a text of megabytes.
+///
+/// Text nested deeper than [`MAX_NESTING`] is refused by validation; should it reach here
+/// all the same, it is shown escaped, as preformatted text, rather than handed to the
+/// sanitizer, whose HTML parser takes time quadratic in the nesting depth.
 pub fn to_html(md: &str) -> String {
+    if md.len() < Shared::MIN_LEN {
+        return render(md);
+    }
+    let key = Shared::key(md);
+    if let Some(html) = SHARED.get(&key) {
+        return html;
+    }
+    let html = render(md);
+    SHARED.put(key, &html);
+    html
+}
+
+/// The rendered HTML of the long texts rendered last, by the SHA-256 of their markdown.
+struct Shared {
+    held: std::sync::Mutex<std::collections::VecDeque<([u8; 32], std::sync::Arc<str>)>>,
+}
+
+static SHARED: Shared = Shared {
+    held: std::sync::Mutex::new(std::collections::VecDeque::new()),
+};
+
+impl Shared {
+    /// Shorter texts render in well under a millisecond: not worth hashing and holding.
+    const MIN_LEN: usize = 64 * 1024;
+    /// At most this much HTML is held; the oldest goes first.
+    const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+    fn key(md: &str) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(md.as_bytes()).into()
+    }
+
+    fn get(&self, key: &[u8; 32]) -> Option<String> {
+        let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, html)| html.to_string())
+    }
+
+    fn put(&self, key: [u8; 32], html: &str) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if held.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        held.push_back((key, html.into()));
+        let mut total: usize = held.iter().map(|(_, h)| h.len()).sum();
+        while total > Self::MAX_BYTES && held.len() > 1 {
+            if let Some((_, h)) = held.pop_front() {
+                total -= h.len();
+            }
+        }
+    }
+}
+
+/// [`to_html`], without looking in [`Shared`].
+fn render(md: &str) -> String {
+    if too_deep(md).is_some() {
+        let mut out = String::with_capacity(md.len() + 16);
+        out.push_str("<pre>");
+        for c in md.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                c => out.push(c),
+            }
+        }
+        out.push_str("</pre>\n");
+        return out;
+    }
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, parser);
@@ -69,6 +148,254 @@ impl Memo {
     /// [`to_inline_html`] of `md`.
     pub fn inline_html(&self, md: &str) -> String {
         inline(self.html(md))
+    }
+}
+
+/// How deep the HTML of a markdown text may nest: block quotes, lists and their items,
+/// emphasis, links, tables and raw HTML elements all count. The sanitizer's HTML parser
+/// (html5ever) checks the stack of open elements for most elements it adds, so its time
+/// grows with the number of elements times their depth: 50,000 nested `>` (55 KB) took 25 s.
+/// Real text nests less than ten deep.
+pub const MAX_NESTING: usize = 32;
+
+/// Where `md` first nests deeper than [`MAX_NESTING`], if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    /// Byte offset in the text of the element that goes too deep.
+    pub offset: usize,
+    /// Line of the text it is on, from 1.
+    pub line: usize,
+}
+
+/// Where `md` nests deeper than [`MAX_NESTING`], if it does, in time linear in its length.
+///
+/// A first pass over the bytes bounds the depth from above without parsing (see
+/// [`first_suspect`]); it clears nearly every text. Text it cannot clear is parsed by
+/// pulldown-cmark alone (whose parse is linear: 0.2 s for 4 MiB of any shape tried, in a
+/// release build), counting the elements its events open and the raw HTML elements left
+/// open ([`RawStack`]); the HTML sanitizer, where the quadratic time is, never sees it.
+///
+/// The parse starts with the text up to the first line the first pass could not clear, and
+/// doubles from there: text cut after a line nests no deeper than the whole (its blocks are
+/// the same, its emphasis pairs too, and links and tables can only be fewer), so text that
+/// nests too deep early is refused without parsing the rest, and any text is parsed at
+/// most about twice.
+pub fn too_deep(md: &str) -> Option<TooDeep> {
+    let mut end = first_suspect(md)?;
+    loop {
+        if let Some(found) = parsed_too_deep(&md[..end]) {
+            return Some(found);
+        }
+        if end == md.len() {
+            return None;
+        }
+        let next = (end * 2).min(md.len());
+        end = memchr::memchr(b'\n', &md.as_bytes()[next..]).map_or(md.len(), |i| next + i + 1);
+    }
+}
+
+/// [`too_deep`] by parsing all of `md`.
+fn parsed_too_deep(md: &str) -> Option<TooDeep> {
+    use pulldown_cmark::Event;
+    let mut depth = 0usize;
+    let mut raw = RawStack::default();
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (ev, range) in parser.into_offset_iter() {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => raw.feed(&h),
+            _ => continue,
+        }
+        if depth + raw.open.len() > MAX_NESTING {
+            let offset = range.start;
+            let line = memchr::memchr_iter(b'\n', &md.as_bytes()[..offset]).count() + 1;
+            return Some(TooDeep { offset, line });
+        }
+    }
+    None
+}
+
+/// The end of the first line (with its `\n`) by which `md` may nest deeper than
+/// [`MAX_NESTING`], by an upper bound of its depth there; `None` when it cannot anywhere.
+/// The bound adds up:
+/// - containers: every `>` and list marker that leads the line (a list is two elements,
+///   `ul` and `li`), plus its indentation in columns (a list item continues only on lines
+///   indented by at least two columns for it); no container opens on a line but from
+///   those;
+/// - inline elements: each opens with one of `*`, `_`, `~`, `[` (or `<`, counted below),
+///   and none spans a blank line, so at most as many as those characters since the last
+///   blank line;
+/// - raw HTML: every `<` before a letter so far (elements stay open across blocks);
+/// - four levels for a table (or a paragraph) at the innermost.
+fn first_suspect(md: &str) -> Option<usize> {
+    let (mut raw, mut inline, mut at) = (0, 0, 0);
+    for line in md.split_inclusive('\n') {
+        at += line.len();
+        let bytes = line.as_bytes();
+        raw += memchr::memchr_iter(b'<', bytes)
+            .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+            .count();
+        if line.trim().is_empty() {
+            inline = 0;
+            continue;
+        }
+        inline += bytes
+            .iter()
+            .filter(|b| matches!(b, b'*' | b'_' | b'~' | b'['))
+            .count();
+        if line_containers(bytes) + inline + raw + 4 > MAX_NESTING {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// How many elements the containers that lead `line` can open or continue at most: see
+/// [`first_suspect`].
+fn line_containers(line: &[u8]) -> usize {
+    let is_space = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let (mut i, mut column, mut indent, mut found) = (0, 0, 0, 0);
+    loop {
+        while let Some(&b) = line.get(i).filter(|b| **b == b' ' || **b == b'\t') {
+            let width = if b == b'\t' { 4 - column % 4 } else { 1 };
+            column += width;
+            indent += width;
+            i += 1;
+        }
+        match line.get(i) {
+            Some(b'>') => {
+                found += 1;
+                i += 1;
+                column += 1;
+            }
+            Some(b'-' | b'+' | b'*') if is_space(line.get(i + 1)) => {
+                found += 2;
+                i += 1;
+                column += 1;
+            }
+            Some(b'0'..=b'9') => {
+                let digits = line[i..]
+                    .iter()
+                    .take(10)
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let after = i + digits;
+                if !matches!(line.get(after), Some(b'.' | b')')) || !is_space(line.get(after + 1)) {
+                    break;
+                }
+                found += 2;
+                column += digits + 1;
+                i = after + 1;
+            }
+            _ => break,
+        }
+    }
+    found + indent
+}
+
+/// The raw HTML elements a text leaves open, as the sanitizer's parser (the HTML standard's
+/// tree builder) would have them, erring towards deeper where the two part: an end tag
+/// closes its element and those opened inside it, or is ignored when none is open; a start
+/// tag of an element whose end tag may be left out (`li`, `p`, `td`, ...) closes the open
+/// one of its kind only in the cases where the standard certainly does; a table counts
+/// twice (the parser adds a `tbody`). Where the parser closes more (the end of a paragraph
+/// closes what opened in it) this keeps them open.
+#[derive(Debug, Default)]
+struct RawStack {
+    open: Vec<String>,
+}
+
+/// Elements without content.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param",
+];
+/// Elements that do not stop a new `li`, `dt` or `dd` from closing an open one.
+const PHRASING: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "label", "div", "p", "address",
+];
+/// Elements that stop a new `p` from closing an open one ("button scope"), with the
+/// foreign roots for their MathML and SVG members.
+const BUTTON_SCOPE: &[&str] = &[
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
+    "svg", "math",
+];
+/// Elements that stop a new cell, row or row group from closing an open one.
+const TABLE_SCOPE: &[&str] = &["html", "table", "template"];
+
+impl RawStack {
+    /// Takes in the tags of a piece of raw HTML.
+    fn feed(&mut self, html: &str) {
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let close = rest.starts_with('/');
+            let name: String = rest[usize::from(close)..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            let end = rest.find('>').unwrap_or(rest.len());
+            let self_closing = rest[..end].ends_with('/');
+            if close {
+                // Searched from the innermost: the stack is never much deeper than the
+                // limit (the caller stops there), so this stays linear.
+                if let Some(i) = self.open.iter().rposition(|n| *n == name) {
+                    self.open.truncate(i);
+                }
+            } else if !self_closing && !VOID.contains(&name.as_str()) {
+                self.implied_end(&name);
+                let table = name == "table";
+                self.open.push(name);
+                if table {
+                    // The row group the parser adds; closed with the table.
+                    self.open.push("#tbody".into());
+                }
+            }
+        }
+    }
+
+    /// Closes what a start tag of `name` closes for certain.
+    fn implied_end(&mut self, name: &str) {
+        let found = match name {
+            "li" => self.find(&["li"], |n| !PHRASING.contains(&n)),
+            "dt" | "dd" => self.find(&["dt", "dd"], |n| !PHRASING.contains(&n)),
+            "p" => self.find(&["p"], |n| BUTTON_SCOPE.contains(&n)),
+            "td" | "th" => self.find(&["td", "th"], |n| TABLE_SCOPE.contains(&n)),
+            "tr" => self.find(&["tr"], |n| TABLE_SCOPE.contains(&n)),
+            "thead" | "tbody" | "tfoot" => {
+                self.find(&["thead", "tbody", "tfoot"], |n| TABLE_SCOPE.contains(&n))
+            }
+            "option" | "rt" | "rp" => self
+                .open
+                .last()
+                .filter(|n| *n == name)
+                .map(|_| self.open.len() - 1),
+            _ => None,
+        };
+        if let Some(i) = found {
+            self.open.truncate(i);
+        }
+    }
+
+    /// The innermost open element named one of `names`, unless one for which `stop` holds
+    /// is inside it.
+    fn find(&self, names: &[&str], stop: impl Fn(&str) -> bool) -> Option<usize> {
+        for (i, n) in self.open.iter().enumerate().rev() {
+            if names.contains(&n.as_str()) {
+                return Some(i);
+            }
+            if stop(n) {
+                return None;
+            }
+        }
+        None
     }
 }
 
@@ -197,6 +524,80 @@ mod tests {
             assert_eq!(to_plain(md), reference(md), "{md:?}");
         }
         assert_eq!(to_plain("a \u{a0} b\n\nc"), "a b c");
+    }
+
+    /// Every shape that nests deeply is found, and real text is cleared by the first pass.
+    #[test]
+    fn deep_nesting_is_found() {
+        let deep = |md: &str| too_deep(md).map(|d| d.line);
+        let n = MAX_NESTING + 1;
+        for md in [
+            ">".repeat(n),
+            "> ".repeat(n),
+            "1. ".repeat(n),
+            "- ".repeat(n / 2 + 1) + "x",
+            (0..n).map(|i| format!("{}-\n", "  ".repeat(i))).collect(),
+            (0..n).map(|i| format!("{}- x\n", "  ".repeat(i))).collect(),
+            format!("{}a{}", "*".repeat(2 * n), "*".repeat(2 * n)),
+            format!("{}a{}", "*a _b ".repeat(n), " b_ a*".repeat(n)),
+            format!("{}a{}", "~~a ".repeat(n), " a~~".repeat(n)),
+            "<div>".repeat(n),
+            "<b></i>".repeat(n),
+            "<div>\n\n".repeat(n),
+            // A fake end tag in a code span does not close the element.
+            format!("x {}", "<div>`</div>`".repeat(n)),
+            "<li><ul>".repeat(n),
+            "<p><table><td>".repeat(n),
+            "<table><tr><td>".repeat(n / 3),
+        ] {
+            assert!(deep(&md).is_some(), "{md:?}");
+        }
+        assert_eq!(deep(&format!("a\n\nb\n{}", ">".repeat(n))), Some(4));
+        // Found in the first lines, without parsing the rest; and late.
+        let early = format!("{}\n{}", ">".repeat(n), "a\n".repeat(100_000));
+        assert_eq!(too_deep(&early).map(|d| d.offset), Some(MAX_NESTING));
+        let late = format!("{}{}", "<br>\n".repeat(1000), "<div>".repeat(n));
+        assert_eq!(deep(&late), Some(1001));
+        for md in [
+            ">".repeat(MAX_NESTING - 2),
+            "<table><tr><td>a</td></tr></table>".repeat(1000),
+            "<br><p>a<p>b<li>c<li>d<img src=x>".repeat(1000),
+            "<table><tr><td>a<td>b<tr><td>c</table>".repeat(1000),
+            "<dl><dt>a<dd>b<dt>c<dd>d</dl>".repeat(1000),
+            "**bold** and _em_ and [link](http://x/)\n\n".repeat(1000),
+            "- a\n  - b\n    - c\n      - d\n".repeat(1000),
+            format!("x {}", "<div>`</div>`".repeat(MAX_NESTING - 4)),
+        ] {
+            assert_eq!(deep(&md), None, "{:?}", &md[..md.len().min(80)]);
+        }
+        // Real text is cleared without parsing.
+        for md in [
+            "A vulnerability in **Widget Server** lets a remote attacker run code. Install\n[update](https://x/).",
+            "- one\n- two\n  - two a\n\n> quoted *text*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        ] {
+            assert_eq!(first_suspect(md), None, "{md}");
+        }
+    }
+
+    #[test]
+    fn long_texts_are_rendered_once_per_process() {
+        let md = format!(
+            "{}[x](javascript:y) <script>",
+            "*a* b\n".repeat(Shared::MIN_LEN / 6)
+        );
+        let key = Shared::key(&md);
+        let first = to_html(&md);
+        assert_eq!(SHARED.get(&key).as_deref(), Some(first.as_str()));
+        assert_eq!(to_html(&md), first);
+        assert_eq!(render(&md), first);
+        assert!(!first.contains("javascript") && !first.contains("<script"));
+    }
+
+    #[test]
+    fn too_deep_text_is_not_sanitized_but_escaped() {
+        let html = to_html(&format!("{}<script>", ">".repeat(MAX_NESTING * 100)));
+        assert!(html.starts_with("<pre>&gt;&gt;"), "{}", &html[..40]);
+        assert!(html.ends_with("&lt;script&gt;</pre>\n"));
     }
 
     #[test]

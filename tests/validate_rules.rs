@@ -442,3 +442,156 @@ fn ids_that_meet_in_a_csaf_file_name() {
         ]
     );
 }
+
+#[test]
+fn control_characters_in_any_text_of_any_file() {
+    assert_eq!(
+        errors_after(&[
+            (
+                EN,
+                "title: Widget Server remote code execution",
+                "title: \"NUL\\0here\""
+            ),
+            (
+                EN,
+                "question: Is Widget Client affected?",
+                "question: \"Is\\e[31m\""
+            ),
+            (ADV, "name: Alex Example", "name: \"Alex\\x01\""),
+            (
+                "products.yaml",
+                "name: Widget Client",
+                "name: \"Widget\\vClient\""
+            ),
+            (
+                "i18n/nl-NL.yaml",
+                "language_name: Nederlands",
+                "language_name: \"Neder\\uFFFElands\""
+            ),
+            (
+                "seckb.yaml",
+                "name: Example Security Response",
+                "name: \"Example\\x85\""
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:35:11: error[control-character]: the value at `acknowledgments[0].name` holds U+0001 (SOH), a control character: `Alex\\u{1}` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "advisories/ADV-2024-0001/en-US.yaml:2:8: error[control-character]: the value at `title` holds U+0000 (NUL), a control character: `NUL\\0here` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "advisories/ADV-2024-0001/en-US.yaml:15:15: error[control-character]: the value at `faq[1].question` holds U+001B (ESC), a control character: `Is\\u{1b}[31m` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "i18n/nl-NL.yaml:3:16: error[control-character]: the value at `language_name` holds U+FFFE (non-character), a Unicode non-character: `Neder\\u{fffe}lands` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "products.yaml:9:11: error[control-character]: the value at `products[2].name` holds U+000B (VT), a control character: `Widget\\u{b}Client` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "seckb.yaml:5:9: error[control-character]: the value at `publisher.name` holds U+0085 (C1 control), a control character: `Example\\u{85}` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+        ]
+    );
+}
+
+#[test]
+fn line_breaks_only_in_markdown_fields() {
+    assert_eq!(
+        errors_after(&[
+            (
+                EN,
+                "title: Widget Server remote code execution",
+                "title: >\n  Widget Server\n  remote code execution"
+            ),
+            // Markdown may span lines and hold tabs.
+            (
+                EN,
+                "purpose: Tell administrators about the update.",
+                "purpose: \"Tell\\tadministrators\\n\\nabout the update.\""
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:3:3: error[control-character]: the value at `title` holds U+000A (LF), not allowed in a one-line text: `…de execution\\n` | this text is one line: join the lines (a YAML `>` or `|` block adds a line break at its end; use `>-`)",
+        ]
+    );
+}
+
+#[test]
+fn identifiers_of_other_databases_have_their_format() {
+    assert_eq!(
+        errors_after(&[
+            (
+                ADV,
+                "cves: [CVE-2024-0001]",
+                "cves: [\"CVE-2008-1234<script>\"]"
+            ),
+            (
+                ADV,
+                "kbs: [\"5001234\"]",
+                "kbs: [\"~\", \"1e400\", \"0x10\"]\nbulletins: [\"MS08/037\"]"
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:15:8: error[invalid-id]: `CVE-2008-1234<script>` is not a valid CVE id | a CVE id is `CVE-`, a four-digit year, `-` and at least four digits, e.g. `CVE-2008-1234`",
+            "advisories/ADV-2024-0001/advisory.yaml:16:7: error[invalid-id]: `~` is not a valid KB number | a KB number is 1 to 10 digits, not starting with `0`, e.g. `954474`",
+            "advisories/ADV-2024-0001/advisory.yaml:16:12: error[invalid-id]: `1e400` is not a valid KB number | a KB number is 1 to 10 digits, not starting with `0`, e.g. `954474`",
+            "advisories/ADV-2024-0001/advisory.yaml:16:21: error[invalid-id]: `0x10` is not a valid KB number | a KB number is 1 to 10 digits, not starting with `0`, e.g. `954474`",
+            "advisories/ADV-2024-0001/advisory.yaml:17:13: error[invalid-id]: `MS08/037` is not a valid bulletin id | use 1 to 64 ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `MS08-037`",
+        ]
+    );
+}
+
+#[test]
+fn reference_urls_are_stored_normalized() {
+    let dir = copy_fixture("basic");
+    edit(
+        dir.path(),
+        ADV,
+        "url: https://support.example.org/kb/5001234\n    kind: kb_article",
+        "url: \"HTTPS://Support.Example.ORG/kb/\\\"><x\"\n    kind: kb_article",
+    );
+    let (project, findings) = check(dir.path()).expect("loads");
+    assert_eq!(findings.errors(), 0, "{:?}", findings.sorted());
+    let adv = project.advisories.iter().find(|a| a.dir == "ADV-2024-0001");
+    let facts = adv.and_then(|a| a.facts.as_ref()).expect("facts");
+    assert_eq!(
+        facts.value.references[0].url,
+        "https://support.example.org/kb/%22%3E%3Cx"
+    );
+    // What the URL parser would drop or encode silently is an error instead.
+    assert_eq!(
+        errors_after(&[(
+            ADV,
+            "url: https://research.example.net/",
+            "url: \"https://research.example.net/\\0\""
+        )]),
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:37:10: error[control-character]: the value at `acknowledgments[0].url` holds U+0000 (NUL), a control character: `…example.net/\\0` | remove the character (often an escape such as `\\0`, `\\e` or `\\x1b` in a double-quoted string, or pasted from a terminal)",
+            "advisories/ADV-2024-0001/advisory.yaml:37:10: error[invalid-url]: `https://research.example.net/\\0` holds a space or control character, which a URL cannot hold | percent-encode it (a space is `%20`) or remove it",
+        ]
+    );
+}
+
+#[test]
+fn settings_that_become_ids_and_urls() {
+    assert_eq!(
+        errors_after(&[
+            (
+                "seckb.yaml",
+                "base_url: https://advisories.example.org/",
+                "base_url: \"https://u:p@Advisories.example.org/?x#y\"\nosv_prefix: ../../tmp/x-"
+            ),
+            (
+                "seckb.yaml",
+                "namespace: https://example.org",
+                "namespace: \"https://example.org/a\\\"b\""
+            ),
+        ]),
+        [
+            "seckb.yaml:1:11: error[invalid-url]: `base_url` `https://u:p@Advisories.example.org/?x#y` holds a user name or password | e.g. `https://advisories.example.org/`",
+            "seckb.yaml:2:13: error[invalid-id]: `osv_prefix` `../../tmp/x-` cannot start an OSV id: it must be ASCII letters and digits, in words joined by `-`, starting with a letter, at most 32 characters | OSV ids are `<DB>-<id>`; use the name of your database, e.g. `EXAMPLE-`",
+            "seckb.yaml:7:14: error[invalid-url]: `publisher.namespace` `https://example.org/a\\\"b` is not written in normal form; write `https://example.org/a%22b` | e.g. `https://advisories.example.org/`",
+        ]
+    );
+    assert_eq!(
+        errors_after(&[(
+            "seckb.yaml",
+            "base_url: https://advisories.example.org/",
+            "base_url: HTTPS://Advisories.Example.org/"
+        )]),
+        [
+            "seckb.yaml:1:11: error[invalid-url]: `base_url` `HTTPS://Advisories.Example.org/` is not written in normal form; write `https://advisories.example.org/` | e.g. `https://advisories.example.org/`",
+        ]
+    );
+}

@@ -191,7 +191,11 @@ pub struct Remediation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb: Option<String>,
     /// Where to get the fix (http, https or mailto).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "normalized_url_opt"
+    )]
     pub url: Option<String>,
     /// Products it applies to; all affected products when empty.
     #[serde(default)]
@@ -219,6 +223,7 @@ pub struct Reference {
     /// Key of this reference; each language labels it under `links.<id>`.
     pub id: String,
     /// The address (http, https or mailto).
+    #[serde(deserialize_with = "normalized_url")]
     pub url: String,
     /// `kb_article`, `blog`, `advisory` or `external`.
     pub kind: ReferenceKind,
@@ -234,7 +239,11 @@ pub struct Acknowledgment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// A page about them (http, https or mailto).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "normalized_url_opt"
+    )]
     pub url: Option<String>,
 }
 
@@ -341,6 +350,30 @@ pub struct Action {
     pub title: String,
     /// Details (markdown).
     pub body: Markdown,
+}
+
+/// `url` as the `url` crate writes it (`HTTPS://Example.org/a b` as
+/// `https://example.org/a%20b`), so that CSAF, OSV and every page carry a valid URI; text
+/// that does not parse, or holds what the parser would silently drop or encode (spaces,
+/// control characters), is kept as written for validation to report.
+pub fn normalize_url(url: &str) -> String {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return url.to_string();
+    }
+    match url::Url::parse(url) {
+        Ok(u) => u.into(),
+        Err(_) => url.to_string(),
+    }
+}
+
+/// Deserializes a URL field, normalized ([`normalize_url`]).
+fn normalized_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    String::deserialize(d).map(|u| normalize_url(&u))
+}
+
+/// [`normalized_url`] of an optional field.
+fn normalized_url_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d).map(|u| u.map(|u| normalize_url(&u)))
 }
 
 /// Deserializes a map, refusing a key that appears twice (YAML parsers keep the last one

@@ -1,5 +1,7 @@
 //! Ids become paths and URLs: they must be safe (`unsafe-id`), match their folder
-//! (`id-mismatch`) and be unique, also ignoring case (`duplicate-id`).
+//! (`id-mismatch`) and be unique, also ignoring case (`duplicate-id`). Identifiers of other
+//! databases (CVE ids, KB numbers, bulletins) and the keys of references and remediations
+//! must have their format (`invalid-id`): they are written into CSAF, OSV and links.
 
 use std::collections::BTreeMap;
 
@@ -97,9 +99,143 @@ pub fn unsafe_reason(id: &str) -> Option<&'static str> {
     None
 }
 
+/// Why `cve` is not a CVE id (`CVE-YYYY-NNNN`, the sequence at least four digits), if it
+/// is not.
+pub fn cve_problem(cve: &str) -> Option<&'static str> {
+    let ok = (|| {
+        let rest = cve.strip_prefix("CVE-")?;
+        let (year, seq) = rest.split_once('-')?;
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        // 20 digits is far beyond any sequence number assigned, and keeps the id short.
+        (year.len() == 4 && digits(year) && (4..=20).contains(&seq.len()) && digits(seq))
+            .then_some(())
+    })();
+    ok.is_none()
+        .then_some("a CVE id is `CVE-`, a four-digit year, `-` and at least four digits")
+}
+
+/// Why `kb` is not a Knowledge Base article number, if it is not.
+pub fn kb_problem(kb: &str) -> Option<&'static str> {
+    // KB numbers have had up to 7 digits; 10 leaves room without letting a number that
+    // YAML or a consumer would read as a float (`1e400`) or hex (`0x10`) through.
+    let ok = !kb.is_empty()
+        && kb.len() <= 10
+        && kb.bytes().all(|b| b.is_ascii_digit())
+        && !kb.starts_with('0');
+    (!ok).then_some("a KB number is 1 to 10 digits, not starting with `0`")
+}
+
+/// Why `name` cannot be a key or a bulletin id (ASCII letters, digits, `.`, `_` and `-`,
+/// starting with a letter or digit, at most 64 characters), if it cannot.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    (!ok).then_some(
+        "use 1 to 64 ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+    )
+}
+
+/// Why `prefix` cannot be the `osv_prefix` setting, if it cannot. OSV ids are
+/// `<DB>-<ENTRYID>` and consumers name files after them, so the prefix is a database name
+/// of letters and digits (dash-separated words, as `openSUSE-SU-` has) ending in `-`.
+pub fn osv_prefix_problem(prefix: &str) -> Option<&'static str> {
+    let Some(body) = prefix.strip_suffix('-') else {
+        return Some("it must end in `-`");
+    };
+    let ok = prefix.len() <= 32
+        && body.starts_with(|c: char| c.is_ascii_alphabetic())
+        && body
+            .split('-')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()));
+    (!ok).then_some(
+        "it must be ASCII letters and digits, in words joined by `-`, starting with a letter, at most 32 characters",
+    )
+}
+
+/// The identifiers of one advisory that do not have their format.
+fn check_formats(facts: &crate::load::Parsed<crate::model::Advisory>, findings: &mut Findings) {
+    let a = &facts.value;
+    let mut bad = |path: String, value: &str, what: &str, why: &str, example: &str| {
+        findings.push(
+            Finding::error(
+                &facts.file,
+                facts.spans.value(&path),
+                "invalid-id",
+                format!("`{}` is not a valid {what}", value.escape_debug()),
+            )
+            .hint(format!("{why}, e.g. `{example}`")),
+        );
+    };
+    for (i, cve) in a.cves.iter().enumerate() {
+        if let Some(why) = cve_problem(cve) {
+            bad(format!("cves[{i}]"), cve, "CVE id", why, "CVE-2008-1234");
+        }
+    }
+    let kbs = a
+        .kbs
+        .iter()
+        .enumerate()
+        .map(|(i, kb)| (format!("kbs[{i}]"), kb));
+    let rem_kbs = (a.remediations.iter().enumerate())
+        .filter_map(|(i, r)| Some((format!("remediations[{i}].kb"), r.kb.as_ref()?)));
+    for (path, kb) in kbs.chain(rem_kbs) {
+        if let Some(why) = kb_problem(kb) {
+            bad(path, kb, "KB number", why, "954474");
+        }
+    }
+    for (i, b) in a.bulletins.iter().enumerate() {
+        if let Some(why) = name_problem(b) {
+            bad(format!("bulletins[{i}]"), b, "bulletin id", why, "MS08-037");
+        }
+    }
+    for (i, r) in a.references.iter().enumerate() {
+        if let Some(why) = name_problem(&r.id) {
+            bad(
+                format!("references[{i}].id"),
+                &r.id,
+                "reference id",
+                why,
+                "kb",
+            );
+        }
+    }
+    for (i, r) in a.remediations.iter().enumerate() {
+        if let Some(why) = name_problem(&r.id) {
+            bad(
+                format!("remediations[{i}].id"),
+                &r.id,
+                "remediation id",
+                why,
+                "update",
+            );
+        }
+    }
+}
+
 /// The rules on one advisory's id, and on the catalog's ids. Uniqueness across advisories is
 /// [`unique`]'s.
 pub fn check(p: &Project, findings: &mut Findings) {
+    if let Some(s) = &p.settings
+        && let Some(prefix) = &s.value.osv_prefix
+        && let Some(why) = osv_prefix_problem(prefix)
+    {
+        findings.push(
+            Finding::error(
+                &s.file,
+                s.spans.value("osv_prefix"),
+                "invalid-id",
+                format!(
+                    "`osv_prefix` `{}` cannot start an OSV id: {why}",
+                    prefix.escape_debug()
+                ),
+            )
+            .hint("OSV ids are `<DB>-<id>`; use the name of your database, e.g. `EXAMPLE-`"),
+        );
+    }
     for adv in &p.advisories {
         if let Some(reason) = unsafe_reason(&adv.dir) {
             findings.push(
@@ -113,6 +249,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
             );
         }
         let Some(facts) = &adv.facts else { continue };
+        check_formats(facts, findings);
         let id = facts.value.id.as_str();
         // Worked out only for a finding: positions cost a second parse of the file.
         let pos = || facts.spans.value("id");
@@ -178,7 +315,58 @@ pub fn check(p: &Project, findings: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use super::unsafe_reason;
+    use super::*;
+
+    #[test]
+    fn cve_kb_and_name_formats() {
+        for good in ["CVE-2008-1234", "CVE-2024-1234567"] {
+            assert_eq!(cve_problem(good), None, "{good}");
+        }
+        for bad in [
+            "CVE-2008-1234<script>",
+            "cve-2008-1234",
+            "CVE-08-1234",
+            "CVE-2008-123",
+            "CVE-2008-",
+            "CVE-2008-1234 ",
+            "CVE-٢٠٠٨-1234",
+            "",
+        ] {
+            assert!(cve_problem(bad).is_some(), "{bad:?} passed");
+        }
+        for bad in [
+            "~",
+            "1e400",
+            "0x10",
+            "",
+            "0123",
+            "12345678901",
+            "١٢٣",
+            "954474 ",
+        ] {
+            assert!(kb_problem(bad).is_some(), "{bad:?} passed");
+        }
+        assert_eq!(kb_problem("954474"), None);
+        for good in ["EXAMPLE-", "GHSA-", "openSUSE-SU-", "A1-"] {
+            assert_eq!(osv_prefix_problem(good), None, "{good}");
+        }
+        for bad in [
+            "../../tmp/x-",
+            "EXAMPLE",
+            "-",
+            "1X-",
+            "A--",
+            "A_B-",
+            "A/B-",
+            &format!("{}-", "A".repeat(32)),
+        ] {
+            assert!(osv_prefix_problem(bad).is_some(), "{bad:?} passed");
+        }
+        assert_eq!(name_problem("MS08-037"), None);
+        for bad in ["", "-x", "a b", "\"><", &"x".repeat(65)] {
+            assert!(name_problem(bad).is_some(), "{bad:?} passed");
+        }
+    }
 
     #[test]
     fn path_like_ids_are_unsafe() {

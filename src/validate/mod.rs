@@ -1,6 +1,7 @@
 //! Checks that need more than one value or more than one file. Each rule is a module with a
 //! `check` function that adds every finding it has; none stops early.
 
+mod chars;
 pub mod ids;
 mod languages;
 mod products;
@@ -119,6 +120,7 @@ fn keep_results(p: &mut Project, findings: &Findings) {
 
 /// The rules that look at one advisory folder at a time (and at the site's own files).
 fn per_folder(p: &Project, findings: &mut Findings) {
+    chars::check(p, findings);
     ids::check(p, findings);
     languages::check(p, findings);
     products::check(p, findings);
