@@ -1005,7 +1005,20 @@ mod tests {
         std::fs::create_dir_all(out.join("empty/folder")).unwrap();
 
         let small = site(1);
-        let stats = small.write_atomic(&out).unwrap();
+        // A file the manifest does not list stops the update, which changes nothing...
+        let refused = small.write_atomic(&out).unwrap_err();
+        assert!(
+            format!("{refused:#}").contains("`stray.txt`"),
+            "{refused:#}"
+        );
+        assert!(out.join("stray.txt").is_file());
+        assert_eq!(inode(), before);
+        // ... unless forced, when it is removed like the files the new site no longer has.
+        let mut disk = Output::to_dir_listed(&out, Listing::start(&out).unwrap(), true).unwrap();
+        for (rel, bytes) in &small.files {
+            disk.add(rel.to_string(), bytes.to_vec()).unwrap();
+        }
+        let stats = disk.commit().unwrap();
         assert_eq!((stats.written, stats.unchanged), (2, 9));
         assert_eq!(inode(), before, "moved in, not swapped");
         assert_eq!(Output::read_dir(&out).unwrap().contents(), small.contents());
@@ -1025,9 +1038,11 @@ mod tests {
         let out = dir.path().join("site");
         let mut first = Output::default();
         first.add("old.html", "old").unwrap();
+        first.add_manifest().unwrap();
         first.write_atomic(&out).unwrap();
         let mut second = Output::default();
         second.add("new/index.html", "new").unwrap();
+        second.add_manifest().unwrap();
         second.write_atomic(&out).unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(
