@@ -620,7 +620,8 @@ fn lists_changed_by_hand_are_not_taken_into_a_rebuild() {
 
 /// A rebuild that changes few files updates the site folder in place (it keeps its inode)
 /// and still gives exactly what a clean build gives: files and folders that a clean build
-/// would not have, such as ones added by hand, are removed.
+/// would not have are removed. Files added by hand stop the build unless it is forced
+/// (`tests/out_folder.rs` has the refusals).
 #[test]
 fn a_small_rebuild_updates_the_site_in_place_and_equals_a_clean_build() {
     let dir = copy_fixture("basic");
@@ -636,7 +637,17 @@ fn a_small_rebuild_updates_the_site_in_place_and_equals_a_clean_build() {
         "title: Widget Server remote code execution",
         "title: Widget Server remote code execution (edited)",
     );
-    let o = build(dir.path(), &out);
+    let before = read_tree(&out);
+    assert_eq!(build(dir.path(), &out).status.code(), Some(2));
+    assert_eq!(read_tree(&out), before);
+    let o = common::seckb_bin()
+        .env("NO_COLOR", "1")
+        .arg("--root")
+        .arg(dir.path())
+        .args(["build", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(inode(&out), site_inode, "the site was swapped, not updated");
     assert_equals_clean_build(dir.path(), &out, "clean");
