@@ -102,21 +102,47 @@ pub fn is_noncharacter(c: char) -> bool {
 }
 
 /// The first character of `s` it may not hold, if any.
+///
+/// Found from the UTF-8 bytes, which every text is scanned for: C0 and DEL are single
+/// bytes; C1 (U+0080..U+009F) is 0xC2 then 0x80..0x9F; U+FDD0..U+FDEF is 0xEF 0xB7
+/// 0x90..0xAF; U+FFFE and U+FFFF are 0xEF 0xBF 0xBE/0xBF; and U+xFFFE/U+xFFFF of the other
+/// planes are four bytes whose second ends in 0xF and whose last two are 0xBF 0xBE/0xBF.
+/// Common characters that share a leading byte (a no-break space is 0xC2 0xA0) cost nothing
+/// more than a look at the next byte.
 fn first_bad(s: &str, lines: Lines) -> Option<(usize, char)> {
-    // Nearly every text is free of the bytes that can start such a character: C0 and DEL,
-    // C1 (U+0080..U+009F start with 0xC2), U+FDD0..U+FFFF (0xEF) and the other planes
-    // (0xF0..).
-    if !s
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xEF || b >= 0xF0)
-    {
+    let allowed: u32 = match lines {
+        Lines::One => 0,
+        Lines::OneWithTabs => 1 << b'\t',
+        Lines::Many => (1 << b'\t') | (1 << b'\n'),
+    };
+    let b = s.as_bytes();
+    // First a pass the compiler makes vector code of (no early exit): most texts have none
+    // of the leading bytes, and skip the exact scan.
+    let suspect = b.iter().fold(false, |found, &x| {
+        found
+            | ((x < 0x20) & ((allowed >> (x & 0x1F)) & 1 == 0))
+            | (x == 0x7F)
+            | (x == 0xC2)
+            | (x >= 0xEF)
+    });
+    if !suspect {
         return None;
     }
-    s.char_indices().find(|&(_, c)| match c {
-        '\n' => lines != Lines::Many,
-        '\t' => lines == Lines::One,
-        c => c.is_control() || is_noncharacter(c),
-    })
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let i = b.iter().enumerate().position(|(i, &x)| match x {
+        0x00..=0x1F => allowed & (1 << x) == 0,
+        0x7F => true,
+        0xC2 => matches!(at(i + 1), 0x80..=0x9F),
+        0xEF => matches!(
+            (at(i + 1), at(i + 2)),
+            (0xB7, 0x90..=0xAF) | (0xBF, 0xBE | 0xBF)
+        ),
+        0xF0..=0xF4 => {
+            at(i + 1) & 0x0F == 0x0F && at(i + 2) == 0xBF && matches!(at(i + 3), 0xBE | 0xBF)
+        }
+        _ => false,
+    })?;
+    s[i..].chars().next().map(|c| (i, c))
 }
 
 /// About twenty characters around byte `at` of `s`, escaped, with `…` where cut.
@@ -631,6 +657,28 @@ pub fn check(p: &Project, findings: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan finds exactly the characters the rule names, in every plane, and only
+    /// them (each alone, and between two neighbours that share its leading byte).
+    #[test]
+    fn the_byte_scan_is_the_rule_for_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for (lines, newline, tab) in [
+                (Lines::One, false, false),
+                (Lines::OneWithTabs, false, true),
+                (Lines::Many, true, true),
+            ] {
+                let bad = match c {
+                    '\n' => !newline,
+                    '\t' => !tab,
+                    c => c.is_control() || is_noncharacter(c),
+                };
+                let text = format!("\u{a0}a{c}\u{ffef}");
+                let want = bad.then_some((3, c));
+                assert_eq!(first_bad(&text, lines), want, "U+{:04X}", c as u32);
+            }
+        }
+    }
 
     fn scan<T: Serialize>(value: &T) -> Vec<Bad> {
         walk(value).found
