@@ -98,10 +98,71 @@ fn render(md: &str) -> String {
         out.push_str("</pre>\n");
         return out;
     }
+    CLEANER.clean(&unsanitized(md)).to_string()
+}
+
+/// The HTML pulldown-cmark makes of `md`, before the sanitizer.
+fn unsanitized(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, parser);
-    CLEANER.clean(&raw).to_string()
+    raw
+}
+
+/// How many HTML elements the markdown texts of one file may make in all. The sanitizer
+/// takes time per element (its HTML parser builds a tree of them), so this bounds the time
+/// a file's text takes to render, whatever its shape; real advisories make a few hundred
+/// to a few thousand.
+pub const MAX_ELEMENTS: usize = 100_000;
+
+/// How many HTML elements `md` makes: the start tags in the HTML handed to the sanitizer,
+/// those of raw HTML in the text among them. The text is parsed (by pulldown-cmark alone,
+/// in linear time); [`elements_bound`] tells without parsing when that is not needed.
+pub fn elements(md: &str) -> usize {
+    start_tags(unsanitized(md).as_bytes())
+}
+
+/// How many `<` before an ASCII letter `bytes` holds.
+fn start_tags(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'<', bytes)
+        .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+        .count()
+}
+
+/// An upper bound of [`elements`] of `md`, from its bytes alone.
+///
+/// Text is escaped, so every start tag comes from raw HTML or an autolink (a `<` before a
+/// letter in the text), from an inline element (each takes one of `*`, `_`, `~`, `[` or
+/// `` ` ``, an image or link its `[`), or from the line it starts on: the containers that
+/// lead it (one for `>`, two for a list marker: the list and its item), its block (at most
+/// three: `pre` and `code`, or a table, its head and row), a line break, and a cell for
+/// each column of the widest table the text may hold (a row has as many cells as the
+/// table's head, however few it writes), which is at most one more than the most `|` on
+/// any line.
+pub fn elements_bound(md: &str) -> usize {
+    let bytes = md.as_bytes();
+    let mut bound = start_tags(bytes);
+    let (mut lines, mut columns) = (0, 0);
+    for line in md.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bytes = line.as_bytes();
+        lines += 1;
+        bound += leading_markers(bytes).0 + 4;
+        let mut pipes = 0;
+        for b in bytes {
+            match b {
+                b'*' | b'_' | b'~' | b'[' | b'`' => bound += 1,
+                b'|' => pipes += 1,
+                _ => {}
+            }
+        }
+        if pipes > 0 {
+            columns = columns.max(pipes + 1);
+        }
+    }
+    bound + lines * columns
 }
 
 /// Renders markdown that is one paragraph to inline HTML (no `<p>` around it).
@@ -254,6 +315,13 @@ fn first_suspect(md: &str) -> Option<usize> {
 /// How many elements the containers that lead `line` can open or continue at most: see
 /// [`first_suspect`].
 fn line_containers(line: &[u8]) -> usize {
+    let (found, indent) = leading_markers(line);
+    found + indent
+}
+
+/// The elements the container markers that lead `line` open at most (one for `>`, two for
+/// a list marker), and the columns of indentation among them.
+fn leading_markers(line: &[u8]) -> (usize, usize) {
     let is_space = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     let (mut i, mut column, mut indent, mut found) = (0, 0, 0, 0);
     loop {
@@ -291,7 +359,7 @@ fn line_containers(line: &[u8]) -> usize {
             _ => break,
         }
     }
-    found + indent
+    (found, indent)
 }
 
 /// The raw HTML elements a text leaves open, as the sanitizer's parser (the HTML standard's
@@ -577,6 +645,55 @@ mod tests {
         ] {
             assert_eq!(first_suspect(md), None, "{md}");
         }
+    }
+
+    /// The count is what reaches the sanitizer, which keeps or drops elements but adds none
+    /// for markdown's own; the bound is never below it, whatever the shape.
+    #[test]
+    fn elements_are_counted_and_bounded() {
+        let count = |md: &str| start_tags(to_html(md).as_bytes());
+        assert_eq!(elements("a *b* [c](http://x/)\n\n> d\n"), 5);
+        assert_eq!(elements("<div><span>a</span></div> <x-y>"), 3);
+        for md in [
+            "",
+            "plain text\nand more\n\n",
+            "A vulnerability in **Widget Server** lets a remote attacker run code. Install\n[update](https://x/).",
+            "- one\n- two\n  - two a\n\n> quoted *text*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            // Every body row has as many cells as the head, however few it writes.
+            "|a|b|c|d|e|f|\n|-|-|-|-|-|-|\nx\ny\nz\n",
+            "a|b\n-|-\n1",
+            "```\ncode\n```\n\n    indented\n\n***\n\n# h\n\nsetext\n===\n",
+            "line  \nbreak\\\nbreak\n",
+            "<http://x/> <a@b.c> ![i](http://x/i.png) `c` ~~d~~ __e__ _f_",
+            "[r]\n\n[r]: http://x/\n",
+            "1. a\n2. b\n\n   c\n\n3) d\n",
+            "<table><tr><td>a</td></tr></table>\n\n<details><summary>s</summary>t</details>",
+            "> - > 1. > * x\n> - > 1. > * y\n",
+            &format!("{}x\n", "1. ".repeat(15)).repeat(100),
+            &"*a* ".repeat(1000),
+            &"x\n\n".repeat(1000),
+            &"|x".repeat(1000),
+        ] {
+            let n = elements(md);
+            assert!(
+                elements_bound(md) >= n,
+                "{md:?}: {} < {n}",
+                elements_bound(md)
+            );
+            if !md.contains("<table>") {
+                // A raw table the sanitizer's parser completes with a `tbody`.
+                assert!(count(md) <= n, "{md:?}: {} > {n}", count(md));
+            }
+        }
+        // Tables make as many cells per row as their head has columns.
+        let table = format!(
+            "{}\n{}\n{}",
+            "|a".repeat(50),
+            "|-".repeat(50),
+            "x\n".repeat(100)
+        );
+        assert_eq!(elements(&table), 3 + 50 + 1 + 100 * 51);
+        assert!(elements_bound(&table) >= elements(&table));
     }
 
     #[test]
