@@ -119,7 +119,52 @@ pub const MAX_ELEMENTS: usize = 100_000;
 /// those of raw HTML in the text among them. The text is parsed (by pulldown-cmark alone,
 /// in linear time); [`elements_bound`] tells without parsing when that is not needed.
 pub fn elements(md: &str) -> usize {
-    start_tags(unsanitized(md).as_bytes())
+    elements_within(md, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// Where a text makes more elements than it had room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany {
+    /// Line of the text, from 1, of the element that makes one too many.
+    pub line: usize,
+}
+
+/// [`elements`] of `md` if they are at most `room`; otherwise where they pass it, parsing
+/// no further.
+///
+/// The elements are counted from pulldown-cmark's events as its HTML writer writes them:
+/// one start tag per event that opens an element, two for a code block (`pre`, `code`),
+/// three for a table's head (`thead`, `tr`, and the `tbody` after it), none for what an
+/// image's alt text holds, and the start tags of raw HTML.
+pub fn elements_within(md: &str, room: usize) -> Result<usize, TooMany> {
+    use pulldown_cmark::{Event, Tag};
+    let (mut count, mut in_image) = (0usize, 0usize);
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (ev, range) in parser.into_offset_iter() {
+        let n = match ev {
+            Event::Start(Tag::Image { .. }) => {
+                in_image += 1;
+                usize::from(in_image == 1)
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                0
+            }
+            _ if in_image > 0 => 0,
+            Event::Start(Tag::HtmlBlock) => 0,
+            Event::Start(Tag::CodeBlock(_)) => 2,
+            Event::Start(Tag::TableHead) => 3,
+            Event::Start(_) | Event::Code(_) | Event::Rule | Event::HardBreak => 1,
+            Event::Html(h) | Event::InlineHtml(h) => start_tags(h.as_bytes()),
+            _ => 0,
+        };
+        count += n;
+        if count > room {
+            let line = memchr::memchr_iter(b'\n', &md.as_bytes()[..range.start]).count() + 1;
+            return Err(TooMany { line });
+        }
+    }
+    Ok(count)
 }
 
 /// How many `<` before an ASCII letter `bytes` holds.
@@ -652,6 +697,7 @@ mod tests {
     #[test]
     fn elements_are_counted_and_bounded() {
         let count = |md: &str| start_tags(to_html(md).as_bytes());
+        let written = |md: &str| start_tags(unsanitized(md).as_bytes());
         assert_eq!(elements("a *b* [c](http://x/)\n\n> d\n"), 5);
         assert_eq!(elements("<div><span>a</span></div> <x-y>"), 3);
         for md in [
@@ -673,8 +719,11 @@ mod tests {
             &"*a* ".repeat(1000),
             &"x\n\n".repeat(1000),
             &"|x".repeat(1000),
+            "![*a* `b` <b>c</b> [d](http://x/) ![e](http://y/)](http://z/)\n\n***",
+            "|a|b|\n|-|-|\n\n|c|\n|-|\n|d|\n",
         ] {
             let n = elements(md);
+            assert_eq!(n, written(md), "{md:?}");
             assert!(
                 elements_bound(md) >= n,
                 "{md:?}: {} < {n}",
@@ -694,6 +743,11 @@ mod tests {
         );
         assert_eq!(elements(&table), 3 + 50 + 1 + 100 * 51);
         assert!(elements_bound(&table) >= elements(&table));
+        // Counting stops where the room runs out.
+        let md = "a\n\nb\n\n*c*\n";
+        assert_eq!(elements_within(md, 4), Ok(4));
+        assert_eq!(elements_within(md, 3), Err(TooMany { line: 5 }));
+        assert_eq!(elements_within(md, 1), Err(TooMany { line: 3 }));
     }
 
     #[test]

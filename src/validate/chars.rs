@@ -197,8 +197,9 @@ struct Walker {
     /// The HTML elements of the markdown walked so far, counted or bounded.
     elements: usize,
     /// The path of the markdown text by which `elements` passed
-    /// [`crate::markdown::MAX_ELEMENTS`].
-    too_large: Option<String>,
+    /// [`crate::markdown::MAX_ELEMENTS`], and, when counted exactly, where in it (counting
+    /// stops there).
+    too_large: Option<(String, Option<crate::markdown::TooMany>)>,
 }
 
 impl Walker {
@@ -228,14 +229,19 @@ impl Walker {
         } else {
             self.lines.last().copied().unwrap_or((Lines::One, false))
         };
-        if markdown {
-            self.elements += if self.exact {
-                crate::markdown::elements(v)
+        let max = crate::markdown::MAX_ELEMENTS;
+        if markdown && self.too_large.is_none() {
+            if self.exact {
+                let room = max.saturating_sub(self.elements);
+                match crate::markdown::elements_within(v, room) {
+                    Ok(n) => self.elements += n,
+                    Err(at) => self.too_large = Some((self.display_path(), Some(at))),
+                }
             } else {
-                crate::markdown::elements_bound(v)
-            };
-            if self.elements > crate::markdown::MAX_ELEMENTS && self.too_large.is_none() {
-                self.too_large = Some(self.display_path());
+                self.elements += crate::markdown::elements_bound(v);
+                if self.elements > max {
+                    self.too_large = Some((self.display_path(), None));
+                }
             }
         }
         if self.exact {
@@ -643,7 +649,7 @@ fn check_file<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
 /// [`crate::markdown::MAX_ELEMENTS`] HTML elements in all, at the text that passes the limit.
 fn too_large<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
     let counted = walk(&*parsed.value, true);
-    let Some(path) = counted.too_large else {
+    let Some((path, Some(at))) = counted.too_large else {
         return;
     };
     let max = crate::markdown::MAX_ELEMENTS;
@@ -653,8 +659,8 @@ fn too_large<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
             parsed.spans.value(&path),
             "markdown-too-large",
             format!(
-                "the markdown of this file makes {} HTML elements, more than the {max} a file may make; the text at `{path}` passes the limit",
-                counted.elements
+                "the markdown of this file makes more than {max} HTML elements, the most a file may make (tags, list items, table cells, emphasis, links and raw HTML elements all count), passing it on line {} of the text at `{path}`",
+                at.line
             ),
         )
         .hint("split the text: publish parts as separate advisories, or move long tables and lists to a document the advisory links to"),
