@@ -19,70 +19,10 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders markdown to sanitized HTML.
 ///
-/// A long text is rendered once per process ([`Shared`]): the advisory pages, the API
-/// document and the feeds of each language show it, and rendering costs about a microsecond
-/// per element in a release build, seconds for a text of megabytes.
-///
 /// Text nested deeper than [`MAX_NESTING`] is refused by validation; should it reach here
 /// all the same, it is shown escaped, as preformatted text, rather than handed to the
 /// sanitizer, whose HTML parser takes time quadratic in the nesting depth.
 pub fn to_html(md: &str) -> String {
-    if md.len() < Shared::MIN_LEN {
-        return render(md);
-    }
-    let key = Shared::key(md);
-    if let Some(html) = SHARED.get(&key) {
-        return html;
-    }
-    let html = render(md);
-    SHARED.put(key, &html);
-    html
-}
-
-/// The rendered HTML of the long texts rendered last, by the SHA-256 of their markdown.
-struct Shared {
-    held: std::sync::Mutex<std::collections::VecDeque<([u8; 32], std::sync::Arc<str>)>>,
-}
-
-static SHARED: Shared = Shared {
-    held: std::sync::Mutex::new(std::collections::VecDeque::new()),
-};
-
-impl Shared {
-    /// Shorter texts render in well under a millisecond: not worth hashing and holding.
-    const MIN_LEN: usize = 64 * 1024;
-    /// At most this much HTML is held; the oldest goes first.
-    const MAX_BYTES: usize = 64 * 1024 * 1024;
-
-    fn key(md: &str) -> [u8; 32] {
-        use sha2::Digest;
-        sha2::Sha256::digest(md.as_bytes()).into()
-    }
-
-    fn get(&self, key: &[u8; 32]) -> Option<String> {
-        let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        held.iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, html)| html.to_string())
-    }
-
-    fn put(&self, key: [u8; 32], html: &str) {
-        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        if held.iter().any(|(k, _)| *k == key) {
-            return;
-        }
-        held.push_back((key, html.into()));
-        let mut total: usize = held.iter().map(|(_, h)| h.len()).sum();
-        while total > Self::MAX_BYTES && held.len() > 1 {
-            if let Some((_, h)) = held.pop_front() {
-                total -= h.len();
-            }
-        }
-    }
-}
-
-/// [`to_html`], without looking in [`Shared`].
-fn render(md: &str) -> String {
     if too_deep(md).is_some() {
         let mut out = String::with_capacity(md.len() + 16);
         out.push_str("<pre>");
@@ -748,20 +688,6 @@ mod tests {
         assert_eq!(elements_within(md, 4), Ok(4));
         assert_eq!(elements_within(md, 3), Err(TooMany { line: 5 }));
         assert_eq!(elements_within(md, 1), Err(TooMany { line: 3 }));
-    }
-
-    #[test]
-    fn long_texts_are_rendered_once_per_process() {
-        let md = format!(
-            "{}[x](javascript:y) <script>",
-            "*a* b\n".repeat(Shared::MIN_LEN / 6)
-        );
-        let key = Shared::key(&md);
-        let first = to_html(&md);
-        assert_eq!(SHARED.get(&key).as_deref(), Some(first.as_str()));
-        assert_eq!(to_html(&md), first);
-        assert_eq!(render(&md), first);
-        assert!(!first.contains("javascript") && !first.contains("<script"));
     }
 
     #[test]
