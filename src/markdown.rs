@@ -51,9 +51,9 @@ fn unsanitized(md: &str) -> String {
 
 /// How many HTML elements the markdown texts of one file may make in all. The sanitizer
 /// takes time per element (its HTML parser builds a tree of them), so this bounds the time
-/// a file's text takes to render, whatever its shape; real advisories make a few hundred
-/// to a few thousand.
-pub const MAX_ELEMENTS: usize = 100_000;
+/// a file's text takes to render, whatever its shape, far above what the largest real
+/// advisories make (measurements in `bench/RESULTS.md`).
+pub const MAX_ELEMENTS: usize = 50_000;
 
 /// How many HTML elements `md` makes: the start tags in the HTML handed to the sanitizer,
 /// those of raw HTML in the text among them. The text is parsed (by pulldown-cmark alone,
@@ -200,7 +200,7 @@ impl Memo {
 /// How deep the HTML of a markdown text may nest: block quotes, lists and their items,
 /// emphasis, links, tables and raw HTML elements all count. The sanitizer's HTML parser
 /// (html5ever) checks the stack of open elements for most elements it adds, so its time
-/// grows with the number of elements times their depth: 50,000 nested `>` (55 KB) took 25 s.
+/// grows with the number of elements times their depth (figures in `bench/RESULTS.md`).
 /// Real text nests less than ten deep.
 pub const MAX_NESTING: usize = 32;
 
@@ -217,8 +217,7 @@ pub struct TooDeep {
 ///
 /// A first pass over the bytes bounds the depth from above without parsing (see
 /// [`first_suspect`]); it clears nearly every text. Text it cannot clear is parsed by
-/// pulldown-cmark alone (whose parse is linear: 0.2 s for 4 MiB of any shape tried, in a
-/// release build), counting the elements its events open and the raw HTML elements left
+/// pulldown-cmark alone (whose parse is linear in any shape tried), counting the elements its events open and the raw HTML elements left
 /// open ([`RawStack`]); the HTML sanitizer, where the quadratic time is, never sees it.
 ///
 /// The parse starts with the text up to the first line the first pass could not clear, and
