@@ -128,10 +128,14 @@ fn deepest_lists() -> String {
     format!("{}x", "1. ".repeat((MAX_NESTING - 1) / 2))
 }
 
+/// A shape of summary: its name, its first lines with how often each is repeated, and the
+/// line repeated after them up to the size limit.
+type Shape = (&'static str, Vec<(String, usize)>, String);
+
 /// Shapes that make more elements than a file may, each line of the summary: the deepest
 /// lists, paragraphs, emphasis, and a table whose every one-letter row makes a cell for each
 /// column of its head.
-fn too_many_elements() -> Vec<(&'static str, Vec<(String, usize)>, String)> {
+fn too_many_elements() -> Vec<Shape> {
     let columns = "|a".repeat(100);
     let delimiter = "|-".repeat(100);
     vec![
