@@ -19,70 +19,10 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders markdown to sanitized HTML.
 ///
-/// A long text is rendered once per process ([`Shared`]): the advisory pages, the API
-/// document and the feeds of each language show it, and rendering costs about a microsecond
-/// per element in a release build, seconds for a text of megabytes.
-///
 /// Text nested deeper than [`MAX_NESTING`] is refused by validation; should it reach here
 /// all the same, it is shown escaped, as preformatted text, rather than handed to the
 /// sanitizer, whose HTML parser takes time quadratic in the nesting depth.
 pub fn to_html(md: &str) -> String {
-    if md.len() < Shared::MIN_LEN {
-        return render(md);
-    }
-    let key = Shared::key(md);
-    if let Some(html) = SHARED.get(&key) {
-        return html;
-    }
-    let html = render(md);
-    SHARED.put(key, &html);
-    html
-}
-
-/// The rendered HTML of the long texts rendered last, by the SHA-256 of their markdown.
-struct Shared {
-    held: std::sync::Mutex<std::collections::VecDeque<([u8; 32], std::sync::Arc<str>)>>,
-}
-
-static SHARED: Shared = Shared {
-    held: std::sync::Mutex::new(std::collections::VecDeque::new()),
-};
-
-impl Shared {
-    /// Shorter texts render in well under a millisecond: not worth hashing and holding.
-    const MIN_LEN: usize = 64 * 1024;
-    /// At most this much HTML is held; the oldest goes first.
-    const MAX_BYTES: usize = 64 * 1024 * 1024;
-
-    fn key(md: &str) -> [u8; 32] {
-        use sha2::Digest;
-        sha2::Sha256::digest(md.as_bytes()).into()
-    }
-
-    fn get(&self, key: &[u8; 32]) -> Option<String> {
-        let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        held.iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, html)| html.to_string())
-    }
-
-    fn put(&self, key: [u8; 32], html: &str) {
-        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        if held.iter().any(|(k, _)| *k == key) {
-            return;
-        }
-        held.push_back((key, html.into()));
-        let mut total: usize = held.iter().map(|(_, h)| h.len()).sum();
-        while total > Self::MAX_BYTES && held.len() > 1 {
-            if let Some((_, h)) = held.pop_front() {
-                total -= h.len();
-            }
-        }
-    }
-}
-
-/// [`to_html`], without looking in [`Shared`].
-fn render(md: &str) -> String {
     if too_deep(md).is_some() {
         let mut out = String::with_capacity(md.len() + 16);
         out.push_str("<pre>");
@@ -98,10 +38,116 @@ fn render(md: &str) -> String {
         out.push_str("</pre>\n");
         return out;
     }
+    CLEANER.clean(&unsanitized(md)).to_string()
+}
+
+/// The HTML pulldown-cmark makes of `md`, before the sanitizer.
+fn unsanitized(md: &str) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, parser);
-    CLEANER.clean(&raw).to_string()
+    raw
+}
+
+/// How many HTML elements the markdown texts of one file may make in all. The sanitizer
+/// takes time per element (its HTML parser builds a tree of them), so this bounds the time
+/// a file's text takes to render, whatever its shape, far above what the largest real
+/// advisories make (measurements in `bench/RESULTS.md`).
+pub const MAX_ELEMENTS: usize = 50_000;
+
+/// How many HTML elements `md` makes: the start tags in the HTML handed to the sanitizer,
+/// those of raw HTML in the text among them. The text is parsed (by pulldown-cmark alone,
+/// in linear time); [`elements_bound`] tells without parsing when that is not needed.
+pub fn elements(md: &str) -> usize {
+    elements_within(md, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// Where a text makes more elements than it had room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany {
+    /// Line of the text, from 1, of the element that makes one too many.
+    pub line: usize,
+}
+
+/// [`elements`] of `md` if they are at most `room`; otherwise where they pass it, parsing
+/// no further.
+///
+/// The elements are counted from pulldown-cmark's events as its HTML writer writes them:
+/// one start tag per event that opens an element, two for a code block (`pre`, `code`),
+/// three for a table's head (`thead`, `tr`, and the `tbody` after it), none for what an
+/// image's alt text holds, and the start tags of raw HTML.
+pub fn elements_within(md: &str, room: usize) -> Result<usize, TooMany> {
+    use pulldown_cmark::{Event, Tag};
+    let (mut count, mut in_image) = (0usize, 0usize);
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (ev, range) in parser.into_offset_iter() {
+        let n = match ev {
+            Event::Start(Tag::Image { .. }) => {
+                in_image += 1;
+                usize::from(in_image == 1)
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                0
+            }
+            _ if in_image > 0 => 0,
+            Event::Start(Tag::HtmlBlock) => 0,
+            Event::Start(Tag::CodeBlock(_)) => 2,
+            Event::Start(Tag::TableHead) => 3,
+            Event::Start(_) | Event::Code(_) | Event::Rule | Event::HardBreak => 1,
+            Event::Html(h) | Event::InlineHtml(h) => start_tags(h.as_bytes()),
+            _ => 0,
+        };
+        count += n;
+        if count > room {
+            let line = memchr::memchr_iter(b'\n', &md.as_bytes()[..range.start]).count() + 1;
+            return Err(TooMany { line });
+        }
+    }
+    Ok(count)
+}
+
+/// How many `<` before an ASCII letter `bytes` holds.
+fn start_tags(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'<', bytes)
+        .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+        .count()
+}
+
+/// An upper bound of [`elements`] of `md`, from its bytes alone.
+///
+/// Text is escaped, so every start tag comes from raw HTML or an autolink (a `<` before a
+/// letter in the text), from an inline element (each takes one of `*`, `_`, `~`, `[` or
+/// `` ` ``, an image or link its `[`), or from the line it starts on: the containers that
+/// lead it (one for `>`, two for a list marker: the list and its item), its block (at most
+/// three: `pre` and `code`, or a table, its head and row), a line break, and a cell for
+/// each column of the widest table the text may hold (a row has as many cells as the
+/// table's head, however few it writes), which is at most one more than the most `|` on
+/// any line.
+pub fn elements_bound(md: &str) -> usize {
+    let bytes = md.as_bytes();
+    let mut bound = start_tags(bytes);
+    let (mut lines, mut columns) = (0, 0);
+    for line in md.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bytes = line.as_bytes();
+        lines += 1;
+        bound += leading_markers(bytes).0 + 4;
+        let mut pipes = 0;
+        for b in bytes {
+            match b {
+                b'*' | b'_' | b'~' | b'[' | b'`' => bound += 1,
+                b'|' => pipes += 1,
+                _ => {}
+            }
+        }
+        if pipes > 0 {
+            columns = columns.max(pipes + 1);
+        }
+    }
+    bound + lines * columns
 }
 
 /// Renders markdown that is one paragraph to inline HTML (no `<p>` around it).
@@ -154,7 +200,7 @@ impl Memo {
 /// How deep the HTML of a markdown text may nest: block quotes, lists and their items,
 /// emphasis, links, tables and raw HTML elements all count. The sanitizer's HTML parser
 /// (html5ever) checks the stack of open elements for most elements it adds, so its time
-/// grows with the number of elements times their depth: 50,000 nested `>` (55 KB) took 25 s.
+/// grows with the number of elements times their depth (figures in `bench/RESULTS.md`).
 /// Real text nests less than ten deep.
 pub const MAX_NESTING: usize = 32;
 
@@ -171,8 +217,7 @@ pub struct TooDeep {
 ///
 /// A first pass over the bytes bounds the depth from above without parsing (see
 /// [`first_suspect`]); it clears nearly every text. Text it cannot clear is parsed by
-/// pulldown-cmark alone (whose parse is linear: 0.2 s for 4 MiB of any shape tried, in a
-/// release build), counting the elements its events open and the raw HTML elements left
+/// pulldown-cmark alone (whose parse is linear in any shape tried), counting the elements its events open and the raw HTML elements left
 /// open ([`RawStack`]); the HTML sanitizer, where the quadratic time is, never sees it.
 ///
 /// The parse starts with the text up to the first line the first pass could not clear, and
@@ -305,6 +350,13 @@ fn count_inline_openers(bytes: &[u8]) -> usize {
 /// How many elements the containers that lead `line` can open or continue at most: see
 /// [`first_suspect`].
 fn line_containers(line: &[u8]) -> usize {
+    let (found, indent) = leading_markers(line);
+    found + indent
+}
+
+/// The elements the container markers that lead `line` open at most (one for `>`, two for
+/// a list marker), and the columns of indentation among them.
+fn leading_markers(line: &[u8]) -> (usize, usize) {
     let is_space = |b: Option<&u8>| b.is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     let (mut i, mut column, mut indent, mut found) = (0, 0, 0, 0);
     loop {
@@ -342,7 +394,7 @@ fn line_containers(line: &[u8]) -> usize {
             _ => break,
         }
     }
-    found + indent
+    (found, indent)
 }
 
 /// The raw HTML elements a text leaves open, as the sanitizer's parser (the HTML standard's
@@ -663,18 +715,62 @@ mod tests {
         }
     }
 
+    /// The count is what reaches the sanitizer, which keeps or drops elements but adds none
+    /// for markdown's own; the bound is never below it, whatever the shape.
     #[test]
-    fn long_texts_are_rendered_once_per_process() {
-        let md = format!(
-            "{}[x](javascript:y) <script>",
-            "*a* b\n".repeat(Shared::MIN_LEN / 6)
+    fn elements_are_counted_and_bounded() {
+        let count = |md: &str| start_tags(to_html(md).as_bytes());
+        let written = |md: &str| start_tags(unsanitized(md).as_bytes());
+        assert_eq!(elements("a *b* [c](http://x/)\n\n> d\n"), 5);
+        assert_eq!(elements("<div><span>a</span></div> <x-y>"), 3);
+        for md in [
+            "",
+            "plain text\nand more\n\n",
+            "A vulnerability in **Widget Server** lets a remote attacker run code. Install\n[update](https://x/).",
+            "- one\n- two\n  - two a\n\n> quoted *text*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            // Every body row has as many cells as the head, however few it writes.
+            "|a|b|c|d|e|f|\n|-|-|-|-|-|-|\nx\ny\nz\n",
+            "a|b\n-|-\n1",
+            "```\ncode\n```\n\n    indented\n\n***\n\n# h\n\nsetext\n===\n",
+            "line  \nbreak\\\nbreak\n",
+            "<http://x/> <a@b.c> ![i](http://x/i.png) `c` ~~d~~ __e__ _f_",
+            "[r]\n\n[r]: http://x/\n",
+            "1. a\n2. b\n\n   c\n\n3) d\n",
+            "<table><tr><td>a</td></tr></table>\n\n<details><summary>s</summary>t</details>",
+            "> - > 1. > * x\n> - > 1. > * y\n",
+            &format!("{}x\n", "1. ".repeat(15)).repeat(100),
+            &"*a* ".repeat(1000),
+            &"x\n\n".repeat(1000),
+            &"|x".repeat(1000),
+            "![*a* `b` <b>c</b> [d](http://x/) ![e](http://y/)](http://z/)\n\n***",
+            "|a|b|\n|-|-|\n\n|c|\n|-|\n|d|\n",
+        ] {
+            let n = elements(md);
+            assert_eq!(n, written(md), "{md:?}");
+            assert!(
+                elements_bound(md) >= n,
+                "{md:?}: {} < {n}",
+                elements_bound(md)
+            );
+            if !md.contains("<table>") {
+                // A raw table the sanitizer's parser completes with a `tbody`.
+                assert!(count(md) <= n, "{md:?}: {} > {n}", count(md));
+            }
+        }
+        // Tables make as many cells per row as their head has columns.
+        let table = format!(
+            "{}\n{}\n{}",
+            "|a".repeat(50),
+            "|-".repeat(50),
+            "x\n".repeat(100)
         );
-        let key = Shared::key(&md);
-        let first = to_html(&md);
-        assert_eq!(SHARED.get(&key).as_deref(), Some(first.as_str()));
-        assert_eq!(to_html(&md), first);
-        assert_eq!(render(&md), first);
-        assert!(!first.contains("javascript") && !first.contains("<script"));
+        assert_eq!(elements(&table), 3 + 50 + 1 + 100 * 51);
+        assert!(elements_bound(&table) >= elements(&table));
+        // Counting stops where the room runs out.
+        let md = "a\n\nb\n\n*c*\n";
+        assert_eq!(elements_within(md, 4), Ok(4));
+        assert_eq!(elements_within(md, 3), Err(TooMany { line: 5 }));
+        assert_eq!(elements_within(md, 1), Err(TooMany { line: 3 }));
     }
 
     #[test]

@@ -595,3 +595,31 @@ fn settings_that_become_ids_and_urls() {
         ]
     );
 }
+
+#[test]
+fn markdown_with_too_many_elements_in_one_file() {
+    let many = |n: usize| "*a* ".repeat(n);
+    assert_eq!(
+        errors_after(&[
+            (
+                EN,
+                "purpose: Tell administrators about the update.",
+                &format!("purpose: \"{}\"", many(30_000))
+            ),
+            (
+                EN,
+                "answer: Look for these lines in the server log.",
+                &format!("answer: \"{}\"", many(25_000))
+            ),
+            // Its own file's budget: the Dutch text is under it.
+            (
+                NL,
+                "answer: Zoek deze regels in het serverlogboek.",
+                &format!("answer: \"{}\"", many(30_000))
+            ),
+        ]),
+        [
+            "advisories/ADV-2024-0001/en-US.yaml:13:13: error[markdown-too-large]: the markdown of this file makes more than 50000 HTML elements, the most a file may make (tags, list items, table cells, emphasis, links and raw HTML elements all count), passing it on line 1 of the text at `faq[0].answer` | split the text: publish parts as separate advisories, or move long tables and lists to a document the advisory links to",
+        ]
+    );
+}

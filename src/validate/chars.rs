@@ -4,7 +4,9 @@
 //! are invisible in a page yet change what a reader's tools see.
 //!
 //! The same walk finds markdown that nests too deep to render in reasonable time
-//! (`markdown-too-deep`, see [`crate::markdown::MAX_NESTING`]).
+//! (`markdown-too-deep`, see [`crate::markdown::MAX_NESTING`]), and files whose markdown
+//! makes too many HTML elements in all (`markdown-too-large`, see
+//! [`crate::markdown::MAX_ELEMENTS`]).
 //!
 //! The check walks the typed value of each file through [`serde::Serialize`], so a field
 //! added to the model is covered without a line here. Only the markdown fields
@@ -181,9 +183,13 @@ fn char_name(c: char) -> &'static str {
 }
 
 /// Walks every text of `value`: which fields are multi-line and markdown is decided by the
-/// struct names serde gives.
-fn walk<T: Serialize>(value: &T) -> Walker {
-    let mut w = Walker::default();
+/// struct names serde gives. With `exact`, it only counts the HTML elements of the markdown,
+/// exactly.
+fn walk<T: Serialize>(value: &T, exact: bool) -> Walker {
+    let mut w = Walker {
+        exact,
+        ..Walker::default()
+    };
     // The walker itself never fails; an error could only come from a custom `Serialize`,
     // and then what was walked until then is still reported.
     let _ = value.serialize(&mut w);
@@ -211,6 +217,15 @@ struct Walker {
     found: Vec<Bad>,
     /// Markdown that nests too deep: its path and where.
     deep: Vec<(String, crate::markdown::TooDeep)>,
+    /// Count the markdown's elements exactly ([`crate::markdown::elements`]), and do
+    /// nothing else; otherwise bound them from above ([`crate::markdown::elements_bound`]).
+    exact: bool,
+    /// The HTML elements of the markdown walked so far, counted or bounded.
+    elements: usize,
+    /// The path of the markdown text by which `elements` passed
+    /// [`crate::markdown::MAX_ELEMENTS`], and, when counted exactly, where in it (counting
+    /// stops there).
+    too_large: Option<(String, Option<crate::markdown::TooMany>)>,
 }
 
 impl Walker {
@@ -240,6 +255,24 @@ impl Walker {
         } else {
             self.lines.last().copied().unwrap_or((Lines::One, false))
         };
+        let max = crate::markdown::MAX_ELEMENTS;
+        if markdown && self.too_large.is_none() {
+            if self.exact {
+                let room = max.saturating_sub(self.elements);
+                match crate::markdown::elements_within(v, room) {
+                    Ok(n) => self.elements += n,
+                    Err(at) => self.too_large = Some((self.display_path(), Some(at))),
+                }
+            } else {
+                self.elements += crate::markdown::elements_bound(v);
+                if self.elements > max {
+                    self.too_large = Some((self.display_path(), None));
+                }
+            }
+        }
+        if self.exact {
+            return;
+        }
         if markdown && let Some(deep) = crate::markdown::too_deep(v) {
             self.deep.push((self.display_path(), deep));
         }
@@ -603,10 +636,14 @@ impl ser::SerializeStructVariant for &mut Walker {
     }
 }
 
-/// Adds a finding for each text of `parsed` that holds a character it may not, and for
-/// each markdown text that nests too deep.
+/// Adds a finding for each text of `parsed` that holds a character it may not, for each
+/// markdown text that nests too deep, and for its markdown making too many elements in all.
 fn check_file<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
-    let walked = walk(&*parsed.value);
+    let walked = walk(&*parsed.value, false);
+    // The bound clears nearly every file; only those it does not are parsed.
+    if walked.too_large.is_some() {
+        too_large(parsed, findings);
+    }
     for (path, deep) in walked.deep {
         let max = crate::markdown::MAX_NESTING;
         findings.push(
@@ -632,6 +669,28 @@ fn check_file<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
             Finding::error(&parsed.file, pos, "control-character", bad.message()).hint(bad.hint()),
         );
     }
+}
+
+/// Adds a finding when the markdown of `parsed` makes more than
+/// [`crate::markdown::MAX_ELEMENTS`] HTML elements in all, at the text that passes the limit.
+fn too_large<T: Serialize>(parsed: &Parsed<T>, findings: &mut Findings) {
+    let counted = walk(&*parsed.value, true);
+    let Some((path, Some(at))) = counted.too_large else {
+        return;
+    };
+    let max = crate::markdown::MAX_ELEMENTS;
+    findings.push(
+        Finding::error(
+            &parsed.file,
+            parsed.spans.value(&path),
+            "markdown-too-large",
+            format!(
+                "the markdown of this file makes more than {max} HTML elements, the most a file may make (tags, list items, table cells, emphasis, links and raw HTML elements all count), passing it on line {} of the text at `{path}`",
+                at.line
+            ),
+        )
+        .hint("split the text: publish parts as separate advisories, or move long tables and lists to a document the advisory links to"),
+    );
 }
 
 pub fn check(p: &Project, findings: &mut Findings) {
@@ -681,7 +740,7 @@ mod tests {
     }
 
     fn scan<T: Serialize>(value: &T) -> Vec<Bad> {
-        walk(value).found
+        walk(value, false).found
     }
 
     #[test]
