@@ -84,7 +84,7 @@ fn strs(v: &Value) -> Vec<&str> {
 // The official schemas, offline.
 
 fn schema_dir() -> PathBuf {
-    repository().join("../shared/schemas/csaf-2.0")
+    common::data("csaf-2.0")
 }
 
 fn read_json(path: &Path) -> Value {
@@ -93,7 +93,7 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
-/// Serves the schemas the CSAF schemas refer to from `../shared/schemas` under their public
+/// Serves the schemas the CSAF schemas refer to from `tests/data/csaf-2.0` under their public
 /// URLs (the FIRST CVSS schemas, and the CSAF schema for the provider schema).
 struct LocalSchemas(HashMap<String, Value>);
 

@@ -46,18 +46,6 @@ fn item_ids(feed: &Value) -> Vec<String> {
         .collect()
 }
 
-fn shared(rel: &str) -> std::path::PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: the shared/ folder must sit beside the repository",
-        p.display()
-    );
-    p
-}
-
 fn validator(schema: &Path) -> jsonschema::Validator {
     let schema: Value = serde_json::from_slice(&std::fs::read(schema).unwrap()).unwrap();
     jsonschema::options()
@@ -189,7 +177,7 @@ fn atom_feeds_hold_the_newest_entries_and_json_feed_the_whole_history() {
 
 #[test]
 fn json_feeds_pass_the_json_feed_schema() {
-    let v = validator(&shared("verify/schemas/jsonfeed-1.1.schema.json"));
+    let v = validator(&common::data("jsonfeed/jsonfeed-1.1.schema.json"));
     for root in [
         fixture("basic"),
         Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
@@ -203,7 +191,7 @@ fn json_feeds_pass_the_json_feed_schema() {
 
 #[test]
 fn osv_documents_pass_the_osv_schema() {
-    let v = validator(&shared("schemas/osv/schema.json"));
+    let v = validator(&common::data("osv/schema.json"));
     let files = build(&fixture("basic"));
     let doc = json(&files, "osv/ADV-2024-0001.json");
     assert_valid(&v, &doc, "ADV-2024-0001");

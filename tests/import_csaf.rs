@@ -26,7 +26,7 @@ fn repository() -> PathBuf {
 }
 
 fn oasis_examples() -> PathBuf {
-    repository().join("../shared/schemas/csaf-2.0/examples")
+    common::data("csaf-2.0/examples")
 }
 
 /// Validates (no errors) and builds a site in memory.

@@ -10,6 +10,17 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Third-party data the tests read (official schemas, real documents), vendored under
+/// `tests/data/` so that the tests need nothing beside the repository; each folder's
+/// `SOURCES.md` says where its files come from and under which licence.
+pub fn data(rel: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel);
+    assert!(path.exists(), "`{}` is missing", path.display());
+    path
+}
+
 /// Copies `from` into a new temp folder; the folder lives as long as the returned guard.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
