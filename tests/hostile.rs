@@ -390,6 +390,28 @@ fn a_named_pipe_does_not_hang_the_build() {
     );
 }
 
+/// `seckb new` reads the settings as the loader does: a pipe does not hang it, and a link
+/// is not followed.
+#[test]
+fn new_reads_no_pipe_and_no_link() {
+    let dir = copy_fixture("basic");
+    let settings = dir.path().join("seckb.yaml");
+    std::fs::rename(&settings, dir.path().join("real.yaml")).unwrap();
+    let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+    rustix::fs::mkfifoat(rustix::fs::CWD, &settings, mode).unwrap();
+    let out = seckb(dir.path(), &["new", "ADV-2025-0001"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`seckb.yaml` is a named pipe (FIFO)"), "{err}");
+    std::fs::remove_file(&settings).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real.yaml"), &settings).unwrap();
+    let out = seckb(dir.path(), &["new", "ADV-2025-0001"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`seckb.yaml` is a symbolic link"), "{err}");
+    assert!(!dir.path().join("advisories/ADV-2025-0001").exists());
+}
+
 /// A raw NUL is reported where it stands.
 #[test]
 fn a_nul_byte_is_reported_at_its_place() {

@@ -29,12 +29,13 @@ pub fn run(root: &Path, id: &str, langs: &[String], date: Option<&str>) -> Resul
         bail!("`{id}` cannot be an advisory id: {why}");
     }
     let settings_path = root.join(SETTINGS_FILE);
-    let text = fs_err::read_to_string(&settings_path).with_context(|| {
-        format!(
+    if std::fs::symlink_metadata(&settings_path).is_err() {
+        bail!(
             "`seckb new` needs a site: no `{SETTINGS_FILE}` in `{}`",
             root.display()
-        )
-    })?;
+        );
+    }
+    let text = load::file::site_text(root, SETTINGS_FILE)?;
     let mut findings = Findings::default();
     let Some(settings) = load::parse::<Settings>(SETTINGS_FILE, &text, &mut findings) else {
         bail!("`{SETTINGS_FILE}` has errors; run `seckb validate` first");

@@ -53,7 +53,7 @@ impl Site {
                 root.display()
             );
         }
-        let text = site_file(root, crate::load::SETTINGS_FILE)?;
+        let text = crate::load::file::site_text(root, crate::load::SETTINGS_FILE)?;
         let settings: Settings = serde_yaml::from_str(&text).with_context(|| {
             format!(
                 "cannot read `{}`; `seckb validate` says why",
@@ -64,7 +64,7 @@ impl Site {
         let catalog_path = root.join(crate::load::CATALOG_FILE);
         let (catalog, catalog_text, catalog_header) =
             if fs_err::symlink_metadata(&catalog_path).is_ok() {
-                let text = site_file(root, crate::load::CATALOG_FILE)?;
+                let text = crate::load::file::site_text(root, crate::load::CATALOG_FILE)?;
                 let catalog: Catalog = serde_yaml::from_str(&text).with_context(|| {
                     format!(
                         "cannot read `{}`; `seckb validate` says why",
@@ -103,26 +103,6 @@ impl Site {
             site_texts,
         })
     }
-}
-
-/// The text of the site's file `rel`, read as `seckb build` reads it: not through a link,
-/// and only from a regular file.
-fn site_file(root: &Path, rel: &str) -> Result<String> {
-    use crate::load::file;
-    let bytes = match file::read_in(root, rel, crate::load::MAX_FILE_BYTES)? {
-        file::Read::Bytes(bytes) => bytes,
-        file::Read::TooLarge(size) => bail!(
-            "`{rel}` is {size} bytes, more than the limit of {}",
-            crate::load::MAX_FILE_BYTES
-        ),
-        file::Read::Refused(refused) => bail!(
-            "`{rel}` is {}, not a regular file; seckb follows no link inside the site; `seckb validate` says more",
-            refused.what()
-        ),
-    };
-    // Not normalised: the file is grown in its own style (see `append_languages`).
-    String::from_utf8(bytes)
-        .with_context(|| format!("`{rel}` is not valid UTF-8; `seckb validate` says where"))
 }
 
 /// The bytes of the site's file `rel`, if it is a regular file (not a link, pipe, folder).

@@ -97,6 +97,27 @@ pub enum Links {
     Follow,
 }
 
+/// The text of the site's file `rel`, read as `seckb build` reads it: not through a link,
+/// only from a regular file, at most [`crate::load::MAX_FILE_BYTES`]; for the commands that
+/// read a file of the site outside the loader (`import`, `new`).
+pub fn site_text(root: &Path, rel: &str) -> anyhow::Result<String> {
+    use anyhow::{Context, bail};
+    let bytes = match read_in(root, rel, crate::load::MAX_FILE_BYTES)? {
+        Read::Bytes(bytes) => bytes,
+        Read::TooLarge(size) => bail!(
+            "`{rel}` is {size} bytes, more than the limit of {}",
+            crate::load::MAX_FILE_BYTES
+        ),
+        Read::Refused(refused) => bail!(
+            "`{rel}` is {}, not a regular file; seckb follows no link inside the site; `seckb validate` says more",
+            refused.what()
+        ),
+    };
+    // Not normalised: `import` grows the file in its own style (`append_languages`).
+    String::from_utf8(bytes)
+        .with_context(|| format!("`{rel}` is not valid UTF-8; `seckb validate` says where"))
+}
+
 /// Reads the regular file at `path`, of at most `limit` bytes. An IO error (the file is
 /// missing, unreadable) is an error; what the entry is, or its size, is an answer.
 pub fn read(path: &Path, limit: u64, links: Links) -> std::io::Result<Read> {
