@@ -77,8 +77,7 @@ impl Cache {
     /// The cache of the site at `target`; empty when there is none, it cannot be read or it
     /// was written by other code.
     pub fn read(target: &Path) -> Cache {
-        std::fs::read(cache_path(target))
-            .ok()
+        crate::output::read_own(&cache_path(target))
             .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok())
             .filter(|c| c.build_id == BUILD_ID)
             .unwrap_or_default()

@@ -752,7 +752,8 @@ fn site_name(target: &Path) -> String {
 /// The SHA-256 of each file of the site now at `target`, from its manifest; empty when
 /// there is none or it cannot be read.
 fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
-    let Ok(text) = std::fs::read_to_string(target.join(MANIFEST)) else {
+    let Some(text) = read_own(&target.join(MANIFEST)).and_then(|b| String::from_utf8(b).ok())
+    else {
         return HashMap::default();
     };
     text.lines()
@@ -764,6 +765,15 @@ fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
 }
 
 use crate::incremental::hex;
+
+/// The bytes of a file seckb wrote beside or in a site (its manifest, its build cache), if
+/// it is a regular file: a named pipe in its place must not hang a build, and a link is not
+/// what seckb wrote.
+pub fn read_own(path: &Path) -> Option<Vec<u8>> {
+    use crate::load::file::{Links, read};
+    // No limit of its own: these files grow with the site (1 TiB is none).
+    read(path, 1 << 40, Links::Refuse).ok()?.bytes()
+}
 
 /// Puts the complete tree in `staging` at `out`.
 fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<()> {

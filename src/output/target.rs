@@ -147,7 +147,7 @@ fn built_by_seckb(dir: &Path) -> bool {
     if super::unfinished(dir).is_some() {
         return true;
     }
-    let Ok(text) = std::fs::read(dir.join(MANIFEST)) else {
+    let Some(text) = super::read_own(&dir.join(MANIFEST)) else {
         return false;
     };
     // Lines are `<sha256>  <path>\n`; a search of the bytes, as the manifest of a large
