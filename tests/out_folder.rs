@@ -232,3 +232,23 @@ fn import_refuses_a_file_and_linked_advisories() {
     refused(&o, "symbolic link");
     assert_eq!(read_tree(elsewhere.path()), before);
 }
+
+#[test]
+fn a_pipe_in_place_of_the_manifest_or_the_cache_does_not_hang_a_build() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    assert!(build(root, &[]).status.success());
+    let fifo = |path: &Path| {
+        std::fs::remove_file(path).unwrap();
+        let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+        rustix::fs::mkfifoat(rustix::fs::CWD, path, mode).unwrap();
+    };
+    // The build cache: the build goes on without it, rendering everything.
+    fifo(&root.join(".site.cache.json"));
+    let o = build(root, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2 of 2 advisories"));
+    // The manifest: not seckb's, so the folder is refused as someone else's.
+    fifo(&root.join("site/SHA256SUMS"));
+    refused(&build(root, &[]), "did not write");
+}
