@@ -344,8 +344,8 @@ fn first_suspect(md: &str) -> Option<usize> {
 /// element in its fullest paragraph (a stretch between two `\n\n`, never shorter than
 /// [`first_suspect`]'s, which also ends at lines of spaces), plus four. It clears nearly
 /// every text without the line-by-line bound: every markdown text is checked on every
-/// validation, and the line-by-line pass alone made validating a generated site of 3,000
-/// advisories twice as slow.
+/// validation, where the line-by-line pass alone was a large part of validation's cost
+/// (`bench/RESULTS.md`, "What the text rules cost every validation").
 fn whole_bound(md: &str) -> usize {
     let bytes = md.as_bytes();
     let raw = memchr::memchr_iter(b'<', bytes).count();
