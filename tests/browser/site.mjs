@@ -12,7 +12,7 @@
 // Exit 0 when every check passes, 1 otherwise. Only 127.0.0.1 is contacted.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 
@@ -29,7 +29,10 @@ mkdirSync(shots, { recursive: true })
 
 // Work on a copy: the serve check edits a file.
 const root = mkdtempSync(join(tmpdir(), 'seckb-browser-'))
-cpSync(siteRoot, root, { recursive: true, filter: (src) => !src.includes('/site/') && !src.endsWith('/site') && !src.includes('/target') })
+// Without the built site and the build output: with `.` as the site root the paths come as
+// `target/...`, which a test for `/target` missed, and the copy took all of `target/`.
+const skipped = new Set(['site', 'target', '.git'])
+cpSync(siteRoot, root, { recursive: true, filter: (src) => !skipped.has(relative(siteRoot, src).split(sep)[0]) })
 
 const server = spawn(bin, ['--root', root, 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
 const base = await new Promise((resolve, reject) => {
