@@ -391,17 +391,7 @@ impl Hasher for ShaHasher {
     }
 }
 
-/// The 32 bytes of a 64-digit lowercase hex string (a SHA-256 as [`hex`] writes it).
-pub fn unhex(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    ::hex::decode_to_slice(s, &mut out).ok()?;
-    Some(out)
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    ::hex::encode(bytes)
-}
+pub use crate::util::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

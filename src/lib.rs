@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod engine;
 pub mod feeds;
 pub mod guard;
 pub mod i18n;
@@ -22,6 +23,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod util;
 pub mod validate;
 
 use std::io::Write;
@@ -65,21 +67,4 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
-}
-
-/// The value of the thread `handle`, once it has ended; a panic in it goes on in the caller.
-pub fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// FNV-1a: a hash that is the same in every build and on every machine (std's hashers are
-/// seeded), for choosing where a file or record goes.
-pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }

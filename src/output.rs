@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use base64::Engine;
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256};
 
 use crate::incremental::CachedFile;
 
@@ -171,7 +170,7 @@ impl Output {
                 target: target.to_path_buf(),
                 staging,
                 dirs: HashSet::default(),
-                previous: crate::joined(listing.manifest),
+                previous: crate::util::joined(listing.manifest),
                 listing: Some(listing.tree),
                 tree: None,
                 hashes: BTreeMap::new(),
@@ -314,7 +313,7 @@ impl Output {
             (None, None) => return None,
         };
         let digest: [u8; 32] = Sha256::digest(bytes.as_slice()).into();
-        (bytes.len() as u64 == f.len && crate::incremental::unhex(&f.sha256) == Some(digest))
+        (bytes.len() as u64 == f.len && crate::util::unhex(&f.sha256) == Some(digest))
             .then_some(bytes)
     }
 
@@ -627,7 +626,7 @@ impl DirSink {
     fn has_previous(&self, f: &CachedFile) -> bool {
         self.previous
             .get(&f.path)
-            .is_some_and(|d| crate::incremental::unhex(&f.sha256).as_ref() == Some(d))
+            .is_some_and(|d| crate::util::unhex(&f.sha256).as_ref() == Some(d))
             && self.previous_len(&f.path) == Some(f.len)
     }
 
@@ -642,7 +641,7 @@ impl DirSink {
     /// forced) if it holds files seckb did not write.
     fn listed(&mut self) -> Result<()> {
         if let Some(listing) = self.listing.take() {
-            self.tree = crate::joined(listing)
+            self.tree = crate::util::joined(listing)
                 .with_context(|| format!("cannot list the site `{}`", self.target.display()))?;
             if !self.force {
                 match &self.tree {
@@ -759,12 +758,12 @@ fn previous_manifest(target: &Path) -> HashMap<String, [u8; 32]> {
     text.lines()
         .filter_map(|line| {
             let (hex, path) = line.split_once("  ")?;
-            Some((path.to_string(), crate::incremental::unhex(hex)?))
+            Some((path.to_string(), crate::util::unhex(hex)?))
         })
         .collect()
 }
 
-use crate::incremental::hex;
+use crate::util::hex;
 
 /// The bytes of a file seckb wrote beside or in a site (its manifest, its build cache), if
 /// it is a regular file: a named pipe in its place must not hang a build, and a link is not
@@ -809,28 +808,6 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Maps `items` with `f` in parallel, a chunk at a time, and hands each result to `then` in
-/// the order of `items`: the work is parallel, the output order deterministic, and only one
-/// chunk of results is held in memory at a time.
-pub fn par_chunked<T, R>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<R> + Sync,
-    mut then: impl FnMut(R) -> Result<()>,
-) -> Result<()>
-where
-    T: Sync,
-    R: Send,
-{
-    use rayon::prelude::*;
-    for chunk in items.chunks(256) {
-        let results: Vec<R> = chunk.par_iter().map(&f).collect::<Result<_>>()?;
-        for r in results {
-            then(r)?;
-        }
-    }
-    Ok(())
-}
-
 /// Swaps two directories atomically.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
@@ -856,210 +833,5 @@ fn remove_stale(parent: &Path, name: &str) {
         } else if n == format!(".{name}.journal.tmp") {
             let _ = std::fs::remove_file(e.path());
         }
-    }
-}
-
-/// The Subresource Integrity value of a file, `sha384-<base64>`, for the `integrity`
-/// attribute of the element that loads it.
-pub fn integrity(bytes: &[u8]) -> String {
-    let digest = Sha384::digest(bytes);
-    format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn integrity_is_sri_sha384() {
-        // The example in the Subresource Integrity specification; also what
-        // `openssl dgst -sha384 -binary | base64` gives for these bytes.
-        assert_eq!(
-            integrity(b"alert('Hello, world.');"),
-            "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
-        );
-    }
-
-    #[test]
-    fn refuses_traversal_and_collisions() {
-        let mut o = Output::default();
-        assert!(o.add("../x", "a").is_err());
-        assert!(o.add("a//b", "a").is_err());
-        o.add("a/b.html", "1").unwrap();
-        assert!(o.add("a/b.html", "2").is_err());
-    }
-
-    /// A site in memory with units `keep` (two files) and `edit` (one file), a loose file
-    /// and its manifest, as a build makes it; with its units.
-    fn first_build() -> (Arc<Output>, BTreeMap<String, Arc<[CachedFile]>>) {
-        let mut o = Output::default();
-        o.add_to_unit("keep", "k/1.html", "one").unwrap();
-        o.add_to_unit("keep", "k/2.html", "two").unwrap();
-        o.add_to_unit("edit", "e/old.html", "old").unwrap();
-        o.add("lib.js", "js").unwrap();
-        let units = o.take_units().unwrap();
-        o.add_manifest().unwrap();
-        (Arc::new(o), units)
-    }
-
-    fn listing(o: &Output) -> Vec<(String, Vec<u8>)> {
-        o.contents().into_iter().collect()
-    }
-
-    /// A rebuild in memory starts from the previous build's files; what it reuses stays,
-    /// what it renders replaces, and what no unit claims any more goes, so that it equals
-    /// a build of the same files from nothing, manifest included, and lets the previous
-    /// build go.
-    #[test]
-    fn a_rebuild_in_memory_keeps_what_it_reuses_and_drops_what_it_no_longer_makes() {
-        let (first, units) = first_build();
-        let mut o = Output::in_memory_after(Arc::clone(&first));
-        assert!(o.reuse("keep", &units["keep"]).unwrap());
-        o.add_to_unit("edit", "e/new.html", "new").unwrap();
-        o.add("lib.js", "js2").unwrap();
-        // While the previous build's files are still there, the paths are this build's.
-        assert_eq!(o.paths_under("e/"), ["e/new.html"]);
-        assert_eq!(
-            o.paths_under(""),
-            ["e/new.html", "k/1.html", "k/2.html", "lib.js"]
-        );
-        let made = o.take_units().unwrap();
-        o.add_manifest().unwrap();
-        assert!(Arc::ptr_eq(&made["keep"], &units["keep"]));
-        assert_eq!(made["edit"].len(), 1);
-
-        let mut clean = Output::default();
-        clean.add_to_unit("keep", "k/1.html", "one").unwrap();
-        clean.add_to_unit("keep", "k/2.html", "two").unwrap();
-        clean.add_to_unit("edit", "e/new.html", "new").unwrap();
-        clean.add("lib.js", "js2").unwrap();
-        clean.add_manifest().unwrap();
-        assert_eq!(listing(&o), listing(&clean));
-        assert!(!o.files().contains_key("e/old.html"));
-        // The new site does not hold on to the previous one (a chain of every build).
-        assert_eq!(Arc::strong_count(&first), 1);
-
-        // A third build after it reuses by the second's list of files too.
-        let second = Arc::new(o);
-        let mut third = Output::in_memory_after(Arc::clone(&second));
-        assert!(third.reuse("keep", &made["keep"]).unwrap());
-        assert!(third.reuse("edit", &made["edit"]).unwrap());
-        third.add("lib.js", "js2").unwrap();
-        third.take_units().unwrap();
-        third.add_manifest().unwrap();
-        assert_eq!(listing(&third), listing(&clean));
-    }
-
-    /// A unit is reused from memory only if the previous build made it with the same
-    /// files: an equal list will do, a list that differs will not.
-    #[test]
-    fn a_unit_is_reused_from_memory_only_with_the_same_files() {
-        let (first, units) = first_build();
-        let mut o = Output::in_memory_after(Arc::clone(&first));
-        let equal: Arc<[CachedFile]> = units["keep"].to_vec().into();
-        assert!(o.reuse("keep", &equal).unwrap());
-        let mut other = units["edit"].to_vec();
-        other[0].sha256 = hex(&[0; 32]);
-        assert!(!o.reuse("edit", &other.into()).unwrap());
-        assert!(!o.reuse("absent", &units["edit"]).unwrap());
-        o.take_units().unwrap();
-        o.add_manifest().unwrap();
-        let paths = o.paths_under("");
-        assert_eq!(paths, ["SHA256SUMS", "k/1.html", "k/2.html"]);
-    }
-
-    /// A file rendered in place of one of a reused unit is two outputs claiming one path,
-    /// as it is in a build from nothing; so is a path added twice.
-    #[test]
-    fn a_rebuild_in_memory_refuses_collisions() {
-        let (first, units) = first_build();
-        let mut o = Output::in_memory_after(Arc::clone(&first));
-        assert!(o.reuse("keep", &units["keep"]).unwrap());
-        o.add_to_unit("edit", "k/1.html", "clash").unwrap();
-        let err = o.take_units().unwrap_err().to_string();
-        assert!(
-            err.contains("two outputs claim the path `k/1.html`"),
-            "{err}"
-        );
-
-        let mut o = Output::in_memory_after(first);
-        o.add("e/old.html", "a").unwrap();
-        assert!(o.add("e/old.html", "b").is_err());
-    }
-
-    /// A rebuild that changes few files moves them into the site folder (which keeps its
-    /// inode) and removes what the new site lacks; one that changes most swaps the folder.
-    #[cfg(unix)]
-    #[test]
-    fn a_small_change_is_moved_in_and_a_large_one_swapped_in() {
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        let site = |changed: usize| {
-            let mut o = Output::default();
-            for i in 0..10 {
-                let text = if i < changed { "new" } else { "old" };
-                o.add(format!("p/{i}.html"), text).unwrap();
-            }
-            o.add_manifest().unwrap();
-            o
-        };
-        let inode = || std::fs::metadata(&out).unwrap().ino();
-        let first = site(0).write_atomic(&out).unwrap();
-        assert_eq!((first.written, first.unchanged), (11, 0));
-        let before = inode();
-        std::fs::write(out.join("stray.txt"), "by hand").unwrap();
-        std::fs::create_dir_all(out.join("empty/folder")).unwrap();
-
-        let small = site(1);
-        // A file the manifest does not list stops the update, which changes nothing...
-        let refused = small.write_atomic(&out).unwrap_err();
-        assert!(
-            format!("{refused:#}").contains("`stray.txt`"),
-            "{refused:#}"
-        );
-        assert!(out.join("stray.txt").is_file());
-        assert_eq!(inode(), before);
-        // ... unless forced, when it is removed like the files the new site no longer has.
-        let mut disk = Output::to_dir_listed(&out, Listing::start(&out).unwrap(), true).unwrap();
-        for (rel, bytes) in &small.files {
-            disk.add(rel.to_string(), bytes.to_vec()).unwrap();
-        }
-        let stats = disk.commit().unwrap();
-        assert_eq!((stats.written, stats.unchanged), (2, 9));
-        assert_eq!(inode(), before, "moved in, not swapped");
-        assert_eq!(Output::read_dir(&out).unwrap().contents(), small.contents());
-        assert!(!out.join("empty").exists());
-
-        let large = site(8);
-        let stats = large.write_atomic(&out).unwrap();
-        assert_eq!((stats.written, stats.unchanged), (8, 3));
-        assert_ne!(inode(), before, "swapped in whole");
-        assert_eq!(Output::read_dir(&out).unwrap().contents(), large.contents());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn replaces_the_whole_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        let mut first = Output::default();
-        first.add("old.html", "old").unwrap();
-        first.add_manifest().unwrap();
-        first.write_atomic(&out).unwrap();
-        let mut second = Output::default();
-        second.add("new/index.html", "new").unwrap();
-        second.add_manifest().unwrap();
-        second.write_atomic(&out).unwrap();
-        assert!(!out.join("old.html").exists());
-        assert_eq!(
-            std::fs::read_to_string(out.join("new/index.html")).unwrap(),
-            "new"
-        );
-        // No staging folders are left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -26,8 +26,9 @@ use serde_json::value::RawValue;
 use crate::i18n::{DateStyle, format_date};
 use crate::markdown::to_plain;
 use crate::model::Kind;
-use crate::output::{Output, integrity};
+use crate::output::Output;
 use crate::site::{Site, text_for};
+use crate::util::integrity;
 
 /// Folder of the index and of Pagefind's search library, below the site root.
 pub const DIR: &str = "pagefind/";
@@ -321,7 +322,7 @@ fn part_count(ids: &[&str], per_part: usize) -> usize {
 
 /// The part of an index of `parts` parts that the advisory `id` is in.
 pub fn part_of(id: &str, parts: usize) -> usize {
-    (crate::stable_hash(id.as_bytes()) % parts.max(1) as u64) as usize
+    (crate::util::stable_hash(id.as_bytes()) % parts.max(1) as u64) as usize
 }
 
 /// The folder of part `n` below the site root: [`DIR`] for the first, beside the search
@@ -417,7 +418,7 @@ pub fn index_part(part: Part) -> Result<PartIndex> {
         Some(r) => r.language.clone(),
         None => bail!("no records to index"),
     };
-    let t = crate::commands::build::Timings::new();
+    let t = crate::util::Timings::new();
     let files = run_pagefind(part.records)?;
     t.lap(&format!("  search index {language} {}", part.number));
     let entry = files

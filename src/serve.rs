@@ -57,7 +57,7 @@ pub struct Rebuilt {
     /// Every finding of the site.
     pub findings: Findings,
     /// What was rendered, when the site built.
-    pub rendered: Option<crate::commands::build::Rendered>,
+    pub rendered: Option<crate::engine::Rendered>,
 }
 
 impl Rebuilder {
@@ -93,18 +93,16 @@ impl Rebuilder {
     ) -> Result<Rebuilt> {
         let folders = paths.and_then(|paths| changed_folders(&self.root, paths));
         let (project, findings) = match (&self.project, &self.parse_cache, folders) {
-            (None, Some(dir), _) => crate::commands::validate::check_cached(&self.root, Some(dir))?,
+            (None, Some(dir), _) => crate::engine::check_cached(&self.root, Some(dir))?,
             (Some(previous), _, Some(folders)) => {
-                crate::commands::validate::check_changed(&self.root, previous, &folders)?
+                crate::engine::check_changed(&self.root, previous, &folders)?
             }
-            (previous, _, _) => {
-                crate::commands::validate::check_after(&self.root, previous.as_ref(), None)?
-            }
+            (previous, _, _) => crate::engine::check_after(&self.root, previous.as_ref(), None)?,
         };
         let mut rendered = None;
         let errors = if findings.is_ok() {
             let previous = Arc::clone(&state.read().unwrap_or_else(|e| e.into_inner()).site);
-            let (site, cache, r) = crate::commands::build::build_into(
+            let (site, cache, r) = crate::engine::build_into(
                 &project,
                 Output::in_memory_after(previous),
                 &self.cache,

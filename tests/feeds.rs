@@ -11,11 +11,9 @@ use serde_json::Value;
 
 /// Builds the site at `root` in memory: path -> bytes.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root).unwrap();
     assert!(findings.is_ok(), "{:?}", findings.sorted());
-    seckb::commands::build::build_site(&project)
-        .unwrap()
-        .contents()
+    seckb::engine::build_site(&project).unwrap().contents()
 }
 
 /// Adds `n` advisories with one revision each, copies of `ADV-2023-0002`.
@@ -298,7 +296,7 @@ fn pages_advertise_their_feeds() {
 #[test]
 fn feed_stubs_are_the_items_in_their_order() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root).unwrap();
     assert!(findings.is_ok());
     let site = seckb::site::Site::from_project(&project).unwrap();
     for lang in site.languages() {

@@ -31,16 +31,14 @@ fn oasis_examples() -> PathBuf {
 
 /// Validates (no errors) and builds a site in memory.
 fn build(root: &Path) -> Files {
-    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root).unwrap();
     assert!(
         findings.is_ok(),
         "{} does not validate: {:?}",
         root.display(),
         findings.sorted()
     );
-    seckb::commands::build::build_site(&project)
-        .unwrap()
-        .contents()
+    seckb::engine::build_site(&project).unwrap().contents()
 }
 
 /// The files of the CSAF provider.

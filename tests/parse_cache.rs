@@ -193,7 +193,7 @@ fn a_file_with_the_stat_recorded_is_not_read_again() {
         .find(|l| l.starts_with(&format!("{file}\t")))
         .unwrap();
     let title = text(&before).value.title.clone();
-    let digest = seckb::incremental::hex(&text(&before).digest);
+    let digest = seckb::util::hex(&text(&before).digest);
     let forged = line.replacen(&digest, &"0".repeat(64), 1).replacen(
         &format!("\"title\":\"{title}\""),
         "\"title\":\"forged\"",
@@ -508,7 +508,7 @@ fn a_cache_inside_the_site_is_not_read_by_default() {
 /// the settings change, nor for a folder whose files changed.
 #[test]
 fn what_the_rules_found_is_taken_from_the_previous_load() {
-    use seckb::commands::validate::check_after;
+    use seckb::engine::check_after;
     let site = copy_fixture("basic");
     let root = site.path();
     let (mut previous, findings) = check_after(root, None, None).unwrap();

@@ -14,11 +14,9 @@ use serde_json::Value;
 
 /// Builds the site at `root` in memory: path -> bytes.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root).unwrap();
     assert!(findings.is_ok(), "{:?}", findings.sorted());
-    seckb::commands::build::build_site(&project)
-        .unwrap()
-        .contents()
+    seckb::engine::build_site(&project).unwrap().contents()
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -201,7 +199,7 @@ fn an_index_of_few_advisories_is_one_part() {
 #[test]
 fn records_hold_ids_kbs_cves_products_and_the_text_of_their_language() {
     let root = fixture("basic");
-    let (project, _) = seckb::commands::validate::check(&root).unwrap();
+    let (project, _) = seckb::engine::check(&root).unwrap();
     let site = seckb::site::Site::from_project(&project).unwrap();
     let records = seckb::search::records(&site).unwrap();
     assert_eq!(records.len(), 4, "two advisories in two languages");
@@ -280,8 +278,8 @@ fn search_pages_load_their_scripts_with_correct_integrity_hashes() {
         let library = library.strip_prefix("../../").unwrap();
         assert_eq!(script, "search.js");
         assert_eq!(library, "pagefind/pagefind.js");
-        assert_eq!(integrity, seckb::output::integrity(&files[script]));
-        assert_eq!(library_integrity, seckb::output::integrity(&files[library]));
+        assert_eq!(integrity, seckb::util::integrity(&files[script]));
+        assert_eq!(library_integrity, seckb::util::integrity(&files[library]));
         assert!(integrity.starts_with("sha384-") && library_integrity.starts_with("sha384-"));
         assert!(page.contains(" crossorigin=\"anonymous\""));
         assert!(page.contains("<form class=\"search-form\" id=\"search\" role=\"search\""));
@@ -306,7 +304,7 @@ fn an_overridden_search_script_gets_its_own_hash() {
     let files = build(dir.path());
     assert_eq!(files["search.js"], b"// mine\n");
     let (_, integrity, _, _) = scripts(&text(&files, "en-US/search/index.html"));
-    assert_eq!(integrity, seckb::output::integrity(b"// mine\n"));
+    assert_eq!(integrity, seckb::util::integrity(b"// mine\n"));
 }
 
 /// A CBOR text string, as Pagefind's word index stores each word.

@@ -219,9 +219,9 @@ fn a_busy_port_gets_a_clear_message() {
 
 /// The files of a clean build of the site at `root`, in memory.
 fn clean(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let (project, findings) = seckb::commands::validate::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root).unwrap();
     assert!(findings.is_ok());
-    let site = seckb::commands::build::build_site(&project).unwrap();
+    let site = seckb::engine::build_site(&project).unwrap();
     site.files()
         .iter()
         .map(|(p, b)| (p.to_string(), b.to_vec()))

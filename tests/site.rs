@@ -224,7 +224,7 @@ fn fallback_and_outdated_notes_are_visible() {
 #[test]
 fn repository_954474_in_three_languages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (_, findings) = seckb::commands::validate::check(root).unwrap();
+    let (_, findings) = seckb::engine::check(root).unwrap();
     let other: Vec<_> = findings
         .sorted()
         .into_iter()

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{copy_fixture, edit};
-use seckb::commands::validate::check;
+use seckb::engine::check;
 
 const ADV: &str = "advisories/ADV-2024-0001/advisory.yaml";
 const EN: &str = "advisories/ADV-2024-0001/en-US.yaml";
@@ -400,7 +400,7 @@ fn a_new_language_needs_only_its_name_and_falls_back() {
     assert!(all.iter().any(|h| h.starts_with(&expected)), "{all:#?}");
     assert!(headlines(dir.path(), true).is_empty());
     let (project, _) = check(dir.path()).unwrap();
-    let out = seckb::commands::build::build_site(&project).unwrap();
+    let out = seckb::engine::build_site(&project).unwrap();
     let page = String::from_utf8(out.files()["fr-FR/advisories/ADV-2024-0001/index.html"].to_vec())
         .unwrap();
     assert!(

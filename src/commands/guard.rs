@@ -37,7 +37,7 @@ pub fn check(
     let new_site = match site {
         Some(dir) => read(dir, "new")?,
         None => {
-            let (project, findings) = super::validate::check_cached(root, cache_dir)?;
+            let (project, findings) = crate::engine::check_cached(root, cache_dir)?;
             if !findings.is_ok() {
                 match format {
                     Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
@@ -46,7 +46,7 @@ pub fn check(
                 eprintln!("check stopped: the site does not validate; fix the errors above");
                 return Ok(ExitCode::from(1));
             }
-            super::build::build_site(&project).context("rendering failed")?
+            crate::engine::build_site(&project).context("rendering failed")?
         }
     };
     report(against, &guard::compare(&old_site, &new_site)?, format)

@@ -273,10 +273,7 @@ fn text_doc(a: &Advisory, t: &AdvisoryText, memo: &Memo) -> TextDoc {
 pub fn content_digest<T: Serialize>(value: &T) -> String {
     use sha2::Digest;
     let bytes = serde_json::to_vec(value).unwrap_or_default();
-    format!(
-        "sha256:{}",
-        crate::incremental::hex(&sha2::Sha256::digest(&bytes))
-    )
+    format!("sha256:{}", crate::util::hex(&sha2::Sha256::digest(&bytes)))
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {

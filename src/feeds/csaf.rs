@@ -130,7 +130,7 @@ pub fn render_after(
     // listings need is kept. Those of advisories reused from the previous build are not
     // built again.
     let mut docs: Vec<Listed> = Vec::with_capacity(published.len());
-    crate::output::par_chunked(
+    crate::util::par_chunked(
         &published,
         |(a, texts, lang)| {
             if site.is_reused(a) {
@@ -409,7 +409,7 @@ impl std::io::Write for Escaping {
     }
 }
 
-use crate::incremental::hex;
+use crate::util::hex;
 
 /// A line in the format of `sha256sum`: digest, two spaces, file name.
 fn hash_line(hex: &str, name: &str) -> String {

@@ -68,7 +68,7 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
 /// Atom feed, the API index, the CSAF lists, the sitemap) from the previous build when
 /// `previous` says it was made from the same advisories or content.
 pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
-    let t = crate::commands::build::Timings::new();
+    let t = crate::util::Timings::new();
     api::render_after(site, out, previous)?;
     t.lap("  api");
     for lang in site.languages() {

@@ -69,7 +69,7 @@ pub fn osv_id(site: &Site, a: &Advisory) -> String {
 }
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    crate::output::par_chunked(
+    crate::util::par_chunked(
         &site.advisories,
         |(a, texts)| match texts.get(a.source_language.as_str()) {
             Some(_) if site.is_reused(a) => Ok(None),

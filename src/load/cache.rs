@@ -58,7 +58,7 @@ pub fn default_dir(root: &Path) -> Option<PathBuf> {
     })?;
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let hash = sha2::Sha256::digest(root.to_string_lossy().as_bytes());
-    let name = crate::incremental::hex(&hash[..8]);
+    let name = crate::util::hex(&hash[..8]);
     Some(base.join("seckb").join("parse").join(name))
 }
 /// How many shard files the cache is split into.
@@ -165,7 +165,7 @@ fn shard_file(i: usize) -> String {
 /// The shard of the files of the advisory folder `folder` (`advisories/<id>`): FNV-1a of its
 /// name. Stable across runs; the header's build id covers any change to it.
 fn shard_of_folder(folder: &str) -> usize {
-    (crate::stable_hash(folder.as_bytes()) % SHARDS as u64) as usize
+    (crate::util::stable_hash(folder.as_bytes()) % SHARDS as u64) as usize
 }
 
 /// The shard of the file at `rel`.
@@ -346,7 +346,7 @@ impl ParseCache {
         };
         out.push_str(&line.path);
         out.push('\t');
-        out.push_str(&crate::incremental::hex(&line.digest));
+        out.push_str(&crate::util::hex(&line.digest));
         out.push('\t');
         match &line.stat {
             Some(stat) => out.push_str(&stat.encode()),
@@ -449,7 +449,7 @@ fn parse_entries(text: &str) -> Option<Entries> {
             fields.next()?,
             fields.next()?,
         );
-        let digest = crate::incremental::unhex(hex)?;
+        let digest = crate::util::unhex(hex)?;
         let stat = match stat {
             "-" => None,
             s => Some(Stat::decode(s)?),
@@ -489,7 +489,7 @@ mod tests {
         let text = format!(
             "{}x.yaml\t{}\t{}\t{{\"a\":[1,2]}}\n",
             header(),
-            crate::incremental::hex(&d),
+            crate::util::hex(&d),
             STAT.encode(),
         );
         let mut shards: Vec<Shard> = (0..SHARDS).map(|_| Shard::default()).collect();

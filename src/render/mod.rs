@@ -12,9 +12,10 @@ use tera::Context as TeraContext;
 use crate::incremental::Aggregates;
 use crate::markdown::Memo;
 use crate::model::SiteText;
-use crate::output::{Output, integrity};
+use crate::output::Output;
 use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
+use crate::util::integrity;
 use facets::Facet;
 use templates::Templates;
 pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest, escape_html};
@@ -294,7 +295,7 @@ fn advisory_files(site: &Site, tpl: &Templates, langs: &[&str], out: &mut Output
         .iter()
         .filter(|(a, _)| !site.is_reused(a))
         .collect();
-    crate::output::par_chunked(
+    crate::util::par_chunked(
         &fresh,
         |(a, texts)| {
             let memo = Memo::new();

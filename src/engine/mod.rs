@@ -1,0 +1,310 @@
+//! The build pipeline that `build`, `serve` and `check` share: load and validate a project
+//! ([`check`] and its variants), then render every output into a sink ([`build_into`]),
+//! reusing what the previous build made from the same inputs ([`crate::incremental`]).
+
+use anyhow::{Context, Result};
+
+use crate::util::Timings;
+
+use std::collections::BTreeMap;
+
+use crate::diag::Findings;
+use crate::incremental::{
+    Aggregates, BUILD_ID, Cache, Keys, Unit, advisory_unit, key_of, search_unit,
+};
+use crate::load::cache::ParseCache;
+use crate::output::Output;
+use crate::site::Site;
+use crate::{feeds, load, render, search, validate};
+use std::path::Path;
+
+/// Renders every output of a validated project, in memory.
+pub fn build_site(project: &crate::load::Project) -> Result<Output> {
+    Ok(build_into(project, Output::default(), &Cache::default())?.0)
+}
+
+/// What a build did besides writing files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Advisories rendered, and advisories whose files were taken from the previous build.
+    pub advisories: usize,
+    pub advisories_reused: usize,
+    /// Parts of the search index that were built, and parts in all (one or more per
+    /// language).
+    pub search_indexed: usize,
+    pub search_parts: usize,
+    /// Files that gather many advisories (listings, pages of the JSON Feed, Atom feeds)
+    /// that were rendered, and such files in all.
+    pub aggregates_rendered: usize,
+    pub aggregates: usize,
+}
+
+/// Renders every output of a validated project into `out`, which may be in memory or a
+/// staging folder ([`Output::to_dir`]). Units of `previous` (the cache of the previous
+/// build, see [`crate::incremental`]) made from the same inputs are reused rather than
+/// rendered. Returns the site, the cache of this build, and what was rendered.
+pub fn build_into(
+    project: &crate::load::Project,
+    mut out: Output,
+    previous: &Cache,
+) -> Result<(Output, Cache, Rendered)> {
+    let t = Timings::new();
+    let keys = Keys::new(project)?;
+    let mut site = Site::from_project(project)?;
+    let hits: Vec<(String, &std::sync::Arc<[_]>)> = site
+        .advisories
+        .iter()
+        .filter_map(|(a, _)| {
+            let unit = advisory_unit(a.id.as_str());
+            let hit = previous.hit(&unit, keys.advisory(a.id.as_str())?)?;
+            Some((unit, &hit.files))
+        })
+        .collect();
+    t.lap("keys, model");
+    let aggregates = Aggregates::new(previous, &keys);
+    // The search index: one unit per part of a language's index, reused when its records
+    // are unchanged, which their digests tell: an advisory whose key is unchanged keeps
+    // the digest of its record, so only the records of the parts to index are made.
+    // Entries are by unit: (language, part, its entry).
+    let library = search::Library::new()?;
+    t.lap("search library");
+    let mut search_entries: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
+    let mut search_keys = BTreeMap::new();
+    let mut to_index = Vec::new();
+    let parts = search::parts(&site);
+    // The advisories of each part, in site order.
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); parts];
+    for (i, (a, _)) in site.advisories.iter().enumerate() {
+        members_of[search::part_of(a.id.as_str(), parts)].push(i);
+    }
+    for lang in site.languages() {
+        let ui = &site.site_text(lang)?.ui;
+        let name = format!("search/{lang}");
+        let make = |a: &crate::model::Advisory, texts: &BTreeMap<&str, &_>| {
+            search::record(&site, lang, ui, a, texts)
+        };
+        let (digests, mut made) = aggregates.digests(&site, &name, make)?;
+        for (number, members) in members_of.iter().enumerate() {
+            if members.is_empty() {
+                continue;
+            }
+            let unit = search_unit(lang, number);
+            let held: Vec<&String> = members.iter().map(|&i| &digests[i]).collect();
+            let key = key_of(&(number, held));
+            let reused = match previous.hit(&unit, &key) {
+                Some(Unit {
+                    files,
+                    extra: Some(entry),
+                    ..
+                }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
+                    && out.reuse(&unit, files)? =>
+                {
+                    let lang = lang.to_lowercase();
+                    search_entries.insert(unit.clone(), (lang, number, entry.clone()));
+                    true
+                }
+                _ => false,
+            };
+            search_keys.insert(unit, key);
+            if !reused {
+                crate::incremental::fill(&mut made, members.iter().copied(), |i| {
+                    let (a, texts) = &site.advisories[i];
+                    make(a, texts)
+                })?;
+                let records = members
+                    .iter()
+                    .map(|&i| made[i].take().context("a search record that was not made"))
+                    .collect::<Result<_>>()?;
+                to_index.push(search::Part {
+                    language: lang.to_string(),
+                    number,
+                    records,
+                });
+            }
+        }
+    }
+    t.lap("search records");
+    let (search_indexed, search_parts) = (to_index.len(), search_keys.len());
+    // The search indexes are built on a thread of their own, beside the pages and feeds
+    // (Pagefind indexes one record at a time), one part after the other so that memory holds
+    // one part's index at a time. They are started first, as soon as their records are
+    // made: after an edit, indexing its part is the longest of the work. The search page
+    // carries the integrity hash of the search library, which is the same for every index.
+    let (indexes, out) = std::thread::scope(|s| {
+        let indexes = s.spawn(|| {
+            to_index
+                .into_iter()
+                .map(search::index_part)
+                .collect::<Result<Vec<_>>>()
+        });
+        let out = (|| {
+            let reused = out.reuse_all(&hits)?;
+            t.lap("link reused");
+            for ((unit, _), reused) in hits.iter().zip(reused) {
+                if reused && let Some(id) = unit.strip_prefix("advisory/") {
+                    site.reused.insert(id.to_string());
+                }
+            }
+            render::render_after(
+                &site,
+                &project.root,
+                &library.integrity,
+                &mut out,
+                Some(&aggregates),
+            )?;
+            t.lap("pages");
+            feeds::render_after(&site, &mut out, Some(&aggregates))?;
+            t.lap("feeds");
+            anyhow::Ok(out)
+        })();
+        let indexes = indexes
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (indexes, out)
+    });
+    let (indexes, mut out) = (indexes?, out?);
+    t.lap("search index (waited)");
+    let mut rendered = Rendered {
+        advisories: site.advisories.len() - site.reused.len(),
+        advisories_reused: site.reused.len(),
+        search_indexed,
+        search_parts,
+        ..Rendered::default()
+    };
+    for index in indexes {
+        let unit = search_unit(&index.language, index.part);
+        for (path, bytes) in index.files {
+            out.add_to_unit(&unit, path, bytes)?;
+        }
+        search_entries.insert(unit, (index.language, index.part, index.entry));
+    }
+    let mut by_part: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for (lang, part, entry) in search_entries.values() {
+        by_part
+            .entry(*part)
+            .or_default()
+            .insert(lang.clone(), entry.clone());
+    }
+    library.add_entries(&by_part, &mut out)?;
+    let made = aggregates.into_keys();
+    let (aggregate_keys, mut memos) = (made.keys, made.memos);
+    rendered.aggregates = aggregate_keys.len();
+    rendered.aggregates_rendered = aggregate_keys.len() - made.reused;
+    let units = out
+        .take_units()?
+        .into_iter()
+        .filter_map(|(name, files)| {
+            let (key, extra, memo) = match name.strip_prefix("advisory/") {
+                Some(id) => (
+                    keys.advisory(id)?.to_string(),
+                    None,
+                    memos.remove(id).unwrap_or_default(),
+                ),
+                None => match aggregate_keys.get(&name) {
+                    Some(key) => (key.clone(), None, BTreeMap::new()),
+                    None => {
+                        let key = search_keys.get(&name)?.clone();
+                        let (_, _, entry) = search_entries.get(&name)?;
+                        (key, Some(entry.clone()), BTreeMap::new())
+                    }
+                },
+            };
+            let unit = Unit {
+                key,
+                files,
+                extra,
+                memo,
+            };
+            Some((name, unit))
+        })
+        .collect();
+    let cache = Cache {
+        build_id: BUILD_ID.to_string(),
+        units,
+    };
+    out.add_manifest()?;
+    t.lap("manifest");
+    Ok((out, cache, rendered))
+}
+
+/// Loads and validates the site at `root`.
+pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
+    check_after(root, None, None)
+}
+
+/// [`check`], reusing what `previous` parsed from files that have not changed since, and
+/// what `cache` holds.
+pub fn check_after(
+    root: &Path,
+    previous: Option<&load::Project>,
+    cache: Option<&ParseCache>,
+) -> Result<(load::Project, Findings)> {
+    load_and_check(|findings| load::load_after(root, findings, previous, cache))
+}
+
+/// [`check_after`] for `seckb serve` after the watcher named the advisory folders that
+/// changed ([`load::load_changed`]): the other folders of `previous` are taken as they were.
+pub fn check_changed(
+    root: &Path,
+    previous: &load::Project,
+    changed: &std::collections::BTreeSet<String>,
+) -> Result<(load::Project, Findings)> {
+    load_and_check(|findings| load::load_changed(root, findings, previous, changed))
+}
+
+/// Loads with `load`, then runs the rules.
+fn load_and_check(
+    load: impl FnOnce(&mut Findings) -> Result<load::Project>,
+) -> Result<(load::Project, Findings)> {
+    let t = crate::util::Timings::new();
+    let mut findings = Findings::default();
+    let mut project = load(&mut findings)?;
+    t.lap("  load");
+    validate::validate_keeping(&mut project, &mut findings);
+    t.lap("  validate");
+    Ok((project, findings))
+}
+
+/// [`check`] for the commands: with the parse cache in `cache_dir` when there is one, which
+/// is then brought up to date. A cache that cannot be written costs the next run time, so
+/// it is a warning.
+pub fn check_cached(root: &Path, cache_dir: Option<&Path>) -> Result<(load::Project, Findings)> {
+    cached(root, cache_dir, false)
+}
+
+/// [`check_cached`] for `seckb validate`, which needs no model of the advisories: a folder
+/// whose files have not changed since the cache recorded what the rules found in it is not
+/// read ([`load::load_checked`]), and is in [`load::Project::checked`] instead.
+pub fn check_only(root: &Path, cache_dir: Option<&Path>) -> Result<(load::Project, Findings)> {
+    cached(root, cache_dir, true)
+}
+
+fn cached(
+    root: &Path,
+    cache_dir: Option<&Path>,
+    shallow: bool,
+) -> Result<(load::Project, Findings)> {
+    let Some(dir) = cache_dir else {
+        return check(root);
+    };
+    let t = crate::util::Timings::new();
+    crate::memory::fit_pages_to_site(root);
+    let cache = ParseCache::open(dir);
+    t.lap("  open the parse cache");
+    let (project, findings) = if shallow {
+        let mut findings = Findings::default();
+        let mut project = load::load_checked(root, &mut findings, &cache)?;
+        t.lap("  load");
+        validate::validate_keeping(&mut project, &mut findings);
+        t.lap("  validate");
+        (project, findings)
+    } else {
+        check_after(root, None, Some(&cache))?
+    };
+    let t = crate::util::Timings::new();
+    if let Err(e) = cache.store(&project) {
+        eprintln!("warning: the parse cache was not saved: {e:#}");
+    }
+    t.lap("  save the parse cache");
+    Ok((project, findings))
+}

@@ -1,0 +1,95 @@
+//! Small helpers every layer may use: they depend on nothing in seckb.
+
+use anyhow::Result;
+use base64::Engine;
+use sha2::{Digest, Sha384};
+
+/// The value of the thread `handle`, once it has ended; a panic in it goes on in the caller.
+pub fn joined<T>(handle: std::thread::JoinHandle<T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// FNV-1a: a hash that is the same in every build and on every machine (std's hashers are
+/// seeded), for choosing where a file or record goes.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The 32 bytes of a 64-digit lowercase hex string (a SHA-256 as [`hex`] writes it).
+pub fn unhex(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    ::hex::decode_to_slice(s, &mut out).ok()?;
+    Some(out)
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    ::hex::encode(bytes)
+}
+
+/// The Subresource Integrity value of a file, `sha384-<base64>`, for the `integrity`
+/// attribute of the element that loads it.
+pub fn integrity(bytes: &[u8]) -> String {
+    let digest = Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// Maps `items` with `f` in parallel, a chunk at a time, and hands each result to `then` in
+/// the order of `items`: the work is parallel, the output order deterministic, and only one
+/// chunk of results is held in memory at a time.
+pub fn par_chunked<T, R>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+    mut then: impl FnMut(R) -> Result<()>,
+) -> Result<()>
+where
+    T: Sync,
+    R: Send,
+{
+    use rayon::prelude::*;
+    for chunk in items.chunks(256) {
+        let results: Vec<R> = chunk.par_iter().map(&f).collect::<Result<_>>()?;
+        for r in results {
+            then(r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Phase timings on stderr when `SECKB_TIMINGS` is set: where a build spends its time.
+pub struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timings {
+    pub fn new() -> Timings {
+        Timings(
+            std::env::var_os("SECKB_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    pub fn lap(&self, what: &str) {
+        if let Some(start) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {what:<24} {:>8.3} s",
+                (now - start.get()).as_secs_f64()
+            );
+            start.set(now);
+        }
+    }
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings::new()
+    }
+}
