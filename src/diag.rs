@@ -10,7 +10,41 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::load::spans::Pos;
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+impl Pos {
+    /// Line 1, column 1: for findings about a whole file.
+    pub fn default_start() -> Pos {
+        Pos { line: 1, column: 1 }
+    }
+}
+
+/// What the rules that look at one advisory folder found in it, and what the check that ids
+/// are unique needs of it (kept in the parse cache).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FolderResult {
+    pub findings: Vec<Finding>,
+    pub claim: Option<Claim>,
+}
+
+/// What the check that ids are unique needs of an advisory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The folder name.
+    pub dir: String,
+    pub id: String,
+    /// The facts file.
+    pub file: String,
+    /// (language, CSAF file name).
+    pub csaf: Vec<(String, String)>,
+}
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -28,11 +28,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::load::{AdvisoryDir, Project};
+pub use crate::output::CachedFile;
 use crate::output::{Bytes, Output};
 
-/// An id of the code of this seckb (a hash of its sources, made by `build.rs`): a cache
-/// written by other code is not used.
-pub const BUILD_ID: &str = env!("SECKB_BUILD_ID");
+pub use crate::util::BUILD_ID;
 
 /// What each unit of a build was made from and which files it wrote.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -60,17 +59,6 @@ pub struct Unit {
     /// `list/<language>`), valid while its key is.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub memo: BTreeMap<String, String>,
-}
-
-/// A file of a unit.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct CachedFile {
-    /// Below the site root.
-    pub path: String,
-    /// SHA-256 of the contents, in hex (as in `SHA256SUMS`).
-    pub sha256: String,
-    /// Size in bytes.
-    pub len: u64,
 }
 
 impl Cache {
@@ -134,8 +122,9 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// Works out the key of every advisory of `project` (read, not necessarily valid).
-    pub fn new(project: &Project) -> Result<Keys> {
+    /// Works out the key of every advisory of `project` (read, not necessarily valid), given
+    /// the digest of the templates in effect ([`crate::render::templates_digest`]).
+    pub fn new(project: &Project, templates: [u8; 32]) -> Keys {
         let mut h = Sha256::new();
         h.update(BUILD_ID.as_bytes());
         let mut part = |label: &str, digest: Option<&[u8; 32]>| {
@@ -148,10 +137,7 @@ impl Keys {
         for (stem, text) in &project.site_texts {
             part(stem, Some(&text.digest));
         }
-        part(
-            "templates",
-            Some(&crate::render::templates_digest(&project.root)?),
-        );
+        part("templates", Some(&templates));
         let shared: [u8; 32] = h.finalize().into();
         let advisories = project
             .advisories
@@ -161,7 +147,7 @@ impl Keys {
                 Some((facts.value.id.0.clone(), hex(&advisory_key(&shared, dir))))
             })
             .collect();
-        Ok(Keys { shared, advisories })
+        Keys { shared, advisories }
     }
 
     /// The key of the advisory `id`.

@@ -17,6 +17,23 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// Escapes text for HTML content and double- or single-quoted attributes. Unlike Tera's
+/// default it leaves `/` alone, so URLs stay readable; `/` cannot end a quoted attribute.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders markdown to sanitized HTML.
 ///
 /// Text nested deeper than [`MAX_NESTING`] is refused by validation; should it reach here

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use crate::incremental::CachedFile;
+use serde::{Deserialize, Serialize};
 
 mod journal;
 pub mod target;
@@ -30,6 +30,17 @@ pub const MANIFEST: &str = "SHA256SUMS";
 /// The bytes of a file of a site built in memory: shared, so that a rebuild takes a file
 /// from the previous build (which `serve` still serves meanwhile) without copying it.
 pub type Bytes = Arc<Vec<u8>>;
+
+/// A file of a unit of an incremental build, as its cache records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CachedFile {
+    /// Below the site root.
+    pub path: String,
+    /// SHA-256 of the contents, in hex (as in `SHA256SUMS`).
+    pub sha256: String,
+    /// Size in bytes.
+    pub len: u64,
+}
 
 /// A site as files: `/`-separated relative paths to contents, in sorted order.
 ///

@@ -1,5 +1,9 @@
 //! Small helpers every layer may use: they depend on nothing in seckb.
 
+/// An id of the code of this seckb (a hash of its sources, made by `build.rs`): a cache
+/// written by other code is not used.
+pub const BUILD_ID: &str = env!("SECKB_BUILD_ID");
+
 use anyhow::Result;
 use base64::Engine;
 use sha2::{Digest, Sha384};

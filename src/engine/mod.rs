@@ -49,7 +49,7 @@ pub fn build_into(
     previous: &Cache,
 ) -> Result<(Output, Cache, Rendered)> {
     let t = Timings::new();
-    let keys = Keys::new(project)?;
+    let keys = Keys::new(project, render::templates_digest(&project.root)?);
     let mut site = Site::from_project(project)?;
     let hits: Vec<(String, &std::sync::Arc<[_]>)> = site
         .advisories

@@ -152,8 +152,8 @@ fn advisory_items(
             let version = ui.map_or("Version", |u| u.version.as_str());
             let revision_html = format!(
                 "<p><strong>{} {}</strong> ({}): {}</p>\n",
-                crate::render::escape_html(version),
-                crate::render::escape_html(&r.number),
+                crate::markdown::escape_html(version),
+                crate::markdown::escape_html(&r.number),
                 format_date(lang, r.date, DateStyle::Long),
                 crate::markdown::to_inline_html(&note)
             );

@@ -410,7 +410,7 @@ mod erased {
         }
     }
 
-    impl Json for crate::validate::FolderResult {
+    impl Json for crate::diag::FolderResult {
         fn to_json(&self) -> Option<serde_json::Result<String>> {
             Some(serde_json::to_string(self))
         }
@@ -429,7 +429,7 @@ mod erased {
 
 /// The first line: the format and the build of seckb that wrote the cache.
 fn header() -> String {
-    format!("seckb parse cache 2 {}\n", crate::incremental::BUILD_ID)
+    format!("seckb parse cache 2 {}\n", crate::util::BUILD_ID)
 }
 
 /// The entries of a cache file's text; `None` if it was written by another build or is
@@ -474,7 +474,7 @@ mod tests {
         );
         assert_eq!(parse_entries(&good).map(|e| e.len()), Some(1));
         // Another build's header, a cut line, a short digest, a line without a value.
-        let other = good.replace(crate::incremental::BUILD_ID, "0.0.0-other");
+        let other = good.replace(crate::util::BUILD_ID, "0.0.0-other");
         assert!(parse_entries(&other).is_none());
         assert!(parse_entries(good.trim_end()).is_none());
         assert!(parse_entries(&good.replace(&"ab".repeat(32), "abab")).is_none());

@@ -55,7 +55,7 @@ pub struct AdvisoryDir {
     /// What the rules that look at one folder found in it, when it read cleanly: from the
     /// parse cache when it held them for these files (then the rules do not run on the
     /// folder again), else once the rules ran; kept in the parse cache for a later run.
-    pub checked: Option<crate::validate::FolderResult>,
+    pub checked: Option<crate::diag::FolderResult>,
 }
 
 /// An advisory folder that was not read, because its files are those of a cached result of
@@ -67,7 +67,7 @@ pub struct CheckedDir {
     /// Its files (`advisories/<dir>/<stem>.yaml`).
     pub files: Vec<String>,
     /// What the rules found in it.
-    pub result: crate::validate::FolderResult,
+    pub result: crate::diag::FolderResult,
 }
 
 /// Everything read from a site root.
@@ -396,7 +396,7 @@ impl Project {
         files: &[(String, String)],
         cache: &cache::ParseCache,
         context: &[u8; 32],
-    ) -> Result<Option<crate::validate::FolderResult>> {
+    ) -> Result<Option<crate::diag::FolderResult>> {
         if !files.iter().any(|(stem, _)| stem == "advisory") {
             return Ok(None);
         }
@@ -424,7 +424,7 @@ impl Project {
     pub fn context(&self) -> [u8; 32] {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
-        h.update(crate::incremental::BUILD_ID.as_bytes());
+        h.update(crate::util::BUILD_ID.as_bytes());
         let mut part = |label: &str, digest: Option<&[u8; 32]>| {
             h.update(label.as_bytes());
             h.update([0]);
@@ -442,13 +442,6 @@ impl Project {
     /// read again from disk when asked, rather than kept for every file.
     pub fn source(&self, rel: &str) -> Option<String> {
         source_in(&self.root, rel)
-    }
-}
-
-impl Pos {
-    /// Line 1, column 1: for findings about a whole file.
-    pub fn default_start() -> Pos {
-        Pos { line: 1, column: 1 }
     }
 }
 

@@ -18,7 +18,7 @@ use crate::site::Site;
 use crate::util::integrity;
 use facets::Facet;
 use templates::Templates;
-pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest, escape_html};
+pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest};
 use views::{AdvisoryView, LangLink, ListItem, Page, Pager};
 
 /// Renders every page of the site; `library_integrity` is the SRI hash of the search

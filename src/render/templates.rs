@@ -27,23 +27,6 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("search.js", include_str!("../../templates/search.js")),
 ];
 
-/// Escapes text for HTML content and double- or single-quoted attributes. Unlike Tera's
-/// default it leaves `/` alone, so URLs stay readable; `/` cannot end a quoted attribute.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The templates in effect for the site at `root`.
 pub struct Templates {
     /// The engine with every HTML template loaded.
@@ -59,7 +42,7 @@ impl Templates {
     pub fn load(root: &Path) -> Result<Templates> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::markdown::escape_html);
         let mut css = String::new();
         let mut search_js = String::new();
         let mut sources = Vec::new();
@@ -143,11 +126,11 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes_but_not_slashes() {
         assert_eq!(
-            super::escape_html(r#"<a href="x">'&'</a>"#),
+            crate::markdown::escape_html(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(
-            super::escape_html("https://a.example/b"),
+            crate::markdown::escape_html("https://a.example/b"),
             "https://a.example/b"
         );
     }

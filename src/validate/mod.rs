@@ -15,8 +15,6 @@ pub use urls::url_problem;
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::diag::{Finding, Findings};
 use crate::load::Project;
 
@@ -77,25 +75,7 @@ fn across(p: &Project, findings: &mut Findings) {
     }
 }
 
-/// What the rules that look at one advisory folder found in it, and what [`ids::unique`]
-/// needs of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FolderResult {
-    pub findings: Vec<Finding>,
-    pub claim: Option<Claim>,
-}
-
-/// What [`ids::unique`] needs of an advisory: see [`ids::claim`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Claim {
-    /// The folder name.
-    pub dir: String,
-    pub id: String,
-    /// The facts file.
-    pub file: String,
-    /// (language, CSAF file name).
-    pub csaf: Vec<(String, String)>,
-}
+pub use crate::diag::{Claim, FolderResult};
 
 /// Records in each folder that was read without findings what the per-folder rules found in
 /// it (`findings`).
