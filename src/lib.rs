@@ -26,7 +26,6 @@ pub mod site;
 pub mod util;
 pub mod validate;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -57,14 +56,5 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Import {
             source: cli::ImportSource::Csaf(args),
         } => commands::import::csaf(&cli.root, args),
-    }
-}
-
-/// Writes data to stdout; a closed pipe (`seckb schema | head`) is not an error.
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
     }
 }

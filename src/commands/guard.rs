@@ -40,7 +40,7 @@ pub fn check(
             let (project, findings) = crate::engine::check_cached(root, cache_dir)?;
             if !findings.is_ok() {
                 match format {
-                    Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
+                    Format::Json => super::write_stdout(findings.to_json().as_bytes())?,
                     Format::Text => super::report(&findings, &project),
                 }
                 eprintln!("check stopped: the site does not validate; fix the errors above");
@@ -102,7 +102,7 @@ fn read(dir: &Path, which: &str) -> Result<Output> {
 
 fn report(old: &Path, c: &Comparison, format: Format) -> Result<ExitCode> {
     match format {
-        Format::Json => crate::write_stdout(c.findings.to_json().as_bytes())?,
+        Format::Json => super::write_stdout(c.findings.to_json().as_bytes())?,
         Format::Text if c.findings.sorted().is_empty() => {
             let _ = writeln!(
                 std::io::stderr(),

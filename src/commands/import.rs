@@ -77,7 +77,7 @@ fn check_into(into: &Path) -> Result<()> {
 
 fn finish(report: &Report, format: ReportFormat) -> Result<ExitCode> {
     match format {
-        ReportFormat::Json => crate::write_stdout(report.to_json().as_bytes())?,
+        ReportFormat::Json => super::write_stdout(report.to_json().as_bytes())?,
         ReportFormat::Text => eprint!("{}", report.to_text()),
     }
     Ok(if report.failed() {

@@ -8,10 +8,12 @@ pub mod schema;
 pub mod serve;
 pub mod validate;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::diag::Findings;
 use crate::load::Project;
+
+use anyhow::Result;
 
 /// Whether to colour output on stderr: only on a terminal, and never with `NO_COLOR`.
 pub fn color_stderr() -> bool {
@@ -39,4 +41,13 @@ pub fn report_findings(findings: &Findings, root: &std::path::Path) {
 /// Prints findings as text on stderr.
 pub fn report(findings: &Findings, project: &Project) {
     report_findings(findings, &project.root);
+}
+
+/// Writes data to stdout; a closed pipe (`seckb schema | head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }

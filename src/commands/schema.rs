@@ -44,7 +44,7 @@ pub fn run(kind: SchemaKind, write: Option<&Path>) -> Result<ExitCode> {
                 fs_err::write(dir.join(name), schema_json(*k))?;
             }
         }
-        None => crate::write_stdout(schema_json(kind).as_bytes())?,
+        None => super::write_stdout(schema_json(kind).as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }

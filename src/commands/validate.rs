@@ -30,7 +30,7 @@ pub fn run(root: &Path, cache: Option<&Path>, format: Format, watch: bool) -> Re
 fn once(root: &Path, cache: Option<&Path>, format: Format) -> Result<ExitCode> {
     let (project, findings) = check_only(root, cache)?;
     match format {
-        Format::Json => crate::write_stdout(findings.to_json().as_bytes())?,
+        Format::Json => super::write_stdout(findings.to_json().as_bytes())?,
         Format::Text if findings.sorted().is_empty() => {
             let n = project.advisories.len() + project.checked.len();
             let _ = writeln!(
