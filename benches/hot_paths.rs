@@ -62,7 +62,7 @@ fn validate(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("repository (64 advisories)", |b| {
         b.iter(|| {
-            let (project, findings) = seckb::engine::check(repo()).unwrap();
+            let (project, findings) = seckb::engine::check(repo(), &Default::default()).unwrap();
             assert!(findings.is_ok());
             black_box(project)
         })
@@ -88,7 +88,7 @@ fn markdown(c: &mut Criterion) {
 }
 
 fn render(c: &mut Criterion) {
-    let (project, findings) = seckb::engine::check(repo()).unwrap();
+    let (project, findings) = seckb::engine::check(repo(), &Default::default()).unwrap();
     assert!(findings.is_ok());
     let site = Site::from_project(&project).unwrap();
     let integrity = seckb::search::library_integrity().unwrap();

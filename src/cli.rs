@@ -59,6 +59,11 @@ pub enum Command {
         /// Write into a folder that holds files seckb did not write, deleting them.
         #[arg(long)]
         force: bool,
+        /// `json`: what the build did (files written and kept, units rendered and reused)
+        /// and its findings as one JSON object on stdout, for scripts and CI, in place of
+        /// the summary line; the messages for people stay on stderr.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print the JSON Schema of a kind of file, or write them all with `--write`.
     Schema {

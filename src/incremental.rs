@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::load::{AdvisoryDir, Project};
 pub use crate::output::CachedFile;
 use crate::output::{Bytes, Output};
+use crate::unit::{Piece, UnitId};
 
 pub use crate::util::BUILD_ID;
 
@@ -38,9 +39,8 @@ pub use crate::util::BUILD_ID;
 pub struct Cache {
     /// The [`BUILD_ID`] of the seckb that wrote the cache.
     pub build_id: String,
-    /// Units by name: `advisory/<id>`, or `search/<language>` for a language's search
-    /// index.
-    pub units: BTreeMap<String, Unit>,
+    /// Units by id (written as [`UnitId`]'s text: `advisory/<id>`, `search/<lang>/<part>`...).
+    pub units: BTreeMap<UnitId, Unit>,
 }
 
 /// One unit of a build.
@@ -88,8 +88,8 @@ impl Cache {
     }
 
     /// The unit `name` if it was made from inputs with this `key`.
-    pub fn hit(&self, name: &str, key: &str) -> Option<&Unit> {
-        self.units.get(name).filter(|u| u.key == key)
+    pub fn hit(&self, unit: &UnitId, key: &str) -> Option<&Unit> {
+        self.units.get(unit).filter(|u| u.key == key)
     }
 }
 
@@ -100,17 +100,6 @@ pub fn cache_path(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
     target.with_file_name(format!(".{name}.cache.json"))
-}
-
-/// The name of the unit of part `part` of a language's search index (by Pagefind's
-/// lower-case tag).
-pub fn search_unit(lang: &str, part: usize) -> String {
-    format!("search/{}/{part}", lang.to_lowercase())
-}
-
-/// The name of an advisory's unit.
-pub fn advisory_unit(id: &str) -> String {
-    format!("advisory/{id}")
 }
 
 /// The keys of a project's units.
@@ -165,7 +154,7 @@ pub struct Aggregates<'a> {
     previous: &'a Cache,
     keys: &'a Keys,
     /// The key of every aggregate unit of this build, reused or not.
-    made: std::sync::Mutex<BTreeMap<String, String>>,
+    made: std::sync::Mutex<BTreeMap<UnitId, String>>,
     /// The digests of what aggregates show of each advisory, by advisory id and name.
     memos: std::sync::Mutex<HashMap<String, BTreeMap<String, String>>>,
     /// How many were taken from the previous build.
@@ -191,13 +180,16 @@ impl<'a> Aggregates<'a> {
     pub fn digest<T: Hash>(
         &self,
         id: &str,
-        name: &str,
+        piece: Piece,
         make: impl FnOnce() -> Result<T>,
     ) -> Result<(String, Option<T>)> {
+        let name = piece.to_string();
         let kept = self.keys.advisory(id).and_then(|key| {
             self.previous
-                .hit(&advisory_unit(id), key)
-                .and_then(|u| u.memo.get(name))
+                .units
+                .get(&UnitId::Advisory(id.to_string()))
+                .filter(|u| u.key == key)
+                .and_then(|u| u.memo.get(&name))
         });
         let (digest, made) = match kept {
             Some(d) => (d.clone(), None),
@@ -213,7 +205,7 @@ impl<'a> Aggregates<'a> {
             .unwrap_or_else(|e| e.into_inner())
             .entry(id.to_string())
             .or_default()
-            .insert(name.to_string(), digest.clone());
+            .insert(name, digest.clone());
         Ok((digest, made))
     }
 
@@ -247,7 +239,7 @@ impl<'a> Aggregates<'a> {
 
     /// Takes unit `unit` from the previous build into `out` if it was made from `key` and its
     /// files are there; records the key either way. Whether it was taken.
-    pub fn reuse(&self, unit: &str, key: Option<String>, out: &mut Output) -> Result<bool> {
+    pub fn reuse(&self, unit: &UnitId, key: Option<String>, out: &mut Output) -> Result<bool> {
         let Some(key) = key else { return Ok(false) };
         let reused = match self.previous.hit(unit, &key) {
             Some(hit) => out.reuse(unit, &hit.files)?,
@@ -260,13 +252,13 @@ impl<'a> Aggregates<'a> {
         self.made
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(unit.to_string(), key);
+            .insert(unit.clone(), key);
         Ok(reused)
     }
 
     /// The bytes of file `path` of aggregate unit `unit` as the previous build wrote it,
     /// checked against what the cache records of it ([`Output::previous_file`]).
-    pub fn previous_file(&self, unit: &str, path: &str, out: &Output) -> Option<Bytes> {
+    pub fn previous_file(&self, unit: &UnitId, path: &str, out: &Output) -> Option<Bytes> {
         let unit = self.previous.units.get(unit)?;
         out.previous_file(unit.files.iter().find(|f| f.path == path)?)
     }
@@ -277,7 +269,7 @@ impl<'a> Aggregates<'a> {
     pub fn digests<T: Hash + Send>(
         &self,
         site: &crate::site::Site,
-        name: &str,
+        piece: Piece,
         make: impl Fn(
             &crate::model::Advisory,
             &BTreeMap<&str, &crate::model::AdvisoryText>,
@@ -288,7 +280,7 @@ impl<'a> Aggregates<'a> {
         let both: Vec<(String, Option<T>)> = site
             .advisories
             .par_iter()
-            .map(|(a, texts)| self.digest(a.id.as_str(), name, || make(a, texts)))
+            .map(|(a, texts)| self.digest(a.id.as_str(), piece, || make(a, texts)))
             .collect::<Result<_>>()?;
         Ok(both.into_iter().unzip())
     }
@@ -333,7 +325,7 @@ pub fn fill<T: Send>(
 /// What [`Aggregates`] recorded in a build.
 pub struct Made {
     /// The key of every aggregate unit, reused or not.
-    pub keys: BTreeMap<String, String>,
+    pub keys: BTreeMap<UnitId, String>,
     /// How many aggregate units were taken from the previous build.
     pub reused: usize,
     /// The digests of what aggregates show of each advisory, by advisory id.

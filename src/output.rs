@@ -20,6 +20,8 @@ use sha2::{Digest, Sha256};
 
 use serde::{Deserialize, Serialize};
 
+use crate::unit::UnitId;
+
 mod journal;
 pub mod target;
 pub use journal::{recover, unfinished};
@@ -56,9 +58,9 @@ pub struct Output {
     sink: Option<Box<DirSink>>,
     /// The files of each unit of an incremental build ([`crate::incremental`]) that was
     /// reused, and (once the build is done) of those it made.
-    units: BTreeMap<String, Arc<[CachedFile]>>,
+    units: BTreeMap<UnitId, Arc<[CachedFile]>>,
     /// The files of each unit made by this build, as they are added.
-    making: BTreeMap<String, Vec<CachedFile>>,
+    making: BTreeMap<UnitId, Vec<CachedFile>>,
     /// For a site built in memory: the files added outside any unit (the search library,
     /// the manifest).
     loose: Vec<Arc<str>>,
@@ -225,7 +227,7 @@ impl Output {
     /// Adds a file made by the unit `unit` of an incremental build, and records it.
     pub fn add_to_unit(
         &mut self,
-        unit: &str,
+        unit: &UnitId,
         path: impl Into<String>,
         bytes: impl Into<Vec<u8>>,
     ) -> Result<()> {
@@ -249,7 +251,7 @@ impl Output {
         match self.making.get_mut(unit) {
             Some(files) => files.push(file),
             None => {
-                self.making.insert(unit.to_string(), vec![file]);
+                self.making.insert(unit.clone(), vec![file]);
             }
         }
         Ok(())
@@ -259,13 +261,13 @@ impl Output {
     /// previous site on disk, if its manifest and the file sizes match `files`, or from the
     /// previous build in memory, if it made the unit with the same files. `false` (and
     /// nothing added) when any file is not there as recorded, so the unit must be rendered.
-    pub fn reuse(&mut self, unit: &str, files: &Arc<[CachedFile]>) -> Result<bool> {
-        Ok(self.reuse_all(&[(unit.to_string(), files)])?[0])
+    pub fn reuse(&mut self, unit: &UnitId, files: &Arc<[CachedFile]>) -> Result<bool> {
+        Ok(self.reuse_all(&[(unit.clone(), files)])?[0])
     }
 
     /// [`reuse`](Output::reuse) for many units at once, checking and linking their files in
     /// parallel on disk; whether each was reused.
-    pub fn reuse_all(&mut self, units: &[(String, &Arc<[CachedFile]>)]) -> Result<Vec<bool>> {
+    pub fn reuse_all(&mut self, units: &[(UnitId, &Arc<[CachedFile]>)]) -> Result<Vec<bool>> {
         use rayon::prelude::*;
         let mut kept: Vec<Option<Arc<[CachedFile]>>> = match (&mut self.sink, &self.previous) {
             (Some(sink), _) => {
@@ -330,7 +332,7 @@ impl Output {
 
     /// The files of each unit, as written or reused by this build, once the build is done.
     /// A site built in memory keeps them too: the next build reuses units by them.
-    pub fn take_units(&mut self) -> Result<BTreeMap<String, Arc<[CachedFile]>>> {
+    pub fn take_units(&mut self) -> Result<BTreeMap<UnitId, Arc<[CachedFile]>>> {
         self.settle()?;
         for (unit, files) in std::mem::take(&mut self.making) {
             if self.units.insert(unit.clone(), files.into()).is_some() {

@@ -85,19 +85,23 @@ impl Rebuilder {
     /// [`rebuild`](Rebuilder::rebuild) after a change to `paths` ([`Watch::run`]): when they
     /// name advisory folders only (and other sources, which every rebuild reads), the other
     /// advisory folders are taken as the last rebuild loaded them, not listed or read again
-    /// ([`crate::load::load_changed`]). `None`, or a path it cannot place, reads everything.
+    /// ([`crate::load::Options::changed`]). `None`, or a path it cannot place, reads everything.
     pub fn rebuild_after(
         &mut self,
         state: &RwLock<State>,
         paths: Option<&[PathBuf]>,
     ) -> Result<Rebuilt> {
         let folders = paths.and_then(|paths| changed_folders(&self.root, paths));
-        let (project, findings) = match (&self.project, &self.parse_cache, folders) {
-            (None, Some(dir), _) => crate::engine::check_cached(&self.root, Some(dir))?,
-            (Some(previous), _, Some(folders)) => {
-                crate::engine::check_changed(&self.root, previous, &folders)?
+        let (project, findings) = match (&self.project, &self.parse_cache) {
+            (None, Some(dir)) => crate::engine::check_cached(&self.root, Some(dir), false)?,
+            (previous, _) => {
+                let options = crate::load::Options {
+                    previous: previous.as_ref(),
+                    changed: folders.as_ref(),
+                    ..crate::load::Options::default()
+                };
+                crate::engine::check(&self.root, &options)?
             }
-            (previous, _, _) => crate::engine::check_after(&self.root, previous.as_ref(), None)?,
         };
         let mut rendered = None;
         let errors = if findings.is_ok() {

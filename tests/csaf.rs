@@ -20,7 +20,7 @@ const BASE: &str = "https://advisories.example.org/";
 type Files = BTreeMap<String, Vec<u8>>;
 
 fn build(root: &Path) -> Files {
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(findings.is_ok(), "{} does not validate", root.display());
     seckb::engine::build_site(&project).unwrap().contents()
 }
@@ -885,7 +885,7 @@ fn ids_that_share_a_file_name_are_refused() {
         );
     }
     // Validation catches it before anything is rendered (the writer also refuses it).
-    let (_, findings) = seckb::engine::check(dir.path()).unwrap();
+    let (_, findings) = seckb::engine::check(dir.path(), &Default::default()).unwrap();
     assert!(!findings.is_ok());
     let errors: Vec<String> = findings.sorted().iter().map(|f| f.headline()).collect();
     assert!(

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// Builds the site at `root` in memory: path -> bytes.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(findings.is_ok(), "{:?}", findings.sorted());
     seckb::engine::build_site(&project).unwrap().contents()
 }
@@ -296,7 +296,7 @@ fn pages_advertise_their_feeds() {
 #[test]
 fn feed_stubs_are_the_items_in_their_order() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(findings.is_ok());
     let site = seckb::site::Site::from_project(&project).unwrap();
     for lang in site.languages() {

@@ -119,7 +119,7 @@ fn corpus_into_an_empty_site_validates_clean_and_builds() {
     // The progress bar is drawn on a terminal only: piped output has no control characters.
     assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
 
-    let (project, findings) = seckb::engine::check(site.path()).unwrap();
+    let (project, findings) = seckb::engine::check(site.path(), &Default::default()).unwrap();
     let errors: Vec<String> = findings
         .sorted()
         .iter()
@@ -585,7 +585,7 @@ fn a_french_edition_is_read_in_its_own_words() {
     assert_eq!(a.source_language.as_str(), "fr-FR");
     let fr = std::fs::read_to_string(site.path().join("i18n/fr-FR.yaml")).unwrap();
     assert!(fr.contains("language_name: Français"), "{fr}");
-    let (_, findings) = seckb::engine::check(site.path()).unwrap();
+    let (_, findings) = seckb::engine::check(site.path(), &Default::default()).unwrap();
     assert_eq!(findings.errors(), 0, "{}", findings.to_json());
 }
 

@@ -31,7 +31,7 @@ fn oasis_examples() -> PathBuf {
 
 /// Validates (no errors) and builds a site in memory.
 fn build(root: &Path) -> Files {
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(
         findings.is_ok(),
         "{} does not validate: {:?}",

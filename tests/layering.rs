@@ -20,6 +20,8 @@ const LAYERS: &[&[&str]] = &[
     &["validate"],
     // The read-only view of a valid project that every output is made from.
     &["site"],
+    // The names of a build's units.
+    &["unit"],
     // Where built files go, and what a build keeps for the next.
     &["output"],
     &["incremental"],

@@ -34,7 +34,7 @@ fn huge_pages_are_off_for_small_sites_and_on_for_large_ones() {
     // Loading a site decides it: the example site is small.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut findings = seckb::diag::Findings::default();
-    seckb::load::load(root, &mut findings).unwrap();
+    seckb::load::load(root, &mut findings, &Default::default()).unwrap();
     assert!(
         disabled(),
         "the example site has fewer than {HUGE_PAGES_FROM} advisories"

@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use common::{copy_fixture, copy_tree, edit, read_tree};
 use seckb::diag::Findings;
 use seckb::load::cache::{ParseCache, default_dir};
-use seckb::load::{Project, load_after};
+use seckb::load::{Options, Project};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,7 +18,11 @@ fn repo() -> &'static Path {
 
 fn load(root: &Path, cache: Option<&ParseCache>) -> (Project, Findings) {
     let mut findings = Findings::default();
-    let project = load_after(root, &mut findings, None, cache).unwrap();
+    let options = Options {
+        cache,
+        ..Options::default()
+    };
+    let project = seckb::load::load(root, &mut findings, &options).unwrap();
     (project, findings)
 }
 
@@ -508,10 +512,15 @@ fn a_cache_inside_the_site_is_not_read_by_default() {
 /// the settings change, nor for a folder whose files changed.
 #[test]
 fn what_the_rules_found_is_taken_from_the_previous_load() {
-    use seckb::engine::check_after;
+    use seckb::engine::check;
+    use seckb::load::Options;
+    let after = |previous| Options {
+        previous,
+        ..Options::default()
+    };
     let site = copy_fixture("basic");
     let root = site.path();
-    let (mut previous, findings) = check_after(root, None, None).unwrap();
+    let (mut previous, findings) = check(root, &after(None)).unwrap();
     assert!(findings.to_json().contains("missing-translation"));
     for adv in &mut previous.advisories {
         let checked = adv.checked.as_mut().expect("a clean folder has its result");
@@ -519,7 +528,7 @@ fn what_the_rules_found_is_taken_from_the_previous_load() {
             f.message = format!("forged: {}", f.message);
         }
     }
-    let (_, again) = check_after(root, Some(&previous), None).unwrap();
+    let (_, again) = check(root, &after(Some(&previous))).unwrap();
     let json = again.to_json();
     assert!(json.contains("forged: no `nl-NL` text"), "{json}");
 
@@ -530,7 +539,7 @@ fn what_the_rules_found_is_taken_from_the_previous_load() {
         "\ntitle: ",
         "\ntitle: Retitled ",
     );
-    let (_, edited) = check_after(root, Some(&previous), None).unwrap();
+    let (_, edited) = check(root, &after(Some(&previous))).unwrap();
     let json = edited.to_json();
     assert!(!json.contains("forged: no `nl-NL` text"), "{json}");
     assert!(json.contains("no `nl-NL` text"), "{json}");
@@ -545,6 +554,6 @@ fn what_the_rules_found_is_taken_from_the_previous_load() {
         "name: Example Security Response",
         "name: Example Security Team",
     );
-    let (_, after_settings) = check_after(root, Some(&previous), None).unwrap();
+    let (_, after_settings) = check(root, &after(Some(&previous))).unwrap();
     assert!(!after_settings.to_json().contains("forged"));
 }

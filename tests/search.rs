@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// Builds the site at `root` in memory: path -> bytes.
 fn build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(findings.is_ok(), "{:?}", findings.sorted());
     seckb::engine::build_site(&project).unwrap().contents()
 }
@@ -199,7 +199,7 @@ fn an_index_of_few_advisories_is_one_part() {
 #[test]
 fn records_hold_ids_kbs_cves_products_and_the_text_of_their_language() {
     let root = fixture("basic");
-    let (project, _) = seckb::engine::check(&root).unwrap();
+    let (project, _) = seckb::engine::check(&root, &Default::default()).unwrap();
     let site = seckb::site::Site::from_project(&project).unwrap();
     let records = seckb::search::records(&site).unwrap();
     assert_eq!(records.len(), 4, "two advisories in two languages");

@@ -219,7 +219,7 @@ fn a_busy_port_gets_a_clear_message() {
 
 /// The files of a clean build of the site at `root`, in memory.
 fn clean(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let (project, findings) = seckb::engine::check(root).unwrap();
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     assert!(findings.is_ok());
     let site = seckb::engine::build_site(&project).unwrap();
     site.files()

@@ -15,6 +15,7 @@ fn build(root: &Path, out: &Path) -> std::process::Output {
         .arg("build")
         .arg("--out")
         .arg(out)
+        .args(["--format", "json"])
         .output()
         .unwrap()
 }
@@ -75,6 +76,17 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let o = build(dir.path(), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("previous site was left as it was"));
+    // The JSON report says so too, with the finding where it is.
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["built"], false, "{r}");
+    assert!(r.get("files").is_none(), "{r}");
+    let bad = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error");
+    let bad = bad.unwrap_or_else(|| panic!("no error in {r}"));
+    assert_eq!(bad["file"], "advisories/ADV-2024-0001/advisory.yaml", "{r}");
     assert_eq!(read_tree(&out), before);
     // No staging folders are left beside it.
     assert_nothing_left_beside(dir.path());
@@ -224,7 +236,7 @@ fn fallback_and_outdated_notes_are_visible() {
 #[test]
 fn repository_954474_in_three_languages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (_, findings) = seckb::engine::check(root).unwrap();
+    let (_, findings) = seckb::engine::check(root, &Default::default()).unwrap();
     let other: Vec<_> = findings
         .sorted()
         .into_iter()
@@ -478,29 +490,35 @@ fn inode(path: &Path) -> u64 {
     std::fs::metadata(path).unwrap().ino()
 }
 
-/// The numbers of the build's last line, "built F files into `X` (W written, U unchanged;
-/// R of A advisories, I of L search indexes and G of H listings and feeds rendered)": (W, U).
+/// What the build told in its JSON report: files written and unchanged.
 fn write_counts(o: &std::process::Output) -> (usize, usize) {
-    let nums = summary_numbers(o);
-    (nums[1], nums[2])
+    let r = report(o);
+    (count(&r["written"]), count(&r["unchanged"]))
 }
 
-/// The numbers of the build's last line: F, W, U, R, A, I, L, G, H.
-fn summary_numbers(o: &std::process::Output) -> Vec<usize> {
-    let err = String::from_utf8_lossy(&o.stderr);
-    let line = err.lines().last().unwrap();
-    let nums: Vec<usize> = line
-        .split(['(', ' ', ',', ';'])
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    assert_eq!(nums.len(), 9, "{line}");
-    nums
+/// The JSON report of a build (`build --format json`) that succeeded.
+fn report(o: &std::process::Output) -> serde_json::Value {
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    assert_eq!(r["built"], true, "{r}");
+    r
 }
 
-/// (advisories rendered, advisories, search indexes rendered, languages).
+fn count(v: &serde_json::Value) -> usize {
+    usize::try_from(v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))).unwrap()
+}
+
+/// (advisories rendered, advisories, search indexes rendered, search indexes).
 fn rendered(o: &std::process::Output) -> (usize, usize, usize, usize) {
-    let n = summary_numbers(o);
-    (n[3], n[4], n[5], n[6])
+    let r = &report(o)["rendered"];
+    let rendered = count(&r["advisories"]);
+    let all = rendered + count(&r["advisories_reused"]);
+    (
+        rendered,
+        all,
+        count(&r["search_indexed"]),
+        count(&r["search_parts"]),
+    )
 }
 
 /// A rebuild after editing one advisory rewrites only the files whose bytes changed (the
@@ -813,10 +831,10 @@ fn unchanged_advisories_keep_the_digests_of_their_list_items_and_records() {
     assert_equals_clean_build(dir.path(), &out, "clean2");
 }
 
-/// (listings and feeds rendered, listings and feeds) from the build's last line.
+/// (listings and feeds rendered, listings and feeds) from the build's JSON report.
 fn feeds_rendered(o: &std::process::Output) -> (usize, usize) {
-    let n = summary_numbers(o);
-    (n[7], n[8])
+    let r = &report(o)["rendered"];
+    (count(&r["aggregates_rendered"]), count(&r["aggregates"]))
 }
 
 /// A rebuild after an edit renders only the listings and feed files it changes. The feed

@@ -19,7 +19,7 @@ fn errors_after(edits: &[(&str, &str, &str)]) -> Vec<String> {
 }
 
 fn headlines(root: &std::path::Path, errors_only: bool) -> Vec<String> {
-    let (_, findings) = check(root).expect("loads");
+    let (_, findings) = check(root, &Default::default()).expect("loads");
     findings
         .sorted()
         .into_iter()
@@ -399,7 +399,7 @@ fn a_new_language_needs_only_its_name_and_falls_back() {
     );
     assert!(all.iter().any(|h| h.starts_with(&expected)), "{all:#?}");
     assert!(headlines(dir.path(), true).is_empty());
-    let (project, _) = check(dir.path()).unwrap();
+    let (project, _) = check(dir.path(), &Default::default()).unwrap();
     let out = seckb::engine::build_site(&project).unwrap();
     let page = String::from_utf8(out.files()["fr-FR/advisories/ADV-2024-0001/index.html"].to_vec())
         .unwrap();
@@ -541,7 +541,7 @@ fn reference_urls_are_stored_normalized() {
         "url: https://support.example.org/kb/5001234\n    kind: kb_article",
         "url: \"HTTPS://Support.Example.ORG/kb/\\\"><x\"\n    kind: kb_article",
     );
-    let (project, findings) = check(dir.path()).expect("loads");
+    let (project, findings) = check(dir.path(), &Default::default()).expect("loads");
     assert_eq!(findings.errors(), 0, "{:?}", findings.sorted());
     let adv = project.advisories.iter().find(|a| a.dir == "ADV-2024-0001");
     let facts = adv.and_then(|a| a.facts.as_ref()).expect("facts");

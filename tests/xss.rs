@@ -169,7 +169,7 @@ fn payloads_in_every_text_field_stay_text() {
         &format!("  published: {}", yaml_str(p(11))),
     );
 
-    let (project, findings) = seckb::engine::check(dir.path()).unwrap();
+    let (project, findings) = seckb::engine::check(dir.path(), &Default::default()).unwrap();
     assert!(findings.is_ok(), "{:#?}", findings.sorted());
     let files = seckb::engine::build_site(&project).unwrap().contents();
 
@@ -267,7 +267,7 @@ fn dangerous_link_schemes_are_refused() {
             "url: https://support.example.org/kb/5001234\n    kind: kb_article",
             &format!("url: {}\n    kind: kb_article", yaml_str(url)),
         );
-        let (_, findings) = seckb::engine::check(dir.path()).unwrap();
+        let (_, findings) = seckb::engine::check(dir.path(), &Default::default()).unwrap();
         let errors: Vec<String> = findings
             .sorted()
             .iter()

@@ -37,7 +37,7 @@ pub fn check(
     let new_site = match site {
         Some(dir) => read(dir, "new")?,
         None => {
-            let (project, findings) = crate::engine::check_cached(root, cache_dir)?;
+            let (project, findings) = crate::engine::check_cached(root, cache_dir, false)?;
             if !findings.is_ok() {
                 match format {
                     Format::Json => super::write_stdout(findings.to_json().as_bytes())?,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::Format;
-use crate::engine::check_only;
+use crate::engine::check_cached;
 
 pub fn run(root: &Path, cache: Option<&Path>, format: Format, watch: bool) -> Result<ExitCode> {
     if !watch {
@@ -28,7 +28,7 @@ pub fn run(root: &Path, cache: Option<&Path>, format: Format, watch: bool) -> Re
 }
 
 fn once(root: &Path, cache: Option<&Path>, format: Format) -> Result<ExitCode> {
-    let (project, findings) = check_only(root, cache)?;
+    let (project, findings) = check_cached(root, cache, true)?;
     match format {
         Format::Json => super::write_stdout(findings.to_json().as_bytes())?,
         Format::Text if findings.sorted().is_empty() => {

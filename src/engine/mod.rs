@@ -9,12 +9,11 @@ use crate::util::Timings;
 use std::collections::BTreeMap;
 
 use crate::diag::Findings;
-use crate::incremental::{
-    Aggregates, BUILD_ID, Cache, Keys, Unit, advisory_unit, key_of, search_unit,
-};
+use crate::incremental::{Aggregates, BUILD_ID, Cache, Keys, Unit, key_of};
 use crate::load::cache::ParseCache;
 use crate::output::Output;
 use crate::site::Site;
+use crate::unit::{Piece, UnitId};
 use crate::{feeds, load, render, search, validate};
 use std::path::Path;
 
@@ -24,7 +23,7 @@ pub fn build_site(project: &crate::load::Project) -> Result<Output> {
 }
 
 /// What a build did besides writing files.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Rendered {
     /// Advisories rendered, and advisories whose files were taken from the previous build.
     pub advisories: usize,
@@ -51,11 +50,11 @@ pub fn build_into(
     let t = Timings::new();
     let keys = Keys::new(project, render::templates_digest(&project.root)?);
     let mut site = Site::from_project(project)?;
-    let hits: Vec<(String, &std::sync::Arc<[_]>)> = site
+    let hits: Vec<(UnitId, &std::sync::Arc<[_]>)> = site
         .advisories
         .iter()
         .filter_map(|(a, _)| {
-            let unit = advisory_unit(a.id.as_str());
+            let unit = UnitId::advisory(a.id.as_str());
             let hit = previous.hit(&unit, keys.advisory(a.id.as_str())?)?;
             Some((unit, &hit.files))
         })
@@ -68,7 +67,7 @@ pub fn build_into(
     // Entries are by unit: (language, part, its entry).
     let library = search::Library::new()?;
     t.lap("search library");
-    let mut search_entries: BTreeMap<String, (String, usize, String)> = BTreeMap::new();
+    let mut search_entries: BTreeMap<UnitId, (String, usize, String)> = BTreeMap::new();
     let mut search_keys = BTreeMap::new();
     let mut to_index = Vec::new();
     let parts = search::parts(&site);
@@ -79,16 +78,15 @@ pub fn build_into(
     }
     for lang in site.languages() {
         let ui = &site.site_text(lang)?.ui;
-        let name = format!("search/{lang}");
         let make = |a: &crate::model::Advisory, texts: &BTreeMap<&str, &_>| {
             search::record(&site, lang, ui, a, texts)
         };
-        let (digests, mut made) = aggregates.digests(&site, &name, make)?;
+        let (digests, mut made) = aggregates.digests(&site, Piece::SearchRecord(lang), make)?;
         for (number, members) in members_of.iter().enumerate() {
             if members.is_empty() {
                 continue;
             }
-            let unit = search_unit(lang, number);
+            let unit = UnitId::search(lang, number);
             let held: Vec<&String> = members.iter().map(|&i| &digests[i]).collect();
             let key = key_of(&(number, held));
             let reused = match previous.hit(&unit, &key) {
@@ -141,7 +139,7 @@ pub fn build_into(
             let reused = out.reuse_all(&hits)?;
             t.lap("link reused");
             for ((unit, _), reused) in hits.iter().zip(reused) {
-                if reused && let Some(id) = unit.strip_prefix("advisory/") {
+                if reused && let Some(id) = unit.advisory_id() {
                     site.reused.insert(id.to_string());
                 }
             }
@@ -172,7 +170,7 @@ pub fn build_into(
         ..Rendered::default()
     };
     for index in indexes {
-        let unit = search_unit(&index.language, index.part);
+        let unit = UnitId::search(&index.language, index.part);
         for (path, bytes) in index.files {
             out.add_to_unit(&unit, path, bytes)?;
         }
@@ -194,7 +192,7 @@ pub fn build_into(
         .take_units()?
         .into_iter()
         .filter_map(|(name, files)| {
-            let (key, extra, memo) = match name.strip_prefix("advisory/") {
+            let (key, extra, memo) = match name.advisory_id() {
                 Some(id) => (
                     keys.advisory(id)?.to_string(),
                     None,
@@ -227,38 +225,11 @@ pub fn build_into(
     Ok((out, cache, rendered))
 }
 
-/// Loads and validates the site at `root`.
-pub fn check(root: &Path) -> Result<(load::Project, Findings)> {
-    check_after(root, None, None)
-}
-
-/// [`check`], reusing what `previous` parsed from files that have not changed since, and
-/// what `cache` holds.
-pub fn check_after(
-    root: &Path,
-    previous: Option<&load::Project>,
-    cache: Option<&ParseCache>,
-) -> Result<(load::Project, Findings)> {
-    load_and_check(|findings| load::load_after(root, findings, previous, cache))
-}
-
-/// [`check_after`] for `seckb serve` after the watcher named the advisory folders that
-/// changed ([`load::load_changed`]): the other folders of `previous` are taken as they were.
-pub fn check_changed(
-    root: &Path,
-    previous: &load::Project,
-    changed: &std::collections::BTreeSet<String>,
-) -> Result<(load::Project, Findings)> {
-    load_and_check(|findings| load::load_changed(root, findings, previous, changed))
-}
-
-/// Loads with `load`, then runs the rules.
-fn load_and_check(
-    load: impl FnOnce(&mut Findings) -> Result<load::Project>,
-) -> Result<(load::Project, Findings)> {
+/// Loads the site at `root` as `options` allow ([`load::load`]) and runs the rules.
+pub fn check(root: &Path, options: &load::Options) -> Result<(load::Project, Findings)> {
     let t = crate::util::Timings::new();
     let mut findings = Findings::default();
-    let mut project = load(&mut findings)?;
+    let mut project = load::load(root, &mut findings, options)?;
     t.lap("  load");
     validate::validate_keeping(&mut project, &mut findings);
     t.lap("  validate");
@@ -267,40 +238,26 @@ fn load_and_check(
 
 /// [`check`] for the commands: with the parse cache in `cache_dir` when there is one, which
 /// is then brought up to date. A cache that cannot be written costs the next run time, so
-/// it is a warning.
-pub fn check_cached(root: &Path, cache_dir: Option<&Path>) -> Result<(load::Project, Findings)> {
-    cached(root, cache_dir, false)
-}
-
-/// [`check_cached`] for `seckb validate`, which needs no model of the advisories: a folder
-/// whose files have not changed since the cache recorded what the rules found in it is not
-/// read ([`load::load_checked`]), and is in [`load::Project::checked`] instead.
-pub fn check_only(root: &Path, cache_dir: Option<&Path>) -> Result<(load::Project, Findings)> {
-    cached(root, cache_dir, true)
-}
-
-fn cached(
+/// it is a warning. `shallow` is for `seckb validate`, which needs no model of the
+/// advisories ([`load::Options::shallow`]).
+pub fn check_cached(
     root: &Path,
     cache_dir: Option<&Path>,
     shallow: bool,
 ) -> Result<(load::Project, Findings)> {
     let Some(dir) = cache_dir else {
-        return check(root);
+        return check(root, &load::Options::default());
     };
     let t = crate::util::Timings::new();
     crate::memory::fit_pages_to_site(root);
     let cache = ParseCache::open(dir);
     t.lap("  open the parse cache");
-    let (project, findings) = if shallow {
-        let mut findings = Findings::default();
-        let mut project = load::load_checked(root, &mut findings, &cache)?;
-        t.lap("  load");
-        validate::validate_keeping(&mut project, &mut findings);
-        t.lap("  validate");
-        (project, findings)
-    } else {
-        check_after(root, None, Some(&cache))?
+    let options = load::Options {
+        cache: Some(&cache),
+        shallow,
+        ..load::Options::default()
     };
+    let (project, findings) = check(root, &options)?;
     let t = crate::util::Timings::new();
     if let Err(e) = cache.store(&project) {
         eprintln!("warning: the parse cache was not saved: {e:#}");

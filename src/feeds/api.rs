@@ -17,6 +17,7 @@ use crate::model::{
 };
 use crate::output::Output;
 use crate::site::{Site, api_path, csaf_path, osv_path};
+use crate::unit::{Piece, UnitId};
 
 /// The API version in every path and document.
 pub const VERSION: &str = "v1";
@@ -396,7 +397,7 @@ fn index_entries(bytes: &[u8]) -> rustc_hash::FxHashMap<&str, &RawValue> {
 }
 
 /// The build unit of the API index.
-const INDEX_UNIT: &str = "api/index";
+const INDEX_UNIT: &UnitId = &UnitId::ApiIndex;
 
 /// The API index and its schemas, taken from the previous build when `previous` says it
 /// was made from the same entries. The documents of the advisories are not made here but
@@ -412,7 +413,8 @@ pub fn render_after(
     let index_reused = match previous {
         Some(agg) => {
             let digests;
-            (digests, made) = agg.digests(site, "api", |a, texts| Ok(entry(site, a, texts)))?;
+            (digests, made) =
+                agg.digests(site, Piece::ApiEntry, |a, texts| Ok(entry(site, a, texts)))?;
             agg.reuse(INDEX_UNIT, Some(agg.key_of(&(INDEX_UNIT, digests))), out)?
         }
         None => false,

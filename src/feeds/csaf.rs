@@ -36,6 +36,7 @@ use crate::model::{
 };
 use crate::output::Output;
 use crate::site::Site;
+use crate::unit::{Piece, UnitId};
 
 /// The provider folder, relative to the site root.
 pub const PROVIDER_DIR: &str = ".well-known/csaf/";
@@ -49,7 +50,7 @@ const CSAF_SCHEMA_URL: &str = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_j
 const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information-type";
 
 /// The build unit of the provider's lists: index, changes, ROLIE feed and metadata.
-const LISTS_UNIT: &str = "csaf/lists";
+const LISTS_UNIT: &UnitId = &UnitId::CsafLists;
 
 /// Writes the provider: nothing at all when no advisory is published (a provider without
 /// documents has no `last_updated` to give).
@@ -99,7 +100,7 @@ pub fn render_after(
             let digests = published
                 .par_iter()
                 .map(|(a, texts, lang)| {
-                    agg.digest(a.id.as_str(), &format!("csaf/{lang}"), || {
+                    agg.digest(a.id.as_str(), Piece::CsafEntry(lang), || {
                         listing(a, texts, lang)
                     })
                     .map(|(digest, _)| digest)
@@ -154,7 +155,7 @@ pub fn render_after(
         },
         |(d, files)| {
             if let (Some(d), Some((id, bytes, sha256, sha512))) = (&d, files) {
-                let (unit, path) = (crate::incremental::advisory_unit(id), d.path());
+                let (unit, path) = (UnitId::advisory(id), d.path());
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{path}"), bytes)?;
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha256"), sha256)?;
                 out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha512"), sha512)?;

@@ -1,5 +1,7 @@
-//! Machine-readable outputs for feed consumers, one module per format. Each writer is pure:
-//! it reads the validated [`Site`] and adds files to the [`Output`].
+//! Machine-readable outputs for feed consumers, one module per format. Each writer reads
+//! the validated [`Site`] and adds files to the [`Output`]; the files that gather many
+//! advisories are taken from the previous build when [`Aggregates`] says their members did
+//! not change.
 
 pub mod api;
 pub mod atom;
@@ -16,6 +18,7 @@ use crate::incremental::Aggregates;
 use crate::model::Date;
 use crate::output::Output;
 use crate::site::Site;
+use crate::unit::UnitId;
 
 /// Entries of a JSON list that seckb wrote in an earlier build, by their `id`, as the exact
 /// text they have in it, so that a rebuild can write the entries of unchanged advisories as
@@ -101,11 +104,14 @@ fn feeds_of(
 ) -> Result<()> {
     let stubs = items::stubs(site, lang);
     let pages = jsonfeed::pages(stubs.len());
-    let mut files: Vec<(String, String, Vec<usize>, FeedFile)> = Vec::new();
+    let mut files: Vec<(UnitId, String, Vec<usize>, FeedFile)> = Vec::new();
     for (i, range) in pages.iter().enumerate() {
         let n = i + 1;
         let has_next = n < pages.len();
-        let unit = format!("feed/{lang}/json/{n}");
+        let unit = UnitId::JsonFeed {
+            lang: lang.to_string(),
+            page: n,
+        };
         let file = FeedFile::Json { n, has_next };
         files.push((
             unit,
@@ -115,9 +121,9 @@ fn feeds_of(
         ));
     }
     for f in atom::feeds(site, lang, &stubs)? {
-        let unit = match &f.product {
-            None => format!("feed/{lang}/atom"),
-            Some(p) => format!("feed/{lang}/atom/{p}"),
+        let unit = UnitId::Atom {
+            lang: lang.to_string(),
+            product: f.product.clone(),
         };
         files.push((unit, f.path.clone(), f.members.clone(), FeedFile::Atom(f)));
     }

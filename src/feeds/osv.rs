@@ -77,11 +77,9 @@ pub fn render(site: &Site, out: &mut Output) -> Result<()> {
             None => Ok(None),
         },
         |doc| match doc {
-            Some((a, path, bytes)) => out.add_to_unit(
-                &crate::incremental::advisory_unit(a.id.as_str()),
-                path,
-                bytes,
-            ),
+            Some((a, path, bytes)) => {
+                out.add_to_unit(&crate::unit::UnitId::advisory(a.id.as_str()), path, bytes)
+            }
             None => Ok(()),
         },
     )

@@ -7,9 +7,10 @@ use super::xml::Xml;
 use crate::incremental::Aggregates;
 use crate::output::Output;
 use crate::site::Site;
+use crate::unit::UnitId;
 
 /// The build unit of the sitemap and `robots.txt`.
-const UNIT: &str = "sitemap";
+const UNIT: &UnitId = &UnitId::Sitemap;
 
 pub fn render(site: &Site, out: &mut Output) -> Result<()> {
     render_after(site, out, None)

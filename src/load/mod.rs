@@ -59,7 +59,7 @@ pub struct AdvisoryDir {
 }
 
 /// An advisory folder that was not read, because its files are those of a cached result of
-/// the rules (only when loading for `validate`, see [`load_checked`]).
+/// the rules (only when loading for `validate`, see [`Options::shallow`]).
 #[derive(Debug, Clone)]
 pub struct CheckedDir {
     /// The folder name.
@@ -84,7 +84,7 @@ pub struct Project {
     /// Advisory folders, sorted by name.
     pub advisories: Vec<AdvisoryDir>,
     /// Advisory folders not read, with what the rules found in them, sorted by name (only
-    /// from [`load_checked`]).
+    /// from [`Options::shallow`]).
     pub checked: Vec<CheckedDir>,
 }
 
@@ -95,48 +95,46 @@ pub const CATALOG_FILE: &str = "products.yaml";
 /// The facts file in each advisory folder.
 pub const FACTS_FILE: &str = "advisory.yaml";
 
-/// Reads the site at `root`, adding content problems to `findings`.
-pub fn load(root: &Path, findings: &mut Findings) -> Result<Project> {
-    load_after(root, findings, None, None)
+/// How [`load`] may take what was read before rather than read and parse it again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options<'a> {
+    /// The project loaded last time (`seckb serve`, after an edit): the value of every
+    /// advisory file whose text is the same as then is taken rather than parsed again, and
+    /// what the rules found in a folder whose files and context are unchanged stands.
+    pub previous: Option<&'a Project>,
+    /// The parse cache: the value of a file whose text it holds is taken from it.
+    pub cache: Option<&'a cache::ParseCache>,
+    /// With `previous`: only these advisory folders can have changed since (the file
+    /// watcher named them). A folder of `previous` that read cleanly and is not named is
+    /// taken as it was, without listing or reading its files; everything outside
+    /// `advisories/` is read as usual, and a folder that had findings is read again.
+    pub changed: Option<&'a std::collections::BTreeSet<String>>,
+    /// With `cache`, for checking only (`seckb validate`): an advisory folder whose files
+    /// have the size, times and inode recorded in the cache, and for which the cache holds
+    /// what the rules found given the same settings, catalog and site texts, is not read. It
+    /// goes to [`Project::checked`] with that result, and the rules run on the other
+    /// folders only.
+    pub shallow: bool,
 }
 
-/// [`load`], taking the value of every advisory file whose text is the same as when
-/// `previous` was loaded from that file, rather than parsing it again (`seckb serve`, after
-/// an edit), or from `cache` when it holds the value of the file's text. A file that parsed
-/// gave no findings, so nothing is lost.
-pub fn load_after(
-    root: &Path,
-    findings: &mut Findings,
-    previous: Option<&Project>,
-    cache: Option<&cache::ParseCache>,
-) -> Result<Project> {
-    load_inner(root, findings, previous, cache, false, None)
-}
-
-/// [`load_after`] when only the advisory folders named in `changed` can have changed since
-/// `previous` was loaded (`seckb serve`, told by the file watcher which paths changed): a
-/// folder of `previous` that read cleanly and is not named is taken as it was, without
-/// listing or reading its files. Everything outside `advisories/` (settings, catalog, site
-/// texts) is read as [`load_after`] reads it, and a folder that had findings is read again.
-pub fn load_changed(
-    root: &Path,
-    findings: &mut Findings,
-    previous: &Project,
-    changed: &std::collections::BTreeSet<String>,
-) -> Result<Project> {
-    load_inner(root, findings, Some(previous), None, false, Some(changed))
-}
-
-/// [`load_after`] with `cache`, for checking only: an advisory folder whose files have the
-/// size, times and inode recorded in the cache, and for which the cache holds what the rules
-/// found given the same settings, catalog and site texts, is not read. It goes to
-/// [`Project::checked`] with that result, and the rules run on the other folders only.
-pub fn load_checked(
-    root: &Path,
-    findings: &mut Findings,
-    cache: &cache::ParseCache,
-) -> Result<Project> {
-    load_inner(root, findings, None, Some(cache), true, None)
+/// Reads the site at `root`, adding content problems to `findings`, taking what `options`
+/// allow from an earlier read. A file that parsed gave no findings, so nothing is lost by
+/// taking its value.
+pub fn load(root: &Path, findings: &mut Findings, options: &Options) -> Result<Project> {
+    let Options {
+        previous,
+        cache,
+        changed,
+        shallow,
+    } = *options;
+    load_inner(
+        root,
+        findings,
+        previous,
+        cache,
+        shallow && cache.is_some(),
+        changed.filter(|_| previous.is_some()),
+    )
 }
 
 fn load_inner(

@@ -1,5 +1,7 @@
 //! Turns a validated project into pages: builds plain view structs per page and language,
-//! renders them with the templates, and returns the files. No IO besides template loading.
+//! renders them with the templates, and adds the files to the [`Output`]. It reads the
+//! templates from disk and, in an incremental build, takes unchanged listings from the
+//! previous build ([`Aggregates`]).
 
 mod facets;
 mod templates;
@@ -15,6 +17,7 @@ use crate::model::SiteText;
 use crate::output::Output;
 use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
+use crate::unit::{Piece, UnitId};
 use crate::util::integrity;
 use facets::Facet;
 use templates::Templates;
@@ -86,12 +89,10 @@ pub fn render_after(
         // Every page of every listing: the home list of every advisory, then the list of each
         // facet value, each cut into pages of `listings.per_page`.
         let everything: Vec<usize> = (0..site.advisories.len()).collect();
-        let home_unit = format!("list/{lang}/");
-        let mut sheets: Vec<Sheet> = sheets_of(&home_unit, "", None, &everything, per_page);
+        let mut sheets: Vec<Sheet> = sheets_of(lang, "", None, &everything, per_page);
         for facet in &facets {
-            let unit = format!("list/{lang}/{}", facet.dir);
             sheets.extend(sheets_of(
-                &unit,
+                lang,
                 &facet.dir,
                 Some(facet),
                 &facet.members,
@@ -105,9 +106,8 @@ pub fn render_after(
         // The list items made so far, by advisory.
         let mut items: Vec<Option<ListItem>> = Vec::new();
         let todo: Vec<&Sheet> = if let Some(agg) = previous {
-            let name = format!("list/{lang}");
             let digests;
-            (digests, items) = agg.digests(site, &name, |a, texts| {
+            (digests, items) = agg.digests(site, Piece::ListItem(lang), |a, texts| {
                 Ok(ListItem::new(a, texts, lang, &text.ui))
             })?;
             // Every home page shows the facets: hashed once.
@@ -186,7 +186,9 @@ pub fn render_after(
 
         // The product index, and one filtered list per year, product, kind and severity,
         // pre-generated so that filtering works without JavaScript.
-        let unit = format!("list/{lang}/products");
+        let unit = UnitId::Products {
+            lang: lang.to_string(),
+        };
         let products = groups.iter().find(|g| g.key == "products");
         if !reused(previous, &unit, &products, out)? {
             let rel = "products/index.html".to_string();
@@ -200,7 +202,7 @@ pub fn render_after(
         }
         // The home pages (the home list, and every facet beside it) and the facet pages, in
         // parallel.
-        let lists: Vec<(String, String, String)> = todo
+        let lists: Vec<(UnitId, String, String)> = todo
             .par_iter()
             .map(|sheet| {
                 let dir = format!("{}{}", sheet.dir, views::page_dir(sheet.number));
@@ -237,8 +239,8 @@ pub fn render_after(
 
 /// One page of a listing: the home list or a facet value's list.
 struct Sheet<'a> {
-    /// Its build unit: `list/<lang>/<dir>`, and `list/<lang>/<dir>page/<n>/` after the first.
-    unit: String,
+    /// Its build unit.
+    unit: UnitId,
     /// The listing's folder below the language (`years/2008/`; empty for the home list).
     dir: &'a str,
     /// The facet value it lists; none for the home list.
@@ -252,7 +254,7 @@ struct Sheet<'a> {
 
 /// The pages of a listing of `members`, `per_page` each; one page when it is empty.
 fn sheets_of<'a>(
-    unit: &str,
+    lang: &str,
     dir: &'a str,
     facet: Option<&'a Facet>,
     members: &'a [usize],
@@ -268,7 +270,11 @@ fn sheets_of<'a>(
         .into_iter()
         .enumerate()
         .map(|(i, members)| Sheet {
-            unit: format!("{unit}{}", views::page_dir(i + 1)),
+            unit: UnitId::Listing {
+                lang: lang.to_string(),
+                dir: dir.to_string(),
+                page: i + 1,
+            },
             dir,
             facet,
             members,
@@ -312,7 +318,7 @@ fn advisory_files(site: &Site, tpl: &Templates, langs: &[&str], out: &mut Output
                 ));
             }
             files.push(crate::feeds::api::document(site, a, texts, &memo)?);
-            Ok((crate::incremental::advisory_unit(a.id.as_str()), files))
+            Ok((UnitId::advisory(a.id.as_str()), files))
         },
         |(unit, files)| {
             for (path, bytes) in files {
@@ -327,7 +333,7 @@ fn advisory_files(site: &Site, tpl: &Templates, langs: &[&str], out: &mut Output
 /// what every page shares, is taken from the previous build.
 fn reused<W: std::hash::Hash>(
     previous: Option<&Aggregates>,
-    unit: &str,
+    unit: &UnitId,
     what: &W,
     out: &mut Output,
 ) -> Result<bool> {

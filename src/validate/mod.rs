@@ -24,7 +24,7 @@ use crate::load::Project;
 /// texts; only [`ids::unique`] compares advisories. So what the others find in a folder is
 /// kept in the parse cache ([`keep_results`]), with the folder's [`Claim`], and `validate`
 /// takes it from there for a folder whose files have not changed, without reading them
-/// ([`crate::load::load_checked`]).
+/// ([`crate::load::Options::shallow`]).
 pub fn validate(p: &Project, findings: &mut Findings) {
     per_folder(p, findings);
     across(p, findings);
