@@ -19,7 +19,7 @@
 //! rendered.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -195,9 +195,9 @@ impl<'a> Aggregates<'a> {
             Some(d) => (d.clone(), None),
             None => {
                 let made = make()?;
-                let mut h = ShaHasher(Sha256::new());
+                let mut h = crate::util::ShaHasher::default();
                 made.hash(&mut h);
-                (hex(&h.0.finalize()), Some(made))
+                (hex(&h.finish_sha256()), Some(made))
             }
         };
         self.memos
@@ -216,7 +216,7 @@ impl<'a> Aggregates<'a> {
         what: &W,
         members: impl Iterator<Item = (&'m str, &'m str)>,
     ) -> Option<String> {
-        let mut h = ShaHasher(Sha256::new());
+        let mut h = crate::util::ShaHasher::default();
         BUILD_ID.hash(&mut h);
         self.keys.shared.hash(&mut h);
         what.hash(&mut h);
@@ -224,17 +224,17 @@ impl<'a> Aggregates<'a> {
             self.keys.advisory(id)?.hash(&mut h);
             revision.hash(&mut h);
         }
-        Some(hex(&h.0.finalize()))
+        Some(hex(&h.finish_sha256()))
     }
 
     /// The key of an aggregate unit made from `what` alone (besides what every page shares):
     /// all it shows, such as the list items of a listing.
     pub fn key_of<W: Hash>(&self, what: &W) -> String {
-        let mut h = ShaHasher(Sha256::new());
+        let mut h = crate::util::ShaHasher::default();
         BUILD_ID.hash(&mut h);
         self.keys.shared.hash(&mut h);
         what.hash(&mut h);
-        hex(&h.0.finalize())
+        hex(&h.finish_sha256())
     }
 
     /// Takes unit `unit` from the previous build into `out` if it was made from `key` and its
@@ -335,10 +335,10 @@ pub struct Made {
 /// The key of a unit made from `value` alone (and the code of seckb): a language's search
 /// index, whose records hold everything it is made from.
 pub fn key_of<T: Hash>(value: &T) -> String {
-    let mut h = ShaHasher(Sha256::new());
+    let mut h = crate::util::ShaHasher::default();
     BUILD_ID.hash(&mut h);
     value.hash(&mut h);
-    hex(&h.0.finalize())
+    hex(&h.finish_sha256())
 }
 
 fn advisory_key(shared: &[u8; 32], dir: &AdvisoryDir) -> [u8; 32] {
@@ -353,20 +353,6 @@ fn advisory_key(shared: &[u8; 32], dir: &AdvisoryDir) -> [u8; 32] {
         h.update(text.digest);
     }
     h.finalize().into()
-}
-
-/// Feeds [`Hash`] into SHA-256, for a key of structured data without serializing it.
-struct ShaHasher(Sha256);
-
-impl Hasher for ShaHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        // Only the SHA-256 is used.
-        0
-    }
 }
 
 pub use crate::util::{hex, unhex};

@@ -51,6 +51,36 @@ pub enum Piece<'a> {
     SearchRecord(&'a str),
 }
 
+/// Files as a unit makes them: paths below the site root, and their bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A unit whose files show pieces of many advisories (a page of a listing or of a feed) and
+/// possibly more: what the engine needs to decide whether to make it again, and how.
+pub struct Gathered<'a, P> {
+    pub id: UnitId,
+    /// Everything it shows besides its members' pieces (where it is, its heading, the
+    /// facets beside a list...), digested ([`crate::util::digest_of`]).
+    pub what: [u8; 32],
+    /// The pieces it shows, in order: the advisory (an index into the site's), and a label
+    /// naming which of its pieces (a revision, for a feed; empty where each advisory has one).
+    pub members: Vec<(usize, &'a str)>,
+    /// Makes its files from its members' pieces, given in the order of `members`.
+    #[allow(clippy::type_complexity)]
+    pub render: Box<dyn Fn(&[(&P, &str)]) -> anyhow::Result<Files> + Sync + 'a>,
+}
+
+/// How the pieces of a list of [`Gathered`] units stand for what they show, for their keys.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyBy<'a> {
+    /// By the digest of each piece, kept with its advisory's unit under this name: a unit is
+    /// made again only when what it shows of its members changed (a listing, after an edit
+    /// to a note that no list shows, is not).
+    Digest(Piece<'a>),
+    /// By the key of each member's advisory: any change to the advisory makes the unit
+    /// again, but no piece is made to find out (a feed's items hold every text).
+    Advisory,
+}
+
 impl UnitId {
     /// The unit of the advisory `id`.
     pub fn advisory(id: &str) -> UnitId {

@@ -97,3 +97,33 @@ impl Default for Timings {
         Timings::new()
     }
 }
+
+/// Feeds [`Hash`](std::hash::Hash) into SHA-256, for a key of structured data without
+/// serializing it.
+#[derive(Default)]
+pub struct ShaHasher(sha2::Sha256);
+
+impl ShaHasher {
+    /// The SHA-256 of all that was hashed.
+    pub fn finish_sha256(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+impl std::hash::Hasher for ShaHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        // Only the SHA-256 is used.
+        0
+    }
+}
+
+/// The SHA-256 of what `value` hashes (with [`Hash`](std::hash::Hash)).
+pub fn digest_of<T: std::hash::Hash + ?Sized>(value: &T) -> [u8; 32] {
+    let mut h = ShaHasher::default();
+    value.hash(&mut h);
+    h.finish_sha256()
+}
