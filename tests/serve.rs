@@ -548,7 +548,7 @@ fn paths_are_percent_decoded_and_cannot_climb_out() {
     );
 }
 
-/// Every response carries the policy README.md asks production servers to send, and
+/// Every response carries the policy the docs ask production servers to send, and
 /// `nosniff`: a page that breaks under them breaks while it is written.
 #[test]
 fn every_response_carries_the_content_security_policy_and_nosniff() {
@@ -573,12 +573,17 @@ fn every_response_carries_the_content_security_policy_and_nosniff() {
     }
 }
 
-/// The policy `serve` sends is the one README.md documents, word for word.
+/// The policy `serve` sends is the one the user guide documents (docs/src/publishing.md),
+/// word for word, and neither it nor README.md gives another.
 #[test]
-fn the_policy_is_the_one_readme_documents() {
-    let readme = include_str!("../README.md");
-    let documented: Vec<&str> = readme
-        .lines()
+fn the_policy_is_the_one_the_docs_document() {
+    let docs = [
+        include_str!("../docs/src/publishing.md"),
+        include_str!("../README.md"),
+    ];
+    let documented: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.lines())
         .filter_map(|l| l.strip_prefix("Content-Security-Policy: "))
         .collect();
     assert_eq!(documented, [seckb::serve::CONTENT_SECURITY_POLICY]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Search in a real browser: serves a built seckb site on 127.0.0.1 with the strict
-// Content-Security-Policy that README.md documents, opens `<lang>/search/` in Debian's
-// Chromium (driven by playwright-core) for every language of the site, and checks that
+// Content-Security-Policy that docs/src/publishing.md documents, opens `<lang>/search/` in
+// Debian's Chromium (driven by playwright-core) for every language of the site, and checks that
 //   - nothing of the index is fetched before the reader searches,
 //   - an advisory is found by its id, its KB number (with and without `KB`), a prefix of
 //     the KB number, a CVE id, and the longest word of its title (in English also that
@@ -23,7 +23,8 @@ import { createRequire } from 'node:module'
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, resolve, sep } from 'node:path'
 
-// The header README.md tells site owners to send; the test fails on any violation of it.
+// The header docs/src/publishing.md tells site owners to send; the test fails on any
+// violation of it.
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
   "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
