@@ -274,7 +274,7 @@ fn note(ev: &notify::Result<notify::Event>, paths: &mut Option<Vec<PathBuf>>) ->
     }
 }
 
-/// The Content-Security-Policy that README.md asks the servers of a published site to send.
+/// The Content-Security-Policy that `docs/src/publishing.md` asks the servers of a published site to send.
 /// `serve` sends it too, so that what would break in production breaks while writing; the
 /// live-reload script (a file, polling with `fetch`, styling its overlay through the CSSOM)
 /// needs nothing more.
