@@ -94,16 +94,19 @@ fn render(c: &mut Criterion) {
     let integrity = seckb::search::library_integrity().unwrap();
     let mut g = c.benchmark_group("render");
     g.sample_size(10);
-    g.bench_function(
-        "pages and API documents (64 advisories x 3 languages)",
-        |b| {
-            b.iter(|| {
-                let mut out = Output::default();
-                seckb::render::render(&site, repo(), &integrity, &mut out).unwrap();
-                black_box(out.len())
-            })
-        },
-    );
+    // The path production takes: the whole site, as `build` and `serve` make it.
+    g.bench_function("whole site in memory (64 advisories x 3 languages)", |b| {
+        b.iter(|| black_box(seckb::engine::build_site(&project).unwrap().len()))
+    });
+    let pages = seckb::render::Pages::new(&site, repo(), &integrity).unwrap();
+    g.bench_function("advisory pages (64 advisories x 3 languages)", |b| {
+        b.iter(|| {
+            for (a, texts) in &site.advisories {
+                let memo = seckb::markdown::Memo::new();
+                black_box(pages.advisory(a, texts, &memo).unwrap());
+            }
+        })
+    });
     g.bench_function("feeds, API index, CSAF, OSV, sitemap", |b| {
         b.iter(|| {
             let mut out = Output::default();

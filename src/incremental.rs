@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::load::{AdvisoryDir, Project};
 pub use crate::output::CachedFile;
 use crate::output::{Bytes, Output};
-use crate::unit::{Piece, UnitId};
+use crate::unit::{Files, Gathered, KeyBy, Piece, UnitId};
 
 pub use crate::util::BUILD_ID;
 
@@ -283,6 +283,77 @@ impl<'a> Aggregates<'a> {
             .map(|(a, texts)| self.digest(a.id.as_str(), piece, || make(a, texts)))
             .collect::<Result<_>>()?;
         Ok(both.into_iter().unzip())
+    }
+
+    /// Makes the list units `units` that the previous build did not make from the same
+    /// inputs, and takes the others from it: the one way a unit that gathers many
+    /// advisories is built. Each unit's key is made from its id, what it shows besides its
+    /// members, and its members as `key_by` says; the pieces of the units to make are made
+    /// once each with `make` (by advisory, in parallel), and the units rendered in parallel.
+    pub fn gather<P: Hash + Send + Sync>(
+        &self,
+        site: &crate::site::Site,
+        out: &mut Output,
+        key_by: KeyBy,
+        make: impl Fn(usize) -> Result<P> + Sync,
+        units: Vec<Gathered<P>>,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let (digests, mut made) = match key_by {
+            KeyBy::Digest(piece) => {
+                let (digests, made): (Vec<String>, Vec<Option<P>>) = site
+                    .advisories
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, (a, _))| self.digest(a.id.as_str(), piece, || make(i)))
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .unzip();
+                (Some(digests), made)
+            }
+            KeyBy::Advisory => (None, Vec::new()),
+        };
+        made.resize_with(site.advisories.len(), || None);
+        let mut todo = Vec::new();
+        for unit in units {
+            let key = match &digests {
+                Some(digests) => {
+                    let shown: Vec<(&String, &str)> = unit
+                        .members
+                        .iter()
+                        .map(|&(i, l)| (&digests[i], l))
+                        .collect();
+                    Some(self.key_of(&(&unit.id, &unit.what, shown)))
+                }
+                None => {
+                    let members = unit
+                        .members
+                        .iter()
+                        .map(|&(i, label)| (site.advisories[i].0.id.as_str(), label));
+                    self.key(&(&unit.id, &unit.what), members)
+                }
+            };
+            if !self.reuse(&unit.id, key, out)? {
+                todo.push(unit);
+            }
+        }
+        let wanted = todo.iter().flat_map(|u| u.members.iter().map(|&(i, _)| i));
+        fill(&mut made, wanted, &make)?;
+        let files: Vec<(&UnitId, Files)> = todo
+            .par_iter()
+            .map(|unit| {
+                let pieces = (unit.members.iter())
+                    .map(|&(i, label)| Ok((made[i].as_ref().context("a piece not made")?, label)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((&unit.id, (unit.render)(&pieces)?))
+            })
+            .collect::<Result<_>>()?;
+        for (unit, files) in files {
+            for (path, bytes) in files {
+                out.add_to_unit(unit, path, bytes)?;
+            }
+        }
+        Ok(())
     }
 
     /// The key of every aggregate unit of this build, how many of them were taken from the

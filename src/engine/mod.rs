@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use crate::diag::Findings;
 use crate::incremental::{Aggregates, BUILD_ID, Cache, Keys, Unit, key_of};
 use crate::load::cache::ParseCache;
+use crate::markdown::Memo;
 use crate::output::Output;
 use crate::site::Site;
-use crate::unit::{Piece, UnitId};
+use crate::unit::{KeyBy, Piece, UnitId};
 use crate::{feeds, load, render, search, validate};
 use std::path::Path;
 
@@ -143,14 +144,19 @@ pub fn build_into(
                     site.reused.insert(id.to_string());
                 }
             }
-            render::render_after(
-                &site,
-                &project.root,
-                &library.integrity,
-                &mut out,
-                Some(&aggregates),
-            )?;
-            t.lap("pages");
+            let pages = render::Pages::new(&site, &project.root, &library.integrity)?;
+            for (path, bytes) in pages.shared()? {
+                out.add(path, bytes)?;
+            }
+            advisory_files(&site, &pages, &mut out)?;
+            t.lap("advisories");
+            for lang in site.languages() {
+                let listings = pages.listings(lang)?;
+                let piece = KeyBy::Digest(Piece::ListItem(lang));
+                let make = |i| Ok(listings.item(i));
+                aggregates.gather(&site, &mut out, piece, make, listings.units()?)?;
+            }
+            t.lap("listings");
             feeds::render_after(&site, &mut out, Some(&aggregates))?;
             t.lap("feeds");
             anyhow::Ok(out)
@@ -223,6 +229,30 @@ pub fn build_into(
     out.add_manifest()?;
     t.lap("manifest");
     Ok((out, cache, rendered))
+}
+
+/// The files of each advisory not taken from the previous build: its page in every
+/// language and its API document, rendered together so that each text is rendered and
+/// sanitized once ([`Memo`]). In parallel, added in site order.
+fn advisory_files(site: &Site, pages: &render::Pages, out: &mut Output) -> Result<()> {
+    let fresh: Vec<_> = (site.advisories.iter())
+        .filter(|(a, _)| !site.is_reused(a))
+        .collect();
+    crate::util::par_chunked(
+        &fresh,
+        |(a, texts)| {
+            let memo = Memo::new();
+            let mut files = pages.advisory(a, texts, &memo)?;
+            files.push(feeds::api::document(site, a, texts, &memo)?);
+            Ok((UnitId::advisory(a.id.as_str()), files))
+        },
+        |(unit, files)| {
+            for (path, bytes) in files {
+                out.add_to_unit(&unit, path, bytes)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Loads the site at `root` as `options` allow ([`load::load`]) and runs the rules.

@@ -1,66 +1,79 @@
-//! Turns a validated project into pages: builds plain view structs per page and language,
-//! renders them with the templates, and adds the files to the [`Output`]. It reads the
-//! templates from disk and, in an incremental build, takes unchanged listings from the
-//! previous build ([`Aggregates`]).
+//! Turns a validated project into pages: builds plain view structs per page and language
+//! and renders them with the templates. Pure but for reading the templates: it gives files
+//! and the build units they belong to ([`Gathered`] for the listings), and the engine
+//! decides which to make ([`crate::engine`]).
 
 mod facets;
 mod templates;
 mod views;
 
-use anyhow::{Context, Result};
-use rayon::prelude::*;
+use anyhow::Result;
 use tera::Context as TeraContext;
 
-use crate::incremental::Aggregates;
 use crate::markdown::Memo;
-use crate::model::SiteText;
-use crate::output::Output;
+use crate::model::{Advisory, AdvisoryText, SiteText};
 use crate::search::LIBRARY as SEARCH_LIBRARY;
 use crate::site::Site;
-use crate::unit::{Piece, UnitId};
-use crate::util::integrity;
+use crate::unit::{Files, Gathered, UnitId};
+use crate::util::{digest_of, integrity};
 use facets::Facet;
 use templates::Templates;
 pub use templates::{DEFAULTS as TEMPLATE_DEFAULTS, digest as templates_digest};
-use views::{AdvisoryView, LangLink, ListItem, Page, Pager};
+pub use views::ListItem;
+use views::{AdvisoryView, Boilerplate, LangLink, Page, Pager};
 
-/// Renders every page of the site; `library_integrity` is the SRI hash of the search
-/// library the search pages load.
-pub fn render(
-    site: &Site,
-    root: &std::path::Path,
-    library_integrity: &str,
-    out: &mut Output,
-) -> Result<()> {
-    render_after(site, root, library_integrity, out, None)
+/// The pages of a site: what every page shares, loaded once.
+pub struct Pages<'a> {
+    site: &'a Site<'a>,
+    tpl: Templates,
+    langs: Vec<&'a str>,
+    /// The SRI hashes of the search page's script and of the search library it loads.
+    search_script_integrity: String,
+    library_integrity: String,
+    /// Per language: its texts and the boilerplate of its advisory pages.
+    by_lang: Vec<(&'a str, &'a SiteText, Boilerplate)>,
 }
 
-/// [`render`], taking each listing (the home page, the product index, the page of each
-/// facet value) from the previous build when `previous` says it was made from the same
-/// list items (and facets): an edit that changes no list item (a revision note, an FAQ)
-/// renders no listing.
-pub fn render_after(
-    site: &Site,
-    root: &std::path::Path,
-    library_integrity: &str,
-    out: &mut Output,
-    previous: Option<&Aggregates>,
-) -> Result<()> {
-    let tpl = Templates::load(root)?;
-    out.add("style.css", tpl.css.clone())?;
-    out.add("search.js", tpl.search_js.clone())?;
-    let search_script_integrity = integrity(tpl.search_js.as_bytes());
-    let search_parts = crate::search::parts(site);
+impl<'a> Pages<'a> {
+    /// The pages of `site` with the templates of the site at `root`; `library_integrity` is
+    /// the SRI hash of the search library the search pages load.
+    pub fn new(
+        site: &'a Site<'a>,
+        root: &std::path::Path,
+        library_integrity: &str,
+    ) -> Result<Pages<'a>> {
+        let tpl = Templates::load(root)?;
+        let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
+        let by_lang = langs
+            .iter()
+            .map(|&lang| {
+                let text = site.site_text(lang)?;
+                Ok((lang, text, Boilerplate::of(text)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Pages {
+            site,
+            search_script_integrity: integrity(tpl.search_js.as_bytes()),
+            tpl,
+            langs,
+            library_integrity: library_integrity.to_string(),
+            by_lang,
+        })
+    }
 
-    let langs: Vec<&str> = site.settings.languages.iter().map(|l| l.as_str()).collect();
-    let base = &site.settings.base_url;
-    let default_lang = site.settings.default_language.as_str();
-    let per_page = usize::try_from(site.settings.listings.per_page.get()).unwrap_or(usize::MAX);
-
-    // The root page: a language chooser.
-    {
+    /// The files of no unit, made in every build: the stylesheet, the search script, the
+    /// language chooser, and the search and about pages of each language.
+    pub fn shared(&self) -> Result<Files> {
+        let site = self.site;
+        let mut files: Files = vec![
+            ("style.css".into(), self.tpl.css.clone().into_bytes()),
+            ("search.js".into(), self.tpl.search_js.clone().into_bytes()),
+        ];
+        let default_lang = site.settings.default_language.as_str();
+        // The root page: a language chooser.
         let text = site.site_text(default_lang)?;
-        let links = lang_links(site, &langs, "", "")?;
+        let links = lang_links(site, &self.langs, "", "")?;
+        let base = &site.settings.base_url;
         let mut page = Page::new(
             default_lang,
             text,
@@ -74,273 +87,185 @@ pub fn render_after(
         page.has_about = site.settings.attribution.is_some();
         let mut ctx = TeraContext::new();
         ctx.insert("page", &page);
-        out.add("index.html", render_one(&tpl, "root.html", &ctx)?)?;
-    }
-
-    advisory_files(site, &tpl, &langs, out)?;
-
-    for lang in &langs {
-        let text = site.site_text(lang)?;
-        let groups = facets::groups(site, &text.ui);
-        // Every facet value, each of which gets a page (products even without advisories,
-        // so catalog links never break).
-        let facets: Vec<&facets::Facet> = groups.iter().flat_map(|g| &g.facets).collect();
-
-        // Every page of every listing: the home list of every advisory, then the list of each
-        // facet value, each cut into pages of `listings.per_page`.
-        let everything: Vec<usize> = (0..site.advisories.len()).collect();
-        let mut sheets: Vec<Sheet> = sheets_of(lang, "", None, &everything, per_page);
-        for facet in &facets {
-            sheets.extend(sheets_of(
-                lang,
-                &facet.dir,
-                Some(facet),
-                &facet.members,
-                per_page,
-            ));
-        }
-
-        // Which pages are taken from the previous build: each is keyed by the digests of its
-        // list items, which an unchanged advisory keeps from the previous build, so that a
-        // list item is made only when a page holding it is rendered.
-        // The list items made so far, by advisory.
-        let mut items: Vec<Option<ListItem>> = Vec::new();
-        let todo: Vec<&Sheet> = if let Some(agg) = previous {
-            let digests;
-            (digests, items) = agg.digests(site, Piece::ListItem(lang), |a, texts| {
-                Ok(ListItem::new(a, texts, lang, &text.ui))
-            })?;
-            // Every home page shows the facets: hashed once.
-            let groups_key = crate::incremental::key_of(&groups);
-            let mut todo = Vec::new();
-            for sheet in &sheets {
-                let list: Vec<&String> = sheet.members.iter().map(|&i| &digests[i]).collect();
-                let at = (sheet.number, sheet.pages);
-                let fresh = match sheet.facet {
-                    None => !reused(previous, &sheet.unit, &(&list, &groups_key, at), out)?,
-                    Some(facet) => {
-                        let what = (
-                            &facet.dir,
-                            &facet.name,
-                            &facet.heading,
-                            &facet.note,
-                            facet.feed,
-                        );
-                        !reused(previous, &sheet.unit, &(what, &list, at), out)?
-                    }
-                };
-                if fresh {
-                    todo.push(sheet);
-                }
-            }
-            todo
-        } else {
-            sheets.iter().collect()
-        };
-        items.resize_with(site.advisories.len(), || None);
-        let wanted = todo.iter().flat_map(|sheet| sheet.members.iter().copied());
-        crate::incremental::fill(&mut items, wanted, |i| {
-            let (a, texts) = &site.advisories[i];
-            Ok(ListItem::new(a, texts, lang, &text.ui))
-        })?;
-        let list_of = |members: &[usize]| -> Result<Vec<&ListItem>> {
-            members
-                .iter()
-                .map(|&i| items[i].as_ref().context("a list item that was not made"))
-                .collect()
-        };
-
-        // Search.
-        {
+        files.push(("index.html".into(), self.render("root.html", &ctx)?));
+        let search_parts = crate::search::parts(site);
+        for &(lang, text, _) in &self.by_lang {
             let rel = "search/index.html".to_string();
-            let mut ctx = page_ctx(site, &langs, lang, text, "search/", &rel)?;
+            let mut ctx = page_ctx(site, &self.langs, lang, text, "search/", &rel)?;
             let root = "../../";
             ctx.insert(
                 "search",
                 &views::SearchView {
                     script: format!("{root}search.js"),
-                    script_integrity: search_script_integrity.clone(),
+                    script_integrity: self.search_script_integrity.clone(),
                     library: format!("{root}{SEARCH_LIBRARY}"),
-                    library_integrity: library_integrity.to_string(),
+                    library_integrity: self.library_integrity.clone(),
                     parts: (1..search_parts)
                         .map(|n| format!("{root}{}", crate::search::part_dir(n)))
                         .collect(),
                 },
             );
-            out.add(
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "search.html", &ctx)?,
-            )?;
+            files.push((format!("{lang}/{rel}"), self.render("search.html", &ctx)?));
+            // Sources and licence.
+            if let Some(attribution) = &site.settings.attribution {
+                let rel = "about/index.html".to_string();
+                let mut ctx = page_ctx(site, &self.langs, lang, text, "about/", &rel)?;
+                ctx.insert("attribution", &crate::markdown::to_html(attribution));
+                files.push((format!("{lang}/{rel}"), self.render("about.html", &ctx)?));
+            }
         }
+        Ok(files)
+    }
 
-        // Sources and licence.
-        if let Some(attribution) = &site.settings.attribution {
-            let rel = "about/index.html".to_string();
-            let mut ctx = page_ctx(site, &langs, lang, text, "about/", &rel)?;
-            ctx.insert("attribution", &crate::markdown::to_html(attribution));
-            out.add(
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "about.html", &ctx)?,
-            )?;
+    /// The page of advisory `a` in every language, in the order of the languages. `memo`
+    /// keeps each text rendered and sanitized once for these pages and the API document.
+    pub fn advisory(
+        &self,
+        a: &Advisory,
+        texts: &std::collections::BTreeMap<&str, &AdvisoryText>,
+        memo: &Memo,
+    ) -> Result<Files> {
+        let dir = format!("advisories/{}/", a.id);
+        let rel = format!("{dir}index.html");
+        let mut files = Vec::with_capacity(self.by_lang.len() + 1);
+        for (lang, text, boilerplate) in &self.by_lang {
+            let mut ctx = page_ctx(self.site, &self.langs, lang, text, &dir, &rel)?;
+            let view = AdvisoryView::new(a, texts, lang, self.site, text, boilerplate, memo)?;
+            ctx.insert("advisory", &view);
+            files.push((format!("{lang}/{rel}"), self.render("advisory.html", &ctx)?));
         }
+        Ok(files)
+    }
 
-        // The product index, and one filtered list per year, product, kind and severity,
-        // pre-generated so that filtering works without JavaScript.
-        let unit = UnitId::Products {
-            lang: lang.to_string(),
-        };
-        let products = groups.iter().find(|g| g.key == "products");
-        if !reused(previous, &unit, &products, out)? {
-            let rel = "products/index.html".to_string();
-            let mut ctx = page_ctx(site, &langs, lang, text, "products/", &rel)?;
-            ctx.insert("products", &products.map(|g| &g.facets));
-            out.add_to_unit(
-                &unit,
-                format!("{lang}/{rel}"),
-                render_one(&tpl, "products.html", &ctx)?,
-            )?;
-        }
-        // The home pages (the home list, and every facet beside it) and the facet pages, in
-        // parallel.
-        let lists: Vec<(UnitId, String, String)> = todo
-            .par_iter()
-            .map(|sheet| {
-                let dir = format!("{}{}", sheet.dir, views::page_dir(sheet.number));
-                let rel = format!("{dir}index.html");
-                let mut ctx = page_ctx(site, &langs, lang, text, &dir, &rel)?;
-                ctx.insert("advisories", &list_of(sheet.members)?);
-                ctx.insert("pager", &Pager::new(sheet.number, sheet.pages, &text.ui));
-                ctx.insert("list_root", views::list_root(sheet.number));
-                let template = match sheet.facet {
-                    None => {
-                        ctx.insert("groups", &groups);
-                        "home.html"
-                    }
-                    Some(facet) => {
-                        ctx.insert("heading", &facet.heading);
-                        ctx.insert("filter_note", &facet.note);
-                        ctx.insert("product_feed", &facet.feed);
-                        "list.html"
+    /// The listings of `lang`: the home list of every advisory, the list of each facet value
+    /// (year, product, kind, severity), each cut into pages, and the product index.
+    pub fn listings(&self, lang: &'a str) -> Result<Listings<'_>> {
+        let text = self.site.site_text(lang)?;
+        Ok(Listings {
+            pages: self,
+            lang,
+            text,
+            groups: facets::groups(self.site, &text.ui),
+            everything: (0..self.site.advisories.len()).collect(),
+        })
+    }
+
+    fn render(&self, name: &str, ctx: &TeraContext) -> Result<Vec<u8>> {
+        Ok(render_one(&self.tpl, name, ctx)?.into_bytes())
+    }
+}
+
+/// The listings of a language ([`Pages::listings`]).
+pub struct Listings<'p> {
+    pages: &'p Pages<'p>,
+    lang: &'p str,
+    text: &'p SiteText,
+    groups: Vec<facets::Group>,
+    everything: Vec<usize>,
+}
+
+impl Listings<'_> {
+    /// The item of advisory `i` (an index into the site's) in these lists.
+    pub fn item(&self, i: usize) -> ListItem {
+        let (a, texts) = &self.pages.site.advisories[i];
+        ListItem::new(a, texts, self.lang, &self.text.ui)
+    }
+
+    /// Every page as a unit: the home list's and each facet value's, keyed by the items
+    /// they show and what else (the facets beside the home list, a facet's headings), and
+    /// the product index, keyed by the products it lists.
+    pub fn units(&self) -> Result<Vec<Gathered<'_, ListItem>>> {
+        let per_page = self.pages.site.settings.listings.per_page.get();
+        let per_page = usize::try_from(per_page).unwrap_or(usize::MAX).max(1);
+        let lang = self.lang.to_string();
+        // Every home page shows the facets: hashed once.
+        let groups_key = digest_of(&self.groups);
+        let facets = self.groups.iter().flat_map(|g| &g.facets);
+        let lists = std::iter::once((None, &self.everything[..]))
+            .chain(facets.map(|f| (Some(f), &f.members[..])));
+        let mut units = Vec::new();
+        for (facet, members) in lists {
+            let chunks: Vec<&[usize]> = if members.is_empty() {
+                vec![members]
+            } else {
+                members.chunks(per_page).collect()
+            };
+            let pages = chunks.len();
+            for (i, members) in chunks.into_iter().enumerate() {
+                let (number, dir) = (i + 1, facet.map_or("", |f| f.dir.as_str()));
+                let what = match facet {
+                    None => digest_of(&(&groups_key, number, pages)),
+                    Some(f) => {
+                        let shown = (&f.dir, &f.name, &f.heading, &f.note, f.feed);
+                        digest_of(&(shown, number, pages))
                     }
                 };
-                Ok((
-                    sheet.unit.clone(),
-                    format!("{lang}/{rel}"),
-                    render_one(&tpl, template, &ctx)?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        for (unit, path, page) in lists {
-            out.add_to_unit(&unit, path, page)?;
+                units.push(Gathered {
+                    id: UnitId::Listing {
+                        lang: lang.clone(),
+                        dir: dir.to_string(),
+                        page: number,
+                    },
+                    what,
+                    members: members.iter().map(|&i| (i, "")).collect(),
+                    render: Box::new(move |items| self.list_page(facet, dir, number, pages, items)),
+                });
+            }
         }
+        let products = self.groups.iter().find(|g| g.key == "products");
+        units.push(Gathered {
+            id: UnitId::Products { lang },
+            what: digest_of(&products),
+            members: Vec::new(),
+            render: Box::new(move |_| self.product_index(products)),
+        });
+        Ok(units)
     }
-    Ok(())
-}
 
-/// One page of a listing: the home list or a facet value's list.
-struct Sheet<'a> {
-    /// Its build unit.
-    unit: UnitId,
-    /// The listing's folder below the language (`years/2008/`; empty for the home list).
-    dir: &'a str,
-    /// The facet value it lists; none for the home list.
-    facet: Option<&'a Facet>,
-    /// Its advisories, indexes into the site's.
-    members: &'a [usize],
-    /// Its number, from 1, and how many pages the listing has.
-    number: usize,
-    pages: usize,
-}
-
-/// The pages of a listing of `members`, `per_page` each; one page when it is empty.
-fn sheets_of<'a>(
-    lang: &str,
-    dir: &'a str,
-    facet: Option<&'a Facet>,
-    members: &'a [usize],
-    per_page: usize,
-) -> Vec<Sheet<'a>> {
-    let chunks: Vec<&[usize]> = if members.is_empty() {
-        vec![members]
-    } else {
-        members.chunks(per_page.max(1)).collect()
-    };
-    let pages = chunks.len();
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, members)| Sheet {
-            unit: UnitId::Listing {
-                lang: lang.to_string(),
-                dir: dir.to_string(),
-                page: i + 1,
-            },
-            dir,
-            facet,
-            members,
-            number: i + 1,
-            pages,
-        })
-        .collect()
-}
-
-/// The files of each advisory that shows its texts as HTML: its page in every language and
-/// its API document ([`crate::feeds::api::document`]), rendered together so that each text
-/// is rendered and sanitized once ([`Memo`]). In parallel, added in site order; not those of
-/// advisories reused from the previous build.
-fn advisory_files(site: &Site, tpl: &Templates, langs: &[&str], out: &mut Output) -> Result<()> {
-    let by_lang = langs
-        .iter()
-        .map(|&lang| {
-            let text = site.site_text(lang)?;
-            Ok((lang, text, views::Boilerplate::of(text)))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let fresh: Vec<_> = site
-        .advisories
-        .iter()
-        .filter(|(a, _)| !site.is_reused(a))
-        .collect();
-    crate::util::par_chunked(
-        &fresh,
-        |(a, texts)| {
-            let memo = Memo::new();
-            let dir = format!("advisories/{}/", a.id);
-            let rel = format!("{dir}index.html");
-            let mut files = Vec::with_capacity(by_lang.len() + 1);
-            for (lang, text, boilerplate) in &by_lang {
-                let mut ctx = page_ctx(site, langs, lang, text, &dir, &rel)?;
-                let view = AdvisoryView::new(a, texts, lang, site, text, boilerplate, &memo)?;
-                ctx.insert("advisory", &view);
-                files.push((
-                    format!("{lang}/{rel}"),
-                    render_one(tpl, "advisory.html", &ctx)?.into_bytes(),
-                ));
+    /// Page `number` of `pages` of the home list (no `facet`) or of a facet value's list.
+    fn list_page(
+        &self,
+        facet: Option<&Facet>,
+        dir: &str,
+        number: usize,
+        pages: usize,
+        items: &[(&ListItem, &str)],
+    ) -> Result<Files> {
+        let (site, lang, text) = (self.pages.site, self.lang, self.text);
+        let dir = format!("{dir}{}", views::page_dir(number));
+        let rel = format!("{dir}index.html");
+        let mut ctx = page_ctx(site, &self.pages.langs, lang, text, &dir, &rel)?;
+        let items: Vec<&ListItem> = items.iter().map(|(item, _)| *item).collect();
+        ctx.insert("advisories", &items);
+        ctx.insert("pager", &Pager::new(number, pages, &text.ui));
+        ctx.insert("list_root", views::list_root(number));
+        let template = match facet {
+            None => {
+                ctx.insert("groups", &self.groups);
+                "home.html"
             }
-            files.push(crate::feeds::api::document(site, a, texts, &memo)?);
-            Ok((UnitId::advisory(a.id.as_str()), files))
-        },
-        |(unit, files)| {
-            for (path, bytes) in files {
-                out.add_to_unit(&unit, path, bytes)?;
+            Some(facet) => {
+                ctx.insert("heading", &facet.heading);
+                ctx.insert("filter_note", &facet.note);
+                ctx.insert("product_feed", &facet.feed);
+                "list.html"
             }
-            Ok(())
-        },
-    )
-}
+        };
+        Ok(vec![(
+            format!("{lang}/{rel}"),
+            self.pages.render(template, &ctx)?,
+        )])
+    }
 
-/// Whether listing `unit`, which shows `what` (its list items, headings and facets) besides
-/// what every page shares, is taken from the previous build.
-fn reused<W: std::hash::Hash>(
-    previous: Option<&Aggregates>,
-    unit: &UnitId,
-    what: &W,
-    out: &mut Output,
-) -> Result<bool> {
-    let Some(agg) = previous else {
-        return Ok(false);
-    };
-    agg.reuse(unit, Some(agg.key_of(&(unit, what))), out)
+    /// The product index.
+    fn product_index(&self, products: Option<&facets::Group>) -> Result<Files> {
+        let rel = "products/index.html".to_string();
+        let (site, lang) = (self.pages.site, self.lang);
+        let mut ctx = page_ctx(site, &self.pages.langs, lang, self.text, "products/", &rel)?;
+        ctx.insert("products", &products.map(|g| &g.facets));
+        let page = self.pages.render("products.html", &ctx)?;
+        Ok(vec![(format!("{lang}/{rel}"), page)])
+    }
 }
 
 /// The context every page of one language shares. `dir` is the page's folder below the
