@@ -107,13 +107,6 @@ fn render(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("feeds, API index, CSAF, OSV, sitemap", |b| {
-        b.iter(|| {
-            let mut out = Output::default();
-            seckb::feeds::render(&site, &mut out).unwrap();
-            black_box(out.len())
-        })
-    });
     g.bench_function("CSAF provider", |b| {
         b.iter(|| {
             let mut out = Output::default();

@@ -299,7 +299,7 @@ impl<'a> Aggregates<'a> {
         units: Vec<Gathered<P>>,
     ) -> Result<()> {
         use rayon::prelude::*;
-        let (digests, mut made) = match key_by {
+        match key_by {
             KeyBy::Digest(piece) => {
                 let (digests, made): (Vec<String>, Vec<Option<P>>) = site
                     .advisories
@@ -309,14 +309,41 @@ impl<'a> Aggregates<'a> {
                     .collect::<Result<Vec<_>>>()?
                     .into_iter()
                     .unzip();
-                (Some(digests), made)
+                self.make_gathered(site, out, Some(&digests), made, make, units)
             }
-            KeyBy::Advisory => (None, Vec::new()),
-        };
+            KeyBy::Advisory => self.gather_by_advisory(site, out, make, units),
+        }
+    }
+
+    /// [`gather`](Aggregates::gather) keyed by the members' advisories ([`KeyBy::Advisory`]),
+    /// for pieces that need not be hashed.
+    pub fn gather_by_advisory<P: Send + Sync>(
+        &self,
+        site: &crate::site::Site,
+        out: &mut Output,
+        make: impl Fn(usize) -> Result<P> + Sync,
+        units: Vec<Gathered<P>>,
+    ) -> Result<()> {
+        self.make_gathered(site, out, None, Vec::new(), make, units)
+    }
+
+    /// Keys `units` by their members' `digests` (else by their advisories' keys), takes the
+    /// hits from the previous build, and makes the rest: the pieces missing from `made`
+    /// with `make`, then the units, in parallel.
+    fn make_gathered<P: Send + Sync>(
+        &self,
+        site: &crate::site::Site,
+        out: &mut Output,
+        digests: Option<&[String]>,
+        mut made: Vec<Option<P>>,
+        make: impl Fn(usize) -> Result<P> + Sync,
+        units: Vec<Gathered<P>>,
+    ) -> Result<()> {
+        use rayon::prelude::*;
         made.resize_with(site.advisories.len(), || None);
         let mut todo = Vec::new();
         for unit in units {
-            let key = match &digests {
+            let key = match digests {
                 Some(digests) => {
                     let shown: Vec<(&String, &str)> = unit
                         .members

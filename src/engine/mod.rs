@@ -157,8 +157,21 @@ pub fn build_into(
                 aggregates.gather(&site, &mut out, piece, make, listings.units()?)?;
             }
             t.lap("listings");
-            feeds::render_after(&site, &mut out, Some(&aggregates))?;
-            t.lap("feeds");
+            feeds::api::render_after(&site, &mut out, Some(&aggregates))?;
+            t.lap("api index");
+            for lang in site.languages() {
+                let feeds = feeds::Feeds::of(&site, lang);
+                let make = |i| Ok(feeds.items(i));
+                aggregates.gather_by_advisory(&site, &mut out, make, feeds.units()?)?;
+            }
+            t.lap("json feed and atom");
+            feeds::csaf::render_after(&site, &mut out, Some(&aggregates))?;
+            t.lap("csaf");
+            // After every page: the sitemap lists those the site has.
+            let default = format!("{}/", site.settings.default_language);
+            let sitemap = feeds::sitemap::unit(&site, &out.paths_under(&default));
+            aggregates.gather_by_advisory(&site, &mut out, |_| Ok(()), vec![sitemap])?;
+            t.lap("sitemap");
             anyhow::Ok(out)
         })();
         let indexes = indexes
@@ -233,7 +246,8 @@ pub fn build_into(
 
 /// The files of each advisory not taken from the previous build: its page in every
 /// language and its API document, rendered together so that each text is rendered and
-/// sanitized once ([`Memo`]). In parallel, added in site order.
+/// sanitized once ([`Memo`]), and its OSV document. In parallel, added in site order. (Its
+/// CSAF documents are still written by [`feeds::csaf::render_after`].)
 fn advisory_files(site: &Site, pages: &render::Pages, out: &mut Output) -> Result<()> {
     let fresh: Vec<_> = (site.advisories.iter())
         .filter(|(a, _)| !site.is_reused(a))
@@ -244,6 +258,7 @@ fn advisory_files(site: &Site, pages: &render::Pages, out: &mut Output) -> Resul
             let memo = Memo::new();
             let mut files = pages.advisory(a, texts, &memo)?;
             files.push(feeds::api::document(site, a, texts, &memo)?);
+            files.extend(feeds::osv::file(site, a, texts)?);
             Ok((UnitId::advisory(a.id.as_str()), files))
         },
         |(unit, files)| {

@@ -35,7 +35,7 @@ pub struct Item {
 }
 
 /// The host of the base URL, the authority of `tag:` ids.
-fn tag_authority(site: &Site) -> String {
+pub(crate) fn tag_authority(site: &Site) -> String {
     url::Url::parse(&site.settings.base_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
@@ -114,7 +114,7 @@ pub fn items_of(
 }
 
 /// The items of one advisory: one per revision.
-fn advisory_items(
+pub(crate) fn advisory_items(
     site: &Site,
     a: &Advisory,
     texts: &std::collections::BTreeMap<&str, &crate::model::AdvisoryText>,

@@ -1,7 +1,8 @@
-//! Machine-readable outputs for feed consumers, one module per format. Each writer reads
-//! the validated [`Site`] and adds files to the [`Output`]; the files that gather many
-//! advisories are taken from the previous build when [`Aggregates`] says their members did
-//! not change.
+//! Machine-readable outputs for feed consumers, one module per format, made from the
+//! validated [`Site`]. The JSON Feed, Atom, OSV and the sitemap are pure: they give files
+//! and units for the engine ([`crate::engine`]) to make or take from the previous build. The
+//! API index ([`api`]) and the CSAF lists ([`csaf`]) still take the sink and decide reuse
+//! themselves, splicing their previous file's entries back in (issue 29).
 
 pub mod api;
 pub mod atom;
@@ -14,11 +15,9 @@ mod xml;
 
 use anyhow::Result;
 
-use crate::incremental::Aggregates;
 use crate::model::Date;
-use crate::output::Output;
 use crate::site::Site;
-use crate::unit::UnitId;
+use crate::unit::{Gathered, UnitId};
 
 /// Entries of a JSON list that seckb wrote in an earlier build, by their `id`, as the exact
 /// text they have in it, so that a rebuild can write the entries of unchanged advisories as
@@ -61,103 +60,103 @@ fn leading_id(raw: &str) -> Option<&str> {
     rest[end..].starts_with('"').then(|| &rest[..end])
 }
 
-/// Writes every feed and document, but for the API document of each advisory, which
-/// [`crate::render`] writes with the advisory's pages (they show the same HTML).
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    render_after(site, out, None)
-}
-
-/// [`render`], taking each file that gathers many advisories (a page of the JSON Feed, an
-/// Atom feed, the API index, the CSAF lists, the sitemap) from the previous build when
-/// `previous` says it was made from the same advisories or content.
-pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
-    let t = crate::util::Timings::new();
-    api::render_after(site, out, previous)?;
-    t.lap("  api");
-    for lang in site.languages() {
-        feeds_of(site, lang, out, previous)?;
-        t.lap("  json feed and atom");
-    }
-    csaf::render_after(site, out, previous)?;
-    t.lap("  csaf");
-    osv::render(site, out)?;
-    t.lap("  osv");
-    sitemap::render_after(site, out, previous)?;
-    t.lap("  sitemap");
-    Ok(())
-}
-
 /// One file of the feeds of a language.
 enum FeedFile {
     Json { n: usize, has_next: bool },
     Atom(atom::AtomFeed),
 }
 
-/// The JSON Feed and Atom feeds of `lang`. Where the files are placed and which items each
-/// holds is known from the items' stubs; only the items of the files not taken from the
-/// previous build are made (in parallel), since they hold every revision's text.
-fn feeds_of(
-    site: &Site,
-    lang: &str,
-    out: &mut Output,
-    previous: Option<&Aggregates>,
-) -> Result<()> {
-    let stubs = items::stubs(site, lang);
-    let pages = jsonfeed::pages(stubs.len());
-    let mut files: Vec<(UnitId, String, Vec<usize>, FeedFile)> = Vec::new();
-    for (i, range) in pages.iter().enumerate() {
-        let n = i + 1;
-        let has_next = n < pages.len();
-        let unit = UnitId::JsonFeed {
-            lang: lang.to_string(),
-            page: n,
-        };
-        let file = FeedFile::Json { n, has_next };
-        files.push((
-            unit,
-            jsonfeed::page_path(lang, n),
-            range.clone().collect(),
-            file,
-        ));
-    }
-    for f in atom::feeds(site, lang, &stubs)? {
-        let unit = UnitId::Atom {
-            lang: lang.to_string(),
-            product: f.product.clone(),
-        };
-        files.push((unit, f.path.clone(), f.members.clone(), FeedFile::Atom(f)));
-    }
-    let mut todo = Vec::new();
-    for (unit, path, members, file) in files {
-        if let Some(agg) = previous {
-            let has_next = matches!(file, FeedFile::Json { has_next: true, .. });
-            let placed = members
-                .iter()
-                .map(|&i| (stubs[i].advisory_id, stubs[i].revision));
-            let key = agg.key(&(&unit, &path, has_next), placed);
-            if agg.reuse(&unit, key, out)? {
-                continue;
-            }
+/// The JSON Feed and the Atom feeds of a language, as list units ([`Feeds::units`]): where
+/// each file goes and which items it holds is known from the items' stubs; the items
+/// themselves (every revision's text) are made only for the files the engine makes.
+pub struct Feeds<'a> {
+    site: &'a Site<'a>,
+    lang: &'a str,
+    stubs: Vec<items::Stub<'a>>,
+    authority: String,
+    ui: Option<crate::model::UiStrings>,
+}
+
+impl<'a> Feeds<'a> {
+    pub fn of(site: &'a Site<'a>, lang: &'a str) -> Feeds<'a> {
+        Feeds {
+            site,
+            lang,
+            stubs: items::stubs(site, lang),
+            authority: items::tag_authority(site),
+            ui: site.site_text(lang).map(|t| t.ui.clone()).ok(),
         }
-        todo.push((unit, path, members, file));
     }
-    let wanted = todo
-        .iter()
-        .flat_map(|(_, _, members, _)| members.iter().map(|&i| stubs[i].advisory))
-        .collect();
-    let made = items::items_of(site, lang, &wanted);
-    for (unit, path, members, file) in todo {
-        let held: Vec<&items::Item> = members
-            .iter()
-            .filter_map(|&i| made.get(&(stubs[i].advisory, stubs[i].revision.to_string())))
-            .collect();
-        let bytes = match &file {
-            FeedFile::Json { n, has_next } => jsonfeed::page(site, lang, *n, *has_next, &held)?,
-            FeedFile::Atom(f) => atom::render(site, lang, f, &held)?,
-        };
-        out.add_to_unit(&unit, path, bytes)?;
+
+    /// The items of advisory `i` (an index into the site's): one per revision.
+    pub fn items(&self, i: usize) -> Vec<items::Item> {
+        let (a, texts) = &self.site.advisories[i];
+        items::advisory_items(
+            self.site,
+            a,
+            texts,
+            self.lang,
+            &self.authority,
+            self.ui.as_ref(),
+        )
     }
-    Ok(())
+
+    /// Each page of the JSON Feed and each Atom feed, holding the items of the revisions
+    /// its stubs name.
+    pub fn units(&self) -> Result<Vec<Gathered<'_, Vec<items::Item>>>> {
+        let (site, lang) = (self.site, self.lang);
+        let pages = jsonfeed::pages(self.stubs.len());
+        let mut files: Vec<(UnitId, String, Vec<usize>, FeedFile)> = Vec::new();
+        for (i, range) in pages.iter().enumerate() {
+            let (n, has_next) = (i + 1, i + 1 < pages.len());
+            let unit = UnitId::JsonFeed {
+                lang: lang.to_string(),
+                page: n,
+            };
+            let path = jsonfeed::page_path(lang, n);
+            files.push((
+                unit,
+                path,
+                range.clone().collect(),
+                FeedFile::Json { n, has_next },
+            ));
+        }
+        for f in atom::feeds(site, lang, &self.stubs)? {
+            let unit = UnitId::Atom {
+                lang: lang.to_string(),
+                product: f.product.clone(),
+            };
+            files.push((unit, f.path.clone(), f.members.clone(), FeedFile::Atom(f)));
+        }
+        let units = files.into_iter().map(|(id, path, members, file)| {
+            let has_next = matches!(file, FeedFile::Json { has_next: true, .. });
+            let what = crate::util::digest_of(&(&path, has_next));
+            let members = members
+                .iter()
+                .map(|&s| (self.stubs[s].advisory, self.stubs[s].revision))
+                .collect();
+            let render = move |pieces: &[(&Vec<items::Item>, &str)]| {
+                let held: Vec<&items::Item> = pieces
+                    .iter()
+                    .filter_map(|(items, revision)| items.iter().find(|i| i.revision == *revision))
+                    .collect();
+                let bytes = match &file {
+                    FeedFile::Json { n, has_next } => {
+                        jsonfeed::page(site, lang, *n, *has_next, &held)?
+                    }
+                    FeedFile::Atom(f) => atom::render(site, lang, f, &held)?,
+                };
+                Ok(vec![(path.clone(), bytes)])
+            };
+            Gathered {
+                id,
+                what,
+                members,
+                render: Box::new(render),
+            }
+        });
+        Ok(units.collect())
+    }
 }
 
 /// A stored date as an RFC 3339 UTC timestamp: `2008-06-13T00:00:00Z`.

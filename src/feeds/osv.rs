@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::{json, timestamp};
 use crate::markdown::to_plain;
 use crate::model::{Advisory, AdvisoryText, ReferenceKind};
-use crate::output::Output;
 use crate::site::{Site, osv_path};
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct Osv<'a> {
@@ -68,21 +68,17 @@ pub fn osv_id(site: &Site, a: &Advisory) -> String {
     }
 }
 
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    crate::util::par_chunked(
-        &site.advisories,
-        |(a, texts)| match texts.get(a.source_language.as_str()) {
-            Some(_) if site.is_reused(a) => Ok(None),
-            Some(t) => Ok(Some((*a, osv_path(a), json(&document(site, a, t))?))),
-            None => Ok(None),
-        },
-        |doc| match doc {
-            Some((a, path, bytes)) => {
-                out.add_to_unit(&crate::unit::UnitId::advisory(a.id.as_str()), path, bytes)
-            }
-            None => Ok(()),
-        },
-    )
+/// The OSV document of advisory `a` (path and bytes), made from its source-language text;
+/// none when it has none.
+pub fn file(
+    site: &Site,
+    a: &Advisory,
+    texts: &BTreeMap<&str, &AdvisoryText>,
+) -> Result<Option<(String, Vec<u8>)>> {
+    match texts.get(a.source_language.as_str()) {
+        Some(t) => Ok(Some((osv_path(a), json(&document(site, a, t))?))),
+        None => Ok(None),
+    }
 }
 
 /// The OSV document of an advisory, from its source-language text.

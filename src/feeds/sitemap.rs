@@ -4,39 +4,35 @@
 use anyhow::Result;
 
 use super::xml::Xml;
-use crate::incremental::Aggregates;
-use crate::output::Output;
 use crate::site::Site;
-use crate::unit::UnitId;
+use crate::unit::{Files, Gathered, UnitId};
 
-/// The build unit of the sitemap and `robots.txt`.
-const UNIT: &UnitId = &UnitId::Sitemap;
-
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    render_after(site, out, None)
-}
-
-/// [`render`], taking both files from the previous build when it had the same pages.
-pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>) -> Result<()> {
+/// The sitemap and `robots.txt` as a unit, listing the pages of `paths` (every file of the
+/// site below the default language's folder, from which the pages are taken: every language
+/// has the same set).
+pub fn unit<'a>(site: &'a Site<'a>, paths: &[&str]) -> Gathered<'a, ()> {
     let langs = site.languages();
-    // Page folders below a language, from the pages already rendered: every language has
-    // the same set, so the English (default) list is the list.
     let default = site.settings.default_language.as_str();
     let prefix = format!("{default}/");
-    let dirs: Vec<String> = out
-        .paths_under(&prefix)
-        .into_iter()
+    let dirs: Vec<String> = paths
+        .iter()
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter_map(|p| p.strip_suffix("index.html"))
         // The search page has no content of its own for a crawler to index.
         .filter(|dir| *dir != "search/")
         .map(str::to_string)
         .collect();
-    if let Some(agg) = previous
-        && agg.reuse(UNIT, Some(agg.key_of(&(UNIT, &langs, &dirs))), out)?
-    {
-        return Ok(());
+    Gathered {
+        id: UnitId::Sitemap,
+        what: crate::util::digest_of(&(&langs, &dirs)),
+        members: Vec::new(),
+        render: Box::new(move |_| render(site, &langs, &dirs)),
     }
+}
+
+/// `sitemap.xml` and `robots.txt` for the page folders `dirs` in each of `langs`.
+fn render(site: &Site, langs: &[&str], dirs: &[String]) -> Result<Files> {
+    let default = site.settings.default_language.as_str();
     let mut x = Xml::new()?;
     x.open(
         "urlset",
@@ -48,11 +44,11 @@ pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>
     x.open("url", &[])?;
     x.text("loc", &[], &site.url(""))?;
     x.close("url")?;
-    for lang in &langs {
-        for dir in &dirs {
+    for lang in langs {
+        for dir in dirs {
             x.open("url", &[])?;
             x.text("loc", &[], &site.url(&format!("{lang}/{dir}")))?;
-            for alt in &langs {
+            for alt in langs {
                 x.empty(
                     "xhtml:link",
                     &[
@@ -74,14 +70,12 @@ pub fn render_after(site: &Site, out: &mut Output, previous: Option<&Aggregates>
         }
     }
     x.close("urlset")?;
-    out.add_to_unit(UNIT, "sitemap.xml", x.finish())?;
-    out.add_to_unit(
-        UNIT,
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.url("sitemap.xml")
-        ),
-    )?;
-    Ok(())
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.url("sitemap.xml")
+    );
+    Ok(vec![
+        ("sitemap.xml".to_string(), x.finish().into()),
+        ("robots.txt".to_string(), robots.into_bytes()),
+    ])
 }
