@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::load::{AdvisoryDir, Project};
 pub use crate::output::CachedFile;
 use crate::output::{Bytes, Output};
-use crate::unit::{Files, Gathered, KeyBy, Piece, UnitId};
+use crate::unit::{Files, Gathered, KeyBy, Listed, Piece, Spliced, UnitId};
 
 pub use crate::util::BUILD_ID;
 
@@ -325,6 +325,67 @@ impl<'a> Aggregates<'a> {
         units: Vec<Gathered<P>>,
     ) -> Result<()> {
         self.make_gathered(site, out, None, Vec::new(), make, units)
+    }
+
+    /// Makes the spliced list `unit` unless the previous build made it from the same
+    /// entries (keyed by their digests, as [`KeyBy::Digest`] of `piece`), taking the
+    /// entries of advisories reused from the previous build from its file ([`Spliced`]).
+    /// The previous file is used only if it is the file the cache says that build wrote.
+    pub fn splice<P: Hash + Send + Sync>(
+        &self,
+        site: &crate::site::Site,
+        out: &mut Output,
+        piece: Piece,
+        make: impl Fn(usize) -> Result<P> + Sync,
+        unit: Spliced<P>,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let (digests, mut made): (Vec<String>, Vec<Option<P>>) = site
+            .advisories
+            .par_iter()
+            .enumerate()
+            .map(|(i, (a, _))| self.digest(a.id.as_str(), piece, || make(i)))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        let shown: Vec<(&String, &str)> = unit
+            .members
+            .iter()
+            .map(|&(i, l)| (&digests[i], l))
+            .collect();
+        let key = self.key_of(&(&unit.id, &unit.what, shown));
+        if self.reuse(&unit.id, Some(key), out)? {
+            return Ok(());
+        }
+        let previous = self.previous_file(&unit.id, &unit.file, out);
+        let kept = previous
+            .as_deref()
+            .map(|b| (unit.entries)(b))
+            .unwrap_or_default();
+        let keep: Vec<Option<&serde_json::value::RawValue>> = (unit.members.iter())
+            .map(|&(i, label)| match made[i] {
+                None if site.is_reused(&site.advisories[i].0) => {
+                    kept.get(&*(unit.entry_id)(i, label)).copied()
+                }
+                _ => None,
+            })
+            .collect();
+        let wanted = (unit.members.iter().zip(&keep))
+            .filter(|(_, kept)| kept.is_none())
+            .map(|(&(i, _), _)| i);
+        fill(&mut made, wanted, &make)?;
+        let listed = (unit.members.iter().zip(keep))
+            .map(|(&(i, _), kept)| match (&made[i], kept) {
+                (Some(entry), _) => Ok(Listed::Made(entry)),
+                (None, Some(raw)) => Ok(Listed::Kept(raw)),
+                (None, None) => Err(anyhow::anyhow!("an entry that was not made")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let size = previous.as_ref().map_or(0, |f| f.len() + 4096);
+        for (path, bytes) in (unit.render)(&listed, size)? {
+            out.add_to_unit(&unit.id, path, bytes)?;
+        }
+        Ok(())
     }
 
     /// Keys `units` by their members' `digests` (else by their advisories' keys), takes the

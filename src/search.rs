@@ -26,8 +26,8 @@ use serde_json::value::RawValue;
 use crate::i18n::{DateStyle, format_date};
 use crate::markdown::to_plain;
 use crate::model::Kind;
-use crate::output::Output;
 use crate::site::{Site, text_for};
+use crate::unit::Files;
 use crate::util::integrity;
 
 /// Folder of the index and of Pagefind's search library, below the site root.
@@ -223,45 +223,30 @@ impl Library {
     /// library, the entry file listing every language, and the generic search module when a
     /// language needs it; for each other part, its entry file. `entries` is part -> language
     /// -> the language's entry, as Pagefind wrote it.
-    pub fn add_entries(
+    pub fn entry_files(
         &self,
         entries: &BTreeMap<usize, BTreeMap<String, String>>,
-        out: &mut Output,
-    ) -> Result<()> {
+    ) -> Result<Files> {
+        let mut files = Files::new();
         for (&part, languages) in entries {
-            if part == 0 {
-                self.add_to(languages, out)?;
-            } else {
-                self.add_part_entry(part, languages, out)?;
+            let (entry, generic) = self.entry(languages)?;
+            if part > 0 {
+                // A merged part uses the search modules of the first part, so the entry is
+                // all it adds to its parts.
+                files.push((format!("{}pagefind-entry.json", part_dir(part)), entry));
+                continue;
+            }
+            files.push((LIBRARY.to_string(), self.js.clone()));
+            files.push((format!("{DIR}pagefind-entry.json"), entry));
+            if generic {
+                let wasm = self
+                    .generic_wasm
+                    .clone()
+                    .context("Pagefind wrote no `wasm.unknown.pagefind`")?;
+                files.push((format!("{DIR}wasm.unknown.pagefind"), wasm));
             }
         }
-        Ok(())
-    }
-
-    fn add_to(&self, languages: &BTreeMap<String, String>, out: &mut Output) -> Result<()> {
-        let (entry, generic) = self.entry(languages)?;
-        out.add(LIBRARY, self.js.clone())?;
-        out.add(format!("{DIR}pagefind-entry.json"), entry)?;
-        if generic {
-            let wasm = self
-                .generic_wasm
-                .clone()
-                .context("Pagefind wrote no `wasm.unknown.pagefind`")?;
-            out.add(format!("{DIR}wasm.unknown.pagefind"), wasm)?;
-        }
-        Ok(())
-    }
-
-    /// The entry file of part `n` (not the first) of the index of `languages`. A merged part
-    /// uses the search modules of the first part, so the entry is all it adds to its parts.
-    fn add_part_entry(
-        &self,
-        n: usize,
-        languages: &BTreeMap<String, String>,
-        out: &mut Output,
-    ) -> Result<()> {
-        let (entry, _) = self.entry(languages)?;
-        out.add(format!("{}pagefind-entry.json", part_dir(n)), entry)
+        Ok(files)
     }
 
     /// `pagefind-entry.json` of `languages` (language -> its entry, as Pagefind wrote it),
@@ -389,25 +374,19 @@ pub struct PartIndex {
 /// Builds the index of every language, for the whole site.
 pub fn build(site: &Site) -> Result<SearchIndex> {
     let library = Library::new()?;
-    let mut out = Output::default();
+    let mut files = BTreeMap::new();
     let mut entries: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
     for part in split(site, records_by_language(site)?) {
         let index = index_part(part)?;
-        for (path, bytes) in index.files {
-            out.add(path, bytes)?;
-        }
+        files.extend(index.files);
         entries
             .entry(index.part)
             .or_default()
             .insert(index.language, index.entry);
     }
-    library.add_entries(&entries, &mut out)?;
+    files.extend(library.entry_files(&entries)?);
     Ok(SearchIndex {
-        files: out
-            .files()
-            .iter()
-            .map(|(p, b)| (p.to_string(), b.to_vec()))
-            .collect(),
+        files: files.into_iter().collect(),
         library_integrity: library.integrity,
     })
 }

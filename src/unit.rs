@@ -69,6 +69,49 @@ pub struct Gathered<'a, P> {
     pub render: Box<dyn Fn(&[(&P, &str)]) -> anyhow::Result<Files> + Sync + 'a>,
 }
 
+/// A file that lists one JSON entry per member (the API index, the CSAF feed): a list unit
+/// whose previous file the engine reads back, so that on a rebuild the entries of members
+/// whose own unit was taken from the previous build are written as they were
+/// ([`Listed::Kept`]) rather than made and serialized again.
+pub struct Spliced<'a, P> {
+    pub id: UnitId,
+    /// As [`Gathered::what`].
+    pub what: [u8; 32],
+    /// As [`Gathered::members`].
+    pub members: Vec<(usize, &'a str)>,
+    /// The file that holds the entries, below the site root.
+    pub file: String,
+    /// The entries of that file as seckb wrote it, by their id, as the exact text they have
+    /// in it (empty when it is not such a file).
+    pub entries: fn(&[u8]) -> rustc_hash::FxHashMap<&str, &serde_json::value::RawValue>,
+    /// The id of a member's entry in that file.
+    #[allow(clippy::type_complexity)]
+    pub entry_id: Box<dyn Fn(usize, &str) -> std::borrow::Cow<'a, str> + Sync + 'a>,
+    /// Makes the unit's files from its entries, in the order of `members`, given about how
+    /// large the previous file was (to size the new one's buffer).
+    #[allow(clippy::type_complexity)]
+    pub render: Box<dyn Fn(&[Listed<P>], usize) -> anyhow::Result<Files> + Sync + 'a>,
+}
+
+/// An entry of a [`Spliced`] list: made now, or kept as the exact text it has in the
+/// previous file (its pretty-printed text at the same depth, which serde_json writes
+/// verbatim).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+pub enum Listed<'p, P> {
+    Made(&'p P),
+    Kept(&'p serde_json::value::RawValue),
+}
+
+// Both are references, whatever `P` is (a derive would ask `P: Copy`).
+impl<P> Clone for Listed<'_, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for Listed<'_, P> {}
+
 /// How the pieces of a list of [`Gathered`] units stand for what they show, for their keys.
 #[derive(Debug, Clone, Copy)]
 pub enum KeyBy<'a> {

@@ -157,7 +157,9 @@ pub fn build_into(
                 aggregates.gather(&site, &mut out, piece, make, listings.units()?)?;
             }
             t.lap("listings");
-            feeds::api::render_after(&site, &mut out, Some(&aggregates))?;
+            let make = |i| Ok(feeds::api::index_entry(&site, i));
+            let index = feeds::api::index(&site);
+            aggregates.splice(&site, &mut out, Piece::ApiEntry, make, index)?;
             t.lap("api index");
             for lang in site.languages() {
                 let feeds = feeds::Feeds::of(&site, lang);
@@ -202,7 +204,9 @@ pub fn build_into(
             .or_default()
             .insert(lang.clone(), entry.clone());
     }
-    library.add_entries(&by_part, &mut out)?;
+    for (path, bytes) in library.entry_files(&by_part)? {
+        out.add(path, bytes)?;
+    }
     let made = aggregates.into_keys();
     let (aggregate_keys, mut memos) = (made.keys, made.memos);
     rendered.aggregates = aggregate_keys.len();

@@ -15,9 +15,8 @@ use crate::markdown::Memo;
 use crate::model::{
     Acknowledgment, Advisory, AdvisoryText, Kind, Reference, Remediation, Severity, Status,
 };
-use crate::output::Output;
 use crate::site::{Site, api_path, csaf_path, osv_path};
-use crate::unit::{Piece, UnitId};
+use crate::unit::{Listed, Spliced, UnitId};
 
 /// The API version in every path and document.
 pub const VERSION: &str = "v1";
@@ -277,10 +276,6 @@ pub fn content_digest<T: Serialize>(value: &T) -> String {
     format!("sha256:{}", crate::util::hex(&sha2::Sha256::digest(&bytes)))
 }
 
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    render_after(site, out, None)
-}
-
 /// The index entry of advisory `a`.
 fn entry(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> IndexEntry {
     let src = a.source_language.as_str();
@@ -370,16 +365,7 @@ pub fn document(
 struct IndexFile<'p> {
     api_version: &'static str,
     site: String,
-    advisories: Vec<Listed<'p>>,
-}
-
-/// An index entry made now, or kept as the exact text it has in the previous index (its
-/// pretty-printed text at the same depth).
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Listed<'p> {
-    Made(&'p IndexEntry),
-    Kept(&'p RawValue),
+    advisories: Vec<Listed<'p, IndexEntry>>,
 }
 
 /// The entries of an API index that seckb wrote, by advisory id, as the exact text they
@@ -396,91 +382,47 @@ fn index_entries(bytes: &[u8]) -> rustc_hash::FxHashMap<&str, &RawValue> {
     }
 }
 
-/// The build unit of the API index.
-const INDEX_UNIT: &UnitId = &UnitId::ApiIndex;
+/// The entry of advisory `i` (an index into the site's) in the API index.
+pub fn index_entry(site: &Site, i: usize) -> IndexEntry {
+    let (a, texts) = &site.advisories[i];
+    entry(site, a, texts)
+}
 
-/// The API index and its schemas, taken from the previous build when `previous` says it
-/// was made from the same entries. The documents of the advisories are not made here but
-/// with their pages ([`document`], called by [`crate::render`]), which show the same texts.
-pub fn render_after(
-    site: &Site,
-    out: &mut Output,
-    previous: Option<&crate::incremental::Aggregates>,
-) -> Result<()> {
-    // The index is keyed by its entries, through their digests: an edit that changes no
-    // entry (a revision note, a remediation) does not render it.
-    let mut made = Vec::new();
-    let index_reused = match previous {
-        Some(agg) => {
-            let digests;
-            (digests, made) =
-                agg.digests(site, Piece::ApiEntry, |a, texts| Ok(entry(site, a, texts)))?;
-            agg.reuse(INDEX_UNIT, Some(agg.key_of(&(INDEX_UNIT, digests))), out)?
-        }
-        None => false,
-    };
-    if index_reused {
-        return Ok(());
-    }
-    // When the index is made again (a title edit), the entries of advisories reused from the
-    // previous build are taken as they are from the previous index, as the CSAF feed's are:
-    // at 10,000 advisories it is 13 MB, and making and serialising every entry was most of
-    // the API's part of such a rebuild. The previous index is used only if it is the file the
-    // cache says the previous build wrote.
+/// The API index and its schemas as a unit, keyed by its entries (through their digests:
+/// an edit that changes no entry, a revision note, say, does not make it again). When it is
+/// made again (a title edit) the entries of advisories reused from the previous build are
+/// taken as they are from the previous index: at 10,000 advisories it is 13 MB, and making
+/// and serialising every entry was most of the API's part of such a rebuild. The documents
+/// of the advisories are not made here but with their pages ([`document`]), which show the
+/// same texts.
+pub fn index<'a>(site: &'a Site<'a>) -> Spliced<'a, IndexEntry> {
     let index_path = format!("api/{VERSION}/index.json");
-    let previous_index = previous.and_then(|agg| agg.previous_file(INDEX_UNIT, &index_path, out));
-    let kept = previous_index
-        .as_deref()
-        .map(|bytes| index_entries(bytes))
-        .unwrap_or_default();
-    let n = site.advisories.len();
-    made.resize_with(n, || None);
-    let keep: Vec<Option<&RawValue>> = site
-        .advisories
-        .iter()
-        .zip(&made)
-        .map(|((a, _), m)| match m {
-            None if site.is_reused(a) => kept.get(a.id.as_str()).copied(),
-            _ => None,
-        })
-        .collect();
-    crate::incremental::fill(&mut made, (0..n).filter(|&i| keep[i].is_none()), |i| {
-        let (a, texts) = &site.advisories[i];
-        Ok(entry(site, a, texts))
-    })?;
-    let advisories = made
-        .iter()
-        .zip(keep)
-        .map(|pair| match pair {
-            (Some(e), _) => Ok(Listed::Made(e)),
-            (None, Some(raw)) => Ok(Listed::Kept(raw)),
-            (None, None) => Err(anyhow::anyhow!("an index entry that was not made")),
-        })
-        .collect::<Result<_>>()?;
-    out.add_to_unit(
-        INDEX_UNIT,
-        index_path,
-        // About the size of the previous index, when there is one.
-        json_sized(
-            &IndexFile {
+    Spliced {
+        id: UnitId::ApiIndex,
+        what: [0; 32],
+        members: (0..site.advisories.len()).map(|i| (i, "")).collect(),
+        file: index_path.clone(),
+        entries: index_entries,
+        entry_id: Box::new(|i, _| site.advisories[i].0.id.as_str().into()),
+        render: Box::new(move |advisories, size| {
+            let index = IndexFile {
                 api_version: VERSION,
                 site: site.settings.base_url.clone(),
-                advisories,
-            },
-            previous_index.as_ref().map_or(0, |f| f.len() + 4096),
-        )?,
-    )?;
-    out.add_to_unit(
-        INDEX_UNIT,
-        format!("api/{VERSION}/schema/index.schema.json"),
-        json(&schemars::schema_for!(Index))?,
-    )?;
-    out.add_to_unit(
-        INDEX_UNIT,
-        format!("api/{VERSION}/schema/advisory.schema.json"),
-        json(&schemars::schema_for!(AdvisoryDoc))?,
-    )?;
-    Ok(())
+                advisories: advisories.to_vec(),
+            };
+            Ok(vec![
+                (index_path.clone(), json_sized(&index, size)?),
+                (
+                    format!("api/{VERSION}/schema/index.schema.json"),
+                    json(&schemars::schema_for!(Index))?,
+                ),
+                (
+                    format!("api/{VERSION}/schema/advisory.schema.json"),
+                    json(&schemars::schema_for!(AdvisoryDoc))?,
+                ),
+            ])
+        }),
+    }
 }
 
 #[cfg(test)]
