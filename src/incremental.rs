@@ -263,24 +263,18 @@ impl<'a> Aggregates<'a> {
         out.previous_file(unit.files.iter().find(|f| f.path == path)?)
     }
 
-    /// [`digest`](Aggregates::digest) `name` of every advisory of `site`, in site order, made
-    /// (where not kept) by `make`, in parallel; with what was made, by advisory.
-    #[allow(clippy::type_complexity)]
+    /// [`digest`](Aggregates::digest) `piece` of every advisory of `site`, in site order,
+    /// made (where not kept) by `make` from the advisory's index, in parallel; with what was
+    /// made, by advisory.
     pub fn digests<T: Hash + Send>(
         &self,
         site: &crate::site::Site,
         piece: Piece,
-        make: impl Fn(
-            &crate::model::Advisory,
-            &BTreeMap<&str, &crate::model::AdvisoryText>,
-        ) -> Result<T>
-        + Sync,
+        make: impl Fn(usize) -> Result<T> + Sync,
     ) -> Result<(Vec<String>, Vec<Option<T>>)> {
         use rayon::prelude::*;
-        let both: Vec<(String, Option<T>)> = site
-            .advisories
-            .par_iter()
-            .map(|(a, texts)| self.digest(a.id.as_str(), piece, || make(a, texts)))
+        let both: Vec<(String, Option<T>)> = (site.advisories.par_iter().enumerate())
+            .map(|(i, (a, _))| self.digest(a.id.as_str(), piece, || make(i)))
             .collect::<Result<_>>()?;
         Ok(both.into_iter().unzip())
     }
@@ -298,17 +292,9 @@ impl<'a> Aggregates<'a> {
         make: impl Fn(usize) -> Result<P> + Sync,
         units: Vec<Gathered<P>>,
     ) -> Result<()> {
-        use rayon::prelude::*;
         match key_by {
             KeyBy::Digest(piece) => {
-                let (digests, made): (Vec<String>, Vec<Option<P>>) = site
-                    .advisories
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, (a, _))| self.digest(a.id.as_str(), piece, || make(i)))
-                    .collect::<Result<Vec<_>>>()?
-                    .into_iter()
-                    .unzip();
+                let (digests, made) = self.digests(site, piece, &make)?;
                 self.make_gathered(site, out, Some(&digests), made, make, units)
             }
             KeyBy::Advisory => self.gather_by_advisory(site, out, make, units),
@@ -339,15 +325,7 @@ impl<'a> Aggregates<'a> {
         make: impl Fn(usize) -> Result<P> + Sync,
         unit: Spliced<P>,
     ) -> Result<()> {
-        use rayon::prelude::*;
-        let (digests, mut made): (Vec<String>, Vec<Option<P>>) = site
-            .advisories
-            .par_iter()
-            .enumerate()
-            .map(|(i, (a, _))| self.digest(a.id.as_str(), piece, || make(i)))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
+        let (digests, mut made) = self.digests(site, piece, &make)?;
         let shown: Vec<(&String, &str)> = unit
             .members
             .iter()

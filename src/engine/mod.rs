@@ -79,7 +79,8 @@ pub fn build_into(
     }
     for lang in site.languages() {
         let ui = &site.site_text(lang)?.ui;
-        let make = |a: &crate::model::Advisory, texts: &BTreeMap<&str, &_>| {
+        let make = |i: usize| {
+            let (a, texts) = &site.advisories[i];
             search::record(&site, lang, ui, a, texts)
         };
         let (digests, mut made) = aggregates.digests(&site, Piece::SearchRecord(lang), make)?;
@@ -106,10 +107,7 @@ pub fn build_into(
             };
             search_keys.insert(unit, key);
             if !reused {
-                crate::incremental::fill(&mut made, members.iter().copied(), |i| {
-                    let (a, texts) = &site.advisories[i];
-                    make(a, texts)
-                })?;
+                crate::incremental::fill(&mut made, members.iter().copied(), make)?;
                 let records = members
                     .iter()
                     .map(|&i| made[i].take().context("a search record that was not made"))
