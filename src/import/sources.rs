@@ -1,10 +1,10 @@
 //! The sources `seckb import` reads, each a [`Source`] for the one driver ([`super::import`]):
 //! TechNet pages ([`TechNet`]) and CSAF 2.0 documents ([`Csaf`]).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::write::{self, Plan, Site};
+use super::technet::merge;
+use super::write::{self, Merge, Merged, Plan, Site, SourceFile};
 use super::{Found, InputFile, Options, Source, csaf, technet};
 
 /// Microsoft TechNet advisory pages as Markdown, one file per advisory per language.
@@ -33,11 +33,31 @@ impl Source for TechNet {
     }
 
     fn plan(&self, site: &Site, editions: Vec<technet::Edition>, opts: &Options) -> Plan {
-        let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
-        for e in editions {
-            groups.entry(e.id.clone()).or_default().push(e);
-        }
-        write::plan(site, groups, opts)
+        write::plan::<TechNet>(site, editions, opts)
+    }
+}
+
+impl Merge for TechNet {
+    fn site_text(eds: &[&technet::Edition]) -> (String, &'static str) {
+        let first = &eds[0].boilerplate;
+        let holding = if first.support.is_empty() && first.disclaimer.is_none() {
+            ""
+        } else {
+            ", support text and disclaimer of the advisories"
+        };
+        (merge::site_text(eds), holding)
+    }
+
+    fn merge(
+        id: &str,
+        eds: &[technet::Edition],
+        default: &str,
+        opts: &Options,
+    ) -> (Merged, Vec<SourceFile>) {
+        (
+            merge::merge(id, eds, default, &opts.vendor),
+            merge::sources(eds),
+        )
     }
 }
 
