@@ -49,13 +49,13 @@ struct Hist {
 
 /// Merges the editions of advisory `id` (sorted in the site's language order).
 pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
-    let mut notes: Vec<Note> = Vec::new();
     let primary = eds
         .iter()
         .find(|e| e.lang == default)
         .or_else(|| eds.first())
         .expect("an advisory has at least one edition");
-    let src = primary.lang.clone();
+    let src = primary.lang.as_str();
+    let mut notes: Vec<Note> = Vec::new();
     for e in eds {
         for n in &e.notes {
             notes.push(Note {
@@ -71,54 +71,120 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         ));
     }
 
-    // Revision history, from the source edition.
     let facts_hist = history(primary, &mut notes);
-    let revisions: Vec<Revision> = facts_hist
-        .iter()
-        .map(|h| Revision {
-            number: h.number.clone(),
-            date: h.date,
-        })
-        .collect();
-    let first = facts_hist.first().map(|h| h.date);
-    let last = facts_hist.last();
-    let (published, updated) = match (first, last) {
-        (Some(f), Some(l)) => (f, l.date),
-        // `check_dates` made sure every edition has a date.
-        _ => {
-            let d = primary
-                .published
-                .unwrap_or_else(|| Date::from_ymd(1970, 1, 1).expect("a real day"));
-            (d, d)
-        }
+    let dates = Dates::of(primary, &facts_hist);
+    dates.check(eds, src, &mut notes);
+    let [kbs, cves, bulletins] = id_lists(eds, src, &mut notes);
+    let (affected, not_affected) = products(primary, eds, vendor, &mut notes);
+    let security_vulnerability = vulnerability(eds, &cves, &mut notes);
+    let references = references(primary);
+    let remediations = remediations(primary);
+    let (texts, prose, boilerplate) = texts(eds, primary, &facts_hist, &references, &mut notes);
+
+    let advisory = Advisory {
+        id: AdvisoryId(id.to_string()),
+        kind: Kind::Advisory,
+        source_language: LangTag(src.to_string()),
+        status: Status::Final,
+        published: dates.published,
+        updated: dates.updated,
+        version: dates.version,
+        revisions: dates.revisions,
+        security_vulnerability,
+        severity: None,
+        cves,
+        kbs,
+        bulletins,
+        products: Products::default(),
+        remediations,
+        references,
+        acknowledgments: Vec::new(),
     };
-    let version = last.map_or_else(|| "1.0".to_string(), |h| h.number.clone());
-    for e in eds {
-        if let Some(p) = e.published
-            && p != published
-        {
-            notes.push(Note::warning(
-                "date-mismatch",
-                format!(
-                    "{}: the date line says published {p}, the {src} revision list {published}; {published} was kept",
-                    e.lang
-                ),
-            ));
-        }
-        if let Some(u) = e.updated
-            && u != updated
-        {
-            notes.push(Note::warning(
-                "date-mismatch",
-                format!(
-                    "{}: the date line says updated {u}, the {src} revision list {updated}; {updated} was kept",
-                    e.lang
-                ),
-            ));
+    let structured = structured(&advisory, &affected, &not_affected, &texts);
+    Merged {
+        advisory,
+        affected,
+        not_affected,
+        product_hints: BTreeMap::new(),
+        texts,
+        notes,
+        structured,
+        prose,
+        boilerplate,
+    }
+}
+
+/// The dates and revisions of the facts, from the source edition's revision history.
+struct Dates {
+    revisions: Vec<Revision>,
+    published: Date,
+    updated: Date,
+    version: String,
+}
+
+impl Dates {
+    fn of(primary: &Edition, facts_hist: &[Hist]) -> Dates {
+        let revisions: Vec<Revision> = facts_hist
+            .iter()
+            .map(|h| Revision {
+                number: h.number.clone(),
+                date: h.date,
+            })
+            .collect();
+        let first = facts_hist.first().map(|h| h.date);
+        let last = facts_hist.last();
+        let (published, updated) = match (first, last) {
+            (Some(f), Some(l)) => (f, l.date),
+            // `check_dates` made sure every edition has a date.
+            _ => {
+                let d = primary
+                    .published
+                    .unwrap_or_else(|| Date::from_ymd(1970, 1, 1).expect("a real day"));
+                (d, d)
+            }
+        };
+        let version = last.map_or_else(|| "1.0".to_string(), |h| h.number.clone());
+        Dates {
+            revisions,
+            published,
+            updated,
+            version,
         }
     }
 
-    // Lists of ids: everything any edition names.
+    /// Notes where an edition's date line disagrees with the dates kept.
+    fn check(&self, eds: &[Edition], src: &str, notes: &mut Vec<Note>) {
+        let (published, updated) = (self.published, self.updated);
+        for e in eds {
+            if let Some(p) = e.published
+                && p != published
+            {
+                notes.push(Note::warning(
+                    "date-mismatch",
+                    format!(
+                        "{}: the date line says published {p}, the {src} revision list {published}; {published} was kept",
+                        e.lang
+                    ),
+                ));
+            }
+            if let Some(u) = e.updated
+                && u != updated
+            {
+                notes.push(Note::warning(
+                    "date-mismatch",
+                    format!(
+                        "{}: the date line says updated {u}, the {src} revision list {updated}; {updated} was kept",
+                        e.lang
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// KB articles, CVEs and bulletins: everything any edition names, noting those the source
+/// edition does not.
+fn id_lists(eds: &[Edition], src: &str, notes: &mut Vec<Note>) -> [Vec<String>; 3] {
     let mut kbs: Vec<String> = Vec::new();
     let mut cves: Vec<String> = Vec::new();
     let mut bulletins: Vec<String> = Vec::new();
@@ -144,9 +210,18 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
             }
         }
     }
+    [kbs, cves, bulletins]
+}
 
-    // Products by name, from the source edition (names are translated, so editions are
-    // compared by count only).
+/// Affected and not affected products by name, from the source edition (names are
+/// translated, so editions are compared by count only); a placeholder when none lists any.
+fn products(
+    primary: &Edition,
+    eds: &[Edition],
+    vendor: &str,
+    notes: &mut Vec<Note>,
+) -> (Vec<String>, Vec<String>) {
+    let src = &primary.lang;
     let mut affected = primary.affected.clone();
     let mut not_affected = primary.not_affected.clone();
     if affected.is_empty()
@@ -163,7 +238,7 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         not_affected = other.not_affected.clone();
     }
     for e in eds {
-        if e.lang != src
+        if &e.lang != src
             && !e.affected.is_empty()
             && (e.affected.len() != affected.len() || e.not_affected.len() != not_affected.len())
         {
@@ -189,8 +264,11 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         ));
         affected.push(name);
     }
+    (affected, not_affected)
+}
 
-    // Vulnerability or not.
+/// Whether the advisory is about a vulnerability (see the module comment), noted with why.
+fn vulnerability(eds: &[Edition], cves: &[String], notes: &mut Vec<Note>) -> bool {
     let denial = eds.iter().find_map(|e| {
         e.not_vulnerability
             .as_ref()
@@ -217,9 +295,12 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         "security-vulnerability",
         format!("`security_vulnerability: {security_vulnerability}`: {why}"),
     ));
+    security_vulnerability
+}
 
-    // References and remediations: those of the source edition; others label them.
-    let references: Vec<Reference> = primary
+/// The references of the source edition; the other editions label them.
+fn references(primary: &Edition) -> Vec<Reference> {
+    primary
         .links
         .iter()
         .map(|l| Reference {
@@ -227,7 +308,12 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
             url: l.url.clone(),
             kind: l.kind,
         })
-        .collect();
+        .collect()
+}
+
+/// The remediations of the source edition: its fixes, workarounds and mitigations; the
+/// other editions give their texts.
+fn remediations(primary: &Edition) -> Vec<Remediation> {
     let mut remediations: Vec<Remediation> = primary
         .fixes
         .iter()
@@ -239,30 +325,45 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
             products: Vec::new(),
         })
         .collect();
-    for (i, _) in primary.workarounds.iter().enumerate() {
-        remediations.push(Remediation {
-            id: format!("workaround-{}", i + 1),
-            kind: RemediationKind::Workaround,
-            kb: None,
-            url: None,
-            products: Vec::new(),
-        });
+    for (kind, what, n) in [
+        (
+            RemediationKind::Workaround,
+            "workaround",
+            primary.workarounds.len(),
+        ),
+        (
+            RemediationKind::Mitigation,
+            "mitigation",
+            primary.mitigations.len(),
+        ),
+    ] {
+        for i in 0..n {
+            remediations.push(Remediation {
+                id: format!("{what}-{}", i + 1),
+                kind,
+                kb: None,
+                url: None,
+                products: Vec::new(),
+            });
+        }
     }
-    for (i, _) in primary.mitigations.iter().enumerate() {
-        remediations.push(Remediation {
-            id: format!("mitigation-{}", i + 1),
-            kind: RemediationKind::Mitigation,
-            kb: None,
-            url: None,
-            products: Vec::new(),
-        });
-    }
+    remediations
+}
 
+/// The text of each edition by language, with the sections kept as prose and the
+/// boilerplate left to the site texts, each as `<lang>: <title>`.
+fn texts(
+    eds: &[Edition],
+    primary: &Edition,
+    facts_hist: &[Hist],
+    references: &[Reference],
+    notes: &mut Vec<Note>,
+) -> (BTreeMap<String, AdvisoryText>, Vec<String>, Vec<String>) {
     let mut texts = BTreeMap::new();
     let mut prose = Vec::new();
     let mut boilerplate = Vec::new();
     for e in eds {
-        let text = text_of(e, primary, &facts_hist, &references, &mut notes);
+        let text = text_of(e, primary, facts_hist, references, notes);
         for s in &text.sections {
             prose.push(format!("{}: {}", e.lang, s.title));
         }
@@ -271,42 +372,23 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         }
         texts.insert(e.lang.clone(), text);
     }
-
-    let advisory = Advisory {
-        id: AdvisoryId(id.to_string()),
-        kind: Kind::Advisory,
-        source_language: LangTag(src.clone()),
-        status: Status::Final,
-        published,
-        updated,
-        version,
-        revisions,
-        security_vulnerability,
-        severity: None,
-        cves,
-        kbs,
-        bulletins,
-        products: Products::default(),
-        remediations,
-        references,
-        acknowledgments: Vec::new(),
-    };
-    let structured = structured(&advisory, &affected, &not_affected, &texts);
-    Merged {
-        advisory,
-        affected,
-        not_affected,
-        product_hints: BTreeMap::new(),
-        texts,
-        notes,
-        structured,
-        prose,
-        boilerplate,
-    }
+    (texts, prose, boilerplate)
 }
 
 /// The revision history of an edition: numbered, in date order, checked.
 fn history(e: &Edition, notes: &mut Vec<Note>) -> Vec<Hist> {
+    let lines = revision_lines(e, notes);
+    let numbered = lines.iter().any(|l| l.number.is_some());
+    let mut out = numbered_history(&e.lang, &lines, notes);
+    if let Some(v) = &e.version {
+        check_version(&e.lang, v, numbered, &mut out, notes);
+    }
+    out
+}
+
+/// The edition's revision lines in date order: its revision list, else lines made from
+/// its date line.
+fn revision_lines(e: &Edition, notes: &mut Vec<Note>) -> Vec<RevisionLine> {
     let lang = &e.lang;
     let mut lines: Vec<RevisionLine> = e.revisions.clone();
     if lines.is_empty()
@@ -353,7 +435,11 @@ fn history(e: &Edition, notes: &mut Vec<Note>) -> Vec<Hist> {
             ),
         ));
     }
-    let numbered = lines.iter().any(|l| l.number.is_some());
+    lines
+}
+
+/// The revision lines, each with a number that comes after the one before it.
+fn numbered_history(lang: &str, lines: &[RevisionLine], notes: &mut Vec<Note>) -> Vec<Hist> {
     let mut out: Vec<Hist> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let number = match (&l.number, out.last()) {
@@ -401,29 +487,35 @@ fn history(e: &Edition, notes: &mut Vec<Note>) -> Vec<Hist> {
             explicit: l.number.is_some(),
         });
     }
-    if let (Some(v), Some(last)) = (&e.version, out.last_mut()) {
-        match compare_revision_numbers(v, &last.number) {
-            Some(Ordering::Equal) | None => {}
-            Some(Ordering::Greater) if !numbered => {
-                notes.push(Note::info(
-                    "version",
-                    format!(
-                        "{lang}: the revisions have no numbers and were numbered from 1.0; the last takes the header's version `{v}` (instead of `{}`)",
-                        last.number
-                    ),
-                ));
-                last.number = v.clone();
-            }
-            _ => notes.push(Note::warning(
-                "version-mismatch",
+    out
+}
+
+/// Holds the header's version `v` against the last revision of `out`: it numbers the last
+/// revision of a list without numbers, and is noted where it disagrees.
+fn check_version(lang: &str, v: &str, numbered: bool, out: &mut [Hist], notes: &mut Vec<Note>) {
+    let Some(last) = out.last_mut() else {
+        return;
+    };
+    match compare_revision_numbers(v, &last.number) {
+        Some(Ordering::Equal) | None => {}
+        Some(Ordering::Greater) if !numbered => {
+            notes.push(Note::info(
+                "version",
                 format!(
-                    "{lang}: the header says version `{v}`, the revision list ends at `{}`; the revision list was kept",
+                    "{lang}: the revisions have no numbers and were numbered from 1.0; the last takes the header's version `{v}` (instead of `{}`)",
                     last.number
                 ),
-            )),
+            ));
+            last.number = v.to_string();
         }
+        _ => notes.push(Note::warning(
+            "version-mismatch",
+            format!(
+                "{lang}: the header says version `{v}`, the revision list ends at `{}`; the revision list was kept",
+                last.number
+            ),
+        )),
     }
-    out
 }
 
 /// `1.2` after `1.1`, `2.1` after `2`.
@@ -477,8 +569,37 @@ fn text_of(
     references: &[Reference],
     notes: &mut Vec<Note>,
 ) -> AdvisoryText {
-    let is_primary = std::ptr::eq(e, primary);
     let mut sections = e.sections.clone();
+    let (revision, revisions) = revision_texts(e, primary, facts_hist, notes, &mut sections);
+    let links = link_labels(e, primary, references, notes);
+    let remediations = remediation_texts(e, primary, notes, &mut sections);
+    let summary = summary(e, notes);
+    AdvisoryText {
+        revision,
+        title: e.title.clone(),
+        subtitle: e.subtitle.clone(),
+        summary,
+        overview: e.overview.clone(),
+        faq: e.faq.clone(),
+        symptoms: e.symptoms.clone(),
+        suggested_actions: e.actions.clone(),
+        remediations,
+        revisions,
+        links,
+        sections,
+    }
+}
+
+/// The revision the text is up to date with, and its descriptions of the facts' revisions;
+/// revisions the facts do not have become a prose section.
+fn revision_texts(
+    e: &Edition,
+    primary: &Edition,
+    facts_hist: &[Hist],
+    notes: &mut Vec<Note>,
+    sections: &mut Vec<Section>,
+) -> (String, BTreeMap<String, String>) {
+    let is_primary = std::ptr::eq(e, primary);
     let mut scratch = Vec::new();
     let own = if is_primary {
         facts_hist.to_vec()
@@ -556,7 +677,17 @@ fn text_of(
     let revision = facts_hist
         .get(revision)
         .map_or_else(|| "1.0".to_string(), |h| h.number.clone());
+    (revision, revisions)
+}
 
+/// The edition's labels of the facts' references; links the source edition lacks stay in
+/// the prose.
+fn link_labels(
+    e: &Edition,
+    primary: &Edition,
+    references: &[Reference],
+    notes: &mut Vec<Note>,
+) -> BTreeMap<String, String> {
     let mut links = BTreeMap::new();
     for r in references {
         if let Some(l) = e.links.iter().find(|l| l.id == r.id) {
@@ -580,7 +711,17 @@ fn text_of(
             ),
         ));
     }
+    links
+}
 
+/// The edition's texts of the facts' remediations; workarounds and mitigations beyond the
+/// source edition's become prose sections.
+fn remediation_texts(
+    e: &Edition,
+    primary: &Edition,
+    notes: &mut Vec<Note>,
+    sections: &mut Vec<Section>,
+) -> BTreeMap<String, String> {
     let mut remediations = BTreeMap::new();
     for f in &primary.fixes {
         if let Some(mine) = e.fixes.iter().find(|x| x.id == f.id) {
@@ -623,7 +764,11 @@ fn text_of(
             ));
         }
     }
+    remediations
+}
 
+/// The edition's summary, or what stands in for it.
+fn summary(e: &Edition, notes: &mut Vec<Note>) -> String {
     let mut summary = e.summary.clone();
     if summary.trim().is_empty() {
         let (text, what) = match (&e.overview.purpose, &e.subtitle) {
@@ -637,21 +782,7 @@ fn text_of(
         ));
         summary = text;
     }
-
-    AdvisoryText {
-        revision,
-        title: e.title.clone(),
-        subtitle: e.subtitle.clone(),
-        summary,
-        overview: e.overview.clone(),
-        faq: e.faq.clone(),
-        symptoms: e.symptoms.clone(),
-        suggested_actions: e.actions.clone(),
-        remediations,
-        revisions,
-        links,
-        sections,
-    }
+    summary
 }
 
 fn source_name(e: &Edition) -> String {
