@@ -186,43 +186,25 @@ fn words(toks: &[Tok]) -> BTreeSet<String> {
 fn format_date(locale: &Locale, fs: Fs, y: i32, m: u8, d: u8) -> Option<String> {
     let date = IcuDate::try_new_iso(y, m, d).ok()?;
     let prefs = locale.clone().into();
+    // Each style is a type of its own, so one formatter call per arm.
+    macro_rules! formatted {
+        ($fieldset:expr) => {
+            DateTimeFormatter::try_new(prefs, $fieldset)
+                .ok()?
+                .format(&date)
+                .to_string()
+        };
+    }
     let s = match fs {
-        Fs::YmdLong => DateTimeFormatter::try_new(prefs, YMD::long())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::YmdMedium => DateTimeFormatter::try_new(prefs, YMD::medium())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::YmdShort => DateTimeFormatter::try_new(prefs, YMD::short())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::YmdeLong => DateTimeFormatter::try_new(prefs, YMDE::long())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::YmdeMedium => DateTimeFormatter::try_new(prefs, YMDE::medium())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::MLong => DateTimeFormatter::try_new(prefs, M::long())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::MMedium => DateTimeFormatter::try_new(prefs, M::medium())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::ELong => DateTimeFormatter::try_new(prefs, E::long())
-            .ok()?
-            .format(&date)
-            .to_string(),
-        Fs::EShort => DateTimeFormatter::try_new(prefs, E::short())
-            .ok()?
-            .format(&date)
-            .to_string(),
+        Fs::YmdLong => formatted!(YMD::long()),
+        Fs::YmdMedium => formatted!(YMD::medium()),
+        Fs::YmdShort => formatted!(YMD::short()),
+        Fs::YmdeLong => formatted!(YMDE::long()),
+        Fs::YmdeMedium => formatted!(YMDE::medium()),
+        Fs::MLong => formatted!(M::long()),
+        Fs::MMedium => formatted!(M::medium()),
+        Fs::ELong => formatted!(E::long()),
+        Fs::EShort => formatted!(E::short()),
     };
     Some(s)
 }

@@ -154,29 +154,22 @@ impl Dates {
 
     /// Notes where an edition's date line disagrees with the dates kept.
     fn check(&self, eds: &[Edition], src: &str, notes: &mut Vec<Note>) {
-        let (published, updated) = (self.published, self.updated);
         for e in eds {
-            if let Some(p) = e.published
-                && p != published
-            {
-                notes.push(Note::warning(
-                    "date-mismatch",
-                    format!(
-                        "{}: the date line says published {p}, the {src} revision list {published}; {published} was kept",
-                        e.lang
-                    ),
-                ));
-            }
-            if let Some(u) = e.updated
-                && u != updated
-            {
-                notes.push(Note::warning(
-                    "date-mismatch",
-                    format!(
-                        "{}: the date line says updated {u}, the {src} revision list {updated}; {updated} was kept",
-                        e.lang
-                    ),
-                ));
+            for (what, theirs, kept) in [
+                ("published", e.published, self.published),
+                ("updated", e.updated, self.updated),
+            ] {
+                if let Some(d) = theirs
+                    && d != kept
+                {
+                    notes.push(Note::warning(
+                        "date-mismatch",
+                        format!(
+                            "{}: the date line says {what} {d}, the {src} revision list {kept}; {kept} was kept",
+                            e.lang
+                        ),
+                    ));
+                }
             }
         }
     }
