@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::{CsafArgs, ReportFormat, TechnetArgs};
-use crate::import::{Options, Report, import_csaf, import_technet};
+use crate::import::sources::{Csaf, TechNet};
+use crate::import::{Options, Report, import};
 
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
     let opts = Options {
@@ -19,7 +20,7 @@ pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
         vendor: args.vendor,
     };
     check_into(&opts.into)?;
-    let report = import_technet(&opts)?;
+    let report = import::<TechNet>(&opts)?;
     finish(&report, args.common.format)
 }
 
@@ -33,7 +34,7 @@ pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
         vendor: "Unknown vendor".into(),
     };
     check_into(&opts.into)?;
-    let report = import_csaf(&opts)?;
+    let report = import::<Csaf>(&opts)?;
     finish(&report, args.common.format)
 }
 

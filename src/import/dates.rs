@@ -182,6 +182,33 @@ fn words(toks: &[Tok]) -> BTreeSet<String> {
         .collect()
 }
 
+/// A date as ICU writes it in `locale` in style `fs`; None if ICU cannot.
+fn format_date(locale: &Locale, fs: Fs, y: i32, m: u8, d: u8) -> Option<String> {
+    let date = IcuDate::try_new_iso(y, m, d).ok()?;
+    let prefs = locale.clone().into();
+    // Each style is a type of its own, so one formatter call per arm.
+    macro_rules! formatted {
+        ($fieldset:expr) => {
+            DateTimeFormatter::try_new(prefs, $fieldset)
+                .ok()?
+                .format(&date)
+                .to_string()
+        };
+    }
+    let s = match fs {
+        Fs::YmdLong => formatted!(YMD::long()),
+        Fs::YmdMedium => formatted!(YMD::medium()),
+        Fs::YmdShort => formatted!(YMD::short()),
+        Fs::YmdeLong => formatted!(YMDE::long()),
+        Fs::YmdeMedium => formatted!(YMDE::medium()),
+        Fs::MLong => formatted!(M::long()),
+        Fs::MMedium => formatted!(M::medium()),
+        Fs::ELong => formatted!(E::long()),
+        Fs::EShort => formatted!(E::short()),
+    };
+    Some(s)
+}
+
 impl Table {
     fn build(lang: &str) -> Table {
         let mut t = Table::default();
@@ -189,133 +216,25 @@ impl Table {
         let Ok(locale) = lang.parse::<Locale>() else {
             return t;
         };
-        let fmt = |fs: Fs, y: i32, m: u8, d: u8| -> Option<String> {
-            let date = IcuDate::try_new_iso(y, m, d).ok()?;
-            let prefs = locale.clone().into();
-            let s = match fs {
-                Fs::YmdLong => DateTimeFormatter::try_new(prefs, YMD::long())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::YmdMedium => DateTimeFormatter::try_new(prefs, YMD::medium())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::YmdShort => DateTimeFormatter::try_new(prefs, YMD::short())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::YmdeLong => DateTimeFormatter::try_new(prefs, YMDE::long())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::YmdeMedium => DateTimeFormatter::try_new(prefs, YMDE::medium())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::MLong => DateTimeFormatter::try_new(prefs, M::long())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::MMedium => DateTimeFormatter::try_new(prefs, M::medium())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::ELong => DateTimeFormatter::try_new(prefs, E::long())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-                Fs::EShort => DateTimeFormatter::try_new(prefs, E::short())
-                    .ok()?
-                    .format(&date)
-                    .to_string(),
-            };
-            Some(s)
-        };
+        let fmt = |fs: Fs, y: i32, m: u8, d: u8| format_date(&locale, fs, y, m, d);
 
         // Month names: the words that differ between the twelve months of one style.
-        let mut month_words: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
         // Styles with a weekday would make weekday names look like month names.
-        for fs in [Fs::YmdLong, Fs::YmdMedium, Fs::MLong, Fs::MMedium] {
-            let per_month: Vec<BTreeSet<String>> = (1..=12u8)
-                .map(|m| fmt(fs, 2033, m, 22).map_or_else(BTreeSet::new, |s| words(&tokenize(&s))))
-                .collect();
-            let common = intersection(&per_month);
-            t.literals.extend(common.iter().cloned());
-            for (i, ws) in per_month.iter().enumerate() {
-                for w in ws.difference(&common) {
-                    month_words
-                        .entry(w.clone())
-                        .or_default()
-                        .insert(i as u32 + 1);
-                }
-            }
-        }
+        let month_words = t.varying_words(
+            [Fs::YmdLong, Fs::YmdMedium, Fs::MLong, Fs::MMedium],
+            12,
+            1,
+            |fs, i| fmt(fs, 2033, i as u8 + 1, 22),
+        );
         // Weekday names: 2001-01-01 was a Monday.
-        let mut weekday_words: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
-        for fs in [Fs::YmdeLong, Fs::YmdeMedium, Fs::ELong, Fs::EShort] {
-            let per_day: Vec<BTreeSet<String>> = (1..=7u8)
-                .map(|d| fmt(fs, 2001, 1, d).map_or_else(BTreeSet::new, |s| words(&tokenize(&s))))
-                .collect();
-            let common = intersection(&per_day);
-            t.literals.extend(common.iter().cloned());
-            for (i, ws) in per_day.iter().enumerate() {
-                for w in ws.difference(&common) {
-                    weekday_words.entry(w.clone()).or_default().insert(i as u32);
-                }
-            }
-        }
-        // Markers: a word right after the year, month or day number in ICU's output.
-        for fs in [Fs::YmdLong, Fs::YmdMedium] {
-            let Some(s) = fmt(fs, 2033, 11, 22) else {
-                continue;
-            };
-            let toks = tokenize(&s);
-            for pair in toks.windows(2) {
-                if let [
-                    Tok::Num { value, .. },
-                    Tok::Word {
-                        text,
-                        attached: true,
-                    },
-                ] = pair
-                {
-                    let set = match value {
-                        2033 | 33 => &mut t.year_markers,
-                        11 => &mut t.month_markers,
-                        22 => &mut t.day_markers,
-                        _ => continue,
-                    };
-                    if t.literals.contains(text) {
-                        set.insert(text.clone());
-                    }
-                }
-            }
-        }
-        // A word naming two months (or weekdays) would be a guess; leave it out.
-        t.months = month_words
-            .into_iter()
-            .filter(|(_, ms)| ms.len() == 1)
-            .filter_map(|(w, ms)| ms.first().map(|m| (w, *m)))
-            .collect();
-        t.weekdays = weekday_words
-            .into_iter()
-            .filter(|(w, ds)| ds.len() == 1 && !t.months.contains_key(w))
-            .filter_map(|(w, ds)| ds.first().map(|d| (w, *d)))
-            .collect();
-        // Markers may double as names ("日" is also Sunday in Japanese); they stay known.
-        let markers: BTreeSet<String> = t
-            .year_markers
-            .iter()
-            .chain(&t.month_markers)
-            .chain(&t.day_markers)
-            .cloned()
-            .collect();
-        t.literals.retain(|w| {
-            markers.contains(w) || (!t.months.contains_key(w) && !t.weekdays.contains_key(w))
-        });
-        t.literals
-            .extend(extra_literals(&language).iter().map(|s| s.to_string()));
+        let weekday_words = t.varying_words(
+            [Fs::YmdeLong, Fs::YmdeMedium, Fs::ELong, Fs::EShort],
+            7,
+            0,
+            |fs, i| fmt(fs, 2001, 1, i as u8 + 1),
+        );
+        t.markers(&fmt);
+        t.names(month_words, weekday_words, &language);
 
         if let Some(s) = fmt(Fs::YmdShort, 2033, 11, 22) {
             t.order = match (s.find("22"), s.find("11")) {
@@ -333,6 +252,94 @@ impl Table {
             .max()
             .unwrap_or(0);
         t
+    }
+
+    /// The words that differ between the `n` dates `date(style, i)` of each style, each
+    /// with the numbers (`first + i`) it stands for; the words all `n` share are literals.
+    fn varying_words(
+        &mut self,
+        styles: [Fs; 4],
+        n: u32,
+        first: u32,
+        date: impl Fn(Fs, u32) -> Option<String>,
+    ) -> BTreeMap<String, BTreeSet<u32>> {
+        let mut found: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+        for fs in styles {
+            let per_date: Vec<BTreeSet<String>> = (0..n)
+                .map(|i| date(fs, i).map_or_else(BTreeSet::new, |s| words(&tokenize(&s))))
+                .collect();
+            let common = intersection(&per_date);
+            self.literals.extend(common.iter().cloned());
+            for (i, ws) in per_date.iter().enumerate() {
+                for w in ws.difference(&common) {
+                    found.entry(w.clone()).or_default().insert(first + i as u32);
+                }
+            }
+        }
+        found
+    }
+
+    /// Markers: a word right after the year, month or day number in ICU's output.
+    fn markers(&mut self, fmt: &dyn Fn(Fs, i32, u8, u8) -> Option<String>) {
+        for fs in [Fs::YmdLong, Fs::YmdMedium] {
+            let Some(s) = fmt(fs, 2033, 11, 22) else {
+                continue;
+            };
+            let toks = tokenize(&s);
+            for pair in toks.windows(2) {
+                if let [
+                    Tok::Num { value, .. },
+                    Tok::Word {
+                        text,
+                        attached: true,
+                    },
+                ] = pair
+                {
+                    let set = match value {
+                        2033 | 33 => &mut self.year_markers,
+                        11 => &mut self.month_markers,
+                        22 => &mut self.day_markers,
+                        _ => continue,
+                    };
+                    if self.literals.contains(text) {
+                        set.insert(text.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The month and weekday names from the words found, and the literals without them.
+    fn names(
+        &mut self,
+        month_words: BTreeMap<String, BTreeSet<u32>>,
+        weekday_words: BTreeMap<String, BTreeSet<u32>>,
+        language: &str,
+    ) {
+        // A word naming two months (or weekdays) would be a guess; leave it out.
+        self.months = month_words
+            .into_iter()
+            .filter(|(_, ms)| ms.len() == 1)
+            .filter_map(|(w, ms)| ms.first().map(|m| (w, *m)))
+            .collect();
+        self.weekdays = weekday_words
+            .into_iter()
+            .filter(|(w, ds)| ds.len() == 1 && !self.months.contains_key(w))
+            .filter_map(|(w, ds)| ds.first().map(|d| (w, *d)))
+            .collect();
+        // Markers may double as names ("日" is also Sunday in Japanese); they stay known.
+        let markers: BTreeSet<String> = self
+            .year_markers
+            .iter()
+            .chain(&self.month_markers)
+            .chain(&self.day_markers)
+            .cloned()
+            .collect();
+        self.literals.retain(|w| {
+            markers.contains(w) || (!self.months.contains_key(w) && !self.weekdays.contains_key(w))
+        });
+        self.literals
+            .extend(extra_literals(language).iter().map(|s| s.to_string()));
     }
 
     /// Splits a run of letters into known words, longest first ("日金曜日" is "日" and

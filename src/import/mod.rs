@@ -10,6 +10,7 @@
 pub mod csaf;
 pub mod dates;
 pub mod lexicon;
+pub mod sources;
 pub mod technet;
 pub mod write;
 
@@ -210,62 +211,61 @@ impl Report {
     }
 }
 
-/// Imports TechNet advisories into the site at `opts.into`.
-pub fn import_technet(opts: &Options) -> Result<Report> {
+/// One kind of input that `seckb import` reads. The driver ([`import`]) finds the files,
+/// reads each under a progress bar, reports the ones that fail or are skipped, leaves out a
+/// second edition of the same advisory in the same language, and writes the plan unless it
+/// is a dry run; a source only reads one file and plans the files of what it read.
+pub trait Source: Sized {
+    /// One file read: one advisory in one language.
+    type Edition;
+    /// How the files to read in a folder end, in lower case (`.md`).
+    const EXTENSION: &'static str;
+    /// Whether two advisory ids that differ only in case are the same advisory when
+    /// editions are compared (see [`Source::identity`]).
+    const CASE_BLIND_IDS: bool = false;
+
+    /// The reader for the site imported into.
+    fn for_site(site: &write::Site) -> Self;
+
+    /// Reads one file: an edition, a file to skip (and why), or what is wrong with it.
+    fn read(&self, file: &InputFile) -> Result<Found<Self::Edition>, String>;
+
+    /// The advisory id and language of an edition, as the messages name them.
+    fn identity(edition: &Self::Edition) -> (&str, &str);
+
+    /// Every file to write for the editions read (in the order read), and the reports.
+    fn plan(&self, site: &write::Site, editions: Vec<Self::Edition>, opts: &Options)
+    -> write::Plan;
+}
+
+/// What a file turned out to be.
+pub enum Found<E> {
+    Edition(E),
+    /// Not an advisory, and found in a folder rather than named (a README, a CSAF feed);
+    /// why.
+    Skip(String),
+}
+
+/// One file to read, with its text.
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The path as messages name it.
+    pub name: String,
+    pub text: String,
+    /// Named on the command line, rather than found in a folder.
+    pub explicit: bool,
+}
+
+/// Imports the advisories that source `S` reads into the site at `opts.into`.
+pub fn import<S: Source>(opts: &Options) -> Result<Report> {
     let site = write::Site::load(&opts.into)?;
+    let source = S::for_site(&site);
     let mut report = Report {
         dry_run: opts.dry_run,
         ..Report::default()
     };
-    let mut groups: BTreeMap<String, Vec<technet::Edition>> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for (input, file, text) in read_inputs(&opts.paths, ".md", &mut report) {
-        if !input.explicit && !technet::has_front_matter(&text) {
-            report.skipped.push(FileProblem {
-                file,
-                message: "no front matter, so not a TechNet page".into(),
-            });
-            continue;
-        }
-        let path_lang = lang_of_path(&input.path);
-        match technet::parse(&file, path_lang.as_deref(), &text) {
-            Ok(e) => {
-                let key = (e.id.clone(), e.lang.clone());
-                match seen.get(&key) {
-                    Some((first, first_text)) => {
-                        let same = first_text == &text;
-                        let problem = FileProblem {
-                            file,
-                            message: format!(
-                                "advisory `{}` in `{}` was already read from `{first}`{}",
-                                e.id,
-                                e.lang,
-                                if same {
-                                    " (the same text)"
-                                } else {
-                                    "; this one is left out"
-                                }
-                            ),
-                        };
-                        if same {
-                            report.skipped.push(problem);
-                        } else {
-                            report.failures.push(problem);
-                        }
-                    }
-                    None => {
-                        seen.insert(key, (file, text));
-                        groups.entry(e.id.clone()).or_default().push(e);
-                    }
-                }
-            }
-            Err(err) => report.failures.push(FileProblem {
-                file,
-                message: err.to_string(),
-            }),
-        }
-    }
-    let plan = write::plan(&site, groups, opts);
+    let editions = read_editions(&source, &opts.paths, &mut report);
+    let plan = source.plan(&site, editions, opts);
     report.advisories = plan.reports;
     report.site = plan.site_notes;
     report.written = plan.files.keys().cloned().collect();
@@ -275,19 +275,98 @@ pub fn import_technet(opts: &Options) -> Result<Report> {
     Ok(report)
 }
 
+/// Imports TechNet advisories into the site at `opts.into`.
+pub fn import_technet(opts: &Options) -> Result<Report> {
+    import::<sources::TechNet>(opts)
+}
+
+/// Imports CSAF 2.0 documents into the site at `opts.into`.
+pub fn import_csaf(opts: &Options) -> Result<Report> {
+    import::<sources::Csaf>(opts)
+}
+
+/// The editions of the files under `paths`, in the order read. A file that fails is in the
+/// report's failures; one that is not an advisory, in its skipped files.
+fn read_editions<S: Source>(source: &S, paths: &[PathBuf], report: &mut Report) -> Vec<S::Edition> {
+    let mut editions = Vec::new();
+    // (advisory, language) -> the file and text it was first read from.
+    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for file in read_inputs(paths, S::EXTENSION, report) {
+        let edition = match source.read(&file) {
+            Ok(Found::Edition(e)) => e,
+            Ok(Found::Skip(message)) => {
+                report.skipped.push(FileProblem {
+                    file: file.name,
+                    message,
+                });
+                continue;
+            }
+            Err(message) => {
+                report.failures.push(FileProblem {
+                    file: file.name,
+                    message,
+                });
+                continue;
+            }
+        };
+        let (id, lang) = S::identity(&edition);
+        let key = (
+            if S::CASE_BLIND_IDS {
+                id.to_lowercase()
+            } else {
+                id.to_string()
+            },
+            lang.to_string(),
+        );
+        let Some((first, first_text)) = seen.get(&key) else {
+            seen.insert(key, (file.name, file.text));
+            editions.push(edition);
+            continue;
+        };
+        // A second edition is left out: a copy of the first is merely skipped, another text
+        // fails, as the import cannot tell which of the two is right.
+        let same = first_text == &file.text;
+        let problem = FileProblem {
+            file: file.name,
+            message: format!(
+                "advisory `{id}` in `{lang}` was already read from `{first}`{}",
+                if same {
+                    " (the same text)"
+                } else {
+                    "; this one is left out"
+                }
+            ),
+        };
+        if same {
+            report.skipped.push(problem);
+        } else {
+            report.failures.push(problem);
+        }
+    }
+    editions
+}
+
 /// The files to import, each with its name and text, read under a progress bar; a file
 /// that cannot be read is a failure in the report.
-fn read_inputs(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<(Input, String, String)> {
+fn read_inputs(paths: &[PathBuf], ext: &str, report: &mut Report) -> Vec<InputFile> {
     let inputs = collect(paths, ext, report);
     let bar = progress(inputs.len());
     let mut out = Vec::with_capacity(inputs.len());
     for input in inputs {
         bar.inc(1);
         report.files_read += 1;
-        let file = input.path.display().to_string();
+        let name = input.path.display().to_string();
         match read_text(&input.path) {
-            Ok(text) => out.push((input, file, text)),
-            Err(message) => report.failures.push(FileProblem { file, message }),
+            Ok(text) => out.push(InputFile {
+                path: input.path,
+                name,
+                text,
+                explicit: input.explicit,
+            }),
+            Err(message) => report.failures.push(FileProblem {
+                file: name,
+                message,
+            }),
         }
     }
     bar.finish_and_clear();
@@ -313,60 +392,6 @@ struct Input {
     path: PathBuf,
     /// Named on the command line, rather than found in a folder.
     explicit: bool,
-}
-
-/// Imports CSAF 2.0 documents into the site at `opts.into`.
-pub fn import_csaf(opts: &Options) -> Result<Report> {
-    let site = write::Site::load(&opts.into)?;
-    let ctx = csaf::Context::load(&site);
-    let mut report = Report {
-        dry_run: opts.dry_run,
-        ..Report::default()
-    };
-    let mut readings: Vec<csaf::Reading> = Vec::new();
-    // (advisory, language) -> the file and text it was first read from.
-    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for (_, file, text) in read_inputs(&opts.paths, ".json", &mut report) {
-        match csaf::read(&ctx, &file, &text) {
-            Ok(csaf::Found::Skip(message)) => report.skipped.push(FileProblem { file, message }),
-            Ok(csaf::Found::Document(r)) => {
-                let key = (r.advisory_id.to_lowercase(), r.lang.clone());
-                if let Some((first, first_text)) = seen.get(&key) {
-                    let same = first_text == &text;
-                    let problem = FileProblem {
-                        file,
-                        message: format!(
-                            "advisory `{}` in `{}` was already read from `{first}`{}",
-                            r.advisory_id,
-                            r.lang,
-                            if same {
-                                " (the same text)"
-                            } else {
-                                "; this one is left out"
-                            }
-                        ),
-                    };
-                    if same {
-                        report.skipped.push(problem);
-                    } else {
-                        report.failures.push(problem);
-                    }
-                    continue;
-                }
-                seen.insert(key, (file, text));
-                readings.push(*r);
-            }
-            Err(message) => report.failures.push(FileProblem { file, message }),
-        }
-    }
-    let plan = csaf::plan(&site, readings, opts);
-    report.advisories = plan.reports;
-    report.site = plan.site_notes;
-    report.written = plan.files.keys().cloned().collect();
-    if !opts.dry_run {
-        write::write_files(&opts.into, &plan.files)?;
-    }
-    Ok(report)
 }
 
 /// Files named, and files ending in `ext` in folders named, each once, folders in sorted
@@ -454,25 +479,9 @@ fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-/// The language a folder on the path names (`.../nl-NL/2008/954474.md`), nearest first.
-fn lang_of_path(path: &Path) -> Option<String> {
-    path.parent()?
-        .components()
-        .rev()
-        .filter_map(|c| c.as_os_str().to_str())
-        .find_map(technet::canonical_tag)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_nearest_language_folder_names_the_language() {
-        let p = Path::new("/corpus/security-updates.nl-nl/de-DE/2008/954474.md");
-        assert_eq!(lang_of_path(p).as_deref(), Some("de-DE"));
-        assert_eq!(lang_of_path(Path::new("/x/2008/954474.md")), None);
-    }
 
     #[test]
     fn the_text_report_ends_with_a_summary() {

@@ -6,6 +6,8 @@
 //! and by the words of its headings ([`super::lexicon`]); dates by [`super::dates`]. Pure:
 //! text in, edition out.
 
+pub mod merge;
+
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 

@@ -1,18 +1,11 @@
-//! Merges the editions of each advisory into seckb's files and writes them into a site.
+//! Plans the files of an import and writes them into a site: the merged advisories, and
+//! the languages, site texts and products they add.
 //!
-//! Facts come from the edition in the advisory's source language (the site's default
-//! language if there is an edition in it, else the first in the site's language order);
-//! where other editions disagree the choice is reported, never made silently. Each edition
-//! becomes the text of its language. Existing advisories are kept unless `--force`; files
-//! that would not change are not written, so a second import writes nothing.
-//!
-//! `security_vulnerability` is decided so: true when any edition names a CVE; else false
-//! when any edition's own prose says it is not a vulnerability (whole phrases per
-//! language: "geen beveiligingslek", "keine Sicherheitsanfälligkeit", "not a security
-//! vulnerability"); else true when a title, subtitle or summary speaks of a vulnerability;
-//! else false. The decision and its reason are in the report.
+//! Existing advisories are kept unless `--force`; files that would not change are not
+//! written, so a second import writes nothing. [`plan`] serves a source that merges
+//! advisory by advisory ([`Merge`]); a source may plan with the parts it uses
+//! ([`add_languages`], [`write_advisory`], [`add_products`]) instead.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,13 +14,10 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use sha2::Digest;
 
-use super::technet::{Edition, RevisionLine};
-use super::{AdvisoryReport, Note, Options, Outcome, lexicon};
+use super::{AdvisoryReport, Note, Options, Outcome, Source};
 use crate::model::{
-    Advisory, AdvisoryId, AdvisoryText, Catalog, Date, Kind, LangTag, Product, ProductId, Products,
-    Reference, Remediation, RemediationKind, Revision, Section, Settings, Status, UiStrings,
+    Advisory, AdvisoryText, Catalog, LangTag, Product, ProductId, Products, Revision, Settings,
 };
-use crate::validate::{compare_revision_numbers, parse_revision_number};
 
 /// The site being imported into, as read before the import.
 #[derive(Debug, Clone)]
@@ -184,49 +174,73 @@ pub struct Plan {
     pub site_notes: Vec<Note>,
 }
 
-/// Plans the import of `groups` (editions by advisory id) into `site`.
-pub fn plan(site: &Site, groups: BTreeMap<String, Vec<Edition>>, opts: &Options) -> Plan {
+/// A source whose editions [`plan`] merges advisory by advisory.
+pub trait Merge: Source {
+    /// `i18n/<lang>.yaml` for a language the site has no text for, from the editions in
+    /// it (at least one), and what it holds beyond the language name, after a comma (or
+    /// nothing), for the report.
+    fn site_text(eds: &[&Self::Edition]) -> (String, &'static str);
+
+    /// Merges the editions of advisory `id` (in the site's language order) into one
+    /// advisory, with where each text came from (in the same order).
+    fn merge(
+        id: &str,
+        eds: &[Self::Edition],
+        default: &str,
+        opts: &Options,
+    ) -> (Merged, Vec<SourceFile>);
+}
+
+/// Plans the import of `editions` (in the order read) into `site`: the languages they add,
+/// a site text for each language that has none, each advisory merged, and the products
+/// the advisories name.
+pub fn plan<S: Merge>(site: &Site, editions: Vec<S::Edition>, opts: &Options) -> Plan {
     let mut p = Plan::default();
-    let all_langs: BTreeSet<String> = groups.values().flatten().map(|e| e.lang.clone()).collect();
+    let lang = |e: &S::Edition| S::identity(e).1.to_string();
+    let all_langs: BTreeSet<String> = editions.iter().map(lang).collect();
     let settings = add_languages(site, &all_langs, &mut p);
     let order: Vec<String> = settings.languages.iter().map(|l| l.0.clone()).collect();
     let default = settings.default_language.0.clone();
+    let mut groups: BTreeMap<String, Vec<S::Edition>> = BTreeMap::new();
+    for e in editions {
+        groups
+            .entry(S::identity(&e).0.to_string())
+            .or_default()
+            .push(e);
+    }
 
     // A language without site text gets one from its first edition.
     let rank = |l: &str| order.iter().position(|x| x == l).unwrap_or(usize::MAX);
     let mut langs_sorted: Vec<&String> = all_langs.iter().collect();
     langs_sorted.sort_by_key(|l| (rank(l), (*l).clone()));
-    for lang in langs_sorted {
-        if site.site_texts.contains(lang.as_str()) {
+    for l in langs_sorted {
+        if site.site_texts.contains(l.as_str()) {
             continue;
         }
-        let eds: Vec<&Edition> = groups
+        let eds: Vec<&S::Edition> = groups
             .values()
             .flatten()
-            .filter(|e| &e.lang == lang)
+            .filter(|e| &lang(e) == l)
             .collect();
-        let Some(e) = eds.first() else {
+        if eds.is_empty() {
             continue;
-        };
-        let rel = format!("i18n/{lang}.yaml");
-        put(&mut p.files, &site.root, &rel, site_text(&eds).into_bytes());
+        }
+        let rel = format!("i18n/{l}.yaml");
+        let (yaml, holding) = S::site_text(&eds);
+        put(&mut p.files, &site.root, &rel, yaml.into_bytes());
         p.site_notes.push(Note::info(
             "site-text-added",
             format!(
-                "`{rel}` written with the language name{}; other UI text falls back to `{default}` (a `missing-translation` warning)",
-                if e.boilerplate.support.is_empty() && e.boilerplate.disclaimer.is_none() {
-                    ""
-                } else {
-                    ", support text and disclaimer of the advisories"
-                }
+                "`{rel}` written with the language name{holding}; other UI text falls back to `{default}` (a `missing-translation` warning)",
             ),
         ));
     }
 
     let mut catalog = site.catalog.clone();
     for (id, mut eds) in groups {
-        eds.sort_by_key(|e| (rank(&e.lang), e.lang.clone()));
-        let (report, files) = advisory(site, &id, &eds, &default, &mut catalog, opts);
+        eds.sort_by_key(|e| (rank(&lang(e)), lang(e)));
+        let (m, sources) = S::merge(&id, &eds, &default, opts);
+        let (report, files) = write_advisory(site, &id, m, &sources, &mut catalog, opts);
         p.reports.push(report);
         p.files.extend(files);
     }
@@ -342,27 +356,6 @@ pub struct Merged {
     pub structured: Vec<String>,
     pub prose: Vec<String>,
     pub boilerplate: Vec<String>,
-}
-
-fn advisory(
-    site: &Site,
-    id: &str,
-    eds: &[Edition],
-    default: &str,
-    catalog: &mut Catalog,
-    opts: &Options,
-) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
-    let m = merge(id, eds, default, &opts.vendor);
-    let sources: Vec<SourceFile> = eds
-        .iter()
-        .map(|e| SourceFile {
-            lang: e.lang.clone(),
-            file: e.file.clone(),
-            comment: format!("Imported by `seckb import technet` from {}", source_name(e)),
-            title: e.title.clone(),
-        })
-        .collect();
-    write_advisory(site, id, m, &sources, catalog, opts)
 }
 
 /// Where one text of an imported advisory came from.
@@ -781,276 +774,6 @@ fn new_product_id(catalog: &Catalog, name: &str) -> ProductId {
     ProductId(id)
 }
 
-// --- Merging -------------------------------------------------------------------------------
-
-/// One entry of a normalised revision history.
-#[derive(Debug, Clone)]
-struct Hist {
-    number: String,
-    date: Date,
-    description: String,
-    /// The source gave the number.
-    explicit: bool,
-}
-
-/// Merges the editions of advisory `id` (sorted in the site's language order).
-pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
-    let mut notes: Vec<Note> = Vec::new();
-    let primary = eds
-        .iter()
-        .find(|e| e.lang == default)
-        .or_else(|| eds.first())
-        .expect("an advisory has at least one edition");
-    let src = primary.lang.clone();
-    for e in eds {
-        for n in &e.notes {
-            notes.push(Note {
-                message: format!("{}: {}", e.lang, n.message),
-                ..n.clone()
-            });
-        }
-    }
-    if eds.len() > 1 {
-        notes.push(Note::info(
-            "source-language",
-            format!("facts taken from the `{src}` edition (the source language)"),
-        ));
-    }
-
-    // Revision history, from the source edition.
-    let facts_hist = history(primary, &mut notes);
-    let revisions: Vec<Revision> = facts_hist
-        .iter()
-        .map(|h| Revision {
-            number: h.number.clone(),
-            date: h.date,
-        })
-        .collect();
-    let first = facts_hist.first().map(|h| h.date);
-    let last = facts_hist.last();
-    let (published, updated) = match (first, last) {
-        (Some(f), Some(l)) => (f, l.date),
-        // `check_dates` made sure every edition has a date.
-        _ => {
-            let d = primary
-                .published
-                .unwrap_or_else(|| Date::from_ymd(1970, 1, 1).expect("a real day"));
-            (d, d)
-        }
-    };
-    let version = last.map_or_else(|| "1.0".to_string(), |h| h.number.clone());
-    for e in eds {
-        if let Some(p) = e.published
-            && p != published
-        {
-            notes.push(Note::warning(
-                "date-mismatch",
-                format!(
-                    "{}: the date line says published {p}, the {src} revision list {published}; {published} was kept",
-                    e.lang
-                ),
-            ));
-        }
-        if let Some(u) = e.updated
-            && u != updated
-        {
-            notes.push(Note::warning(
-                "date-mismatch",
-                format!(
-                    "{}: the date line says updated {u}, the {src} revision list {updated}; {updated} was kept",
-                    e.lang
-                ),
-            ));
-        }
-    }
-
-    // Lists of ids: everything any edition names.
-    let mut kbs: Vec<String> = Vec::new();
-    let mut cves: Vec<String> = Vec::new();
-    let mut bulletins: Vec<String> = Vec::new();
-    for e in eds {
-        for (all, mine, what) in [
-            (&mut kbs, &e.kbs, "KB article"),
-            (&mut cves, &e.cves, "CVE"),
-            (&mut bulletins, &e.bulletins, "bulletin"),
-        ] {
-            for x in mine {
-                if !all.contains(x) {
-                    if e.lang != src {
-                        notes.push(Note::warning(
-                            "fact-conflict",
-                            format!(
-                                "{}: names {what} {x}, which the {src} text does not; it was kept",
-                                e.lang
-                            ),
-                        ));
-                    }
-                    all.push(x.clone());
-                }
-            }
-        }
-    }
-
-    // Products by name, from the source edition (names are translated, so editions are
-    // compared by count only).
-    let mut affected = primary.affected.clone();
-    let mut not_affected = primary.not_affected.clone();
-    if affected.is_empty()
-        && let Some(other) = eds.iter().find(|e| !e.affected.is_empty())
-    {
-        notes.push(Note::warning(
-            "fact-conflict",
-            format!(
-                "the {src} text lists no affected software; the {} list was used",
-                other.lang
-            ),
-        ));
-        affected = other.affected.clone();
-        not_affected = other.not_affected.clone();
-    }
-    for e in eds {
-        if e.lang != src
-            && !e.affected.is_empty()
-            && (e.affected.len() != affected.len() || e.not_affected.len() != not_affected.len())
-        {
-            notes.push(Note::warning(
-                "fact-conflict",
-                format!(
-                    "{}: lists {} affected and {} non-affected products, the {src} text {} and {}; the {src} list was kept",
-                    e.lang,
-                    e.affected.len(),
-                    e.not_affected.len(),
-                    affected.len(),
-                    not_affected.len()
-                ),
-            ));
-        }
-    }
-    not_affected.retain(|n| !affected.contains(n));
-    if affected.is_empty() {
-        let name = placeholder_product(vendor);
-        notes.push(Note::warning(
-            "no-products",
-            format!("no edition lists the affected software; `products.affected` names `{name}` so the advisory validates; replace it by hand"),
-        ));
-        affected.push(name);
-    }
-
-    // Vulnerability or not.
-    let denial = eds.iter().find_map(|e| {
-        e.not_vulnerability
-            .as_ref()
-            .map(|p| (e.lang.clone(), p.clone()))
-    });
-    let mention = eds.iter().find_map(|e| {
-        e.vulnerability
-            .as_ref()
-            .map(|p| (e.lang.clone(), p.clone()))
-    });
-    let (security_vulnerability, why) = if !cves.is_empty() {
-        (true, format!("names {}", cves.join(", ")))
-    } else if let Some((l, phrase)) = denial {
-        (false, format!("the {l} text says \u{201c}{phrase}\u{201d}"))
-    } else if let Some((l, word)) = mention {
-        (
-            true,
-            format!("the {l} title or summary speaks of \u{201c}{word}\u{201d}"),
-        )
-    } else {
-        (false, "no CVE and no word of a vulnerability".to_string())
-    };
-    notes.push(Note::info(
-        "security-vulnerability",
-        format!("`security_vulnerability: {security_vulnerability}`: {why}"),
-    ));
-
-    // References and remediations: those of the source edition; others label them.
-    let references: Vec<Reference> = primary
-        .links
-        .iter()
-        .map(|l| Reference {
-            id: l.id.clone(),
-            url: l.url.clone(),
-            kind: l.kind,
-        })
-        .collect();
-    let mut remediations: Vec<Remediation> = primary
-        .fixes
-        .iter()
-        .map(|f| Remediation {
-            id: f.id.clone(),
-            kind: RemediationKind::VendorFix,
-            kb: f.kb.clone(),
-            url: Some(f.url.clone()),
-            products: Vec::new(),
-        })
-        .collect();
-    for (i, _) in primary.workarounds.iter().enumerate() {
-        remediations.push(Remediation {
-            id: format!("workaround-{}", i + 1),
-            kind: RemediationKind::Workaround,
-            kb: None,
-            url: None,
-            products: Vec::new(),
-        });
-    }
-    for (i, _) in primary.mitigations.iter().enumerate() {
-        remediations.push(Remediation {
-            id: format!("mitigation-{}", i + 1),
-            kind: RemediationKind::Mitigation,
-            kb: None,
-            url: None,
-            products: Vec::new(),
-        });
-    }
-
-    let mut texts = BTreeMap::new();
-    let mut prose = Vec::new();
-    let mut boilerplate = Vec::new();
-    for e in eds {
-        let text = text_of(e, primary, &facts_hist, &references, &mut notes);
-        for s in &text.sections {
-            prose.push(format!("{}: {}", e.lang, s.title));
-        }
-        if !e.boilerplate.found.is_empty() {
-            boilerplate.push(format!("{}: {}", e.lang, e.boilerplate.found.join(", ")));
-        }
-        texts.insert(e.lang.clone(), text);
-    }
-
-    let advisory = Advisory {
-        id: AdvisoryId(id.to_string()),
-        kind: Kind::Advisory,
-        source_language: LangTag(src.clone()),
-        status: Status::Final,
-        published,
-        updated,
-        version,
-        revisions,
-        security_vulnerability,
-        severity: None,
-        cves,
-        kbs,
-        bulletins,
-        products: Products::default(),
-        remediations,
-        references,
-        acknowledgments: Vec::new(),
-    };
-    let structured = structured(&advisory, &affected, &not_affected, &texts);
-    Merged {
-        advisory,
-        affected,
-        not_affected,
-        product_hints: BTreeMap::new(),
-        texts,
-        notes,
-        structured,
-        prose,
-        boilerplate,
-    }
-}
-
 /// The name of the catalog entry used when the source lists no affected software.
 pub fn placeholder_product(vendor: &str) -> String {
     format!("Unlisted {vendor} software")
@@ -1113,355 +836,6 @@ fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The revision history of an edition: numbered, in date order, checked.
-fn history(e: &Edition, notes: &mut Vec<Note>) -> Vec<Hist> {
-    let lang = &e.lang;
-    let mut lines: Vec<RevisionLine> = e.revisions.clone();
-    if lines.is_empty()
-        && let Some(p) = e.published
-    {
-        lines.push(RevisionLine {
-            number: Some("1.0".into()),
-            date: p,
-            description: e.published_label.clone().unwrap_or_default(),
-        });
-        if let Some(u) = e.updated.filter(|u| *u > p) {
-            let n = e
-                .version
-                .clone()
-                .filter(|v| compare_revision_numbers(v, "1.0") == Some(Ordering::Greater))
-                .unwrap_or_else(|| "1.1".into());
-            lines.push(RevisionLine {
-                number: Some(n),
-                date: u,
-                description: e.updated_label.clone().unwrap_or_default(),
-            });
-        }
-        notes.push(Note::warning(
-            "no-revisions",
-            format!("{lang}: no revision list; the revisions were made from the date line"),
-        ));
-    }
-    if lines.len() > 1
-        && lines.windows(2).all(|w| w[0].date >= w[1].date)
-        && lines.first().map(|l| l.date) != lines.last().map(|l| l.date)
-    {
-        lines.reverse();
-        notes.push(Note::info(
-            "revision-order",
-            format!("{lang}: the revisions are listed newest first; they were put oldest first"),
-        ));
-    }
-    if lines.windows(2).any(|w| w[1].date < w[0].date) {
-        lines.sort_by_key(|l| l.date);
-        notes.push(Note::warning(
-            "revision-order",
-            format!(
-                "{lang}: the revision dates are not in order; the revisions were sorted by date"
-            ),
-        ));
-    }
-    let numbered = lines.iter().any(|l| l.number.is_some());
-    let mut out: Vec<Hist> = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        let number = match (&l.number, out.last()) {
-            (Some(n), _) => n.clone(),
-            (None, Some(prev)) => next_number(&prev.number),
-            (None, None) => "1.0".to_string(),
-        };
-        let number = match out.last() {
-            Some(prev)
-                if compare_revision_numbers(&prev.number, &number) != Some(Ordering::Less) =>
-            {
-                let n = next_number(&prev.number);
-                notes.push(Note::warning(
-                    "revision-order",
-                    format!(
-                        "{lang}: revision `{number}` does not come after `{}`; numbered `{n}`",
-                        prev.number
-                    ),
-                ));
-                n
-            }
-            _ if parse_revision_number(&number).is_none() => {
-                let n = format!("{}.0", i + 1);
-                notes.push(Note::warning(
-                    "revision-order",
-                    format!("{lang}: revision number `{number}` is not of the form `1.0`; numbered `{n}`"),
-                ));
-                n
-            }
-            _ => number,
-        };
-        let description = if l.description.trim().is_empty() {
-            notes.push(Note::warning(
-                "revision-text",
-                format!("{lang}: revision `{number}` has no description; its date stands in"),
-            ));
-            l.date.to_string()
-        } else {
-            l.description.clone()
-        };
-        out.push(Hist {
-            number,
-            date: l.date,
-            description,
-            explicit: l.number.is_some(),
-        });
-    }
-    if let (Some(v), Some(last)) = (&e.version, out.last_mut()) {
-        match compare_revision_numbers(v, &last.number) {
-            Some(Ordering::Equal) | None => {}
-            Some(Ordering::Greater) if !numbered => {
-                notes.push(Note::info(
-                    "version",
-                    format!(
-                        "{lang}: the revisions have no numbers and were numbered from 1.0; the last takes the header's version `{v}` (instead of `{}`)",
-                        last.number
-                    ),
-                ));
-                last.number = v.clone();
-            }
-            _ => notes.push(Note::warning(
-                "version-mismatch",
-                format!(
-                    "{lang}: the header says version `{v}`, the revision list ends at `{}`; the revision list was kept",
-                    last.number
-                ),
-            )),
-        }
-    }
-    out
-}
-
-/// `1.2` after `1.1`, `2.1` after `2`.
-fn next_number(n: &str) -> String {
-    match parse_revision_number(n) {
-        Some(mut parts) if parts.len() >= 2 => {
-            if let Some(last) = parts.last_mut() {
-                *last += 1;
-            }
-            parts
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(".")
-        }
-        Some(parts) => format!("{}.1", parts[0]),
-        None => "1.0".into(),
-    }
-}
-
-/// Which facts revision each line of another edition's history stands for.
-fn match_history(facts: &[Hist], other: &[Hist]) -> Vec<Option<usize>> {
-    if facts.iter().all(|h| h.explicit) && other.iter().all(|h| h.explicit) {
-        return facts
-            .iter()
-            .map(|f| other.iter().position(|o| o.number == f.number))
-            .collect();
-    }
-    if facts.len() == other.len() {
-        return (0..facts.len()).map(Some).collect();
-    }
-    let mut used = vec![false; other.len()];
-    facts
-        .iter()
-        .map(|f| {
-            let j = other
-                .iter()
-                .enumerate()
-                .position(|(j, o)| !used[j] && o.date == f.date)?;
-            used[j] = true;
-            Some(j)
-        })
-        .collect()
-}
-
-/// The text of one edition, keyed to the merged facts.
-fn text_of(
-    e: &Edition,
-    primary: &Edition,
-    facts_hist: &[Hist],
-    references: &[Reference],
-    notes: &mut Vec<Note>,
-) -> AdvisoryText {
-    let is_primary = std::ptr::eq(e, primary);
-    let mut sections = e.sections.clone();
-    let mut scratch = Vec::new();
-    let own = if is_primary {
-        facts_hist.to_vec()
-    } else {
-        history(e, &mut scratch)
-    };
-    let matched = if is_primary {
-        (0..own.len()).map(Some).collect()
-    } else {
-        match_history(facts_hist, &own)
-    };
-    let mut revisions = BTreeMap::new();
-    let mut latest: Option<usize> = None;
-    for (i, m) in matched.iter().enumerate() {
-        if let Some(j) = m {
-            let o = &own[*j];
-            if o.date != facts_hist[i].date {
-                notes.push(Note::warning(
-                    "fact-conflict",
-                    format!(
-                        "{}: dates revision {} {}, the {} text {}; {} was kept",
-                        e.lang,
-                        facts_hist[i].number,
-                        o.date,
-                        primary.lang,
-                        facts_hist[i].date,
-                        facts_hist[i].date
-                    ),
-                ));
-            }
-            revisions.insert(facts_hist[i].number.clone(), o.description.clone());
-            latest = Some(i);
-        }
-    }
-    let unmatched: Vec<&Hist> = own
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| !matched.contains(&Some(*j)))
-        .map(|(_, h)| h)
-        .collect();
-    if !unmatched.is_empty() {
-        notes.push(Note::warning(
-            "fact-conflict",
-            format!(
-                "{}: {} revision(s) that the {} history does not have were kept as prose",
-                e.lang,
-                unmatched.len(),
-                primary.lang
-            ),
-        ));
-        sections.push(Section {
-            title: e
-                .boilerplate
-                .labels
-                .get("revisions")
-                .cloned()
-                .unwrap_or_else(|| "Revisions".into()),
-            body: unmatched
-                .iter()
-                .map(|h| format!("- {} ({}): {}", h.number, h.date, h.description))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        });
-    }
-    // The text is up to date with the newest revision it describes, or else with the
-    // newest one at its own date.
-    let own_last = own.last().map(|h| h.date).or(e.updated).or(e.published);
-    let revision = latest
-        .or_else(|| {
-            facts_hist
-                .iter()
-                .rposition(|h| own_last.is_some_and(|d| h.date <= d))
-        })
-        .unwrap_or(0);
-    let revision = facts_hist
-        .get(revision)
-        .map_or_else(|| "1.0".to_string(), |h| h.number.clone());
-
-    let mut links = BTreeMap::new();
-    for r in references {
-        if let Some(l) = e.links.iter().find(|l| l.id == r.id) {
-            links.insert(r.id.clone(), l.label.clone());
-        }
-    }
-    let extra: Vec<&str> = e
-        .links
-        .iter()
-        .filter(|l| !references.iter().any(|r| r.id == l.id))
-        .map(|l| l.id.as_str())
-        .collect();
-    if !extra.is_empty() {
-        notes.push(Note::info(
-            "fact-conflict",
-            format!(
-                "{}: links {} that the {} text does not; they stay in its prose",
-                e.lang,
-                extra.join(", "),
-                primary.lang
-            ),
-        ));
-    }
-
-    let mut remediations = BTreeMap::new();
-    for f in &primary.fixes {
-        if let Some(mine) = e.fixes.iter().find(|x| x.id == f.id) {
-            remediations.insert(f.id.clone(), mine.text.clone());
-        }
-    }
-    for (kind, mine, theirs) in [
-        ("workaround", &e.workarounds, &primary.workarounds),
-        ("mitigation", &e.mitigations, &primary.mitigations),
-    ] {
-        for (i, md) in mine.iter().enumerate() {
-            if i < theirs.len() {
-                remediations.insert(format!("{kind}-{}", i + 1), md.clone());
-            } else {
-                sections.push(Section {
-                    title: e
-                        .boilerplate
-                        .labels
-                        .get(if kind == "workaround" {
-                            "remediation_workaround"
-                        } else {
-                            "remediation_mitigation"
-                        })
-                        .cloned()
-                        .unwrap_or_else(|| kind.to_string()),
-                    body: md.clone(),
-                });
-            }
-        }
-        if mine.len() != theirs.len() {
-            notes.push(Note::warning(
-                "fact-conflict",
-                format!(
-                    "{}: {} {kind}s, the {} text {}; extra ones were kept as prose",
-                    e.lang,
-                    mine.len(),
-                    primary.lang,
-                    theirs.len()
-                ),
-            ));
-        }
-    }
-
-    let mut summary = e.summary.clone();
-    if summary.trim().is_empty() {
-        let (text, what) = match (&e.overview.purpose, &e.subtitle) {
-            (Some(p), _) => (p.clone(), "purpose"),
-            (None, Some(s)) => (s.clone(), "subtitle"),
-            (None, None) => (e.title.clone(), "title"),
-        };
-        notes.push(Note::warning(
-            "no-summary",
-            format!("{}: no summary; the {what} stands in for it", e.lang),
-        ));
-        summary = text;
-    }
-
-    AdvisoryText {
-        revision,
-        title: e.title.clone(),
-        subtitle: e.subtitle.clone(),
-        summary,
-        overview: e.overview.clone(),
-        faq: e.faq.clone(),
-        symptoms: e.symptoms.clone(),
-        suggested_actions: e.actions.clone(),
-        remediations,
-        revisions,
-        links,
-        sections,
-    }
-}
-
 // --- YAML ------------------------------------------------------------------------------------
 
 /// YAML of a value, without top-level entries that are empty lists or maps (they default).
@@ -1512,14 +886,6 @@ pub(crate) fn comment(text: &str) -> String {
     out
 }
 
-fn source_name(e: &Edition) -> String {
-    e.source_url.clone().unwrap_or_else(|| {
-        Path::new(&e.file)
-            .file_name()
-            .map_or_else(|| e.file.clone(), |n| n.to_string_lossy().into_owned())
-    })
-}
-
 fn facts_yaml(a: &Advisory, sources: &[SourceFile], opts: &Options) -> String {
     let what = format!(
         "{}: language-neutral facts. Prose is in <lang>.yaml.",
@@ -1545,61 +911,9 @@ fn text_yaml(t: &AdvisoryText, lang: &str, e: Option<&SourceFile>, opts: &Option
     )
 }
 
-/// `i18n/<lang>.yaml` for a new language: its name, and the support text, disclaimer and
-/// labels its editions wrote (the first one that has each). The rest falls back to the
-/// default language.
-fn site_text(eds: &[&Edition]) -> String {
-    use serde_yaml::{Mapping, Value};
-    let Some(first) = eds.first() else {
-        return String::new();
-    };
-    let lang = &first.lang;
-    let mut m = Mapping::new();
-    m.insert("language_name".into(), lexicon::language_name(lang).into());
-    if let Some(e) = eds.iter().find(|e| !e.boilerplate.support.is_empty()) {
-        m.insert("support".into(), e.boilerplate.support.join("\n\n").into());
-    }
-    if let Some(d) = eds.iter().find_map(|e| e.boilerplate.disclaimer.clone()) {
-        m.insert("disclaimer".into(), d.into());
-    }
-    let known: BTreeSet<&str> = UiStrings::default()
-        .entries()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    let mut labels: BTreeMap<&str, String> = BTreeMap::new();
-    for e in eds {
-        for (k, v) in &e.boilerplate.labels {
-            if known.contains(k) && !v.trim().is_empty() {
-                labels.entry(k).or_insert_with(|| v.clone());
-            }
-        }
-    }
-    if !labels.is_empty() {
-        let ui: Mapping = labels
-            .into_iter()
-            .map(|(k, v)| (Value::from(k), Value::from(v)))
-            .collect();
-        m.insert("ui".into(), Value::Mapping(ui));
-    }
-    format!(
-        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {} ({}), written by `seckb import technet` from the labels,\n# support text and disclaimer of the advisories. Anything missing falls back to the\n# default language.\n{}",
-        comment(&lexicon::language_name(lang)),
-        comment(lang),
-        serde_yaml::to_string(&Value::Mapping(m)).unwrap_or_default()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn revision_numbers_step_the_last_part() {
-        assert_eq!(next_number("1.1"), "1.2");
-        assert_eq!(next_number("1.9"), "1.10");
-        assert_eq!(next_number("2"), "2.1");
-    }
 
     #[test]
     fn site_files_grow_in_their_own_style() {
