@@ -115,7 +115,16 @@ fn render(c: &mut Criterion) {
         })
     });
     g.bench_function("search index", |b| {
-        b.iter(|| black_box(seckb::search::build(&site).unwrap()))
+        b.iter(|| {
+            for (language, records) in seckb::search::records_by_language(&site).unwrap() {
+                let part = seckb::search::Part {
+                    language,
+                    number: 0,
+                    records,
+                };
+                black_box(seckb::search::index_part(part).unwrap());
+            }
+        })
     });
     g.finish();
 }

@@ -36,20 +36,6 @@ pub const DIR: &str = "pagefind/";
 /// Pagefind's search library, which the search page's script imports.
 pub const LIBRARY: &str = "pagefind/pagefind.js";
 
-/// The built index: files to publish and the integrity hash of the search library.
-pub struct SearchIndex {
-    files: Vec<(String, Vec<u8>)>,
-    /// Subresource Integrity value (`sha384-...`) of [`LIBRARY`].
-    pub library_integrity: String,
-}
-
-impl SearchIndex {
-    /// The files of the index, by path below the site root.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
-    }
-}
-
 /// One searchable record: an advisory in one language.
 #[derive(Debug, PartialEq, Hash)]
 pub struct Record {
@@ -328,32 +314,6 @@ pub struct Part {
     pub records: Vec<Record>,
 }
 
-/// The records of every language ([`records_by_language`]) split into the parts of
-/// [`parts`], in language then part order; the records of a part keep their site order.
-pub fn split(site: &Site, by_language: Vec<(String, Vec<Record>)>) -> Vec<Part> {
-    let parts = parts(site);
-    let part_of_advisory: Vec<usize> = site
-        .advisories
-        .iter()
-        .map(|(a, _)| part_of(a.id.as_str(), parts))
-        .collect();
-    let mut out = Vec::new();
-    for (language, records) in by_language {
-        let mut mine: Vec<Part> = (0..parts)
-            .map(|number| Part {
-                language: language.clone(),
-                number,
-                records: Vec::new(),
-            })
-            .collect();
-        for (record, &part) in records.into_iter().zip(&part_of_advisory) {
-            mine[part].records.push(record);
-        }
-        out.extend(mine.into_iter().filter(|p| !p.records.is_empty()));
-    }
-    out
-}
-
 /// The Subresource Integrity value of Pagefind's search library.
 pub fn library_integrity() -> Result<String> {
     Ok(Library::new()?.integrity)
@@ -369,26 +329,6 @@ pub struct PartIndex {
     pub files: Vec<(String, Vec<u8>)>,
     /// The language's entry, JSON as Pagefind wrote it.
     pub entry: String,
-}
-
-/// Builds the index of every language, for the whole site.
-pub fn build(site: &Site) -> Result<SearchIndex> {
-    let library = Library::new()?;
-    let mut files = BTreeMap::new();
-    let mut entries: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
-    for part in split(site, records_by_language(site)?) {
-        let index = index_part(part)?;
-        files.extend(index.files);
-        entries
-            .entry(index.part)
-            .or_default()
-            .insert(index.language, index.entry);
-    }
-    files.extend(library.entry_files(&entries)?);
-    Ok(SearchIndex {
-        files: files.into_iter().collect(),
-        library_integrity: library.integrity,
-    })
 }
 
 /// Builds the index of one part of one language.
