@@ -6,10 +6,16 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${SECKB_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
 BENCH_DIR="${BENCH_DIR:-/dev/shm/seckb-bench}"
 WORK="$BENCH_DIR/$N"
-(cd "$REPO" && cargo build --release --quiet)
+# SECKB_BIN=path measures that binary instead (an older build, for an A/B run: alternate
+# the two in one session, e.g. `SECKB_BIN=old bench/incremental.sh N; bench/incremental.sh N`).
 mkdir -p "$WORK"
 SECKB="$WORK/seckb-bin"
-cp "$REPO/target/release/seckb" "$SECKB"
+if [ -n "${SECKB_BIN:-}" ]; then
+  cp "$SECKB_BIN" "$SECKB"
+else
+  (cd "$REPO" && cargo build --release --quiet)
+  cp "$REPO/target/release/seckb" "$SECKB"
+fi
 if [ ! -f "$WORK/.corpus-done" ]; then
   python3 "$SHARED/bench/gen_corpus.py" "$N" "$WORK/corpus" >/dev/null
   rm -rf "$WORK/seckb"
