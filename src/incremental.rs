@@ -353,9 +353,9 @@ impl<'a> Aggregates<'a> {
             .map(|(&(i, _), _)| i);
         fill(&mut made, wanted, &make)?;
         let listed = (unit.members.iter().zip(keep))
-            .map(|(&(i, _), kept)| match (&made[i], kept) {
-                (Some(entry), _) => Ok(Listed::Made(entry)),
-                (None, Some(raw)) => Ok(Listed::Kept(raw)),
+            .map(|(&member, kept)| match (&made[member.0], kept) {
+                (Some(entry), _) => Ok((Listed::Made(entry), member)),
+                (None, Some(raw)) => Ok((Listed::Kept(raw), member)),
                 (None, None) => Err(anyhow::anyhow!("an entry that was not made")),
             })
             .collect::<Result<Vec<_>>>()?;

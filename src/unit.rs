@@ -87,10 +87,11 @@ pub struct Spliced<'a, P> {
     /// The id of a member's entry in that file.
     #[allow(clippy::type_complexity)]
     pub entry_id: Box<dyn Fn(usize, &str) -> std::borrow::Cow<'a, str> + Sync + 'a>,
-    /// Makes the unit's files from its entries, in the order of `members`, given about how
-    /// large the previous file was (to size the new one's buffer).
+    /// Makes the unit's files from its entries, each with its member, in the order of
+    /// `members`, given about how large the previous file was (to size the new one's buffer).
     #[allow(clippy::type_complexity)]
-    pub render: Box<dyn Fn(&[Listed<P>], usize) -> anyhow::Result<Files> + Sync + 'a>,
+    pub render:
+        Box<dyn Fn(&[(Listed<P>, (usize, &str))], usize) -> anyhow::Result<Files> + Sync + 'a>,
 }
 
 /// An entry of a [`Spliced`] list: made now, or kept as the exact text it has in the

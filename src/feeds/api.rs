@@ -408,7 +408,7 @@ pub fn index<'a>(site: &'a Site<'a>) -> Spliced<'a, IndexEntry> {
             let index = IndexFile {
                 api_version: VERSION,
                 site: site.settings.base_url.clone(),
-                advisories: advisories.to_vec(),
+                advisories: advisories.iter().map(|(entry, _)| *entry).collect(),
             };
             Ok(vec![
                 (index_path.clone(), json_sized(&index, size)?),
