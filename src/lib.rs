@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod csaf;
 pub mod diag;
 pub mod feeds;
 pub mod guard;

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::write::{self, Merged, Plan, ProductHint, SourceFile};
 use super::{AdvisoryReport, Note, Options};
-use crate::feeds::csaf::{plain, remediation_label, severity_label};
+use crate::csaf::{plain, remediation_label, severity_label, split_symptom};
 use crate::model::{
     Acknowledgment, Action, Advisory, AdvisoryId, AdvisoryText, Date, Faq, Kind, LangTag, Overview,
     Products, Reference, ReferenceKind, Remediation, RemediationKind, Revision, Section, Severity,
@@ -500,39 +500,6 @@ fn escape_line(line: &str) -> String {
         out.insert(digits, '\\');
     }
     out
-}
-
-/// Splits a symptom as the export writes it (see `feeds::csaf::symptom_text`): the lead
-/// (paragraphs), then the log file line, log lines and the error codes line.
-fn split_symptom(text: &str, ui: &crate::model::UiStrings) -> (String, Symptom) {
-    let tail_from = text.rfind("\n\n").map_or(0, |i| i + 2);
-    let (lead, rest) = match text[tail_from..].find('\n') {
-        Some(i) => (&text[..tail_from + i], Some(&text[tail_from + i + 1..])),
-        None => (text, None),
-    };
-    let mut s = Symptom {
-        description: String::new(),
-        log_file: None,
-        log_lines: Vec::new(),
-        error_codes: Vec::new(),
-    };
-    let mut lines: Vec<&str> = rest.map(|r| r.split('\n').collect()).unwrap_or_default();
-    let log_prefix = format!("{}: ", ui.log_file);
-    let codes_prefix = format!("{}: ", ui.error_codes);
-    if let Some(first) = lines.first()
-        && let Some(f) = first.strip_prefix(&log_prefix)
-    {
-        s.log_file = Some(f.to_string());
-        lines.remove(0);
-    }
-    if let Some(last) = lines.last()
-        && let Some(c) = last.strip_prefix(&codes_prefix)
-    {
-        s.error_codes = c.split(", ").map(str::to_string).collect();
-        lines.pop();
-    }
-    s.log_lines = lines.iter().map(|l| l.to_string()).collect();
-    (lead.to_string(), s)
 }
 
 /// Where the export is in its list of notes (see `feeds::csaf::document`); a note of an
@@ -1342,7 +1309,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     };
 
     // References: those the export adds itself are left to the site.
-    let own_csaf = format!("{}{}", ctx.base_url, crate::feeds::csaf::WHITE_DIR);
+    let own_csaf = format!("{}{}", ctx.base_url, crate::csaf::WHITE_DIR);
     let own_page_prefix = format!("{}{lang}/advisories/", ctx.base_url);
     let mut references: Vec<Reference> = Vec::new();
     let mut links = BTreeMap::new();
@@ -1804,26 +1771,6 @@ mod tests {
         assert_eq!(advisory_id("a/../b"), "a_.._b");
         assert!(unsafe_reason(&advisory_id("../../etc")).is_none());
         assert!(unsafe_reason(&advisory_id(&"x".repeat(100))).is_none());
-    }
-
-    #[test]
-    fn symptoms_split_into_their_parts() {
-        let ui = crate::model::UiStrings {
-            log_file: "Log file".into(),
-            error_codes: "Error codes".into(),
-            ..Default::default()
-        };
-        let (lead, s) = split_symptom(
-            "One.\n\nTwo.\nLog file: a.log\nline 1\nline 2\nError codes: 0x1, 0x2",
-            &ui,
-        );
-        assert_eq!(lead, "One.\n\nTwo.");
-        assert_eq!(s.log_file.as_deref(), Some("a.log"));
-        assert_eq!(s.log_lines, ["line 1", "line 2"]);
-        assert_eq!(s.error_codes, ["0x1", "0x2"]);
-        let (lead, s) = split_symptom("Only text.", &ui);
-        assert_eq!(lead, "Only text.");
-        assert!(s.log_lines.is_empty() && s.log_file.is_none());
     }
 
     #[test]
