@@ -12,6 +12,9 @@
 //! version, a threat's products) are `skip_deserializing`: the import has never looked at
 //! them, and reading them would turn a stray value there into an error for the whole file.
 
+//! Some types keep the name they had in the import in their errors (`expected struct
+//! CsafNote`), which the import reports as they are.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +54,7 @@ pub struct Document {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(expecting = "struct Ack")]
 pub struct Acknowledgment {
     #[serde(default)]
     pub names: Vec<String>,
@@ -83,6 +87,7 @@ pub struct Tlp {
 /// A note. Its category stays text: the import keeps a note of a category CSAF does not
 /// know as a section named after it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(expecting = "struct CsafNote")]
 pub struct Note {
     pub category: String,
     pub text: String,
@@ -103,6 +108,7 @@ pub struct Publisher {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(expecting = "struct CsafReference")]
 pub struct Reference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -140,6 +146,7 @@ pub struct Engine {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(expecting = "struct CsafRevision")]
 pub struct Revision {
     pub date: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +229,7 @@ pub struct Vulnerability {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(expecting = "struct CsafRemediation")]
 pub struct Remediation {
     pub category: String,
     pub details: String,

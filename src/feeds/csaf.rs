@@ -87,19 +87,7 @@ pub fn render_after(
     if published.is_empty() {
         return Ok(());
     }
-    // Distinct ids can share a CSAF file name (`A.1` and `a_1`, or an advisory `X-nl-NL`
-    // beside the Dutch translation of `X`); say which, rather than a bare path clash.
-    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
-    for (a, _, lang) in &published {
-        let (path, id) = (document_path(a, lang)?, tracking_id(a, lang));
-        if let Some(other) = claimed.insert(path.clone(), id.clone()) {
-            bail!(
-                "the CSAF documents `{other}` and `{id}` would both be `{WHITE_DIR}{path}` (CSAF \
-                 file names are lower case with other characters as `_`); rename one of the \
-                 advisories"
-            );
-        }
-    }
+    check_file_names(published.iter().map(|(a, _, lang)| (*a, *lang)))?;
 
     // The lists are keyed by what they say of each document, through its digest: an edit
     // that changes no title, summary, date or file name does not render them.
@@ -205,6 +193,23 @@ pub fn render_after(
         format!("{PROVIDER_DIR}provider-metadata.json"),
         safe_json(&provider_metadata(site, last_updated))?,
     )?;
+    Ok(())
+}
+
+/// Distinct ids can share a CSAF file name (`A.1` and `a_1`, or an advisory `X-nl-NL`
+/// beside the Dutch translation of `X`); says which, rather than a bare path clash.
+fn check_file_names<'a>(docs: impl Iterator<Item = (&'a Advisory, &'a str)>) -> Result<()> {
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
+    for (a, lang) in docs {
+        let (path, id) = (document_path(a, lang)?, tracking_id(a, lang));
+        if let Some(other) = claimed.insert(path.clone(), id.clone()) {
+            bail!(
+                "the CSAF documents `{other}` and `{id}` would both be `{WHITE_DIR}{path}` (CSAF \
+                 file names are lower case with other characters as `_`); rename one of the \
+                 advisories"
+            );
+        }
+    }
     Ok(())
 }
 
