@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod csaf;
 pub mod diag;
 pub mod engine;
 pub mod feeds;

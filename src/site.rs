@@ -146,8 +146,8 @@ pub fn csaf_path(
     if a.status == crate::model::Status::Draft || !texts.contains_key(lang) {
         return None;
     }
-    let path = crate::feeds::csaf::document_path(a, lang).ok()?;
-    Some(format!("{}{path}", crate::feeds::csaf::WHITE_DIR))
+    let path = crate::csaf::document_path(a, lang).ok()?;
+    Some(format!("{}{path}", crate::csaf::WHITE_DIR))
 }
 
 /// Path of the OSV document of an advisory.

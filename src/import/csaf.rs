@@ -1,6 +1,7 @@
 //! Reading CSAF 2.0 documents into seckb's model (`seckb import csaf`).
 //!
-//! Each document is read on its own into a [`Reading`]: facts, product references and the
+//! Documents are read into the model the export writes ([`crate::csaf::model`]). Each
+//! document is read on its own into a [`Reading`]: facts, product references and the
 //! text of its language. The readings of one advisory (the original and its translations,
 //! which seckb's own export names `<id>-<lang>` with a `source_lang`) are then merged into
 //! one advisory with a text per language and planned through [`super::write`].
@@ -19,229 +20,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::write::{self, Merged, Plan, ProductHint, SourceFile};
 use super::{AdvisoryReport, Note, Options};
-use crate::feeds::csaf::{plain, remediation_label, severity_label};
+use crate::csaf::model::{
+    Branch, Csaf, Document, FullProductName, Note as CsafNote, ProductTree,
+    Remediation as CsafRemediation, Vulnerability,
+};
+use crate::csaf::{
+    REMEDIATION_KINDS, STATUSES, plain, remediation_category, remediation_label, severity_label,
+    split_symptom, status_name,
+};
 use crate::model::{
     Acknowledgment, Action, Advisory, AdvisoryId, AdvisoryText, Date, Faq, Kind, LangTag, Overview,
     Products, Reference, ReferenceKind, Remediation, RemediationKind, Revision, Section, Severity,
     SiteText, Status, Symptom,
 };
 use crate::validate::{compare_revision_numbers, parse_revision_number, unsafe_reason};
-
-// ---------------------------------------------------------------------------------------
-// The document, as far as it is read. Unknown fields are allowed (CSAF has many the model
-// cannot hold); the ones that matter are named in warnings.
-
-#[derive(Deserialize)]
-struct Csaf {
-    document: Document,
-    #[serde(default)]
-    product_tree: Option<ProductTree>,
-    #[serde(default)]
-    vulnerabilities: Vec<Vulnerability>,
-}
-
-#[derive(Deserialize)]
-struct Document {
-    #[serde(default)]
-    acknowledgments: Vec<Ack>,
-    #[serde(default)]
-    aggregate_severity: Option<AggregateSeverity>,
-    category: String,
-    #[serde(default)]
-    distribution: Option<Distribution>,
-    #[serde(default)]
-    lang: Option<String>,
-    #[serde(default)]
-    notes: Vec<CsafNote>,
-    publisher: Publisher,
-    #[serde(default)]
-    references: Vec<CsafReference>,
-    #[serde(default)]
-    source_lang: Option<String>,
-    title: String,
-    tracking: Tracking,
-}
-
-#[derive(Deserialize, Clone)]
-struct Ack {
-    #[serde(default)]
-    names: Vec<String>,
-    #[serde(default)]
-    organization: Option<String>,
-    #[serde(default)]
-    summary: Option<String>,
-    #[serde(default)]
-    urls: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct AggregateSeverity {
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct Distribution {
-    #[serde(default)]
-    tlp: Option<Tlp>,
-}
-
-#[derive(Deserialize)]
-struct Tlp {
-    label: String,
-}
-
-#[derive(Deserialize, Clone)]
-struct CsafNote {
-    category: String,
-    text: String,
-    #[serde(default)]
-    title: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Publisher {
-    name: String,
-}
-
-#[derive(Deserialize, Clone)]
-struct CsafReference {
-    #[serde(default)]
-    category: Option<String>,
-    summary: String,
-    url: String,
-}
-
-#[derive(Deserialize)]
-struct Tracking {
-    #[serde(default)]
-    aliases: Vec<String>,
-    current_release_date: String,
-    #[serde(default)]
-    generator: Option<Generator>,
-    id: String,
-    initial_release_date: String,
-    revision_history: Vec<CsafRevision>,
-    status: String,
-}
-
-#[derive(Deserialize)]
-struct Generator {
-    #[serde(default)]
-    engine: Option<Engine>,
-}
-
-#[derive(Deserialize)]
-struct Engine {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct CsafRevision {
-    date: String,
-    #[serde(default)]
-    legacy_version: Option<String>,
-    number: String,
-    summary: String,
-}
-
-#[derive(Deserialize, Default)]
-struct ProductTree {
-    #[serde(default)]
-    branches: Vec<Branch>,
-    #[serde(default)]
-    full_product_names: Vec<FullProductName>,
-    #[serde(default)]
-    product_groups: Vec<ProductGroup>,
-    #[serde(default)]
-    relationships: Vec<Relationship>,
-}
-
-#[derive(Deserialize)]
-struct Branch {
-    #[serde(default)]
-    branches: Vec<Branch>,
-    category: String,
-    name: String,
-    #[serde(default)]
-    product: Option<FullProductName>,
-}
-
-#[derive(Deserialize)]
-struct FullProductName {
-    name: String,
-    product_id: String,
-    #[serde(default)]
-    product_identification_helper: Option<serde_json::Map<String, Value>>,
-}
-
-#[derive(Deserialize)]
-struct ProductGroup {
-    group_id: String,
-    product_ids: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Relationship {
-    full_product_name: FullProductName,
-    product_reference: String,
-}
-
-#[derive(Deserialize)]
-struct Vulnerability {
-    #[serde(default)]
-    acknowledgments: Vec<Ack>,
-    #[serde(default)]
-    cve: Option<String>,
-    #[serde(default)]
-    notes: Vec<CsafNote>,
-    #[serde(default)]
-    product_status: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    references: Vec<CsafReference>,
-    #[serde(default)]
-    remediations: Vec<CsafRemediation>,
-    #[serde(default)]
-    scores: Vec<Score>,
-    #[serde(default)]
-    threats: Vec<Threat>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(flatten)]
-    other: BTreeMap<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct CsafRemediation {
-    category: String,
-    details: String,
-    #[serde(default)]
-    group_ids: Vec<String>,
-    #[serde(default)]
-    product_ids: Vec<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(flatten)]
-    other: BTreeMap<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct Score {
-    #[serde(default)]
-    cvss_v3: Option<Value>,
-    #[serde(default)]
-    cvss_v2: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct Threat {
-    category: String,
-    details: String,
-}
 
 // ---------------------------------------------------------------------------------------
 // The site's side: what the export would have written, to recognise it.
@@ -502,43 +298,11 @@ fn escape_line(line: &str) -> String {
     out
 }
 
-/// Splits a symptom as the export writes it (see `feeds::csaf::symptom_text`): the lead
-/// (paragraphs), then the log file line, log lines and the error codes line.
-fn split_symptom(text: &str, ui: &crate::model::UiStrings) -> (String, Symptom) {
-    let tail_from = text.rfind("\n\n").map_or(0, |i| i + 2);
-    let (lead, rest) = match text[tail_from..].find('\n') {
-        Some(i) => (&text[..tail_from + i], Some(&text[tail_from + i + 1..])),
-        None => (text, None),
-    };
-    let mut s = Symptom {
-        description: String::new(),
-        log_file: None,
-        log_lines: Vec::new(),
-        error_codes: Vec::new(),
-    };
-    let mut lines: Vec<&str> = rest.map(|r| r.split('\n').collect()).unwrap_or_default();
-    let log_prefix = format!("{}: ", ui.log_file);
-    let codes_prefix = format!("{}: ", ui.error_codes);
-    if let Some(first) = lines.first()
-        && let Some(f) = first.strip_prefix(&log_prefix)
-    {
-        s.log_file = Some(f.to_string());
-        lines.remove(0);
-    }
-    if let Some(last) = lines.last()
-        && let Some(c) = last.strip_prefix(&codes_prefix)
-    {
-        s.error_codes = c.split(", ").map(str::to_string).collect();
-        lines.pop();
-    }
-    s.log_lines = lines.iter().map(|l| l.to_string()).collect();
-    (lead.to_string(), s)
-}
-
-/// Where the export is in its list of notes (see `feeds::csaf::document`); a note of an
+/// Where the export is in its list of notes (see `feeds::csaf::notes`); a note of an
 /// earlier stage after a later one is not the export's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
+    #[default]
     Start,
     Overview,
     Products,
@@ -549,460 +313,709 @@ enum Stage {
     Disclaimer,
 }
 
-fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
-    let d = &doc.document;
-    let mut notes: Vec<Note> = Vec::new();
-    let mut boilerplate: Vec<String> = Vec::new();
-    let mut sections: Vec<Section> = Vec::new();
-    let seckb = d
-        .tracking
-        .generator
-        .as_ref()
-        .and_then(|g| g.engine.as_ref())
-        .is_some_and(|e| e.name == "seckb");
-    // The language names the files written (`<lang>.yaml`, `i18n/<lang>.yaml`): anything
-    // but a language tag could name a path outside the advisory's folder.
-    for (field, value) in [("lang", &d.lang), ("source_lang", &d.source_lang)] {
-        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-            && !is_language_tag(v)
-        {
-            return Err(crate::diag::shorten_quotes(&format!(
-                "`document.{field}` is not a language tag: `{v}`"
-            )));
-        }
-    }
-    let lang = ctx.language(d.lang.as_deref(), &mut notes);
-    let site_text = ctx.text(&lang);
-    let ui = &site_text.ui;
-    let raw_lang = d.lang.clone().unwrap_or_else(|| lang.clone());
+/// A document as it is read: what every phase needs, and the notes, boilerplate and
+/// sections they all add to, in the order the phases run.
+struct Reader<'d> {
+    ctx: &'d Context,
+    d: &'d Document,
+    vulnerabilities: &'d [Vulnerability],
+    /// Written by seckb's export: its notes are recognised by their place and labels.
+    seckb: bool,
+    /// The site language of the text, and the document's own `lang` for it.
+    lang: String,
+    raw_lang: String,
+    site_text: SiteText,
+    notes: Vec<Note>,
+    boilerplate: Vec<String>,
+    sections: Vec<Section>,
+}
 
-    // Which advisory: a translation is `<id>-<lang>` with a `source_lang`.
-    let tracking_id = d.tracking.id.trim().to_string();
-    if tracking_id.is_empty() {
-        return Err("`document.tracking.id` is empty".into());
-    }
-    let mut translation_of = None;
-    let mut base_id = tracking_id.clone();
-    if let Some(src) = d
-        .source_lang
-        .as_deref()
-        .filter(|s| !s.eq_ignore_ascii_case(&raw_lang))
-    {
-        let suffix = format!("-{raw_lang}");
-        let cut = tracking_id.len().checked_sub(suffix.len());
-        match cut.filter(|c| tracking_id.is_char_boundary(*c)) {
-            Some(c) if tracking_id[c..].eq_ignore_ascii_case(&suffix) && c > 0 => {
-                base_id = tracking_id[..c].to_string();
-                translation_of = Some(ctx.language(Some(src), &mut Vec::new()));
-            }
-            _ => notes.push(Note::warning(
-                "translation",
-                format!("the document is a translation from `{src}`, but its id is not `<id>-{raw_lang}`; it was imported as an advisory of its own in `{lang}`"),
-            )),
-        }
-    }
-    let id = advisory_id(&base_id);
-    if id != base_id {
-        notes.push(Note::warning(
-            "id",
-            format!(
-                "the id `{base_id}` cannot be a folder name or URL part; the advisory is `{id}`"
-            ),
-        ));
-    }
+/// The revision history, oldest first: number (seckb's own), date and summary.
+type History = Vec<(String, Date, String)>;
 
-    // Revisions: the history, oldest first; seckb's own numbers from `legacy_version`.
-    if d.tracking.revision_history.is_empty() {
-        return Err("`document.tracking.revision_history` is empty".into());
-    }
-    let mut timed = false;
-    let mut hist: Vec<(String, Date, String)> = Vec::new();
-    for (i, r) in d.tracking.revision_history.iter().enumerate() {
-        let (date, t) = date_of(&r.date).ok_or_else(|| {
-            format!(
-                "`tracking.revision_history[{i}].date` is not a date: `{}`",
-                r.date
-            )
-        })?;
-        timed |= t;
-        let number = r
-            .legacy_version
-            .clone()
-            .filter(|n| parse_revision_number(n).is_some())
-            .unwrap_or_else(|| r.number.clone());
-        hist.push((number, date, r.summary.clone()));
-    }
-    let by_number = |a: &(String, Date, String), b: &(String, Date, String)| {
-        compare_revision_numbers(&a.0, &b.0).unwrap_or(std::cmp::Ordering::Equal)
-    };
-    if hist.iter().all(|h| parse_revision_number(&h.0).is_some()) {
-        if hist.windows(2).any(|w| by_number(&w[0], &w[1]).is_gt()) {
-            hist.sort_by(by_number);
-            notes.push(Note::info(
-                "revision-order",
-                "the revision history was put in the order of its numbers",
-            ));
-        }
-    } else {
-        hist.sort_by_key(|h| h.1);
-        let bad: Vec<String> = hist.iter().map(|h| h.0.clone()).collect();
-        for (i, h) in hist.iter_mut().enumerate() {
-            h.0 = format!("{}.0", i + 1);
-        }
-        notes.push(Note::warning(
-            "revision-order",
-            format!(
-                "revision numbers {} are not of the form `1.0`; numbered 1.0, 2.0, ... by date",
-                bad.join(", ")
-            ),
-        ));
-    }
-    let numbers_rise = hist
-        .windows(2)
-        .all(|w| compare_revision_numbers(&w[0].0, &w[1].0) == Some(std::cmp::Ordering::Less));
-    if hist.windows(2).any(|w| w[1].1 < w[0].1) || !numbers_rise {
-        hist.sort_by_key(|h| h.1);
-        for (i, h) in hist.iter_mut().enumerate() {
-            h.0 = format!("{}.0", i + 1);
-        }
-        notes.push(Note::warning(
-            "revision-order",
-            "the revision numbers and dates do not rise together; the revisions were sorted by date and numbered 1.0, 2.0, ...",
-        ));
-    }
-    if timed {
-        notes.push(Note::info(
-            "time",
-            "times of day were dropped: seckb keeps dates (UTC)",
-        ));
-    }
-    let first = hist[0].1;
-    let last = hist[hist.len() - 1].clone();
-    for (field, value, want) in [
-        (
-            "initial_release_date",
-            &d.tracking.initial_release_date,
-            first,
-        ),
-        (
-            "current_release_date",
-            &d.tracking.current_release_date,
-            last.1,
-        ),
-    ] {
-        if date_of(value).map(|x| x.0) != Some(want) {
-            notes.push(Note::warning(
-                "date-mismatch",
-                format!("`tracking.{field}` is `{value}`, the revision history says {want}; the history was kept"),
-            ));
-        }
-    }
-    let mut revision_texts = BTreeMap::new();
-    for (number, _, summary) in &hist {
-        let default = format!("{} {number}", ui.version);
-        if !summary.trim().is_empty() && *summary != default {
-            revision_texts.insert(number.clone(), summary.clone());
-        }
-    }
+/// The products of the tree: name and hint by product id, and the groups.
+struct Tree<'t> {
+    by_id: BTreeMap<String, (String, ProductHint)>,
+    groups: BTreeMap<&'t str, &'t Vec<String>>,
+}
 
-    let status = match d.tracking.status.as_str() {
-        "draft" => Status::Draft,
-        "interim" => Status::Interim,
-        "final" => Status::Final,
-        other => {
-            return Err(format!(
-                "`tracking.status` is `{other}`; CSAF knows draft, interim and final"
-            ));
-        }
-    };
-
-    if let Some(label) = d
-        .distribution
-        .as_ref()
-        .and_then(|x| x.tlp.as_ref())
-        .map(|t| t.label.to_ascii_uppercase())
-        .filter(|l| l != "WHITE" && l != "CLEAR")
-    {
-        notes.push(Note::warning(
-            "tlp",
-            format!("the document is TLP:{label}; the site publishes every advisory as TLP:WHITE, so make sure it may be published"),
-        ));
+impl Tree<'_> {
+    fn name_of(&self, pid: &str) -> Option<String> {
+        self.by_id.get(pid).map(|(n, _)| n.clone())
     }
-    if !d.tracking.aliases.is_empty() {
-        notes.push(Note::warning(
-            "not-kept",
-            format!(
-                "tracking aliases {} have no place in seckb",
-                d.tracking.aliases.join(", ")
-            ),
-        ));
-    }
+}
 
-    // Products: every full product name in the tree, with its vendor.
-    let tree = doc.product_tree.unwrap_or_default();
-    let mut products: BTreeMap<String, (String, ProductHint)> = BTreeMap::new();
-    let mut helpers = 0usize;
-    let our_namespace = format!("{}{}/products/", ctx.base_url, ctx.default);
-    let mut note_helper = |fpn: &FullProductName| {
-        if let Some(h) = &fpn.product_identification_helper {
-            let ours = h.len() == 1
-                && h.get("x_generic_uris")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| {
-                        a.iter().all(|u| {
-                            u.get("namespace").and_then(Value::as_str) == Some(&our_namespace)
-                        })
-                    });
-            if !ours {
-                helpers += 1;
-            }
-        }
-    };
-    fn walk(
-        b: &Branch,
-        vendor: Option<&str>,
-        out: &mut Vec<(String, String, Option<String>)>,
-        seen: &mut dyn FnMut(&FullProductName),
+/// What the vulnerabilities say: CVEs, products by status (as names), the fields that have
+/// no place in seckb, and the worst CVSS base severity.
+#[derive(Default)]
+struct Affects {
+    cves: Vec<String>,
+    affected: Vec<String>,
+    not_affected: Vec<String>,
+    fixed: Vec<String>,
+    dropped_fields: BTreeSet<String>,
+    worst_cvss: Option<Severity>,
+}
+
+/// What the document's notes hold, read in the order the export writes them.
+#[derive(Default)]
+struct NotesRead {
+    summary: String,
+    summary_seen: bool,
+    subtitle: Option<String>,
+    not_vulnerability: bool,
+    outdated: bool,
+    overview: Overview,
+    /// Affected and not affected products of an informational document.
+    informational_products: Option<(Vec<String>, Vec<String>)>,
+    /// Kind, text and URL of an informational document's remediations.
+    remediations: Vec<(RemediationKind, Option<String>, Option<String>)>,
+    actions: Vec<Action>,
+    symptoms: Vec<Symptom>,
+    faq: Vec<Faq>,
+    /// The symptoms shown with an answer, numbered from 0 until the others are counted.
+    faq_symptoms: Vec<Symptom>,
+    stage: Stage,
+}
+
+/// Remediations as they are read, with their texts, numbered per kind.
+#[derive(Default)]
+struct Remediations {
+    list: Vec<Remediation>,
+    texts: BTreeMap<String, String>,
+    counters: BTreeMap<&'static str, usize>,
+}
+
+impl Remediations {
+    fn push(
+        &mut self,
+        kind: RemediationKind,
+        body: Option<String>,
+        url: Option<String>,
+        products: Vec<crate::model::ProductId>,
     ) {
-        let vendor = if b.category == "vendor" {
-            Some(b.name.as_str())
-        } else {
-            vendor
+        let stem = match kind {
+            RemediationKind::VendorFix => "vendor-fix",
+            RemediationKind::Workaround => "workaround",
+            RemediationKind::Mitigation => "mitigation",
+            RemediationKind::NoneAvailable => "none-available",
         };
-        if let Some(p) = &b.product {
-            seen(p);
-            out.push((
-                p.product_id.clone(),
-                p.name.clone(),
-                vendor.map(str::to_string),
-            ));
+        let n = self.counters.entry(stem).or_default();
+        *n += 1;
+        let rid = format!("{stem}-{n}");
+        if let Some(b) = body.filter(|b| !b.trim().is_empty()) {
+            self.texts.insert(rid.clone(), b);
         }
-        for c in &b.branches {
-            walk(c, vendor, out, seen);
-        }
+        self.list.push(Remediation {
+            id: rid,
+            kind,
+            kb: None,
+            url,
+            products,
+        });
     }
-    let mut found: Vec<(String, String, Option<String>)> = Vec::new();
-    for b in &tree.branches {
-        walk(b, None, &mut found, &mut note_helper);
-    }
-    for p in &tree.full_product_names {
-        note_helper(p);
-        found.push((p.product_id.clone(), p.name.clone(), None));
-    }
-    let vendor_of: BTreeMap<String, Option<String>> = found
-        .iter()
-        .map(|(id, _, v)| (id.clone(), v.clone()))
-        .collect();
-    for r in &tree.relationships {
-        note_helper(&r.full_product_name);
-        found.push((
-            r.full_product_name.product_id.clone(),
-            r.full_product_name.name.clone(),
-            vendor_of.get(&r.product_reference).cloned().flatten(),
-        ));
-    }
-    if helpers > 0 {
-        notes.push(Note::warning(
-            "not-kept",
-            format!("product identification helpers (CPE, PURL, hashes, ...) of {helpers} products have no place in the product catalog"),
-        ));
-    }
-    let catalog_like = |id: &str| {
-        !id.is_empty()
-            && id.len() <= 64
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && unsafe_reason(id).is_none()
+}
+
+/// Reads a document, phase by phase; the order of the phases is the order of the notes
+/// in the report.
+fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
+    let mut r = Reader::new(ctx, &doc.document, &doc.vulnerabilities)?;
+    let (tracking_id, id, translation_of) = r.identity()?;
+    let hist = r.revisions()?;
+    let (first, (version, updated, _)) = (hist[0].1, hist[hist.len() - 1].clone());
+    let revision_texts = r.revision_texts(&hist);
+    let status = r.status()?;
+    let tree = doc.product_tree.unwrap_or_default();
+    let (tree, mut product_hints) = r.products(&tree);
+    let mut affects = r.product_status(&tree);
+    let mut read = r.document_notes(translation_of.is_some(), &version);
+    r.settle_products(&mut affects, &mut read, &mut product_hints);
+    let remediations = r.remediations(&tree, &mut affects, &mut read, &mut product_hints);
+    let vulnerability_description = r.vulnerability_notes(&read, &mut affects);
+    let severity = r.severity(affects.worst_cvss);
+    let (references, links) = r.references(translation_of.is_some());
+    let acknowledgments = r.acknowledgments();
+
+    let seckb = r.seckb;
+    let security_vulnerability = if read.not_vulnerability {
+        false
+    } else if !r.vulnerabilities.is_empty() || seckb {
+        true
+    } else {
+        r.d.category != "csaf_informational_advisory"
     };
-    for (pid, name, vendor) in found {
-        let name = name.trim().to_string();
-        products.entry(pid.clone()).or_insert((
-            name,
-            ProductHint {
-                vendor: vendor.or_else(|| Some(d.publisher.name.clone())),
-                id: catalog_like(&pid).then_some(pid),
-            },
+    if !seckb {
+        r.notes.push(Note::info(
+            "not-in-csaf",
+            "CSAF has no `kind`, KB articles or bulletin numbers: `kind: advisory` was assumed",
         ));
     }
-    let groups: BTreeMap<&str, &Vec<String>> = tree
-        .product_groups
-        .iter()
-        .map(|g| (g.group_id.as_str(), &g.product_ids))
-        .collect();
-    let name_of = |pid: &str| products.get(pid).map(|(n, _)| n.clone());
-    let mut product_hints: BTreeMap<String, ProductHint> = BTreeMap::new();
-    for (name, hint) in products.values() {
-        product_hints
-            .entry(name.clone())
-            .or_insert_with(|| hint.clone());
+    let advisory = Advisory {
+        id: AdvisoryId(id.clone()),
+        kind: Kind::Advisory,
+        source_language: LangTag(r.lang.clone()),
+        status,
+        published: first,
+        updated,
+        version: version.clone(),
+        revisions: hist
+            .iter()
+            .map(|(n, d, _)| Revision {
+                number: n.clone(),
+                date: *d,
+            })
+            .collect(),
+        security_vulnerability,
+        severity,
+        cves: std::mem::take(&mut affects.cves),
+        kbs: Vec::new(),
+        bulletins: Vec::new(),
+        products: Products::default(),
+        remediations: remediations.list,
+        references,
+        acknowledgments,
+    };
+    let mut title = r.d.title.clone();
+    if title.trim().is_empty() {
+        title = tracking_id.clone();
+    }
+    if read.summary.trim().is_empty() {
+        r.stand_in_summary(&title, vulnerability_description, &mut read);
+    }
+    let text = AdvisoryText {
+        revision: version,
+        title,
+        subtitle: read.subtitle,
+        summary: read.summary,
+        overview: read.overview,
+        faq: read.faq,
+        symptoms: read.symptoms,
+        suggested_actions: read.actions,
+        remediations: remediations.texts,
+        revisions: revision_texts,
+        links,
+        sections: r.sections,
+    };
+    // Text that would not read back as it was written is worth a look.
+    if seckb
+        && let Some(want) = r.d.notes.iter().find(|n| n.category == "summary")
+        && plain(&text.summary) != want.text.trim()
+    {
+        r.notes.push(Note::warning(
+            "text-changed",
+            format!(
+                "{}: the summary does not read back exactly as its CSAF text",
+                r.lang
+            ),
+        ));
+    }
+    Ok(Reading {
+        file: file.to_string(),
+        tracking_id,
+        advisory_id: id,
+        lang: r.lang,
+        translation_of,
+        advisory,
+        affected: affects.affected,
+        not_affected: affects.not_affected,
+        product_hints,
+        text,
+        outdated: read.outdated,
+        notes: r.notes,
+        boilerplate: r.boilerplate,
+    })
+}
+
+impl<'d> Reader<'d> {
+    fn new(
+        ctx: &'d Context,
+        d: &'d Document,
+        vulnerabilities: &'d [Vulnerability],
+    ) -> Result<Reader<'d>, String> {
+        let seckb = d
+            .tracking
+            .generator
+            .as_ref()
+            .and_then(|g| g.engine.as_ref())
+            .is_some_and(|e| e.name == "seckb");
+        // The language names the files written (`<lang>.yaml`, `i18n/<lang>.yaml`): anything
+        // but a language tag could name a path outside the advisory's folder.
+        for (field, value) in [("lang", &d.lang), ("source_lang", &d.source_lang)] {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+                && !is_language_tag(v)
+            {
+                return Err(crate::diag::shorten_quotes(&format!(
+                    "`document.{field}` is not a language tag: `{v}`"
+                )));
+            }
+        }
+        let mut notes = Vec::new();
+        let lang = ctx.language(d.lang.as_deref(), &mut notes);
+        Ok(Reader {
+            ctx,
+            d,
+            vulnerabilities,
+            seckb,
+            site_text: ctx.text(&lang),
+            raw_lang: d.lang.clone().unwrap_or_else(|| lang.clone()),
+            lang,
+            notes,
+            boilerplate: Vec::new(),
+            sections: Vec::new(),
+        })
     }
 
-    // Vulnerabilities: CVEs, product status, remediations, severity.
-    let mut cves: Vec<String> = Vec::new();
-    let mut affected: Vec<String> = Vec::new();
-    let mut not_affected: Vec<String> = Vec::new();
-    let mut fixed: Vec<String> = Vec::new();
-    let mut unknown_ids = BTreeSet::new();
-    let push_names = |list: &mut Vec<String>, ids: &[String], unknown: &mut BTreeSet<String>| {
-        for pid in ids {
-            match name_of(pid) {
-                Some(n) => {
-                    if !list.contains(&n) {
-                        list.push(n);
+    /// Which advisory: a translation is `<id>-<lang>` with a `source_lang`. Gives the
+    /// tracking id, the advisory id and, for a translation, its source language.
+    fn identity(&mut self) -> Result<(String, String, Option<String>), String> {
+        let d = self.d;
+        let (lang, raw_lang) = (&self.lang, &self.raw_lang);
+        let tracking_id = d.tracking.id.trim().to_string();
+        if tracking_id.is_empty() {
+            return Err("`document.tracking.id` is empty".into());
+        }
+        let mut translation_of = None;
+        let mut base_id = tracking_id.clone();
+        if let Some(src) = d
+            .source_lang
+            .as_deref()
+            .filter(|s| !s.eq_ignore_ascii_case(raw_lang))
+        {
+            let suffix = format!("-{raw_lang}");
+            let cut = tracking_id.len().checked_sub(suffix.len());
+            match cut.filter(|c| tracking_id.is_char_boundary(*c)) {
+                Some(c) if tracking_id[c..].eq_ignore_ascii_case(&suffix) && c > 0 => {
+                    base_id = tracking_id[..c].to_string();
+                    translation_of = Some(self.ctx.language(Some(src), &mut Vec::new()));
+                }
+                _ => self.notes.push(Note::warning(
+                    "translation",
+                    format!("the document is a translation from `{src}`, but its id is not `<id>-{raw_lang}`; it was imported as an advisory of its own in `{lang}`"),
+                )),
+            }
+        }
+        let id = advisory_id(&base_id);
+        if id != base_id {
+            self.notes.push(Note::warning(
+                "id",
+                format!(
+                    "the id `{base_id}` cannot be a folder name or URL part; the advisory is `{id}`"
+                ),
+            ));
+        }
+        Ok((tracking_id, id, translation_of))
+    }
+
+    /// Revisions: the history, oldest first; seckb's own numbers from `legacy_version`.
+    fn revisions(&mut self) -> Result<History, String> {
+        let d = self.d;
+        if d.tracking.revision_history.is_empty() {
+            return Err("`document.tracking.revision_history` is empty".into());
+        }
+        let mut timed = false;
+        let mut hist: History = Vec::new();
+        for (i, r) in d.tracking.revision_history.iter().enumerate() {
+            let (date, t) = date_of(&r.date).ok_or_else(|| {
+                format!(
+                    "`tracking.revision_history[{i}].date` is not a date: `{}`",
+                    r.date
+                )
+            })?;
+            timed |= t;
+            let number = r
+                .legacy_version
+                .clone()
+                .filter(|n| parse_revision_number(n).is_some())
+                .unwrap_or_else(|| r.number.clone());
+            hist.push((number, date, r.summary.clone()));
+        }
+        self.order_revisions(&mut hist);
+        if timed {
+            self.notes.push(Note::info(
+                "time",
+                "times of day were dropped: seckb keeps dates (UTC)",
+            ));
+        }
+        let (first, last) = (hist[0].1, hist[hist.len() - 1].1);
+        for (field, value, want) in [
+            (
+                "initial_release_date",
+                &d.tracking.initial_release_date,
+                first,
+            ),
+            (
+                "current_release_date",
+                &d.tracking.current_release_date,
+                last,
+            ),
+        ] {
+            if date_of(value).map(|x| x.0) != Some(want) {
+                self.notes.push(Note::warning(
+                    "date-mismatch",
+                    format!("`tracking.{field}` is `{value}`, the revision history says {want}; the history was kept"),
+                ));
+            }
+        }
+        Ok(hist)
+    }
+
+    /// Puts the history in the order of its numbers, where they rise with the dates; else
+    /// orders it by date and numbers it `1.0`, `2.0`, ...
+    fn order_revisions(&mut self, hist: &mut History) {
+        let by_number = |a: &(String, Date, String), b: &(String, Date, String)| {
+            compare_revision_numbers(&a.0, &b.0).unwrap_or(std::cmp::Ordering::Equal)
+        };
+        if hist.iter().all(|h| parse_revision_number(&h.0).is_some()) {
+            if hist.windows(2).any(|w| by_number(&w[0], &w[1]).is_gt()) {
+                hist.sort_by(by_number);
+                self.notes.push(Note::info(
+                    "revision-order",
+                    "the revision history was put in the order of its numbers",
+                ));
+            }
+        } else {
+            hist.sort_by_key(|h| h.1);
+            let bad: Vec<String> = hist.iter().map(|h| h.0.clone()).collect();
+            for (i, h) in hist.iter_mut().enumerate() {
+                h.0 = format!("{}.0", i + 1);
+            }
+            self.notes.push(Note::warning(
+                "revision-order",
+                format!(
+                    "revision numbers {} are not of the form `1.0`; numbered 1.0, 2.0, ... by date",
+                    bad.join(", ")
+                ),
+            ));
+        }
+        let numbers_rise = hist
+            .windows(2)
+            .all(|w| compare_revision_numbers(&w[0].0, &w[1].0) == Some(std::cmp::Ordering::Less));
+        if hist.windows(2).any(|w| w[1].1 < w[0].1) || !numbers_rise {
+            hist.sort_by_key(|h| h.1);
+            for (i, h) in hist.iter_mut().enumerate() {
+                h.0 = format!("{}.0", i + 1);
+            }
+            self.notes.push(Note::warning(
+                "revision-order",
+                "the revision numbers and dates do not rise together; the revisions were sorted by date and numbered 1.0, 2.0, ...",
+            ));
+        }
+    }
+
+    /// The revision summaries other than the one the export writes where there is none.
+    fn revision_texts(&self, hist: &History) -> BTreeMap<String, String> {
+        let mut revision_texts = BTreeMap::new();
+        for (number, _, summary) in hist {
+            let default = format!("{} {number}", self.site_text.ui.version);
+            if !summary.trim().is_empty() && *summary != default {
+                revision_texts.insert(number.clone(), summary.clone());
+            }
+        }
+        revision_texts
+    }
+
+    /// The status; and warnings for what the distribution and tracking say that the site
+    /// cannot keep.
+    fn status(&mut self) -> Result<Status, String> {
+        let d = self.d;
+        let Some(status) = STATUSES
+            .into_iter()
+            .find(|s| status_name(*s) == d.tracking.status)
+        else {
+            return Err(format!(
+                "`tracking.status` is `{}`; CSAF knows draft, interim and final",
+                d.tracking.status
+            ));
+        };
+        if let Some(label) = d
+            .distribution
+            .as_ref()
+            .and_then(|x| x.tlp.as_ref())
+            .map(|t| t.label.to_ascii_uppercase())
+            .filter(|l| l != "WHITE" && l != "CLEAR")
+        {
+            self.notes.push(Note::warning(
+                "tlp",
+                format!("the document is TLP:{label}; the site publishes every advisory as TLP:WHITE, so make sure it may be published"),
+            ));
+        }
+        if !d.tracking.aliases.is_empty() {
+            self.notes.push(Note::warning(
+                "not-kept",
+                format!(
+                    "tracking aliases {} have no place in seckb",
+                    d.tracking.aliases.join(", ")
+                ),
+            ));
+        }
+        Ok(status)
+    }
+
+    /// Products: every full product name in the tree, with its vendor; and the hints for
+    /// the catalog, by product name.
+    fn products<'t>(&mut self, tree: &'t ProductTree) -> (Tree<'t>, BTreeMap<String, ProductHint>) {
+        let mut helpers = 0usize;
+        let our_namespace = format!("{}{}/products/", self.ctx.base_url, self.ctx.default);
+        let mut note_helper = |fpn: &FullProductName| {
+            if let Some(h) = &fpn.product_identification_helper {
+                let ours = h.len() == 1
+                    && h.get("x_generic_uris")
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| {
+                            a.iter().all(|u| {
+                                u.get("namespace").and_then(Value::as_str) == Some(&our_namespace)
+                            })
+                        });
+                if !ours {
+                    helpers += 1;
+                }
+            }
+        };
+        let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+        for b in &tree.branches {
+            walk(b, None, &mut found, &mut note_helper);
+        }
+        for p in &tree.full_product_names {
+            note_helper(p);
+            found.push((p.product_id.clone(), p.name.clone(), None));
+        }
+        let vendor_of: BTreeMap<String, Option<String>> = found
+            .iter()
+            .map(|(id, _, v)| (id.clone(), v.clone()))
+            .collect();
+        for r in &tree.relationships {
+            note_helper(&r.full_product_name);
+            found.push((
+                r.full_product_name.product_id.clone(),
+                r.full_product_name.name.clone(),
+                vendor_of.get(&r.product_reference).cloned().flatten(),
+            ));
+        }
+        if helpers > 0 {
+            self.notes.push(Note::warning(
+                "not-kept",
+                format!("product identification helpers (CPE, PURL, hashes, ...) of {helpers} products have no place in the product catalog"),
+            ));
+        }
+        let catalog_like = |id: &str| {
+            !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && unsafe_reason(id).is_none()
+        };
+        let mut by_id: BTreeMap<String, (String, ProductHint)> = BTreeMap::new();
+        for (pid, name, vendor) in found {
+            let name = name.trim().to_string();
+            by_id.entry(pid.clone()).or_insert((
+                name,
+                ProductHint {
+                    vendor: vendor.or_else(|| Some(self.d.publisher.name.clone())),
+                    id: catalog_like(&pid).then_some(pid),
+                },
+            ));
+        }
+        let groups = tree
+            .product_groups
+            .iter()
+            .map(|g| (g.group_id.as_str(), &g.product_ids))
+            .collect();
+        let mut product_hints: BTreeMap<String, ProductHint> = BTreeMap::new();
+        for (name, hint) in by_id.values() {
+            product_hints
+                .entry(name.clone())
+                .or_insert_with(|| hint.clone());
+        }
+        (Tree { by_id, groups }, product_hints)
+    }
+
+    /// Vulnerabilities: CVEs, product status, remediations, severity.
+    fn product_status(&mut self, tree: &Tree) -> Affects {
+        let mut a = Affects::default();
+        let mut unknown_ids = BTreeSet::new();
+        let push_names =
+            |list: &mut Vec<String>, ids: &[String], unknown: &mut BTreeSet<String>| {
+                for pid in ids {
+                    match tree.name_of(pid) {
+                        Some(n) => {
+                            if !list.contains(&n) {
+                                list.push(n);
+                            }
+                        }
+                        None => {
+                            unknown.insert(pid.clone());
+                        }
                     }
                 }
-                None => {
-                    unknown.insert(pid.clone());
+            };
+        let mut dropped_status = BTreeSet::new();
+        for v in self.vulnerabilities {
+            if let Some(c) = v.cve.as_ref().map(|c| c.trim().to_string())
+                && !a.cves.contains(&c)
+            {
+                a.cves.push(c);
+            }
+            for (status, ids) in &v.product_status {
+                match status.as_str() {
+                    "known_affected" | "first_affected" | "last_affected" => {
+                        push_names(&mut a.affected, ids, &mut unknown_ids)
+                    }
+                    "known_not_affected" => push_names(&mut a.not_affected, ids, &mut unknown_ids),
+                    "fixed" | "first_fixed" => push_names(&mut a.fixed, ids, &mut unknown_ids),
+                    other => {
+                        dropped_status.insert(other.to_string());
+                    }
                 }
             }
-        }
-    };
-    let mut dropped_status = BTreeSet::new();
-    let mut dropped_fields: BTreeSet<String> = BTreeSet::new();
-    let mut worst_cvss: Option<Severity> = None;
-    for v in &doc.vulnerabilities {
-        if let Some(c) = v.cve.as_ref().map(|c| c.trim().to_string())
-            && !cves.contains(&c)
-        {
-            cves.push(c);
-        }
-        for (status, ids) in &v.product_status {
-            match status.as_str() {
-                "known_affected" | "first_affected" | "last_affected" => {
-                    push_names(&mut affected, ids, &mut unknown_ids)
-                }
-                "known_not_affected" => push_names(&mut not_affected, ids, &mut unknown_ids),
-                "fixed" | "first_fixed" => push_names(&mut fixed, ids, &mut unknown_ids),
-                other => {
-                    dropped_status.insert(other.to_string());
+            for s in &v.scores {
+                for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
+                    let sev = cvss
+                        .get("baseSeverity")
+                        .and_then(Value::as_str)
+                        .and_then(severity_word);
+                    a.worst_cvss = match (a.worst_cvss, sev) {
+                        (Some(x), Some(y)) => Some(if rank(y) > rank(x) { y } else { x }),
+                        (x, y) => x.or(y),
+                    };
                 }
             }
-        }
-        for s in &v.scores {
-            for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
-                let sev = cvss
-                    .get("baseSeverity")
-                    .and_then(Value::as_str)
-                    .and_then(severity_word);
-                worst_cvss = match (worst_cvss, sev) {
-                    (Some(a), Some(b)) => Some(if rank(b) > rank(a) { b } else { a }),
-                    (a, b) => a.or(b),
-                };
+            if !v.scores.is_empty() {
+                a.dropped_fields.insert("scores (CVSS)".into());
+            }
+            for k in v.other.keys() {
+                a.dropped_fields.insert(k.clone());
             }
         }
-        if !v.scores.is_empty() {
-            dropped_fields.insert("scores (CVSS)".into());
+        if !dropped_status.is_empty() {
+            self.notes.push(Note::warning(
+                "not-kept",
+                format!(
+                    "product status {} has no place in seckb (only affected and not affected)",
+                    dropped_status.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
-        for k in v.other.keys() {
-            dropped_fields.insert(k.clone());
+        if !unknown_ids.is_empty() {
+            self.notes.push(Note::warning(
+                "unknown-product",
+                format!(
+                    "product ids {} are not in the product tree and were left out",
+                    unknown_ids.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
-    }
-    if !dropped_status.is_empty() {
-        notes.push(Note::warning(
-            "not-kept",
-            format!(
-                "product status {} has no place in seckb (only affected and not affected)",
-                dropped_status.into_iter().collect::<Vec<_>>().join(", ")
-            ),
-        ));
-    }
-    if !unknown_ids.is_empty() {
-        notes.push(Note::warning(
-            "unknown-product",
-            format!(
-                "product ids {} are not in the product tree and were left out",
-                unknown_ids.into_iter().collect::<Vec<_>>().join(", ")
-            ),
-        ));
+        a
     }
 
-    // Document notes, in the order the export writes them.
-    let mut summary = String::new();
-    let mut subtitle = None;
-    let mut not_vulnerability = false;
-    let mut outdated = false;
-    let mut overview = Overview::default();
-    let mut informational_products: Option<(Vec<String>, Vec<String>)> = None;
-    let mut note_remediations: Vec<(RemediationKind, Option<String>, Option<String>)> = Vec::new();
-    let mut actions = Vec::new();
-    let mut symptoms: Vec<Symptom> = Vec::new();
-    let mut faq: Vec<Faq> = Vec::new();
-    let mut faq_symptoms: Vec<Symptom> = Vec::new();
-    let mut stage = Stage::Start;
-    let disclaimer = plain(&site_text.disclaimer);
-    let version = last.0.clone();
-    let outdated_text = ui.outdated_note.replace("{version}", &version);
-    let kinds = [
-        RemediationKind::VendorFix,
-        RemediationKind::Workaround,
-        RemediationKind::Mitigation,
-        RemediationKind::NoneAvailable,
-    ];
-    let mut summary_seen = false;
-    for n in &d.notes {
+    /// Document notes, in the order the export writes them.
+    fn document_notes(&mut self, translation: bool, version: &str) -> NotesRead {
+        let mut read = NotesRead::default();
+        let ui = &self.site_text.ui;
+        let expected = Expected {
+            outdated: translation.then(|| ui.outdated_note.replace("{version}", version)),
+            disclaimer: plain(&self.site_text.disclaimer),
+        };
+        let d = self.d;
+        for n in &d.notes {
+            if !self.lead_note(&mut read, n, &expected) {
+                self.body_note(&mut read, n, &expected);
+            }
+        }
+        // Symptoms shown with an answer come after the others, as the FAQ points at them.
+        let offset = read.symptoms.len();
+        for f in &mut read.faq {
+            if let Some(i) = f.symptom.as_mut() {
+                *i += offset;
+            }
+        }
+        read.symptoms.extend(std::mem::take(&mut read.faq_symptoms));
+        read
+    }
+
+    /// Reads a note of the export's first stages (summary, general notes, overview) into
+    /// `read`; false when it is none of them.
+    fn lead_note(&self, read: &mut NotesRead, n: &CsafNote, expected: &Expected) -> bool {
+        let ui = &self.site_text.ui;
         let title = n.title.as_deref().filter(|t| !t.trim().is_empty());
         let text = n.text.as_str();
-        let cat = n.category.as_str();
-        let at = |s: Stage| stage <= s;
-        match (cat, title) {
-            ("summary", t) if !summary_seen && at(Stage::Start) => {
-                summary_seen = true;
-                summary = escape_markdown(text);
-                subtitle = t.map(str::to_string);
+        let at = |s: Stage| read.stage <= s;
+        match (n.category.as_str(), title) {
+            ("summary", t) if !read.summary_seen && at(Stage::Start) => {
+                read.summary_seen = true;
+                read.summary = escape_markdown(text);
+                read.subtitle = t.map(str::to_string);
             }
             ("general", None) if text == ui.not_a_vulnerability && at(Stage::Start) => {
-                not_vulnerability = true;
+                read.not_vulnerability = true;
             }
-            ("general", None)
-                if translation_of.is_some() && text == outdated_text && at(Stage::Start) =>
-            {
-                outdated = true;
+            ("general", None) if expected.outdated.as_deref() == Some(text) && at(Stage::Start) => {
+                read.outdated = true;
             }
             ("description", Some(t))
-                if t == ui.purpose && overview.purpose.is_none() && at(Stage::Overview) =>
+                if t == ui.purpose && read.overview.purpose.is_none() && at(Stage::Overview) =>
             {
-                overview.purpose = Some(escape_markdown(text));
-                stage = Stage::Overview;
+                read.overview.purpose = Some(escape_markdown(text));
+                read.stage = Stage::Overview;
             }
             ("general", Some(t))
-                if t == ui.advisory_status && overview.status.is_none() && at(Stage::Overview) =>
+                if t == ui.advisory_status
+                    && read.overview.status.is_none()
+                    && at(Stage::Overview) =>
             {
-                overview.status = Some(escape_markdown(text));
-                stage = Stage::Overview;
+                read.overview.status = Some(escape_markdown(text));
+                read.stage = Stage::Overview;
             }
             ("general", Some(t))
                 if t == ui.recommendation
-                    && overview.recommendation.is_none()
+                    && read.overview.recommendation.is_none()
                     && at(Stage::Overview) =>
             {
-                overview.recommendation = Some(escape_markdown(text));
-                stage = Stage::Overview;
+                read.overview.recommendation = Some(escape_markdown(text));
+                read.stage = Stage::Overview;
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Reads a note of the export's later stages (products and remediations of an
+    /// informational document, actions, symptoms, FAQ, disclaimer) into `read`; any other
+    /// note becomes a section.
+    fn body_note(&mut self, read: &mut NotesRead, n: &CsafNote, expected: &Expected) {
+        let ui = &self.site_text.ui;
+        let title = n.title.as_deref().filter(|t| !t.trim().is_empty());
+        let (text, cat) = (n.text.as_str(), n.category.as_str());
+        let (seckb, informational) = (self.seckb, self.vulnerabilities.is_empty());
+        let at = |s: Stage| read.stage <= s;
+        match (cat, title) {
             ("general", Some(t))
                 if seckb
-                    && doc.vulnerabilities.is_empty()
+                    && informational
                     && (t == ui.affected_software || t == ui.not_affected_software)
                     && at(Stage::Products) =>
             {
-                let lists = informational_products.get_or_insert_with(Default::default);
+                let lists = read
+                    .informational_products
+                    .get_or_insert_with(Default::default);
                 let names: Vec<String> = text.split('\n').map(str::to_string).collect();
                 if t == ui.affected_software && lists.0.is_empty() {
                     lists.0 = names;
                 } else {
                     lists.1 = names;
                 }
-                stage = Stage::Products;
+                read.stage = Stage::Products;
             }
             ("general", Some(t))
                 if seckb
-                    && doc.vulnerabilities.is_empty()
+                    && informational
                     && at(Stage::Remediations)
-                    && kinds.iter().any(|k| remediation_label(*k, ui) == t) =>
+                    && REMEDIATION_KINDS
+                        .iter()
+                        .any(|k| remediation_label(*k, ui) == t) =>
             {
-                let kind = kinds
-                    .iter()
-                    .copied()
+                let kind = REMEDIATION_KINDS
+                    .into_iter()
                     .find(|k| remediation_label(*k, ui) == t)
                     .unwrap_or(RemediationKind::VendorFix);
                 // The export writes the text, then the URL on a line of its own.
@@ -1011,21 +1024,22 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                     _ if looks_like_url(text) => (None, Some(text)),
                     _ => (Some(text), None),
                 };
-                note_remediations.push((kind, body.map(escape_markdown), url.map(str::to_string)));
-                stage = Stage::Remediations;
+                let (body, url) = (body.map(escape_markdown), url.map(str::to_string));
+                read.remediations.push((kind, body, url));
+                read.stage = Stage::Remediations;
             }
             ("general", Some(t)) if seckb && at(Stage::Actions) => {
-                actions.push(Action {
+                read.actions.push(Action {
                     title: t.to_string(),
                     body: escape_markdown(text),
                 });
-                stage = Stage::Actions;
+                read.stage = Stage::Actions;
             }
             ("details", Some(t)) if seckb && t == ui.symptoms && at(Stage::Symptoms) => {
                 let (lead, mut s) = split_symptom(text, ui);
                 s.description = escape_markdown(&lead);
-                symptoms.push(s);
-                stage = Stage::Symptoms;
+                read.symptoms.push(s);
+                read.stage = Stage::Symptoms;
             }
             ("faq", Some(t)) if at(Stage::Faq) => {
                 let (answer, symptom) = if seckb {
@@ -1039,297 +1053,285 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                 };
                 let index = symptom.map(|mut s| {
                     s.description = escape_markdown(&answer);
-                    faq_symptoms.push(s);
-                    faq_symptoms.len() - 1
+                    read.faq_symptoms.push(s);
+                    read.faq_symptoms.len() - 1
                 });
-                faq.push(Faq {
+                read.faq.push(Faq {
                     question: t.to_string(),
                     answer: escape_markdown(&answer),
                     symptom: index,
                 });
-                stage = Stage::Faq;
+                read.stage = Stage::Faq;
             }
-            ("legal_disclaimer", _) if text == disclaimer => {
-                boilerplate.push(format!("{lang}: {}", title.unwrap_or("legal disclaimer")));
-                stage = Stage::Disclaimer;
+            ("legal_disclaimer", _) if text == expected.disclaimer => {
+                let what = title.unwrap_or("legal disclaimer");
+                self.boilerplate.push(format!("{}: {what}", self.lang));
+                read.stage = Stage::Disclaimer;
             }
             _ => {
                 let heading = title
                     .map(str::to_string)
                     .unwrap_or_else(|| category_title(cat));
                 if cat == "legal_disclaimer" {
-                    notes.push(Note::warning(
+                    self.notes.push(Note::warning(
                         "disclaimer",
                         format!("the legal disclaimer differs from the site's; it was kept as the section `{heading}`"),
                     ));
                 }
-                sections.push(Section {
+                self.sections.push(Section {
                     title: heading,
                     body: escape_markdown(text),
                 });
             }
         }
     }
-    // Symptoms shown with an answer come after the others, as the FAQ points at them.
-    let offset = symptoms.len();
-    for f in &mut faq {
-        if let Some(i) = f.symptom.as_mut() {
-            *i += offset;
-        }
-    }
-    symptoms.extend(faq_symptoms);
 
-    // Products of an informational document are in its notes; else in the tree.
-    if let Some((a, n)) = informational_products {
-        affected = a;
-        not_affected = n;
-    } else if doc.vulnerabilities.is_empty() && affected.is_empty() {
-        affected = product_hints.keys().cloned().collect();
-        if !affected.is_empty() {
-            notes.push(Note::info(
+    /// Products of an informational document are in its notes; else in the tree. Fixed
+    /// products are not affected, unless nothing else is affected; with no product at all,
+    /// a placeholder stands in.
+    fn settle_products(
+        &mut self,
+        a: &mut Affects,
+        read: &mut NotesRead,
+        product_hints: &mut BTreeMap<String, ProductHint>,
+    ) {
+        if let Some((affected, not_affected)) = read.informational_products.take() {
+            a.affected = affected;
+            a.not_affected = not_affected;
+        } else if self.vulnerabilities.is_empty() && a.affected.is_empty() {
+            a.affected = product_hints.keys().cloned().collect();
+            if !a.affected.is_empty() {
+                self.notes.push(Note::info(
+                    "products",
+                    format!("no vulnerability gives a product status; the {} products of the product tree are read as affected", a.affected.len()),
+                ));
+            }
+        }
+        if a.affected.is_empty() && !a.fixed.is_empty() {
+            self.notes.push(Note::warning(
                 "products",
-                format!("no vulnerability gives a product status; the {} products of the product tree are read as affected", affected.len()),
+                format!("no product is named affected; the {} fixed products are read as the affected products (the ones the advisory is about)", a.fixed.len()),
             ));
+            a.affected = std::mem::take(&mut a.fixed);
         }
-    }
-    if affected.is_empty() && !fixed.is_empty() {
-        notes.push(Note::warning(
-            "products",
-            format!("no product is named affected; the {} fixed products are read as the affected products (the ones the advisory is about)", fixed.len()),
-        ));
-        affected = std::mem::take(&mut fixed);
-    }
-    for f in fixed {
-        if !not_affected.contains(&f) {
-            not_affected.push(f);
+        for f in std::mem::take(&mut a.fixed) {
+            if !a.not_affected.contains(&f) {
+                a.not_affected.push(f);
+            }
         }
-    }
-    not_affected.retain(|n| !affected.contains(n));
-    if affected.is_empty() {
-        let name = write::placeholder_product(&d.publisher.name);
-        notes.push(Note::warning(
-            "no-products",
-            format!("the document names no affected product; `products.affected` names `{name}` so the advisory validates; replace it by hand"),
-        ));
-        product_hints.insert(
-            name.clone(),
-            ProductHint {
-                vendor: Some(d.publisher.name.clone()),
-                id: None,
-            },
-        );
-        affected.push(name);
-    }
-
-    // Remediations: the vulnerabilities' (the same for each in seckb's export), else the
-    // informational notes'.
-    let mut remediations: Vec<Remediation> = Vec::new();
-    let mut remediation_texts = BTreeMap::new();
-    let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut push_remediation =
-        |kind: RemediationKind,
-         body: Option<String>,
-         url: Option<String>,
-         products: Vec<crate::model::ProductId>,
-         remediations: &mut Vec<Remediation>| {
-            let stem = match kind {
-                RemediationKind::VendorFix => "vendor-fix",
-                RemediationKind::Workaround => "workaround",
-                RemediationKind::Mitigation => "mitigation",
-                RemediationKind::NoneAvailable => "none-available",
-            };
-            let n = counters.entry(stem).or_default();
-            *n += 1;
-            let rid = format!("{stem}-{n}");
-            if let Some(b) = body.filter(|b| !b.trim().is_empty()) {
-                remediation_texts.insert(rid.clone(), b);
-            }
-            remediations.push(Remediation {
-                id: rid,
-                kind,
-                kb: None,
-                url,
-                products,
-            });
-        };
-    let mut seen_rem = BTreeSet::new();
-    // Remediation products are resolved to catalog ids when the advisory is written; here
-    // they are kept as names in the `products` field and mapped by `Reading::finish`.
-    for v in &doc.vulnerabilities {
-        for r in &v.remediations {
-            let mut pids: Vec<String> = r.product_ids.clone();
-            for g in &r.group_ids {
-                match groups.get(g.as_str()) {
-                    Some(ids) => pids.extend(ids.iter().cloned()),
-                    None => notes.push(Note::warning(
-                        "unknown-product",
-                        format!("product group `{g}` is not in the product tree"),
-                    )),
-                }
-            }
-            let mut names: Vec<String> = Vec::new();
-            for pid in &pids {
-                if let Some(n) = name_of(pid)
-                    && !names.contains(&n)
-                {
-                    names.push(n);
-                }
-            }
-            let key = (
-                r.category.clone(),
-                r.details.clone(),
-                r.url.clone(),
-                names.clone(),
+        let affected = &a.affected;
+        a.not_affected.retain(|n| !affected.contains(n));
+        if a.affected.is_empty() {
+            let publisher = &self.d.publisher.name;
+            let name = write::placeholder_product(publisher);
+            self.notes.push(Note::warning(
+                "no-products",
+                format!("the document names no affected product; `products.affected` names `{name}` so the advisory validates; replace it by hand"),
+            ));
+            product_hints.insert(
+                name.clone(),
+                ProductHint {
+                    vendor: Some(publisher.clone()),
+                    id: None,
+                },
             );
-            if !seen_rem.insert(key) {
-                continue;
-            }
-            let kind = match r.category.as_str() {
-                "vendor_fix" => RemediationKind::VendorFix,
-                "workaround" => RemediationKind::Workaround,
-                "mitigation" => RemediationKind::Mitigation,
-                "none_available" => RemediationKind::NoneAvailable,
-                "no_fix_planned" => {
-                    notes.push(Note::info(
-                        "remediation",
-                        "`no_fix_planned` was read as `none_available`",
-                    ));
-                    RemediationKind::NoneAvailable
-                }
-                other => {
-                    notes.push(Note::info(
-                        "remediation",
-                        format!("`{other}` was read as `vendor_fix`"),
-                    ));
-                    RemediationKind::VendorFix
-                }
-            };
-            for k in r.other.keys() {
-                dropped_fields.insert(format!("remediations.{k}"));
-            }
-            let body =
-                (r.details != remediation_label(kind, ui)).then(|| escape_markdown(&r.details));
-            let products = if names == affected {
-                Vec::new()
-            } else {
-                names.into_iter().map(crate::model::ProductId).collect()
-            };
-            let url = r.url.clone().filter(|u| {
-                let bad = crate::validate::url_problem(u);
-                if let Some(why) = &bad {
-                    notes.push(Note::warning(
-                        "invalid-url",
-                        format!("remediation URL left out: {why}"),
-                    ));
-                }
-                bad.is_none()
-            });
-            push_remediation(kind, body, url, products, &mut remediations);
-        }
-    }
-    for (kind, body, url) in note_remediations {
-        push_remediation(kind, body, url, Vec::new(), &mut remediations);
-    }
-    // Remediations of seckb's export name only products it lists; a product named only
-    // there must still be in the catalog.
-    for r in &remediations {
-        for p in &r.products {
-            if !affected.contains(&p.0)
-                && !not_affected.contains(&p.0)
-                && !product_hints.contains_key(&p.0)
-            {
-                product_hints.insert(p.0.clone(), ProductHint::default());
-            }
+            a.affected.push(name);
         }
     }
 
-    // Vulnerability notes: seckb repeats the summary there; anything else is a section.
-    let mut vulnerability_description: Option<usize> = None;
-    let plain_summary = plain(&summary);
-    let title_text = d.title.clone();
-    for v in &doc.vulnerabilities {
-        let name = v
-            .cve
-            .clone()
-            .or_else(|| v.title.clone())
-            .unwrap_or_else(|| "Vulnerability".into());
+    /// Remediations: the vulnerabilities' (the same for each in seckb's export), else the
+    /// informational notes'.
+    fn remediations(
+        &mut self,
+        tree: &Tree,
+        a: &mut Affects,
+        read: &mut NotesRead,
+        product_hints: &mut BTreeMap<String, ProductHint>,
+    ) -> Remediations {
+        let mut remediations = Remediations::default();
+        let mut seen = BTreeSet::new();
+        // Remediation products are resolved to catalog ids when the advisory is written; here
+        // they are kept as names in the `products` field and mapped by `Reading::finish`.
+        for v in self.vulnerabilities {
+            for r in &v.remediations {
+                let names = self.remediation_products(tree, r);
+                let key = (
+                    r.category.clone(),
+                    r.details.clone(),
+                    r.url.clone(),
+                    names.clone(),
+                );
+                if !seen.insert(key) {
+                    continue;
+                }
+                let kind = self.remediation_kind(&r.category);
+                for k in r.other.keys() {
+                    a.dropped_fields.insert(format!("remediations.{k}"));
+                }
+                let body = (r.details != remediation_label(kind, &self.site_text.ui))
+                    .then(|| escape_markdown(&r.details));
+                let products = if names == a.affected {
+                    Vec::new()
+                } else {
+                    names.into_iter().map(crate::model::ProductId).collect()
+                };
+                let url = r.url.clone().filter(|u| {
+                    let bad = crate::validate::url_problem(u);
+                    if let Some(why) = &bad {
+                        self.notes.push(Note::warning(
+                            "invalid-url",
+                            format!("remediation URL left out: {why}"),
+                        ));
+                    }
+                    bad.is_none()
+                });
+                remediations.push(kind, body, url, products);
+            }
+        }
+        for (kind, body, url) in std::mem::take(&mut read.remediations) {
+            remediations.push(kind, body, url, Vec::new());
+        }
+        // Remediations of seckb's export name only products it lists; a product named only
+        // there must still be in the catalog.
+        for r in &remediations.list {
+            for p in &r.products {
+                if !a.affected.contains(&p.0)
+                    && !a.not_affected.contains(&p.0)
+                    && !product_hints.contains_key(&p.0)
+                {
+                    product_hints.insert(p.0.clone(), ProductHint::default());
+                }
+            }
+        }
+        remediations
+    }
+
+    /// The names of the products a remediation is for, its groups' included.
+    fn remediation_products(&mut self, tree: &Tree, r: &CsafRemediation) -> Vec<String> {
+        let mut pids: Vec<String> = r.product_ids.clone();
+        for g in &r.group_ids {
+            match tree.groups.get(g.as_str()) {
+                Some(ids) => pids.extend(ids.iter().cloned()),
+                None => self.notes.push(Note::warning(
+                    "unknown-product",
+                    format!("product group `{g}` is not in the product tree"),
+                )),
+            }
+        }
+        let mut names: Vec<String> = Vec::new();
+        for pid in &pids {
+            if let Some(n) = tree.name_of(pid)
+                && !names.contains(&n)
+            {
+                names.push(n);
+            }
+        }
+        names
+    }
+
+    /// The kind of a remediation category; those seckb has no kind for are read as the
+    /// nearest.
+    fn remediation_kind(&mut self, category: &str) -> RemediationKind {
+        if let Some(kind) = REMEDIATION_KINDS
+            .into_iter()
+            .find(|k| remediation_category(*k) == category)
+        {
+            return kind;
+        }
+        if category == "no_fix_planned" {
+            self.notes.push(Note::info(
+                "remediation",
+                "`no_fix_planned` was read as `none_available`",
+            ));
+            return RemediationKind::NoneAvailable;
+        }
+        self.notes.push(Note::info(
+            "remediation",
+            format!("`{category}` was read as `vendor_fix`"),
+        ));
+        RemediationKind::VendorFix
+    }
+
+    /// Vulnerability notes: seckb repeats the summary there; anything else is a section.
+    /// Gives the place among the sections of the first description, which stands in for a
+    /// missing summary.
+    fn vulnerability_notes(&mut self, read: &NotesRead, a: &mut Affects) -> Option<usize> {
+        let mut vulnerability_description: Option<usize> = None;
+        let plain_summary = plain(&read.summary);
+        let title_text = self.d.title.clone();
         let expected_text = if plain_summary.is_empty() {
             title_text.clone()
         } else {
-            plain_summary.clone()
+            plain_summary
         };
-        let expected_title = subtitle.clone().unwrap_or_else(|| title_text.clone());
-        if v.cve.is_none() {
-            notes.push(Note::warning(
-                "no-cve",
-                format!("a vulnerability without CVE (`{name}`) is no CVE in seckb; its notes are kept as sections"),
-            ));
-        }
-        for n in &v.notes {
-            let ours = seckb
-                && n.category == "description"
-                && n.text == expected_text
-                && n.title.as_deref() == Some(expected_title.as_str());
-            if ours {
-                continue;
-            }
-            let what = n
-                .title
+        let expected_title = read.subtitle.clone().unwrap_or_else(|| title_text.clone());
+        let not_affected_details = format!(
+            "{}: {}",
+            self.site_text.ui.not_affected_software,
+            a.not_affected.join(", ")
+        );
+        for v in self.vulnerabilities {
+            let name = v
+                .cve
                 .clone()
-                .unwrap_or_else(|| category_title(&n.category));
-            if vulnerability_description.is_none()
-                && matches!(n.category.as_str(), "description" | "summary")
-            {
-                vulnerability_description = Some(sections.len());
-            }
-            sections.push(Section {
-                title: format!("{name}: {what}"),
-                body: escape_markdown(&n.text),
-            });
-        }
-        let not_affected_details =
-            format!("{}: {}", ui.not_affected_software, not_affected.join(", "));
-        for t in &v.threats {
-            let ours = seckb && t.category == "impact" && t.details == not_affected_details;
-            if !ours {
-                dropped_fields.insert(format!("threats ({})", t.category));
-            }
-        }
-    }
-    if !dropped_fields.is_empty() {
-        notes.push(Note::warning(
-            "not-kept",
-            format!(
-                "vulnerability fields {} have no place in seckb",
-                dropped_fields.into_iter().collect::<Vec<_>>().join(", ")
-            ),
-        ));
-    }
-
-    // Severity: the aggregate severity in the document's words, else the worst CVSS.
-    let severity = match &d.aggregate_severity {
-        Some(s) => {
-            let t = s.text.trim();
-            let found = [
-                Severity::Critical,
-                Severity::Important,
-                Severity::Moderate,
-                Severity::Low,
-            ]
-            .into_iter()
-            .find(|k| severity_label(*k, ui).eq_ignore_ascii_case(t))
-            .or_else(|| severity_word(t));
-            if found.is_none() {
-                notes.push(Note::warning(
-                    "severity",
-                    format!("the aggregate severity `{t}` is none of critical, important, moderate and low; left out"),
+                .or_else(|| v.title.clone())
+                .unwrap_or_else(|| "Vulnerability".into());
+            if v.cve.is_none() {
+                self.notes.push(Note::warning(
+                    "no-cve",
+                    format!("a vulnerability without CVE (`{name}`) is no CVE in seckb; its notes are kept as sections"),
                 ));
             }
-            found
+            for n in &v.notes {
+                let ours = self.seckb
+                    && n.category == "description"
+                    && n.text == expected_text
+                    && n.title.as_deref() == Some(expected_title.as_str());
+                if ours {
+                    continue;
+                }
+                let what = n
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| category_title(&n.category));
+                if vulnerability_description.is_none()
+                    && matches!(n.category.as_str(), "description" | "summary")
+                {
+                    vulnerability_description = Some(self.sections.len());
+                }
+                self.sections.push(Section {
+                    title: format!("{name}: {what}"),
+                    body: escape_markdown(&n.text),
+                });
+            }
+            for t in &v.threats {
+                let ours =
+                    self.seckb && t.category == "impact" && t.details == not_affected_details;
+                if !ours {
+                    a.dropped_fields.insert(format!("threats ({})", t.category));
+                }
+            }
         }
-        None => {
+        if !a.dropped_fields.is_empty() {
+            self.notes.push(Note::warning(
+                "not-kept",
+                format!(
+                    "vulnerability fields {} have no place in seckb",
+                    std::mem::take(&mut a.dropped_fields)
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        vulnerability_description
+    }
+
+    /// Severity: the aggregate severity in the document's words, else the worst CVSS.
+    fn severity(&mut self, worst_cvss: Option<Severity>) -> Option<Severity> {
+        let Some(s) = &self.d.aggregate_severity else {
             if let Some(s) = worst_cvss {
-                notes.push(Note::info(
+                self.notes.push(Note::info(
                     "severity",
                     format!(
                         "severity `{}` from the highest CVSS base severity",
@@ -1337,222 +1339,207 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
                     ),
                 ));
             }
-            worst_cvss
-        }
-    };
-
-    // References: those the export adds itself are left to the site.
-    let own_csaf = format!("{}{}", ctx.base_url, crate::feeds::csaf::WHITE_DIR);
-    let own_page_prefix = format!("{}{lang}/advisories/", ctx.base_url);
-    let mut references: Vec<Reference> = Vec::new();
-    let mut links = BTreeMap::new();
-    let all_refs = d.references.iter().cloned().chain(
-        doc.vulnerabilities
-            .iter()
-            .flat_map(|v| v.references.iter().cloned()),
-    );
-    for (i, r) in all_refs.enumerate() {
-        let category = r.category.as_deref().unwrap_or("external");
-        if r.url.starts_with(&own_csaf) {
-            if i == 0 && translation_of.is_some() {
-                boilerplate.push(format!("{lang}: link to the original"));
-            } else {
-                boilerplate.push(format!("{lang}: {category} reference"));
-            }
-            continue;
-        }
-        if r.url.starts_with(&own_page_prefix) && r.summary.ends_with(" (HTML)") {
-            boilerplate.push(format!("{lang}: link to the page"));
-            continue;
-        }
-        if references.iter().any(|x| x.url == r.url) {
-            continue;
-        }
-        if let Some(why) = crate::validate::url_problem(&r.url) {
-            notes.push(Note::warning(
-                "invalid-url",
-                format!("reference left out: {why}"),
-            ));
-            continue;
-        }
-        let (mut rid, kind) =
-            super::technet::classify_link(&r.url, &r.summary).unwrap_or_else(|| {
-                (
-                    format!("ref-{}", references.len() + 1),
-                    if category == "self" {
-                        ReferenceKind::Advisory
-                    } else {
-                        ReferenceKind::External
-                    },
-                )
-            });
-        if references.iter().any(|x| x.id == rid) {
-            rid = format!("{rid}-{}", references.len() + 1);
-        }
-        // Every reference needs a label; the export writes the URL where there is none.
-        let label = if r.summary.trim().is_empty() {
-            r.url.clone()
-        } else {
-            r.summary.clone()
+            return worst_cvss;
         };
-        links.insert(rid.clone(), label);
-        references.push(Reference {
-            id: rid,
-            url: r.url.clone(),
-            kind,
-        });
+        let t = s.text.trim();
+        let found = [
+            Severity::Critical,
+            Severity::Important,
+            Severity::Moderate,
+            Severity::Low,
+        ]
+        .into_iter()
+        .find(|k| severity_label(*k, &self.site_text.ui).eq_ignore_ascii_case(t))
+        .or_else(|| severity_word(t));
+        if found.is_none() {
+            self.notes.push(Note::warning(
+                "severity",
+                format!("the aggregate severity `{t}` is none of critical, important, moderate and low; left out"),
+            ));
+        }
+        found
     }
 
-    // Acknowledgments: one per name.
-    let mut acknowledgments = Vec::new();
-    let all_acks = d.acknowledgments.iter().cloned().chain(
-        doc.vulnerabilities
-            .iter()
-            .flat_map(|v| v.acknowledgments.iter().cloned()),
-    );
-    for k in all_acks {
-        let url = k
-            .urls
-            .first()
-            .cloned()
-            .filter(|u| crate::validate::url_problem(u).is_none());
-        if k.urls.len() > 1 || k.summary.is_some() {
-            notes.push(Note::warning(
-                "not-kept",
-                "acknowledgment summaries and URLs after the first have no place in seckb",
-            ));
-        }
-        let names: Vec<String> = if k.names.is_empty() {
-            k.organization.iter().cloned().collect()
-        } else {
-            k.names.clone()
-        };
-        for name in names {
-            let a = Acknowledgment {
-                name: name.clone(),
-                organization: k.organization.clone().filter(|o| *o != name),
-                url: url.clone(),
-            };
-            if !acknowledgments
+    /// References: those the export adds itself are left to the site. Gives the references
+    /// and their labels by id.
+    fn references(&mut self, translation: bool) -> (Vec<Reference>, BTreeMap<String, String>) {
+        let (ctx, lang) = (self.ctx, self.lang.clone());
+        let own_csaf = format!("{}{}", ctx.base_url, crate::csaf::WHITE_DIR);
+        let own_page_prefix = format!("{}{lang}/advisories/", ctx.base_url);
+        let mut references: Vec<Reference> = Vec::new();
+        let mut links = BTreeMap::new();
+        let all_refs = self.d.references.iter().chain(
+            self.vulnerabilities
                 .iter()
-                .any(|x: &Acknowledgment| x.name == a.name && x.organization == a.organization)
-            {
-                acknowledgments.push(a);
+                .flat_map(|v| v.references.iter()),
+        );
+        for (i, r) in all_refs.enumerate() {
+            let category = r.category.as_deref().unwrap_or("external");
+            if r.url.starts_with(&own_csaf) {
+                if i == 0 && translation {
+                    self.boilerplate
+                        .push(format!("{lang}: link to the original"));
+                } else {
+                    self.boilerplate
+                        .push(format!("{lang}: {category} reference"));
+                }
+                continue;
+            }
+            if r.url.starts_with(&own_page_prefix) && r.summary.ends_with(" (HTML)") {
+                self.boilerplate.push(format!("{lang}: link to the page"));
+                continue;
+            }
+            if references.iter().any(|x| x.url == r.url) {
+                continue;
+            }
+            if let Some(why) = crate::validate::url_problem(&r.url) {
+                self.notes.push(Note::warning(
+                    "invalid-url",
+                    format!("reference left out: {why}"),
+                ));
+                continue;
+            }
+            let (mut rid, kind) =
+                super::technet::classify_link(&r.url, &r.summary).unwrap_or_else(|| {
+                    (
+                        format!("ref-{}", references.len() + 1),
+                        if category == "self" {
+                            ReferenceKind::Advisory
+                        } else {
+                            ReferenceKind::External
+                        },
+                    )
+                });
+            if references.iter().any(|x| x.id == rid) {
+                rid = format!("{rid}-{}", references.len() + 1);
+            }
+            // Every reference needs a label; the export writes the URL where there is none.
+            let label = if r.summary.trim().is_empty() {
+                r.url.clone()
+            } else {
+                r.summary.clone()
+            };
+            links.insert(rid.clone(), label);
+            references.push(Reference {
+                id: rid,
+                url: r.url.clone(),
+                kind,
+            });
+        }
+        (references, links)
+    }
+
+    /// Acknowledgments: one per name.
+    fn acknowledgments(&mut self) -> Vec<Acknowledgment> {
+        let mut acknowledgments = Vec::new();
+        let all_acks = self.d.acknowledgments.iter().chain(
+            self.vulnerabilities
+                .iter()
+                .flat_map(|v| v.acknowledgments.iter()),
+        );
+        for k in all_acks {
+            let url = k
+                .urls
+                .first()
+                .cloned()
+                .filter(|u| crate::validate::url_problem(u).is_none());
+            if k.urls.len() > 1 || k.summary.is_some() {
+                self.notes.push(Note::warning(
+                    "not-kept",
+                    "acknowledgment summaries and URLs after the first have no place in seckb",
+                ));
+            }
+            let names: Vec<String> = if k.names.is_empty() {
+                k.organization.iter().cloned().collect()
+            } else {
+                k.names.clone()
+            };
+            for name in names {
+                let a = Acknowledgment {
+                    name: name.clone(),
+                    organization: k.organization.clone().filter(|o| *o != name),
+                    url: url.clone(),
+                };
+                if !acknowledgments
+                    .iter()
+                    .any(|x: &Acknowledgment| x.name == a.name && x.organization == a.organization)
+                {
+                    acknowledgments.push(a);
+                }
             }
         }
+        acknowledgments
     }
 
-    let security_vulnerability = if not_vulnerability {
-        false
-    } else if !doc.vulnerabilities.is_empty() || seckb {
-        true
-    } else {
-        d.category != "csaf_informational_advisory"
-    };
-
-    if !seckb {
-        notes.push(Note::info(
-            "not-in-csaf",
-            "CSAF has no `kind`, KB articles or bulletin numbers: `kind: advisory` was assumed",
-        ));
-    }
-
-    let advisory = Advisory {
-        id: AdvisoryId(id.clone()),
-        kind: Kind::Advisory,
-        source_language: LangTag(lang.clone()),
-        status,
-        published: first,
-        updated: last.1,
-        version: version.clone(),
-        revisions: hist
-            .iter()
-            .map(|(n, d, _)| Revision {
-                number: n.clone(),
-                date: *d,
-            })
-            .collect(),
-        security_vulnerability,
-        severity,
-        cves,
-        kbs: Vec::new(),
-        bulletins: Vec::new(),
-        products: Products::default(),
-        remediations,
-        references,
-        acknowledgments,
-    };
-    let mut title = d.title.clone();
-    if title.trim().is_empty() {
-        title = tracking_id.clone();
-    }
-    if summary.trim().is_empty() {
+    /// Every advisory needs a summary: the first vulnerability's description, else the
+    /// purpose, else the title.
+    fn stand_in_summary(
+        &mut self,
+        title: &str,
+        vulnerability_description: Option<usize>,
+        read: &mut NotesRead,
+    ) {
         // seckb's export then repeats the title in the vulnerability notes; the subtitle
         // stands there too.
-        if let Some(t) = doc
+        if let Some(t) = self
             .vulnerabilities
             .first()
             .and_then(|v| v.notes.first())
             .and_then(|n| n.title.clone())
-            .filter(|t| seckb && *t != title)
+            .filter(|t| self.seckb && *t != title)
         {
-            subtitle = Some(t);
+            read.subtitle = Some(t);
         }
-        // Every advisory needs a summary: the first vulnerability's description, else
-        // the purpose, else the title.
         let (text, what) = if let Some(i) = vulnerability_description {
-            let s = sections.remove(i);
+            let s = self.sections.remove(i);
             (s.body, format!("the note `{}`", s.title))
-        } else if let Some(p) = &overview.purpose {
+        } else if let Some(p) = &read.overview.purpose {
             (p.clone(), "the purpose".to_string())
         } else {
-            (escape_markdown(&title), "the title".to_string())
+            (escape_markdown(title), "the title".to_string())
         };
-        summary = text;
-        notes.push(Note::warning(
+        read.summary = text;
+        self.notes.push(Note::warning(
             "no-summary",
-            format!("{lang}: the document has no summary note; {what} stands in for it"),
+            format!(
+                "{}: the document has no summary note; {what} stands in for it",
+                self.lang
+            ),
         ));
     }
-    let text = AdvisoryText {
-        revision: version,
-        title,
-        subtitle,
-        summary,
-        overview,
-        faq,
-        symptoms,
-        suggested_actions: actions,
-        remediations: remediation_texts,
-        revisions: revision_texts,
-        links,
-        sections,
+}
+
+/// The texts the export writes of itself, to know them again.
+struct Expected {
+    /// The note that a translation is behind the current version.
+    outdated: Option<String>,
+    disclaimer: String,
+}
+
+/// Gathers the products below branch `b` with their vendor (that of the nearest vendor
+/// branch above), telling `seen` of each.
+fn walk(
+    b: &Branch,
+    vendor: Option<&str>,
+    out: &mut Vec<(String, String, Option<String>)>,
+    seen: &mut dyn FnMut(&FullProductName),
+) {
+    let vendor = if b.category == "vendor" {
+        Some(b.name.as_str())
+    } else {
+        vendor
     };
-    // Text that would not read back as it was written is worth a look.
-    if seckb
-        && let Some(want) = d.notes.iter().find(|n| n.category == "summary")
-        && plain(&text.summary) != want.text.trim()
-    {
-        notes.push(Note::warning(
-            "text-changed",
-            format!("{lang}: the summary does not read back exactly as its CSAF text"),
+    if let Some(p) = &b.product {
+        seen(p);
+        out.push((
+            p.product_id.clone(),
+            p.name.clone(),
+            vendor.map(str::to_string),
         ));
     }
-    Ok(Reading {
-        file: file.to_string(),
-        tracking_id,
-        advisory_id: id,
-        lang,
-        translation_of,
-        advisory,
-        affected,
-        not_affected,
-        product_hints,
-        text,
-        outdated,
-        notes,
-        boilerplate,
-    })
+    for c in &b.branches {
+        walk(c, vendor, out, seen);
+    }
 }
 
 fn looks_like_url(s: &str) -> bool {
@@ -1804,26 +1791,6 @@ mod tests {
         assert_eq!(advisory_id("a/../b"), "a_.._b");
         assert!(unsafe_reason(&advisory_id("../../etc")).is_none());
         assert!(unsafe_reason(&advisory_id(&"x".repeat(100))).is_none());
-    }
-
-    #[test]
-    fn symptoms_split_into_their_parts() {
-        let ui = crate::model::UiStrings {
-            log_file: "Log file".into(),
-            error_codes: "Error codes".into(),
-            ..Default::default()
-        };
-        let (lead, s) = split_symptom(
-            "One.\n\nTwo.\nLog file: a.log\nline 1\nline 2\nError codes: 0x1, 0x2",
-            &ui,
-        );
-        assert_eq!(lead, "One.\n\nTwo.");
-        assert_eq!(s.log_file.as_deref(), Some("a.log"));
-        assert_eq!(s.log_lines, ["line 1", "line 2"]);
-        assert_eq!(s.error_codes, ["0x1", "0x2"]);
-        let (lead, s) = split_symptom("Only text.", &ui);
-        assert_eq!(lead, "Only text.");
-        assert!(s.log_lines.is_empty() && s.log_file.is_none());
     }
 
     #[test]

@@ -32,8 +32,8 @@ pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
         .into_iter()
         .filter(|l| *l == facts.value.source_language.as_str() || adv.texts.contains_key(*l))
         .map(|lang| {
-            let tracking = crate::feeds::csaf::tracking_id(&facts.value, lang);
-            (lang.to_string(), crate::feeds::csaf::file_name(&tracking))
+            let tracking = crate::csaf::tracking_id(&facts.value, lang);
+            (lang.to_string(), crate::csaf::file_name(&tracking))
         })
         .collect();
     Some(Claim {
