@@ -10,7 +10,6 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use seckb::diag::Findings;
 use seckb::model::{Advisory, AdvisoryText};
-use seckb::output::Output;
 use seckb::site::Site;
 
 fn repo() -> &'static Path {
@@ -107,11 +106,11 @@ fn render(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("CSAF provider", |b| {
+    g.bench_function("CSAF documents (64 advisories)", |b| {
         b.iter(|| {
-            let mut out = Output::default();
-            seckb::feeds::csaf::render(&site, &mut out).unwrap();
-            black_box(out.len())
+            for (a, texts) in &site.advisories {
+                black_box(seckb::feeds::csaf::documents(&site, a, texts).unwrap());
+            }
         })
     });
     g.bench_function("search index", |b| {

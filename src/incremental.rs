@@ -159,6 +159,9 @@ pub struct Aggregates<'a> {
     memos: std::sync::Mutex<HashMap<String, BTreeMap<String, String>>>,
     /// How many were taken from the previous build.
     reused: std::sync::atomic::AtomicUsize,
+    /// By advisory (an index into the site's): whether its unit was taken from the previous
+    /// build, once that is done ([`set_reused`](Aggregates::set_reused)).
+    advisories_reused: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl<'a> Aggregates<'a> {
@@ -169,7 +172,30 @@ impl<'a> Aggregates<'a> {
             made: Default::default(),
             memos: Default::default(),
             reused: Default::default(),
+            advisories_reused: Default::default(),
         }
+    }
+
+    /// Records which advisories' units were taken from the previous build (by the index of
+    /// the advisory in the site): their files are not made again, and what a spliced list
+    /// holds of them can be kept from the previous file.
+    pub fn set_reused(&self, reused: Vec<bool>) {
+        // Set once per build; a second call would be a bug, and changes nothing.
+        let _ = self.advisories_reused.set(reused);
+    }
+
+    /// Whether the unit of advisory `i` was taken from the previous build.
+    pub fn is_reused(&self, i: usize) -> bool {
+        self.advisories_reused
+            .get()
+            .is_some_and(|r| r.get(i).copied().unwrap_or(false))
+    }
+
+    /// How many advisories' units were taken from the previous build.
+    pub fn advisories_reused(&self) -> usize {
+        self.advisories_reused
+            .get()
+            .map_or(0, |r| r.iter().filter(|&&r| r).count())
     }
 
     /// The digest of `name` of advisory `id` (what an aggregate shows of it: its list item in
@@ -342,9 +368,7 @@ impl<'a> Aggregates<'a> {
             .unwrap_or_default();
         let keep: Vec<Option<&serde_json::value::RawValue>> = (unit.members.iter())
             .map(|&(i, label)| match made[i] {
-                None if site.is_reused(&site.advisories[i].0) => {
-                    kept.get(&*(unit.entry_id)(i, label)).copied()
-                }
+                None if self.is_reused(i) => kept.get(&*(unit.entry_id)(i, label)).copied(),
                 _ => None,
             })
             .collect();

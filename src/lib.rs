@@ -8,9 +8,10 @@
 //! [`incremental`] deciding what a rebuild may take from the previous build. A module uses
 //! only the modules below it; `tests/layering.rs` holds the order and enforces it.
 //!
-//! Not yet as the design wants it (issue 29): the outputs still take the sink and the
-//! previous build's [`incremental::Aggregates`] and decide reuse themselves, rather than
-//! being pure functions that the engine calls on a miss.
+//! The outputs are functions of the [`site::Site`]: they give files, and describe the files
+//! that gather many advisories as units ([`unit::Gathered`], [`unit::Spliced`]) which the
+//! engine makes or takes from the previous build. They never see the sink or the previous
+//! build; the layering test enforces that too.
 
 pub mod cli;
 pub mod commands;

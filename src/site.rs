@@ -20,9 +20,6 @@ pub struct Site<'a> {
     pub advisories: Vec<(&'a Advisory, BTreeMap<&'a str, &'a AdvisoryText>)>,
     /// The catalog by product id, for the many lookups of a build.
     products: std::collections::HashMap<&'a str, &'a Product>,
-    /// Advisories whose files an incremental build took from the previous build: the
-    /// renderers skip their own files, and still list them.
-    pub reused: std::collections::HashSet<String>,
 }
 
 impl<'a> Site<'a> {
@@ -81,13 +78,7 @@ impl<'a> Site<'a> {
             texts,
             advisories,
             products,
-            reused: Default::default(),
         })
-    }
-
-    /// Whether the files of `a` were taken from the previous build.
-    pub fn is_reused(&self, a: &Advisory) -> bool {
-        !self.reused.is_empty() && self.reused.contains(a.id.as_str())
     }
 
     /// The catalog entry of a product id.

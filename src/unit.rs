@@ -45,8 +45,8 @@ pub enum Piece<'a> {
     ListItem(&'a str),
     /// Its entry in the API index.
     ApiEntry,
-    /// Its entry in the CSAF lists, in a language.
-    CsafEntry(&'a str),
+    /// Its documents' entries in the CSAF lists.
+    CsafEntries,
     /// Its record in the search index of a language.
     SearchRecord(&'a str),
 }
@@ -268,7 +268,7 @@ impl fmt::Display for Piece<'_> {
         match self {
             Piece::ListItem(lang) => write!(f, "list/{lang}"),
             Piece::ApiEntry => f.write_str("api"),
-            Piece::CsafEntry(lang) => write!(f, "csaf/{lang}"),
+            Piece::CsafEntries => f.write_str("csaf"),
             Piece::SearchRecord(lang) => write!(f, "search/{lang}"),
         }
     }

@@ -22,12 +22,13 @@ const LAYERS: &[&[&str]] = &[
     &["site"],
     // The names of a build's units.
     &["unit"],
+    // The outputs: functions of the site that give files and units, and never see the
+    // sink or the previous build.
+    &["search", "feeds"],
+    &["render"],
     // Where built files go, and what a build keeps for the next.
     &["output"],
     &["incremental"],
-    // The outputs.
-    &["search", "feeds"],
-    &["render"],
     // What runs a build, compares sites, imports.
     &["engine", "guard", "import"],
     &["serve"],

@@ -50,16 +50,19 @@ pub fn build_into(
 ) -> Result<(Output, Cache, Rendered)> {
     let t = Timings::new();
     let keys = Keys::new(project, render::templates_digest(&project.root)?);
-    let mut site = Site::from_project(project)?;
-    let hits: Vec<(UnitId, &std::sync::Arc<[_]>)> = site
+    let site = Site::from_project(project)?;
+    // The units of advisories made from the same inputs as in the previous build, with the
+    // index of each advisory.
+    let (hit_advisories, hits): (Vec<usize>, Vec<(UnitId, &std::sync::Arc<[_]>)>) = site
         .advisories
         .iter()
-        .filter_map(|(a, _)| {
+        .enumerate()
+        .filter_map(|(i, (a, _))| {
             let unit = UnitId::advisory(a.id.as_str());
             let hit = previous.hit(&unit, keys.advisory(a.id.as_str())?)?;
-            Some((unit, &hit.files))
+            Some((i, (unit, &hit.files)))
         })
-        .collect();
+        .unzip();
     t.lap("keys, model");
     let aggregates = Aggregates::new(previous, &keys);
     // The search index: one unit per part of a language's index, reused when its records
@@ -137,16 +140,19 @@ pub fn build_into(
         let out = (|| {
             let reused = out.reuse_all(&hits)?;
             t.lap("link reused");
-            for ((unit, _), reused) in hits.iter().zip(reused) {
-                if reused && let Some(id) = unit.advisory_id() {
-                    site.reused.insert(id.to_string());
-                }
+            let mut advisories_reused = vec![false; site.advisories.len()];
+            for (&i, reused) in hit_advisories.iter().zip(reused) {
+                advisories_reused[i] = reused;
             }
+            aggregates.set_reused(advisories_reused);
+            // Before anything is rendered: two advisories whose CSAF file names clash stop
+            // the build.
+            let csaf_lists = feeds::csaf::lists(&site)?;
             let pages = render::Pages::new(&site, &project.root, &library.integrity)?;
             for (path, bytes) in pages.shared()? {
                 out.add(path, bytes)?;
             }
-            advisory_files(&site, &pages, &mut out)?;
+            advisory_files(&site, &aggregates, &pages, &mut out)?;
             t.lap("advisories");
             for lang in site.languages() {
                 let listings = pages.listings(lang)?;
@@ -165,8 +171,11 @@ pub fn build_into(
                 aggregates.gather_by_advisory(&site, &mut out, make, feeds.units()?)?;
             }
             t.lap("json feed and atom");
-            feeds::csaf::render_after(&site, &mut out, Some(&aggregates))?;
-            t.lap("csaf");
+            if let Some(lists) = csaf_lists {
+                let make = |i| feeds::csaf::listings(&site, i);
+                aggregates.splice(&site, &mut out, Piece::CsafEntries, make, lists)?;
+            }
+            t.lap("csaf lists");
             // After every page: the sitemap lists those the site has.
             let default = format!("{}/", site.settings.default_language);
             let sitemap = feeds::sitemap::unit(&site, &out.paths_under(&default));
@@ -181,9 +190,10 @@ pub fn build_into(
     });
     let (indexes, mut out) = (indexes?, out?);
     t.lap("search index (waited)");
+    let reused = aggregates.advisories_reused();
     let mut rendered = Rendered {
-        advisories: site.advisories.len() - site.reused.len(),
-        advisories_reused: site.reused.len(),
+        advisories: site.advisories.len() - reused,
+        advisories_reused: reused,
         search_indexed,
         search_parts,
         ..Rendered::default()
@@ -248,11 +258,17 @@ pub fn build_into(
 
 /// The files of each advisory not taken from the previous build: its page in every
 /// language and its API document, rendered together so that each text is rendered and
-/// sanitized once ([`Memo`]), and its OSV document. In parallel, added in site order. (Its
-/// CSAF documents are still written by [`feeds::csaf::render_after`].)
-fn advisory_files(site: &Site, pages: &render::Pages, out: &mut Output) -> Result<()> {
-    let fresh: Vec<_> = (site.advisories.iter())
-        .filter(|(a, _)| !site.is_reused(a))
+/// sanitized once ([`Memo`]), and its CSAF and OSV documents. In parallel, added in site
+/// order.
+fn advisory_files(
+    site: &Site,
+    aggregates: &Aggregates,
+    pages: &render::Pages,
+    out: &mut Output,
+) -> Result<()> {
+    let fresh: Vec<_> = (site.advisories.iter().enumerate())
+        .filter(|&(i, _)| !aggregates.is_reused(i))
+        .map(|(_, advisory)| advisory)
         .collect();
     crate::util::par_chunked(
         &fresh,
@@ -260,6 +276,7 @@ fn advisory_files(site: &Site, pages: &render::Pages, out: &mut Output) -> Resul
             let memo = Memo::new();
             let mut files = pages.advisory(a, texts, &memo)?;
             files.push(feeds::api::document(site, a, texts, &memo)?);
+            files.extend(feeds::csaf::documents(site, a, texts)?);
             files.extend(feeds::osv::file(site, a, texts)?);
             Ok((UnitId::advisory(a.id.as_str()), files))
         },

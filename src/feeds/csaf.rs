@@ -46,9 +46,8 @@ pub use crate::csaf::{WHITE_DIR, file_name};
 use crate::model::{
     Advisory, AdvisoryText, ProductId, PublisherCategory, SiteText, Status, UiStrings,
 };
-use crate::output::Output;
 use crate::site::Site;
-use crate::unit::{Piece, UnitId};
+use crate::unit::{self, Files, Spliced, UnitId};
 
 /// The provider folder, relative to the site root.
 pub const PROVIDER_DIR: &str = ".well-known/csaf/";
@@ -59,116 +58,103 @@ const TLP_URL: &str = "https://www.first.org/tlp/";
 const CSAF_SCHEMA_URL: &str = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
 const ROLIE_INFORMATION_TYPE: &str = "urn:ietf:params:rolie:category:information-type";
 
-/// The build unit of the provider's lists: index, changes, ROLIE feed and metadata.
-const LISTS_UNIT: &UnitId = &UnitId::CsafLists;
-
-/// Writes the provider: nothing at all when no advisory is published (a provider without
-/// documents has no `last_updated` to give).
-pub fn render(site: &Site, out: &mut Output) -> Result<()> {
-    render_after(site, out, None)
+/// The CSAF documents of advisory `a`, each with its `.sha256` and `.sha512` files; none
+/// for a draft.
+pub fn documents(
+    site: &Site,
+    a: &Advisory,
+    texts: &BTreeMap<&str, &AdvisoryText>,
+) -> Result<Files> {
+    let mut files = Files::new();
+    if a.status == Status::Draft {
+        return Ok(files);
+    }
+    for lang in document_languages(site, a, texts) {
+        let (d, bytes) = document_bytes(site, a, texts, lang)?;
+        let sha256 = hash_line(&hex(&Sha256::digest(&bytes)), d.file_name());
+        let sha512 = hash_line(&hex(&Sha512::digest(&bytes)), d.file_name());
+        let path = format!("{WHITE_DIR}{}", d.path);
+        files.push((path.clone(), bytes));
+        files.push((format!("{path}.sha256"), sha256.into_bytes()));
+        files.push((format!("{path}.sha512"), sha512.into_bytes()));
+    }
+    Ok(files)
 }
 
-/// [`render`], taking the lists from the previous build when `previous` says they were made
-/// from the same documents; then only the documents of advisories not reused are made.
-pub fn render_after(
-    site: &Site,
-    out: &mut Output,
-    previous: Option<&crate::incremental::Aggregates>,
-) -> Result<()> {
-    let published: Vec<_> = site
-        .advisories
-        .iter()
-        .filter(|(a, _)| a.status != Status::Draft)
-        .flat_map(|(a, texts)| {
-            document_languages(site, a, texts)
-                .into_iter()
-                .map(move |lang| (*a, texts, lang))
+/// What the lists say of each document of advisory `i` (an index into the site's), by
+/// language: the piece of the lists unit an advisory gives (none for a draft).
+pub fn listings<'a>(site: &Site<'a>, i: usize) -> Result<Vec<(&'a str, Built)>> {
+    let (a, texts) = &site.advisories[i];
+    if a.status == Status::Draft {
+        return Ok(Vec::new());
+    }
+    document_languages(site, a, texts)
+        .into_iter()
+        .map(|lang| Ok((lang, listing(a, texts, lang)?)))
+        .collect()
+}
+
+/// The provider's lists (index, changes, ROLIE feed and provider metadata) as a spliced
+/// unit whose members are the published documents: keyed by what the lists say of each
+/// document, through its digest, so that an edit that changes no title, summary, date or
+/// file name does not make them again. When they are made again, the feed entries of
+/// documents of advisories reused from the previous build are taken as they are from the
+/// previous feed: at 10,000 advisories the feed is 46 MB, and listing every document (its
+/// summary as plain text) and serialising its entry was most of a rebuild's CSAF time.
+/// None when no advisory is published: a provider without documents has no
+/// `last_updated` to give.
+#[allow(clippy::type_complexity)]
+pub fn lists<'a>(site: &'a Site<'a>) -> Result<Option<Spliced<'a, Vec<(&'a str, Built)>>>> {
+    let published: Vec<(usize, &'a str)> = (site.advisories.iter().enumerate())
+        .filter(|(_, (a, _))| a.status != Status::Draft)
+        .flat_map(|(i, (a, texts))| {
+            let langs = document_languages(site, a, texts);
+            langs.into_iter().map(move |lang| (i, lang))
         })
         .collect();
     if published.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    check_file_names(published.iter().map(|(a, _, lang)| (*a, *lang)))?;
-
-    // The lists are keyed by what they say of each document, through its digest: an edit
-    // that changes no title, summary, date or file name does not render them.
-    let lists_reused = match previous {
-        Some(agg) => {
-            use rayon::prelude::*;
-            let digests = published
-                .par_iter()
-                .map(|(a, texts, lang)| {
-                    agg.digest(a.id.as_str(), Piece::CsafEntry(lang), || {
-                        listing(a, texts, lang)
-                    })
-                    .map(|(digest, _)| digest)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            agg.reuse(LISTS_UNIT, Some(agg.key_of(&(LISTS_UNIT, digests))), out)?
-        }
-        None => false,
-    };
-
-    // When the lists are made again, the feed entries of documents whose listing cannot have
-    // changed (those of advisories reused from the previous build) are taken as they are
-    // from the previous feed, so that only the other documents are listed and serialised:
-    // at 10,000 advisories the feed is 46 MB, and listing every document (its summary as
-    // plain text) and serialising its entry was most of a rebuild's CSAF time.
-    let previous_feed = match previous {
-        Some(agg) if !lists_reused => {
-            agg.previous_file(LISTS_UNIT, &format!("{WHITE_DIR}{FEED_FILE}"), out)
-        }
-        _ => None,
-    };
-    let kept = previous_feed
-        .as_deref()
-        .map(|bytes| feed_entries(bytes))
-        .unwrap_or_default();
-
-    // Documents are built and hashed in parallel and written as they come; only what the
-    // listings need is kept. Those of advisories reused from the previous build are not
-    // built again.
-    let mut docs: Vec<Listed> = Vec::with_capacity(published.len());
-    crate::util::par_chunked(
-        &published,
-        |(a, texts, lang)| {
-            if site.is_reused(a) {
-                if lists_reused {
-                    return Ok((None, None));
-                }
-                if let Some(entry) = kept.get(tracking_id(a, lang).as_str()) {
-                    let current = a.revisions.last().context("no revisions")?.date;
-                    let path = document_path(a, lang)?;
-                    return Ok((Some(Listed::Kept(path, current, entry)), None));
-                }
-                return Ok((Some(Listed::Built(listing(a, texts, lang)?)), None));
-            }
-            let (d, bytes) = document_bytes(site, a, texts, lang)?;
-            let sha256 = hash_line(&hex(&Sha256::digest(&bytes)), d.file_name());
-            let sha512 = hash_line(&hex(&Sha512::digest(&bytes)), d.file_name());
-            Ok((
-                Some(Listed::Built(d)),
-                Some((a.id.as_str(), bytes, sha256, sha512)),
-            ))
-        },
-        |(d, files)| {
-            if let (Some(d), Some((id, bytes, sha256, sha512))) = (&d, files) {
-                let (unit, path) = (UnitId::advisory(id), d.path());
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}"), bytes)?;
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha256"), sha256)?;
-                out.add_to_unit(&unit, format!("{WHITE_DIR}{path}.sha512"), sha512)?;
-            }
-            docs.extend(d);
-            Ok(())
-        },
+    check_file_names(
+        published
+            .iter()
+            .map(|&(i, lang)| (site.advisories[i].0, lang)),
     )?;
-    if lists_reused {
-        return Ok(());
-    }
+    Ok(Some(Spliced {
+        id: UnitId::CsafLists,
+        what: [0; 32],
+        members: published,
+        file: format!("{WHITE_DIR}{FEED_FILE}"),
+        entries: feed_entries,
+        entry_id: Box::new(|i, lang| tracking_id(site.advisories[i].0, lang).into()),
+        render: Box::new(move |listed, size| lists_files(site, listed, size)),
+    }))
+}
 
+/// The lists of the documents `listed`, each made now or kept from the previous feed.
+#[allow(clippy::type_complexity)]
+fn lists_files(
+    site: &Site,
+    listed: &[(unit::Listed<Vec<(&str, Built)>>, (usize, &str))],
+    size: usize,
+) -> Result<Files> {
+    let docs = listed
+        .iter()
+        .map(|(listed, (i, lang))| match listed {
+            unit::Listed::Made(made) => made
+                .iter()
+                .find(|(l, _)| l == lang)
+                .map(|(_, d)| Listed::Built(d))
+                .context("a CSAF listing that was not made"),
+            unit::Listed::Kept(raw) => {
+                let a = site.advisories[*i].0;
+                let current = a.revisions.last().context("no revisions")?.date;
+                Ok(Listed::Kept(document_path(a, lang)?, current, raw))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
     let paths: BTreeSet<&str> = docs.iter().map(Listed::path).collect();
     let index: String = paths.iter().map(|p| format!("{p}\n")).collect();
-    out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}index.txt"), index)?;
 
     // Newest first; ties by path, so the order is total.
     let mut newest: Vec<&Listed> = docs.iter().collect();
@@ -177,24 +163,21 @@ pub fn render_after(
         .iter()
         .map(|d| format!("\"{}\",\"{}\"\n", d.path(), timestamp(d.current())))
         .collect();
-    out.add_to_unit(LISTS_UNIT, format!("{WHITE_DIR}changes.csv"), changes)?;
-
     let last_updated = timestamp(newest[0].current());
-    out.add_to_unit(
-        LISTS_UNIT,
-        format!("{WHITE_DIR}{FEED_FILE}"),
-        // About the size of the previous feed, when there is one.
-        safe_json_sized(
-            &feed(site, &newest, &last_updated),
-            previous_feed.as_ref().map_or(0, |f| f.len()) + newest.len() * 64,
-        )?,
+    // About the size of the previous feed, when there is one.
+    let feed = safe_json_sized(
+        &feed(site, &newest, &last_updated),
+        size + newest.len() * 64,
     )?;
-    out.add_to_unit(
-        LISTS_UNIT,
-        format!("{PROVIDER_DIR}provider-metadata.json"),
-        safe_json(&provider_metadata(site, last_updated))?,
-    )?;
-    Ok(())
+    Ok(vec![
+        (format!("{WHITE_DIR}index.txt"), index.into_bytes()),
+        (format!("{WHITE_DIR}changes.csv"), changes.into_bytes()),
+        (format!("{WHITE_DIR}{FEED_FILE}"), feed),
+        (
+            format!("{PROVIDER_DIR}provider-metadata.json"),
+            safe_json(&provider_metadata(site, last_updated))?,
+        ),
+    ])
 }
 
 /// Distinct ids can share a CSAF file name (`A.1` and `a_1`, or an advisory `X-nl-NL`
@@ -236,7 +219,7 @@ fn document_languages<'a>(
 
 /// One document, serialised, with what the listings need.
 #[derive(Hash)]
-struct Built {
+pub struct Built {
     /// Below [`WHITE_DIR`].
     path: String,
     tracking_id: String,
@@ -298,7 +281,7 @@ impl Built {
 /// A document as the lists name it: built or listed now, or kept from the previous build
 /// (its path, its current release date and its entry in the previous ROLIE feed).
 enum Listed<'p> {
-    Built(Built),
+    Built(&'p Built),
     Kept(String, crate::model::Date, &'p RawValue),
 }
 
@@ -1114,13 +1097,12 @@ mod tests {
             initial: date("2024-01-02"),
             current: date(current),
         };
-        let make = || {
-            vec![
-                Listed::Built(built("A-1", "First <script>", "2024-03-01")),
-                Listed::Built(built("A-2", "Second \"quoted\"", "2024-02-01")),
-                Listed::Built(built("A-3-nl-NL", "Derde", "2024-01-05")),
-            ]
-        };
+        let documents = [
+            built("A-1", "First <script>", "2024-03-01"),
+            built("A-2", "Second \"quoted\"", "2024-02-01"),
+            built("A-3-nl-NL", "Derde", "2024-01-05"),
+        ];
+        let make = || documents.iter().map(Listed::Built).collect::<Vec<_>>();
         let serialise = |docs: &[Listed]| {
             let docs: Vec<&Listed> = docs.iter().collect();
             safe_json(&feed_of("Example", &url, &docs, "2024-03-01T00:00:00Z")).unwrap()

@@ -1,8 +1,6 @@
 //! Machine-readable outputs for feed consumers, one module per format, made from the
-//! validated [`Site`]. The JSON Feed, Atom, OSV and the sitemap are pure: they give files
-//! and units for the engine ([`crate::engine`]) to make or take from the previous build. The
-//! API index ([`api`]) and the CSAF lists ([`csaf`]) still take the sink and decide reuse
-//! themselves, splicing their previous file's entries back in (issue 29).
+//! validated [`Site`]: each gives files, and units for the engine ([`crate::engine`]) to
+//! make or take from the previous build.
 
 pub mod api;
 pub mod atom;
