@@ -176,6 +176,11 @@ impl<'a> Aggregates<'a> {
         }
     }
 
+    /// The keys of the project's units.
+    pub fn keys(&self) -> &Keys {
+        self.keys
+    }
+
     /// Records which advisories' units were taken from the previous build (by the index of
     /// the advisory in the site): their files are not made again, and what a spliced list
     /// holds of them can be kept from the previous file.

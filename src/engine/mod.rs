@@ -51,6 +51,64 @@ pub fn build_into(
     let t = Timings::new();
     let keys = Keys::new(project, render::templates_digest(&project.root)?);
     let site = Site::from_project(project)?;
+    t.lap("keys, model");
+    let aggregates = Aggregates::new(previous, &keys);
+    let library = search::Library::new()?;
+    t.lap("search library");
+    let mut search = SearchUnits::plan(&site, &aggregates, previous, &mut out)?;
+    t.lap("search records");
+    let (search_indexed, search_parts) = (search.to_index.len(), search.keys.len());
+    // The search indexes are built on a thread of their own, beside the pages and feeds
+    // (Pagefind indexes one record at a time), one part after the other so that memory holds
+    // one part's index at a time. They are started first, as soon as their records are
+    // made: after an edit, indexing its part is the longest of the work. The search page
+    // carries the integrity hash of the search library, which is the same for every index.
+    let to_index = std::mem::take(&mut search.to_index);
+    let (indexes, out) = std::thread::scope(|s| {
+        let indexes = s.spawn(|| {
+            to_index
+                .into_iter()
+                .map(search::index_part)
+                .collect::<Result<Vec<_>>>()
+        });
+        let out = render_outputs(project, &site, &aggregates, &library, previous, out, &t);
+        let indexes = indexes
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (indexes, out)
+    });
+    let (indexes, mut out) = (indexes?, out?);
+    t.lap("search index (waited)");
+    search.add(indexes, &library, &mut out)?;
+    let reused = aggregates.advisories_reused();
+    let made = aggregates.into_keys();
+    let rendered = Rendered {
+        advisories: site.advisories.len() - reused,
+        advisories_reused: reused,
+        search_indexed,
+        search_parts,
+        aggregates: made.keys.len(),
+        aggregates_rendered: made.keys.len() - made.reused,
+    };
+    let cache = cache_of(&mut out, &keys, made, &search)?;
+    out.add_manifest()?;
+    t.lap("manifest");
+    Ok((out, cache, rendered))
+}
+
+/// Every output but the search index, into `out`: the advisories' own files (those the
+/// previous build made from the same inputs taken from it), the files every build writes,
+/// and the list units.
+fn render_outputs(
+    project: &crate::load::Project,
+    site: &Site,
+    aggregates: &Aggregates,
+    library: &search::Library,
+    previous: &Cache,
+    mut out: Output,
+    t: &Timings,
+) -> Result<Output> {
+    let keys = aggregates.keys();
     // The units of advisories made from the same inputs as in the previous build, with the
     // index of each advisory.
     let (hit_advisories, hits): (Vec<usize>, Vec<(UnitId, &std::sync::Arc<[_]>)>) = site
@@ -63,162 +121,170 @@ pub fn build_into(
             Some((i, (unit, &hit.files)))
         })
         .unzip();
-    t.lap("keys, model");
-    let aggregates = Aggregates::new(previous, &keys);
-    // The search index: one unit per part of a language's index, reused when its records
-    // are unchanged, which their digests tell: an advisory whose key is unchanged keeps
-    // the digest of its record, so only the records of the parts to index are made.
-    // Entries are by unit: (language, part, its entry).
-    let library = search::Library::new()?;
-    t.lap("search library");
-    let mut search_entries: BTreeMap<UnitId, (String, usize, String)> = BTreeMap::new();
-    let mut search_keys = BTreeMap::new();
-    let mut to_index = Vec::new();
-    let parts = search::parts(&site);
-    // The advisories of each part, in site order.
-    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); parts];
-    for (i, (a, _)) in site.advisories.iter().enumerate() {
-        members_of[search::part_of(a.id.as_str(), parts)].push(i);
+    let reused = out.reuse_all(&hits)?;
+    t.lap("link reused");
+    let mut advisories_reused = vec![false; site.advisories.len()];
+    for (&i, reused) in hit_advisories.iter().zip(reused) {
+        advisories_reused[i] = reused;
     }
-    for lang in site.languages() {
-        let ui = &site.site_text(lang)?.ui;
-        let make = |i: usize| {
-            let (a, texts) = &site.advisories[i];
-            search::record(&site, lang, ui, a, texts)
-        };
-        let (digests, mut made) = aggregates.digests(&site, Piece::SearchRecord(lang), make)?;
-        for (number, members) in members_of.iter().enumerate() {
-            if members.is_empty() {
-                continue;
-            }
-            let unit = UnitId::search(lang, number);
-            let held: Vec<&String> = members.iter().map(|&i| &digests[i]).collect();
-            let key = key_of(&(number, held));
-            let reused = match previous.hit(&unit, &key) {
-                Some(Unit {
-                    files,
-                    extra: Some(entry),
-                    ..
-                }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
-                    && out.reuse(&unit, files)? =>
-                {
-                    let lang = lang.to_lowercase();
-                    search_entries.insert(unit.clone(), (lang, number, entry.clone()));
-                    true
-                }
-                _ => false,
-            };
-            search_keys.insert(unit, key);
-            if !reused {
-                crate::incremental::fill(&mut made, members.iter().copied(), make)?;
-                let records = members
-                    .iter()
-                    .map(|&i| made[i].take().context("a search record that was not made"))
-                    .collect::<Result<_>>()?;
-                to_index.push(search::Part {
-                    language: lang.to_string(),
-                    number,
-                    records,
-                });
-            }
-        }
-    }
-    t.lap("search records");
-    let (search_indexed, search_parts) = (to_index.len(), search_keys.len());
-    // The search indexes are built on a thread of their own, beside the pages and feeds
-    // (Pagefind indexes one record at a time), one part after the other so that memory holds
-    // one part's index at a time. They are started first, as soon as their records are
-    // made: after an edit, indexing its part is the longest of the work. The search page
-    // carries the integrity hash of the search library, which is the same for every index.
-    let (indexes, out) = std::thread::scope(|s| {
-        let indexes = s.spawn(|| {
-            to_index
-                .into_iter()
-                .map(search::index_part)
-                .collect::<Result<Vec<_>>>()
-        });
-        let out = (|| {
-            let reused = out.reuse_all(&hits)?;
-            t.lap("link reused");
-            let mut advisories_reused = vec![false; site.advisories.len()];
-            for (&i, reused) in hit_advisories.iter().zip(reused) {
-                advisories_reused[i] = reused;
-            }
-            aggregates.set_reused(advisories_reused);
-            // Before anything is rendered: two advisories whose CSAF file names clash stop
-            // the build.
-            let csaf_lists = feeds::csaf::lists(&site)?;
-            let pages = render::Pages::new(&site, &project.root, &library.integrity)?;
-            for (path, bytes) in pages.shared()? {
-                out.add(path, bytes)?;
-            }
-            advisory_files(&site, &aggregates, &pages, &mut out)?;
-            t.lap("advisories");
-            for lang in site.languages() {
-                let listings = pages.listings(lang)?;
-                let piece = KeyBy::Digest(Piece::ListItem(lang));
-                let make = |i| Ok(listings.item(i));
-                aggregates.gather(&site, &mut out, piece, make, listings.units()?)?;
-            }
-            t.lap("listings");
-            let make = |i| Ok(feeds::api::index_entry(&site, i));
-            let index = feeds::api::index(&site);
-            aggregates.splice(&site, &mut out, Piece::ApiEntry, make, index)?;
-            t.lap("api index");
-            for lang in site.languages() {
-                let feeds = feeds::Feeds::of(&site, lang);
-                let make = |i| Ok(feeds.items(i));
-                aggregates.gather_by_advisory(&site, &mut out, make, feeds.units()?)?;
-            }
-            t.lap("json feed and atom");
-            if let Some(lists) = csaf_lists {
-                let make = |i| feeds::csaf::listings(&site, i);
-                aggregates.splice(&site, &mut out, Piece::CsafEntries, make, lists)?;
-            }
-            t.lap("csaf lists");
-            // After every page: the sitemap lists those the site has.
-            let default = format!("{}/", site.settings.default_language);
-            let sitemap = feeds::sitemap::unit(&site, &out.paths_under(&default));
-            aggregates.gather_by_advisory(&site, &mut out, |_| Ok(()), vec![sitemap])?;
-            t.lap("sitemap");
-            anyhow::Ok(out)
-        })();
-        let indexes = indexes
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (indexes, out)
-    });
-    let (indexes, mut out) = (indexes?, out?);
-    t.lap("search index (waited)");
-    let reused = aggregates.advisories_reused();
-    let mut rendered = Rendered {
-        advisories: site.advisories.len() - reused,
-        advisories_reused: reused,
-        search_indexed,
-        search_parts,
-        ..Rendered::default()
-    };
-    for index in indexes {
-        let unit = UnitId::search(&index.language, index.part);
-        for (path, bytes) in index.files {
-            out.add_to_unit(&unit, path, bytes)?;
-        }
-        search_entries.insert(unit, (index.language, index.part, index.entry));
-    }
-    let mut by_part: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
-    for (lang, part, entry) in search_entries.values() {
-        by_part
-            .entry(*part)
-            .or_default()
-            .insert(lang.clone(), entry.clone());
-    }
-    for (path, bytes) in library.entry_files(&by_part)? {
+    aggregates.set_reused(advisories_reused);
+    // Before anything is rendered: two advisories whose CSAF file names clash stop the build.
+    let csaf_lists = feeds::csaf::lists(site)?;
+    let pages = render::Pages::new(site, &project.root, &library.integrity)?;
+    for (path, bytes) in pages.shared()? {
         out.add(path, bytes)?;
     }
-    let made = aggregates.into_keys();
+    advisory_files(site, aggregates, &pages, &mut out)?;
+    t.lap("advisories");
+    for lang in site.languages() {
+        let listings = pages.listings(lang)?;
+        let piece = KeyBy::Digest(Piece::ListItem(lang));
+        let make = |i| Ok(listings.item(i));
+        aggregates.gather(site, &mut out, piece, make, listings.units()?)?;
+    }
+    t.lap("listings");
+    let make = |i| Ok(feeds::api::index_entry(site, i));
+    let index = feeds::api::index(site);
+    aggregates.splice(site, &mut out, Piece::ApiEntry, make, index)?;
+    t.lap("api index");
+    for lang in site.languages() {
+        let feeds = feeds::Feeds::of(site, lang);
+        let make = |i| Ok(feeds.items(i));
+        aggregates.gather_by_advisory(site, &mut out, make, feeds.units()?)?;
+    }
+    t.lap("json feed and atom");
+    if let Some(lists) = csaf_lists {
+        let make = |i| feeds::csaf::listings(site, i);
+        aggregates.splice(site, &mut out, Piece::CsafEntries, make, lists)?;
+    }
+    t.lap("csaf lists");
+    // After every page: the sitemap lists those the site has.
+    let default = format!("{}/", site.settings.default_language);
+    let sitemap = feeds::sitemap::unit(site, &out.paths_under(&default));
+    aggregates.gather_by_advisory(site, &mut out, |_| Ok(()), vec![sitemap])?;
+    t.lap("sitemap");
+    Ok(out)
+}
+
+/// The parts of the search index of every language: one unit per part of a language's
+/// index, reused when its records are unchanged, which their digests tell (an advisory
+/// whose key is unchanged keeps the digest of its record, so only the records of the parts
+/// to index are made).
+struct SearchUnits {
+    /// By unit: (Pagefind's language, part, the language's entry in the part's entry file).
+    entries: BTreeMap<UnitId, (String, usize, String)>,
+    /// The key of every part.
+    keys: BTreeMap<UnitId, String>,
+    /// The parts to index, with their records.
+    to_index: Vec<search::Part>,
+}
+
+impl SearchUnits {
+    /// Takes the parts made from the same records from the previous build into `out`, and
+    /// makes the records of the others.
+    fn plan(
+        site: &Site,
+        aggregates: &Aggregates,
+        previous: &Cache,
+        out: &mut Output,
+    ) -> Result<SearchUnits> {
+        let mut plan = SearchUnits {
+            entries: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            to_index: Vec::new(),
+        };
+        let parts = search::parts(site);
+        // The advisories of each part, in site order.
+        let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); parts];
+        for (i, (a, _)) in site.advisories.iter().enumerate() {
+            members_of[search::part_of(a.id.as_str(), parts)].push(i);
+        }
+        for lang in site.languages() {
+            let ui = &site.site_text(lang)?.ui;
+            let make = |i: usize| {
+                let (a, texts) = &site.advisories[i];
+                search::record(site, lang, ui, a, texts)
+            };
+            let (digests, mut made) = aggregates.digests(site, Piece::SearchRecord(lang), make)?;
+            for (number, members) in members_of.iter().enumerate() {
+                if members.is_empty() {
+                    continue;
+                }
+                let unit = UnitId::search(lang, number);
+                let held: Vec<&String> = members.iter().map(|&i| &digests[i]).collect();
+                let key = key_of(&(number, held));
+                let reused = match previous.hit(&unit, &key) {
+                    Some(Unit {
+                        files,
+                        extra: Some(entry),
+                        ..
+                    }) if serde_json::from_str::<&serde_json::value::RawValue>(entry).is_ok()
+                        && out.reuse(&unit, files)? =>
+                    {
+                        let lang = lang.to_lowercase();
+                        plan.entries
+                            .insert(unit.clone(), (lang, number, entry.clone()));
+                        true
+                    }
+                    _ => false,
+                };
+                plan.keys.insert(unit, key);
+                if !reused {
+                    crate::incremental::fill(&mut made, members.iter().copied(), make)?;
+                    let records = members
+                        .iter()
+                        .map(|&i| made[i].take().context("a search record that was not made"))
+                        .collect::<Result<_>>()?;
+                    plan.to_index.push(search::Part {
+                        language: lang.to_string(),
+                        number,
+                        records,
+                    });
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Adds the parts indexed now to `out`, and the files of the whole index: the library
+    /// and the entry file of each part, listing every language.
+    fn add(
+        &mut self,
+        indexes: Vec<search::PartIndex>,
+        library: &search::Library,
+        out: &mut Output,
+    ) -> Result<()> {
+        for index in indexes {
+            let unit = UnitId::search(&index.language, index.part);
+            for (path, bytes) in index.files {
+                out.add_to_unit(&unit, path, bytes)?;
+            }
+            self.entries
+                .insert(unit, (index.language, index.part, index.entry));
+        }
+        let mut by_part: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+        for (lang, part, entry) in self.entries.values() {
+            by_part
+                .entry(*part)
+                .or_default()
+                .insert(lang.clone(), entry.clone());
+        }
+        for (path, bytes) in library.entry_files(&by_part)? {
+            out.add(path, bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// The cache of this build: the key of each unit `out` made or took, its files, and what
+/// the next build needs of it besides (an advisory's digests, a search part's entry).
+fn cache_of(
+    out: &mut Output,
+    keys: &Keys,
+    made: crate::incremental::Made,
+    search: &SearchUnits,
+) -> Result<Cache> {
     let (aggregate_keys, mut memos) = (made.keys, made.memos);
-    rendered.aggregates = aggregate_keys.len();
-    rendered.aggregates_rendered = aggregate_keys.len() - made.reused;
     let units = out
         .take_units()?
         .into_iter()
@@ -232,8 +298,8 @@ pub fn build_into(
                 None => match aggregate_keys.get(&name) {
                     Some(key) => (key.clone(), None, BTreeMap::new()),
                     None => {
-                        let key = search_keys.get(&name)?.clone();
-                        let (_, _, entry) = search_entries.get(&name)?;
+                        let key = search.keys.get(&name)?.clone();
+                        let (_, _, entry) = search.entries.get(&name)?;
                         (key, Some(entry.clone()), BTreeMap::new())
                     }
                 },
@@ -247,13 +313,10 @@ pub fn build_into(
             Some((name, unit))
         })
         .collect();
-    let cache = Cache {
+    Ok(Cache {
         build_id: BUILD_ID.to_string(),
         units,
-    };
-    out.add_manifest()?;
-    t.lap("manifest");
-    Ok((out, cache, rendered))
+    })
 }
 
 /// The files of each advisory not taken from the previous build: its page in every

@@ -75,7 +75,7 @@ fn render(site: &Site, langs: &[&str], dirs: &[String]) -> Result<Files> {
         site.url("sitemap.xml")
     );
     Ok(vec![
-        ("sitemap.xml".to_string(), x.finish().into()),
+        ("sitemap.xml".to_string(), x.finish()),
         ("robots.txt".to_string(), robots.into_bytes()),
     ])
 }

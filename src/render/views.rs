@@ -347,6 +347,7 @@ impl AdvisoryView {
         let t =
             t.with_context(|| format!("advisory `{}` has no text in its source language", a.id))?;
         let src = texts.get(a.source_language.as_str()).copied().unwrap_or(t);
+        // Why the text is not this language's, or not of the advisory's version.
         let fallback_note = (shown != lang).then(|| {
             let name = site
                 .site_text(shown)
@@ -354,61 +355,12 @@ impl AdvisoryView {
                 .unwrap_or_else(|_| shown.to_string());
             ui.fallback_note.replace("{language}", &name)
         });
-        let outdated_note = (fallback_note.is_none()
-            && t.revision != a.version
-            && lang != a.source_language.as_str())
-        .then(|| ui.outdated_note.replace("{version}", &a.version));
-        // A key missing from this language falls back to the source language's text.
-        let lookup =
-            |pick: fn(&AdvisoryText) -> &BTreeMap<String, String>, key: &str| -> Option<String> {
-                pick(t).get(key).or_else(|| pick(src).get(key)).cloned()
-            };
-
-        let product_link = |id: &str| -> Linked {
-            let name = site
-                .product(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| id.to_string());
-            Linked {
-                label: name,
-                href: Some(format!("../../products/{id}/")),
-                note: None,
-            }
-        };
-        let symptoms: Vec<SymptomView> = t
-            .symptoms
-            .iter()
-            .map(|s| SymptomView {
-                description: memo.html(&s.description),
-                log_file: s.log_file.clone(),
-                log: s.log_lines.join("\n"),
-                error_codes: s.error_codes.clone(),
-            })
-            .collect();
-        let in_faq: Vec<usize> = t.faq.iter().filter_map(|f| f.symptom).collect();
-
-        // The page is `<lang>/advisories/<id>/index.html`: three levels below the root.
-        let root = "../../../";
-        let mut documents = vec![Linked {
-            label: "JSON".into(),
-            href: Some(format!("{root}{}", api_path(a))),
-            note: None,
-        }];
-        let csaf = csaf_path(a, texts, lang).map(|p| (p, lang)).or_else(|| {
-            csaf_path(a, texts, a.source_language.as_str()).map(|p| (p, a.source_language.as_str()))
-        });
-        if let Some((path, in_lang)) = csaf {
-            documents.push(Linked {
-                label: "CSAF 2.0".into(),
-                href: Some(format!("{root}{path}")),
-                note: Some(in_lang.to_string()),
-            });
-        }
-        documents.push(Linked {
-            label: "OSV".into(),
-            href: Some(format!("{root}{}", osv_path(a))),
-            note: None,
-        });
+        let outdated = t.revision != a.version && lang != a.source_language.as_str();
+        let outdated_note = (fallback_note.is_none() && outdated)
+            .then(|| ui.outdated_note.replace("{version}", &a.version));
+        let lookup = |pick, key: &str| lookup(t, src, pick, key);
+        let product_link = |id: &str| product_link(site, id);
+        let (faq, symptoms) = faq_and_symptoms(t, memo);
 
         Ok(AdvisoryView {
             id: a.id.0.clone(),
@@ -423,113 +375,52 @@ impl AdvisoryView {
             updated: format_date(lang, a.updated, DateStyle::Full),
             updated_iso: a.updated.to_string(),
             version: a.version.clone(),
-            status: match a.status {
-                Status::Draft => ui.status_draft.clone(),
-                Status::Interim => ui.status_interim.clone(),
-                Status::Final => ui.status_final.clone(),
-            },
+            status: status_label(a.status, ui),
             draft: a.status == Status::Draft,
             not_a_vulnerability: !a.security_vulnerability,
-            severity: a.severity.map(|s| match s {
-                Severity::Critical => ui.severity_critical.clone(),
-                Severity::Important => ui.severity_important.clone(),
-                Severity::Moderate => ui.severity_moderate.clone(),
-                Severity::Low => ui.severity_low.clone(),
-            }),
+            severity: a.severity.map(|s| severity_label(s, ui)),
             summary: memo.html(&t.summary),
             purpose: t.overview.purpose.as_deref().map(|m| memo.html(m)),
             advisory_status: t.overview.status.as_deref().map(|m| memo.html(m)),
             recommendation: t.overview.recommendation.as_deref().map(|m| memo.html(m)),
-            kbs: a
-                .kbs
-                .iter()
-                .map(|kb| Linked {
-                    label: kb.clone(),
-                    href: a
-                        .references
-                        .iter()
-                        .find(|r| r.kind == ReferenceKind::KbArticle && r.url.contains(kb.as_str()))
-                        .map(|r| r.url.clone()),
-                    note: None,
-                })
-                .collect(),
+            kbs: kb_links(a),
             cves: a.cves.clone(),
             bulletins: a.bulletins.clone(),
-            sections: t
-                .sections
-                .iter()
-                .map(|x| ActionView {
-                    title: x.title.clone(),
-                    body: memo.html(&x.body),
-                })
+            sections: (t.sections.iter())
+                .map(|x| action_view(&x.title, &x.body, memo))
                 .collect(),
-            affected: a
-                .products
-                .affected
-                .iter()
+            affected: (a.products.affected.iter())
                 .map(|p| product_link(p.as_str()))
                 .collect(),
-            not_affected: a
-                .products
-                .not_affected
-                .iter()
+            not_affected: (a.products.not_affected.iter())
                 .map(|p| product_link(p.as_str()))
                 .collect(),
-            faq: t
-                .faq
-                .iter()
-                .map(|f| FaqView {
-                    question: f.question.clone(),
-                    answer: memo.html(&f.answer),
-                    symptom: f.symptom.and_then(|i| symptoms.get(i).cloned()),
-                })
-                .collect(),
-            symptoms: symptoms
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !in_faq.contains(i))
-                .map(|(_, s)| s.clone())
-                .collect(),
-            actions: t
-                .suggested_actions
-                .iter()
-                .map(|x| ActionView {
-                    title: x.title.clone(),
-                    body: memo.html(&x.body),
-                })
+            faq,
+            symptoms,
+            actions: (t.suggested_actions.iter())
+                .map(|x| action_view(&x.title, &x.body, memo))
                 .collect(),
             remediations: a
                 .remediations
                 .iter()
                 .map(|r| RemediationView {
-                    kind: match r.kind {
-                        RemediationKind::VendorFix => ui.remediation_vendor_fix.clone(),
-                        RemediationKind::Workaround => ui.remediation_workaround.clone(),
-                        RemediationKind::Mitigation => ui.remediation_mitigation.clone(),
-                        RemediationKind::NoneAvailable => ui.remediation_none_available.clone(),
-                    },
+                    kind: remediation_label(r.kind, ui),
                     text: lookup(|t| &t.remediations, &r.id).map(|m| memo.html(&m)),
                     kb: r.kb.clone(),
                     href: r.url.clone(),
-                    products: r
-                        .products
-                        .iter()
+                    products: (r.products.iter())
                         .map(|p| product_link(p.as_str()).label)
                         .collect(),
                 })
                 .collect(),
-            references: a
-                .references
-                .iter()
+            references: (a.references.iter())
                 .map(|r| Linked {
                     label: lookup(|t| &t.links, &r.id).unwrap_or_else(|| r.url.clone()),
                     href: Some(r.url.clone()),
                     note: None,
                 })
                 .collect(),
-            acknowledgments: a
-                .acknowledgments
-                .iter()
+            acknowledgments: (a.acknowledgments.iter())
                 .map(|k| Linked {
                     label: k.name.clone(),
                     href: k.url.clone(),
@@ -538,20 +429,144 @@ impl AdvisoryView {
                 .collect(),
             support: boilerplate.support.clone(),
             disclaimer: boilerplate.disclaimer.clone(),
-            revisions: a
-                .revisions
-                .iter()
+            revisions: (a.revisions.iter())
                 .map(|r| RevisionView {
                     number: r.number.clone(),
                     date: format_date(lang, r.date, DateStyle::Long),
                     date_iso: r.date.to_string(),
-                    description: lookup(|t| &t.revisions, &r.number)
+                    description: (lookup(|t| &t.revisions, &r.number))
                         .map(|d| memo.inline_html(&d))
                         .unwrap_or_default(),
                 })
                 .collect(),
-            documents,
+            documents: documents(a, texts, lang),
         })
+    }
+}
+
+/// The FAQ, each answer with the symptom it shows, and the symptoms no answer shows.
+fn faq_and_symptoms(t: &AdvisoryText, memo: &Memo) -> (Vec<FaqView>, Vec<SymptomView>) {
+    let symptoms: Vec<SymptomView> = (t.symptoms.iter())
+        .map(|s| SymptomView {
+            description: memo.html(&s.description),
+            log_file: s.log_file.clone(),
+            log: s.log_lines.join("\n"),
+            error_codes: s.error_codes.clone(),
+        })
+        .collect();
+    let in_faq: Vec<usize> = t.faq.iter().filter_map(|f| f.symptom).collect();
+    let faq = (t.faq.iter())
+        .map(|f| FaqView {
+            question: f.question.clone(),
+            answer: memo.html(&f.answer),
+            symptom: f.symptom.and_then(|i| symptoms.get(i).cloned()),
+        })
+        .collect();
+    let rest = (symptoms.iter().enumerate())
+        .filter(|(i, _)| !in_faq.contains(i))
+        .map(|(_, s)| s.clone())
+        .collect();
+    (faq, rest)
+}
+
+/// A titled section or suggested action, its body as sanitized HTML.
+fn action_view(title: &str, body: &str, memo: &Memo) -> ActionView {
+    ActionView {
+        title: title.to_string(),
+        body: memo.html(body),
+    }
+}
+
+/// A key missing from this language's text `t` falls back to the source language's `src`.
+fn lookup(
+    t: &AdvisoryText,
+    src: &AdvisoryText,
+    pick: fn(&AdvisoryText) -> &BTreeMap<String, String>,
+    key: &str,
+) -> Option<String> {
+    pick(t).get(key).or_else(|| pick(src).get(key)).cloned()
+}
+
+/// A product by name, linked to its page.
+fn product_link(site: &Site, id: &str) -> Linked {
+    let name = site
+        .product(id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| id.to_string());
+    Linked {
+        label: name,
+        href: Some(format!("../../products/{id}/")),
+        note: None,
+    }
+}
+
+/// Each KB article, linked to the reference that names it, if any.
+fn kb_links(a: &Advisory) -> Vec<Linked> {
+    a.kbs
+        .iter()
+        .map(|kb| Linked {
+            label: kb.clone(),
+            href: a
+                .references
+                .iter()
+                .find(|r| r.kind == ReferenceKind::KbArticle && r.url.contains(kb.as_str()))
+                .map(|r| r.url.clone()),
+            note: None,
+        })
+        .collect()
+}
+
+/// The advisory's machine-readable documents: JSON, CSAF (in the page's language if there
+/// is one, else in the source language) and OSV.
+fn documents(a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>, lang: &str) -> Vec<Linked> {
+    // The page is `<lang>/advisories/<id>/index.html`: three levels below the root.
+    let root = "../../../";
+    let mut documents = vec![Linked {
+        label: "JSON".into(),
+        href: Some(format!("{root}{}", api_path(a))),
+        note: None,
+    }];
+    let source = a.source_language.as_str();
+    let csaf = (csaf_path(a, texts, lang).map(|p| (p, lang)))
+        .or_else(|| csaf_path(a, texts, source).map(|p| (p, source)));
+    if let Some((path, in_lang)) = csaf {
+        documents.push(Linked {
+            label: "CSAF 2.0".into(),
+            href: Some(format!("{root}{path}")),
+            note: Some(in_lang.to_string()),
+        });
+    }
+    documents.push(Linked {
+        label: "OSV".into(),
+        href: Some(format!("{root}{}", osv_path(a))),
+        note: None,
+    });
+    documents
+}
+
+fn status_label(status: Status, ui: &UiStrings) -> String {
+    match status {
+        Status::Draft => ui.status_draft.clone(),
+        Status::Interim => ui.status_interim.clone(),
+        Status::Final => ui.status_final.clone(),
+    }
+}
+
+fn severity_label(severity: Severity, ui: &UiStrings) -> String {
+    match severity {
+        Severity::Critical => ui.severity_critical.clone(),
+        Severity::Important => ui.severity_important.clone(),
+        Severity::Moderate => ui.severity_moderate.clone(),
+        Severity::Low => ui.severity_low.clone(),
+    }
+}
+
+fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> String {
+    match kind {
+        RemediationKind::VendorFix => ui.remediation_vendor_fix.clone(),
+        RemediationKind::Workaround => ui.remediation_workaround.clone(),
+        RemediationKind::Mitigation => ui.remediation_mitigation.clone(),
+        RemediationKind::NoneAvailable => ui.remediation_none_available.clone(),
     }
 }
 

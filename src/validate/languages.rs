@@ -59,6 +59,13 @@ pub fn check(p: &Project, findings: &mut Findings) {
             .hint(did_you_mean(default, &listed, "language")),
         );
     }
+    site_texts(p, &langs, default, findings);
+    advisory_languages(p, &langs, &listed, findings);
+}
+
+/// Each site text: complete in the default language (a gap elsewhere is shown in it), and
+/// of one of the site's languages.
+fn site_texts(p: &Project, langs: &[&str], default: &str, findings: &mut Findings) {
     for (stem, text) in &p.site_texts {
         let missing: Vec<String> = text
             .value
@@ -110,6 +117,10 @@ pub fn check(p: &Project, findings: &mut Findings) {
             );
         }
     }
+}
+
+/// Each advisory's source language and texts are of the site's languages.
+fn advisory_languages(p: &Project, langs: &[&str], listed: &[String], findings: &mut Findings) {
     for adv in &p.advisories {
         if let Some(facts) = &adv.facts {
             let src = facts.value.source_language.as_str();
@@ -121,7 +132,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
                         "unknown-language",
                         format!("source language `{src}` is not one of the site's languages"),
                     )
-                    .hint(did_you_mean(src, &listed, "language")),
+                    .hint(did_you_mean(src, listed, "language")),
                 );
             }
         }
@@ -138,7 +149,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
                         "unknown-language",
                         format!("`{stem}` is not one of the site's languages"),
                     )
-                    .hint(format!("{why}{}", did_you_mean(stem, &listed, "language"))),
+                    .hint(format!("{why}{}", did_you_mean(stem, listed, "language"))),
                 );
             }
         }

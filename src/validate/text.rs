@@ -98,13 +98,42 @@ fn check_text(a: &Advisory, is_source: bool, text: &Parsed<AdvisoryText>, findin
         );
     }
 
+    keyed_texts(a, is_source, text, &numbers, findings);
+    for (i, faq) in t.faq.iter().enumerate() {
+        if let Some(s) = faq.symptom
+            && s >= t.symptoms.len()
+        {
+            findings.push(
+                Finding::error(
+                    file,
+                    spans.value(&format!("faq[{i}].symptom")),
+                    "unknown-key",
+                    format!("symptom {s} does not exist; there are {}", t.symptoms.len()),
+                )
+                .hint("symptoms are counted from 0 in the order of `symptoms`"),
+            );
+        }
+    }
+}
+
+/// The texts keyed by what `advisory.yaml` lists (revision notes, reference labels,
+/// remediation texts): each key is one it has, and each it has has a text (in a
+/// translation, a missing one is shown in the source language).
+fn keyed_texts(
+    a: &Advisory,
+    is_source: bool,
+    text: &Parsed<AdvisoryText>,
+    numbers: &Vec<String>,
+    findings: &mut Findings,
+) {
+    let (t, file, spans) = (&text.value, text.file.as_str(), &text.spans);
     let refs: Vec<String> = a.references.iter().map(|r| r.id.clone()).collect();
     let rems: Vec<String> = a.remediations.iter().map(|r| r.id.clone()).collect();
     let groups: [(&str, Vec<&String>, &Vec<String>, &str); 3] = [
         (
             "revisions",
             t.revisions.keys().collect(),
-            &numbers,
+            numbers,
             "revision",
         ),
         ("links", t.links.keys().collect(), &refs, "reference"),
@@ -160,22 +189,6 @@ fn check_text(a: &Advisory, is_source: bool, text: &Parsed<AdvisoryText>, findin
                 )
             };
             findings.push(f.hint(format!("add `{key}: ...` under `{section}`")));
-        }
-    }
-
-    for (i, faq) in t.faq.iter().enumerate() {
-        if let Some(s) = faq.symptom
-            && s >= t.symptoms.len()
-        {
-            findings.push(
-                Finding::error(
-                    file,
-                    spans.value(&format!("faq[{i}].symptom")),
-                    "unknown-key",
-                    format!("symptom {s} does not exist; there are {}", t.symptoms.len()),
-                )
-                .hint("symptoms are counted from 0 in the order of `symptoms`"),
-            );
         }
     }
 }
