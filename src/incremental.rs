@@ -434,18 +434,24 @@ impl<'a> Aggregates<'a> {
         }
         let wanted = todo.iter().flat_map(|u| u.members.iter().map(|&(i, _)| i));
         fill(&mut made, wanted, &make)?;
-        let files: Vec<(&UnitId, Files)> = todo
-            .par_iter()
-            .map(|unit| {
-                let pieces = (unit.members.iter())
-                    .map(|&(i, label)| Ok((made[i].as_ref().context("a piece not made")?, label)))
-                    .collect::<Result<Vec<_>>>()?;
-                Ok((&unit.id, (unit.render)(&pieces)?))
-            })
-            .collect::<Result<_>>()?;
-        for (unit, files) in files {
-            for (path, bytes) in files {
-                out.add_to_unit(unit, path, bytes)?;
+        // In parallel, a few units per thread at a time, each added as soon as its chunk is
+        // done: a language's feed files hold every revision's text, and holding all of them
+        // at once raised a full build's peak by about 120 MB at 10,000 advisories.
+        let chunk = rayon::current_num_threads().max(1) * 4;
+        for units in todo.chunks(chunk) {
+            let files: Vec<(&UnitId, Files)> = units
+                .par_iter()
+                .map(|unit| {
+                    let pieces = (unit.members.iter())
+                        .map(|&(i, l)| Ok((made[i].as_ref().context("a piece not made")?, l)))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok((&unit.id, (unit.render)(&pieces)?))
+                })
+                .collect::<Result<_>>()?;
+            for (unit, files) in files {
+                for (path, bytes) in files {
+                    out.add_to_unit(unit, path, bytes)?;
+                }
             }
         }
         Ok(())

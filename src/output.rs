@@ -848,3 +848,193 @@ fn remove_stale(parent: &Path, name: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit of the tests.
+    fn u(name: &str) -> UnitId {
+        UnitId::advisory(name)
+    }
+
+    #[test]
+    fn refuses_traversal_and_collisions() {
+        let mut o = Output::default();
+        assert!(o.add("../x", "a").is_err());
+        assert!(o.add("a//b", "a").is_err());
+        o.add("a/b.html", "1").unwrap();
+        assert!(o.add("a/b.html", "2").is_err());
+    }
+
+    /// A site in memory with units `keep` (two files) and `edit` (one file), a loose file
+    /// and its manifest, as a build makes it; with its units.
+    fn first_build() -> (Arc<Output>, BTreeMap<UnitId, Arc<[CachedFile]>>) {
+        let mut o = Output::default();
+        o.add_to_unit(&u("keep"), "k/1.html", "one").unwrap();
+        o.add_to_unit(&u("keep"), "k/2.html", "two").unwrap();
+        o.add_to_unit(&u("edit"), "e/old.html", "old").unwrap();
+        o.add("lib.js", "js").unwrap();
+        let units = o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        (Arc::new(o), units)
+    }
+
+    fn listing(o: &Output) -> Vec<(String, Vec<u8>)> {
+        o.contents().into_iter().collect()
+    }
+
+    /// A rebuild in memory starts from the previous build's files; what it reuses stays,
+    /// what it renders replaces, and what no unit claims any more goes, so that it equals
+    /// a build of the same files from nothing, manifest included, and lets the previous
+    /// build go.
+    #[test]
+    fn a_rebuild_in_memory_keeps_what_it_reuses_and_drops_what_it_no_longer_makes() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        assert!(o.reuse(&u("keep"), &units[&u("keep")]).unwrap());
+        o.add_to_unit(&u("edit"), "e/new.html", "new").unwrap();
+        o.add("lib.js", "js2").unwrap();
+        // While the previous build's files are still there, the paths are this build's.
+        assert_eq!(o.paths_under("e/"), ["e/new.html"]);
+        assert_eq!(
+            o.paths_under(""),
+            ["e/new.html", "k/1.html", "k/2.html", "lib.js"]
+        );
+        let made = o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        assert!(Arc::ptr_eq(&made[&u("keep")], &units[&u("keep")]));
+        assert_eq!(made[&u("edit")].len(), 1);
+
+        let mut clean = Output::default();
+        clean.add_to_unit(&u("keep"), "k/1.html", "one").unwrap();
+        clean.add_to_unit(&u("keep"), "k/2.html", "two").unwrap();
+        clean.add_to_unit(&u("edit"), "e/new.html", "new").unwrap();
+        clean.add("lib.js", "js2").unwrap();
+        clean.add_manifest().unwrap();
+        assert_eq!(listing(&o), listing(&clean));
+        assert!(!o.files().contains_key("e/old.html"));
+        // The new site does not hold on to the previous one (a chain of every build).
+        assert_eq!(Arc::strong_count(&first), 1);
+
+        // A third build after it reuses by the second's list of files too.
+        let second = Arc::new(o);
+        let mut third = Output::in_memory_after(Arc::clone(&second));
+        assert!(third.reuse(&u("keep"), &made[&u("keep")]).unwrap());
+        assert!(third.reuse(&u("edit"), &made[&u("edit")]).unwrap());
+        third.add("lib.js", "js2").unwrap();
+        third.take_units().unwrap();
+        third.add_manifest().unwrap();
+        assert_eq!(listing(&third), listing(&clean));
+    }
+
+    /// A unit is reused from memory only if the previous build made it with the same
+    /// files: an equal list will do, a list that differs will not.
+    #[test]
+    fn a_unit_is_reused_from_memory_only_with_the_same_files() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        let equal: Arc<[CachedFile]> = units[&u("keep")].to_vec().into();
+        assert!(o.reuse(&u("keep"), &equal).unwrap());
+        let mut other = units[&u("edit")].to_vec();
+        other[0].sha256 = hex(&[0; 32]);
+        assert!(!o.reuse(&u("edit"), &other.into()).unwrap());
+        assert!(!o.reuse(&u("absent"), &units[&u("edit")]).unwrap());
+        o.take_units().unwrap();
+        o.add_manifest().unwrap();
+        let paths = o.paths_under("");
+        assert_eq!(paths, ["SHA256SUMS", "k/1.html", "k/2.html"]);
+    }
+
+    /// A file rendered in place of one of a reused unit is two outputs claiming one path,
+    /// as it is in a build from nothing; so is a path added twice.
+    #[test]
+    fn a_rebuild_in_memory_refuses_collisions() {
+        let (first, units) = first_build();
+        let mut o = Output::in_memory_after(Arc::clone(&first));
+        assert!(o.reuse(&u("keep"), &units[&u("keep")]).unwrap());
+        o.add_to_unit(&u("edit"), "k/1.html", "clash").unwrap();
+        let err = o.take_units().unwrap_err().to_string();
+        assert!(
+            err.contains("two outputs claim the path `k/1.html`"),
+            "{err}"
+        );
+
+        let mut o = Output::in_memory_after(first);
+        o.add("e/old.html", "a").unwrap();
+        assert!(o.add("e/old.html", "b").is_err());
+    }
+
+    /// A rebuild that changes few files moves them into the site folder (which keeps its
+    /// inode) and removes what the new site lacks; one that changes most swaps the folder.
+    #[cfg(unix)]
+    #[test]
+    fn a_small_change_is_moved_in_and_a_large_one_swapped_in() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let site = |changed: usize| {
+            let mut o = Output::default();
+            for i in 0..10 {
+                let text = if i < changed { "new" } else { "old" };
+                o.add(format!("p/{i}.html"), text).unwrap();
+            }
+            o.add_manifest().unwrap();
+            o
+        };
+        let inode = || std::fs::metadata(&out).unwrap().ino();
+        let first = site(0).write_atomic(&out).unwrap();
+        assert_eq!((first.written, first.unchanged), (11, 0));
+        let before = inode();
+        std::fs::write(out.join("stray.txt"), "by hand").unwrap();
+        std::fs::create_dir_all(out.join("empty/folder")).unwrap();
+
+        let small = site(1);
+        // A file the manifest does not list stops the update, which changes nothing...
+        let refused = small.write_atomic(&out).unwrap_err();
+        assert!(
+            format!("{refused:#}").contains("`stray.txt`"),
+            "{refused:#}"
+        );
+        assert!(out.join("stray.txt").is_file());
+        assert_eq!(inode(), before);
+        // ... unless forced, when it is removed like the files the new site no longer has.
+        let mut disk = Output::to_dir_listed(&out, Listing::start(&out).unwrap(), true).unwrap();
+        for (rel, bytes) in &small.files {
+            disk.add(rel.to_string(), bytes.to_vec()).unwrap();
+        }
+        let stats = disk.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (2, 9));
+        assert_eq!(inode(), before, "moved in, not swapped");
+        assert_eq!(Output::read_dir(&out).unwrap().contents(), small.contents());
+        assert!(!out.join("empty").exists());
+
+        let large = site(8);
+        let stats = large.write_atomic(&out).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (8, 3));
+        assert_ne!(inode(), before, "swapped in whole");
+        assert_eq!(Output::read_dir(&out).unwrap().contents(), large.contents());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replaces_the_whole_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let mut first = Output::default();
+        first.add("old.html", "old").unwrap();
+        first.add_manifest().unwrap();
+        first.write_atomic(&out).unwrap();
+        let mut second = Output::default();
+        second.add("new/index.html", "new").unwrap();
+        second.add_manifest().unwrap();
+        second.write_atomic(&out).unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("new/index.html")).unwrap(),
+            "new"
+        );
+        // No staging folders are left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

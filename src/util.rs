@@ -127,3 +127,25 @@ pub fn digest_of<T: std::hash::Hash + ?Sized>(value: &T) -> [u8; 32] {
     value.hash(&mut h);
     h.finish_sha256()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrity_is_sri_sha384() {
+        // The example in the Subresource Integrity specification; also what
+        // `openssl dgst -sha384 -binary | base64` gives for these bytes.
+        assert_eq!(
+            integrity(b"alert('Hello, world.');"),
+            "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
+        );
+    }
+
+    #[test]
+    fn stable_hash_is_fnv1a() {
+        // FNV-1a's published test values: the offset basis for no bytes, and "a".
+        assert_eq!(stable_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -2,7 +2,9 @@
 //! layer. This reads every source file, finds each path into the crate (`crate::x`, and the
 //! names in `use crate::{...}` groups) and fails on any that points to the same or a higher
 //! layer, which also rules out import cycles between modules. A new top-level module must
-//! be given its place here.
+//! be given its place here. Within one module, its root file and its children may use each
+//! other (`load/mod.rs` holds the types `load/cache.rs` fills): the module is the unit of
+//! the layering, as a crate would be.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
