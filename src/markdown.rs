@@ -362,7 +362,7 @@ fn first_suspect(md: &str) -> Option<usize> {
 /// [`first_suspect`]'s, which also ends at lines of spaces), plus four. It clears nearly
 /// every text without the line-by-line bound: every markdown text is checked on every
 /// validation, where the line-by-line pass alone was a large part of validation's cost
-/// (`bench/RESULTS.md`, "What the text rules cost every validation").
+/// (`bench/RESULTS.md`, "Hostile markdown at the size limit").
 fn whole_bound(md: &str) -> usize {
     let bytes = md.as_bytes();
     let raw = memchr::memchr_iter(b'<', bytes).count();
