@@ -11,12 +11,13 @@
 //! On the next build, a unit whose key is unchanged is not rendered: its files are taken
 //! from the previous site, after checking against that site's `SHA256SUMS` and the file
 //! sizes that they are the files the cache names. Files that gather many advisories (feed
-//! pages, listings, indexes, the sitemap) are units too ([`Aggregates`]), keyed by their
-//! members' keys or by what they show; an advisory's unit keeps the digests of what such
-//! files show of it (its list item, its search record: [`Aggregates::digest`]), so that
-//! they need not be made again to be compared. Only the manifest is always written. A
-//! stale, missing or damaged cache only costs time: anything that does not match is
-//! rendered.
+//! pages, listings, indexes, the sitemap) are list units that the outputs describe
+//! ([`crate::unit::Gathered`], [`crate::unit::Spliced`]) and that [`Aggregates::gather`]
+//! and [`Aggregates::splice`] make or take: keyed by their members' keys or by what they
+//! show, an advisory's unit keeping the digests of what such files show of it (its list
+//! item, its search record: [`Aggregates::digest`]), so that they need not be made again to
+//! be compared. Only the manifest is always written. A stale, missing or damaged cache only
+//! costs time: anything that does not match is rendered.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;

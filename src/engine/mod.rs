@@ -1,12 +1,11 @@
 //! The build pipeline that `build`, `serve` and `check` share: load and validate a project
-//! ([`check`] and its variants), then render every output into a sink ([`build_into`]),
+//! ([`check`], [`check_cached`]), then render every output into a sink ([`build_into`]),
 //! reusing what the previous build made from the same inputs ([`crate::incremental`]).
 
-use anyhow::{Context, Result};
-
-use crate::util::Timings;
-
 use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
 
 use crate::diag::Findings;
 use crate::incremental::{Aggregates, BUILD_ID, Cache, Keys, Unit, key_of};
@@ -15,8 +14,8 @@ use crate::markdown::Memo;
 use crate::output::Output;
 use crate::site::Site;
 use crate::unit::{KeyBy, Piece, UnitId};
+use crate::util::Timings;
 use crate::{feeds, load, render, search, validate};
-use std::path::Path;
 
 /// Renders every output of a validated project, in memory.
 pub fn build_site(project: &crate::load::Project) -> Result<Output> {
@@ -33,8 +32,8 @@ pub struct Rendered {
     /// language).
     pub search_indexed: usize,
     pub search_parts: usize,
-    /// Files that gather many advisories (listings, pages of the JSON Feed, Atom feeds)
-    /// that were rendered, and such files in all.
+    /// List units (listings, feed files, the API index, the CSAF lists, the sitemap) that
+    /// were rendered, and such units in all.
     pub aggregates_rendered: usize,
     pub aggregates: usize,
 }
