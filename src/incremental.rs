@@ -31,9 +31,9 @@ use sha2::{Digest, Sha256};
 use crate::load::{AdvisoryDir, Project};
 pub use crate::output::CachedFile;
 use crate::output::{Bytes, Output};
-use crate::unit::{Files, Gathered, KeyBy, Listed, Piece, Spliced, UnitId};
+use crate::unit::{Files, Gathered, Listed, Piece, Spliced, UnitId};
 
-pub use crate::util::BUILD_ID;
+use crate::util::BUILD_ID;
 
 /// What each unit of a build was made from and which files it wrote.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -314,27 +314,26 @@ impl<'a> Aggregates<'a> {
     /// Makes the list units `units` that the previous build did not make from the same
     /// inputs, and takes the others from it: the one way a unit that gathers many
     /// advisories is built. Each unit's key is made from its id, what it shows besides its
-    /// members, and its members as `key_by` says; the pieces of the units to make are made
-    /// once each with `make` (by advisory, in parallel), and the units rendered in parallel.
+    /// members, and the digest of each member's `piece`, kept with its advisory's unit: a
+    /// unit is made again only when what it shows of its members changed (a listing, after
+    /// an edit to a note that no list shows, is not). The pieces of the units to make are
+    /// made once each with `make` (by advisory, in parallel), and the units rendered in
+    /// parallel.
     pub fn gather<P: Hash + Send + Sync>(
         &self,
         site: &crate::site::Site,
         out: &mut Output,
-        key_by: KeyBy,
+        piece: Piece,
         make: impl Fn(usize) -> Result<P> + Sync,
         units: Vec<Gathered<P>>,
     ) -> Result<()> {
-        match key_by {
-            KeyBy::Digest(piece) => {
-                let (digests, made) = self.digests(site, piece, &make)?;
-                self.make_gathered(site, out, Some(&digests), made, make, units)
-            }
-            KeyBy::Advisory => self.gather_by_advisory(site, out, make, units),
-        }
+        let (digests, made) = self.digests(site, piece, &make)?;
+        self.make_gathered(site, out, Some(&digests), made, make, units)
     }
 
-    /// [`gather`](Aggregates::gather) keyed by the members' advisories ([`KeyBy::Advisory`]),
-    /// for pieces that need not be hashed.
+    /// [`gather`](Aggregates::gather) keyed by the key of each member's advisory: any change
+    /// to the advisory makes the unit again, but no piece is made to find out (a feed's
+    /// items hold every revision's text).
     pub fn gather_by_advisory<P: Send + Sync>(
         &self,
         site: &crate::site::Site,
@@ -346,7 +345,7 @@ impl<'a> Aggregates<'a> {
     }
 
     /// Makes the spliced list `unit` unless the previous build made it from the same
-    /// entries (keyed by their digests, as [`KeyBy::Digest`] of `piece`), taking the
+    /// entries (keyed by their digests, as [`gather`](Aggregates::gather) keys), taking the
     /// entries of advisories reused from the previous build from its file ([`Spliced`]).
     /// The previous file is used only if it is the file the cache says that build wrote.
     pub fn splice<P: Hash + Send + Sync>(
@@ -363,7 +362,7 @@ impl<'a> Aggregates<'a> {
             .iter()
             .map(|&(i, l)| (&digests[i], l))
             .collect();
-        let key = self.key_of(&(&unit.id, &unit.what, shown));
+        let key = self.key_of(&(&unit.id, shown));
         if self.reuse(&unit.id, Some(key), out)? {
             return Ok(());
         }
@@ -528,7 +527,7 @@ fn advisory_key(shared: &[u8; 32], dir: &AdvisoryDir) -> [u8; 32] {
     h.finalize().into()
 }
 
-pub use crate::util::{hex, unhex};
+use crate::util::hex;
 
 #[cfg(test)]
 mod tests {

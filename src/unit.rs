@@ -75,8 +75,6 @@ pub struct Gathered<'a, P> {
 /// ([`Listed::Kept`]) rather than made and serialized again.
 pub struct Spliced<'a, P> {
     pub id: UnitId,
-    /// As [`Gathered::what`].
-    pub what: [u8; 32],
     /// As [`Gathered::members`].
     pub members: Vec<(usize, &'a str)>,
     /// The file that holds the entries, below the site root.
@@ -112,18 +110,6 @@ impl<P> Clone for Listed<'_, P> {
 }
 
 impl<P> Copy for Listed<'_, P> {}
-
-/// How the pieces of a list of [`Gathered`] units stand for what they show, for their keys.
-#[derive(Debug, Clone, Copy)]
-pub enum KeyBy<'a> {
-    /// By the digest of each piece, kept with its advisory's unit under this name: a unit is
-    /// made again only when what it shows of its members changed (a listing, after an edit
-    /// to a note that no list shows, is not).
-    Digest(Piece<'a>),
-    /// By the key of each member's advisory: any change to the advisory makes the unit
-    /// again, but no piece is made to find out (a feed's items hold every text).
-    Advisory,
-}
 
 impl UnitId {
     /// The unit of the advisory `id`.

@@ -8,13 +8,13 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::diag::Findings;
-use crate::incremental::{Aggregates, BUILD_ID, Cache, Keys, Unit, key_of};
+use crate::incremental::{Aggregates, Cache, Keys, Unit, key_of};
 use crate::load::cache::ParseCache;
 use crate::markdown::Memo;
 use crate::output::Output;
 use crate::site::Site;
-use crate::unit::{KeyBy, Piece, UnitId};
-use crate::util::Timings;
+use crate::unit::{Piece, UnitId};
+use crate::util::{BUILD_ID, Timings};
 use crate::{feeds, load, render, search, validate};
 
 /// Renders every output of a validated project, in memory.
@@ -137,7 +137,7 @@ fn render_outputs(
     t.lap("advisories");
     for lang in site.languages() {
         let listings = pages.listings(lang)?;
-        let piece = KeyBy::Digest(Piece::ListItem(lang));
+        let piece = Piece::ListItem(lang);
         let make = |i| Ok(listings.item(i));
         aggregates.gather(site, &mut out, piece, make, listings.units()?)?;
     }

@@ -399,7 +399,6 @@ pub fn index<'a>(site: &'a Site<'a>) -> Spliced<'a, IndexEntry> {
     let index_path = format!("api/{VERSION}/index.json");
     Spliced {
         id: UnitId::ApiIndex,
-        what: [0; 32],
         members: (0..site.advisories.len()).map(|i| (i, "")).collect(),
         file: index_path.clone(),
         entries: index_entries,

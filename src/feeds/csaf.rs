@@ -122,7 +122,6 @@ pub fn lists<'a>(site: &'a Site<'a>) -> Result<Option<Spliced<'a, Vec<(&'a str, 
     )?;
     Ok(Some(Spliced {
         id: UnitId::CsafLists,
-        what: [0; 32],
         members: published,
         file: format!("{WHITE_DIR}{FEED_FILE}"),
         entries: feed_entries,
