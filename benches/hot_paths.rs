@@ -95,7 +95,7 @@ fn render(c: &mut Criterion) {
     g.sample_size(10);
     // The path production takes: the whole site, as `build` and `serve` make it.
     g.bench_function("whole site in memory (64 advisories x 3 languages)", |b| {
-        b.iter(|| black_box(seckb::engine::build_site(&project).unwrap().len()))
+        b.iter(|| black_box(seckb::engine::build_site(&project).unwrap().files().len()))
     });
     let pages = seckb::render::Pages::new(&site, repo(), &integrity).unwrap();
     g.bench_function("advisory pages (64 advisories x 3 languages)", |b| {

@@ -5,7 +5,7 @@
 //! without a new revision. New advisories, new revisions, new languages and new pages
 //! are fine.
 //!
-//! Pure: two sites as [`Output`]s in, findings out. The facts come from the JSON API
+//! Pure: two sites as [`Memory`]s in, findings out. The facts come from the JSON API
 //! (`api/v1/index.json` and `api/v1/advisories/<id>.json`, whose `content_digest` fields
 //! tell an edit), the pages from the file list.
 
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::diag::{Finding, Findings};
 use crate::load::spans::Pos;
-use crate::output::Output;
+use crate::output::Memory;
 
 /// The API index, where a comparison starts.
 pub const INDEX: &str = "api/v1/index.json";
@@ -71,7 +71,7 @@ struct Text {
     content_digest: Option<String>,
 }
 
-fn read<T: serde::de::DeserializeOwned>(site: &Output, which: &str, path: &str) -> Result<T> {
+fn read<T: serde::de::DeserializeOwned>(site: &Memory, which: &str, path: &str) -> Result<T> {
     let bytes = site.files().get(path).with_context(|| {
         format!("the {which} site has no `{path}`; is it a site built by seckb?")
     })?;
@@ -89,7 +89,7 @@ fn error(file: &str, code: &'static str, message: String, hint: &str) -> Finding
 }
 
 /// Compares `new` with the `old` site now published.
-pub fn compare(old: &Output, new: &Output) -> Result<Comparison> {
+pub fn compare(old: &Memory, new: &Memory) -> Result<Comparison> {
     let old_index: Index = read(old, "old", INDEX)?;
     let new_index: Index = read(new, "new", INDEX)?;
     let new_ids: BTreeSet<&str> = new_index.advisories.iter().map(|e| e.id.as_str()).collect();
@@ -240,8 +240,8 @@ fn differs(a: &Option<String>, b: &Option<String>) -> bool {
 mod tests {
     use super::*;
 
-    fn site(version: &str, digest: Option<&str>, pages: &[&str]) -> Output {
-        let mut o = Output::default();
+    fn site(version: &str, digest: Option<&str>, pages: &[&str]) -> Memory {
+        let mut o = Memory::default();
         o.add(
             INDEX,
             r#"{"site": "https://x.example/", "advisories": [{"id": "A-1"}]}"#,

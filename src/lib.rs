@@ -3,9 +3,10 @@
 //!
 //! Data flows one way: [`load`] (files to typed model with positions) -> [`validate`]
 //! (all findings) -> [`site`] (the read-only view every output is made from) -> [`search`],
-//! [`feeds`] and [`render`] (the outputs) -> [`output`] (the sink: staging folder and atomic
-//! commit, or memory). [`engine`] runs that pipeline for `build`, `serve` and `check`, with
-//! [`incremental`] deciding what a rebuild may take from the previous build. A module uses
+//! [`feeds`] and [`render`] (the outputs) -> [`output`] (the sinks: a staging folder committed
+//! atomically, or memory). [`engine`] runs that pipeline for `build`, `serve` and `check`:
+//! its ledger records which unit made which file, and [`engine::incremental`] decides what a
+//! rebuild may take from the previous build. A module uses
 //! only the modules below it; `tests/layering.rs` holds the order and enforces it.
 //!
 //! The outputs are functions of the [`site::Site`]: they give files, and describe the files
@@ -22,7 +23,6 @@ pub mod feeds;
 pub mod guard;
 pub mod i18n;
 pub mod import;
-pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod memory;

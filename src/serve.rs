@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::diag::{Finding, Findings};
-use crate::output::Output;
+use crate::output::Memory;
 
 /// What the server shows: the last good site, and the findings of the last build.
 #[derive(Default)]
@@ -24,7 +24,7 @@ pub struct State {
     /// Bumped on every rebuild; pages reload when it changes.
     pub version: u64,
     /// The last site that built.
-    pub site: Arc<Output>,
+    pub site: Arc<Memory>,
     /// Errors of the last attempt (empty when it built).
     pub errors: Vec<Finding>,
 }
@@ -41,13 +41,13 @@ const INJECT: &str = "<script src=\"/__seckb/live.js\" defer></script>";
 /// Rebuilds the site at `root` after each change, doing only what the change requires:
 /// files that did not change are not parsed again, advisories whose files did not change
 /// are not rendered again, and the search index is built again only if what it indexes
-/// changed ([`crate::incremental`]). The listings and feeds are rendered again.
+/// changed ([`crate::engine::incremental`]). The listings and feeds are rendered again.
 pub struct Rebuilder {
     root: PathBuf,
     /// What the last rebuild loaded, valid or not.
     project: Option<crate::load::Project>,
     /// The units of the last site that built.
-    cache: crate::incremental::Cache,
+    cache: crate::engine::Cache,
     /// The parse cache's folder, read and brought up to date by the first build.
     parse_cache: Option<PathBuf>,
 }
@@ -106,11 +106,8 @@ impl Rebuilder {
         let mut rendered = None;
         let errors = if findings.is_ok() {
             let previous = Arc::clone(&state.read().unwrap_or_else(|e| e.into_inner()).site);
-            let (site, cache, r) = crate::engine::build_into(
-                &project,
-                Output::in_memory_after(previous),
-                &self.cache,
-            )?;
+            let (site, cache, r) =
+                crate::engine::build_into(&project, Memory::after(previous), &self.cache)?;
             self.cache = cache;
             rendered = Some(r);
             Some(site)
@@ -459,7 +456,7 @@ const LOCATION: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'}');
 
 /// Maps a decoded path of the site ([`site_path`]) to a file: `a/` -> `a/index.html`.
-fn lookup<'a>(site: &'a Output, rel: &str) -> Lookup<'a> {
+fn lookup<'a>(site: &'a Memory, rel: &str) -> Lookup<'a> {
     // `site_path` refuses these already; the map is in memory, but a lookup that may one day
     // read a folder must not depend on its caller for this.
     if rel.split('/').any(|seg| seg == ".." || seg == ".") {
@@ -642,7 +639,7 @@ mod tests {
     }
 
     /// What `serve` answers to a GET of `target` for `host` over HTTP/1.1: (status, body).
-    fn get(site: Output, host: &str, target: &str) -> (u16, String) {
+    fn get(site: Memory, host: &str, target: &str) -> (u16, String) {
         let state = RwLock::new(State {
             site: Arc::new(site),
             ..State::default()
@@ -658,7 +655,7 @@ mod tests {
 
     #[test]
     fn maps_paths_and_refuses_traversal() {
-        let mut site = Output::default();
+        let mut site = Memory::default();
         site.add("index.html", "root").unwrap();
         site.add("en-US/index.html", "en").unwrap();
         site.add("style.css", "x").unwrap();
@@ -741,7 +738,7 @@ mod tests {
             assert!(!is_loopback_host(bad), "{bad}");
         }
         let site = || {
-            let mut site = Output::default();
+            let mut site = Memory::default();
             site.add("index.html", "root").unwrap();
             site
         };

@@ -1,6 +1,6 @@
 //! The units of a build: each output file belongs to one, and an incremental build decides
 //! per unit whether to render it or take its files from the previous build
-//! ([`crate::incremental`]). A unit is named by a typed [`UnitId`]; the build cache writes
+//! ([`crate::engine::incremental`]). A unit is named by a typed [`UnitId`]; the build cache writes
 //! it as the text [`UnitId`]'s `Display` gives and reads it back with `FromStr`.
 
 use std::fmt;
@@ -38,7 +38,7 @@ pub enum UnitId {
 }
 
 /// What a list unit shows of each advisory, digested per advisory so that the list can be
-/// keyed without making it again ([`crate::incremental::Aggregates::digest`]).
+/// keyed without making it again ([`crate::engine::incremental::Aggregates::digest`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Piece<'a> {
     /// Its item in the listings of a language.

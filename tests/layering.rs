@@ -28,10 +28,9 @@ const LAYERS: &[&[&str]] = &[
     // sink or the previous build.
     &["search", "feeds"],
     &["render"],
-    // Where built files go, and what a build keeps for the next.
+    // Where built files go: the sinks.
     &["output"],
-    &["incremental"],
-    // What runs a build, compares sites, imports.
+    // What runs a build (its ledger and incrementality inside), compares sites, imports.
     &["engine", "guard", "import"],
     &["serve"],
     &["cli"],

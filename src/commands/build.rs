@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::cli::Format;
 use crate::diag::Findings;
+use crate::engine::Cache;
 use crate::engine::{Rendered, build_into};
-use crate::incremental::Cache;
-use crate::output::Output;
+use crate::output::{Sink, Staging};
 use crate::util::Timings;
 
 pub fn run(
@@ -50,7 +50,7 @@ pub fn run(
         return Ok(ExitCode::from(1));
     }
     progress.step("rendering and writing pages and feeds");
-    let staged = Output::to_dir_listed(&out, listing, force)
+    let staged = Staging::new(&out, listing, force)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     t.lap("stage, previous manifest");
     let previous = crate::util::joined(previous);

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::Format;
 use crate::guard::{self, Comparison, INDEX};
-use crate::output::{MANIFEST, Output};
+use crate::output::{MANIFEST, Memory};
 
 /// `seckb diff <OLD> <NEW>`: compares two built sites.
 pub fn diff(old: &Path, new: &Path, format: Format) -> Result<ExitCode> {
@@ -95,8 +95,8 @@ fn check_site(dir: &Path, which: &str, arg: &str) -> Result<()> {
 }
 
 /// Reads the site in `dir`, which [`check_site`] accepted.
-fn read(dir: &Path, which: &str) -> Result<Output> {
-    Output::read_dir(dir)
+fn read(dir: &Path, which: &str) -> Result<Memory> {
+    Memory::read_dir(dir)
         .with_context(|| format!("cannot read the {which} site `{}`", dir.display()))
 }
 

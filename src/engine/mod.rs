@@ -1,6 +1,6 @@
 //! The build pipeline that `build`, `serve` and `check` share: load and validate a project
 //! ([`check`], [`check_cached`]), then render every output into a sink ([`build_into`]),
-//! reusing what the previous build made from the same inputs ([`crate::incremental`]).
+//! reusing what the previous build made from the same inputs ([`incremental`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,18 +8,24 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::diag::Findings;
-use crate::incremental::{Aggregates, Cache, Keys, Unit, key_of};
 use crate::load::cache::ParseCache;
 use crate::markdown::Memo;
-use crate::output::Output;
+use crate::output::{Memory, Sink};
 use crate::site::Site;
 use crate::unit::{Piece, UnitId};
 use crate::util::{BUILD_ID, Timings};
 use crate::{feeds, load, render, search, validate};
 
+pub mod incremental;
+mod ledger;
+
+pub use incremental::Cache;
+use incremental::{Aggregates, Keys, Unit, key_of};
+pub use ledger::Ledger;
+
 /// Renders every output of a validated project, in memory.
-pub fn build_site(project: &crate::load::Project) -> Result<Output> {
-    Ok(build_into(project, Output::default(), &Cache::default())?.0)
+pub fn build_site(project: &crate::load::Project) -> Result<Memory> {
+    Ok(build_into(project, Memory::default(), &Cache::default())?.0)
 }
 
 /// What a build did besides writing files.
@@ -38,15 +44,16 @@ pub struct Rendered {
     pub aggregates: usize,
 }
 
-/// Renders every output of a validated project into `out`, which may be in memory or a
-/// staging folder ([`Output::to_dir`]). Units of `previous` (the cache of the previous
-/// build, see [`crate::incremental`]) made from the same inputs are reused rather than
-/// rendered. Returns the site, the cache of this build, and what was rendered.
-pub fn build_into(
+/// Renders every output of a validated project into `sink`, which may be in memory or a
+/// staging folder ([`crate::output::Staging`]). Units of `previous` (the cache of the
+/// previous build, see [`incremental`]) made from the same inputs are taken from it rather
+/// than rendered, through the [`Ledger`], which records the files of every unit. Returns the
+/// site with its manifest, the cache of this build, and what was rendered.
+pub fn build_into<S: Sink>(
     project: &crate::load::Project,
-    mut out: Output,
+    mut sink: S,
     previous: &Cache,
-) -> Result<(Output, Cache, Rendered)> {
+) -> Result<(S, Cache, Rendered)> {
     let t = Timings::new();
     let keys = Keys::new(project, render::templates_digest(&project.root)?);
     let site = Site::from_project(project)?;
@@ -54,6 +61,7 @@ pub fn build_into(
     let aggregates = Aggregates::new(previous, &keys);
     let library = search::Library::new()?;
     t.lap("search library");
+    let mut out = Ledger::new(&mut sink);
     let mut search = SearchUnits::plan(&site, &aggregates, previous, &mut out)?;
     t.lap("search records");
     let (search_indexed, search_parts) = (search.to_index.len(), search.keys.len());
@@ -63,20 +71,29 @@ pub fn build_into(
     // made: after an edit, indexing its part is the longest of the work. The search page
     // carries the integrity hash of the search library, which is the same for every index.
     let to_index = std::mem::take(&mut search.to_index);
-    let (indexes, out) = std::thread::scope(|s| {
+    let (indexes, rendered) = std::thread::scope(|s| {
         let indexes = s.spawn(|| {
             to_index
                 .into_iter()
                 .map(search::index_part)
                 .collect::<Result<Vec<_>>>()
         });
-        let out = render_outputs(project, &site, &aggregates, &library, previous, out, &t);
+        let rendered = render_outputs(
+            project,
+            &site,
+            &aggregates,
+            &library,
+            previous,
+            &mut out,
+            &t,
+        );
         let indexes = indexes
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (indexes, out)
+        (indexes, rendered)
     });
-    let (indexes, mut out) = (indexes?, out?);
+    let indexes = indexes?;
+    rendered?;
     t.lap("search index (waited)");
     search.add(indexes, &library, &mut out)?;
     let reused = aggregates.advisories_reused();
@@ -89,10 +106,10 @@ pub fn build_into(
         aggregates: made.keys.len(),
         aggregates_rendered: made.keys.len() - made.reused,
     };
-    let cache = cache_of(&mut out, &keys, made, &search)?;
-    out.add_manifest()?;
+    let cache = cache_of(out.into_units()?, &keys, made, &search);
+    crate::output::add_manifest(&mut sink)?;
     t.lap("manifest");
-    Ok((out, cache, rendered))
+    Ok((sink, cache, rendered))
 }
 
 /// Every output but the search index, into `out`: the advisories' own files (those the
@@ -104,9 +121,9 @@ fn render_outputs(
     aggregates: &Aggregates,
     library: &search::Library,
     previous: &Cache,
-    mut out: Output,
+    out: &mut Ledger<'_>,
     t: &Timings,
-) -> Result<Output> {
+) -> Result<()> {
     let keys = aggregates.keys();
     // The units of advisories made from the same inputs as in the previous build, with the
     // index of each advisory.
@@ -133,36 +150,36 @@ fn render_outputs(
     for (path, bytes) in pages.shared()? {
         out.add(path, bytes)?;
     }
-    advisory_files(site, aggregates, &pages, &mut out)?;
+    advisory_files(site, aggregates, &pages, out)?;
     t.lap("advisories");
     for lang in site.languages() {
         let listings = pages.listings(lang)?;
         let piece = Piece::ListItem(lang);
         let make = |i| Ok(listings.item(i));
-        aggregates.gather(site, &mut out, piece, make, listings.units()?)?;
+        aggregates.gather(site, out, piece, make, listings.units()?)?;
     }
     t.lap("listings");
     let make = |i| Ok(feeds::api::index_entry(site, i));
     let index = feeds::api::index(site);
-    aggregates.splice(site, &mut out, Piece::ApiEntry, make, index)?;
+    aggregates.splice(site, out, Piece::ApiEntry, make, index)?;
     t.lap("api index");
     for lang in site.languages() {
         let feeds = feeds::Feeds::of(site, lang);
         let make = |i| Ok(feeds.items(i));
-        aggregates.gather_by_advisory(site, &mut out, make, feeds.units()?)?;
+        aggregates.gather_by_advisory(site, out, make, feeds.units()?)?;
     }
     t.lap("json feed and atom");
     if let Some(lists) = csaf_lists {
         let make = |i| feeds::csaf::listings(site, i);
-        aggregates.splice(site, &mut out, Piece::CsafEntries, make, lists)?;
+        aggregates.splice(site, out, Piece::CsafEntries, make, lists)?;
     }
     t.lap("csaf lists");
     // After every page: the sitemap lists those the site has.
     let default = format!("{}/", site.settings.default_language);
     let sitemap = feeds::sitemap::unit(site, &out.paths_under(&default));
-    aggregates.gather_by_advisory(site, &mut out, |_| Ok(()), vec![sitemap])?;
+    aggregates.gather_by_advisory(site, out, |_| Ok(()), vec![sitemap])?;
     t.lap("sitemap");
-    Ok(out)
+    Ok(())
 }
 
 /// The parts of the search index of every language: one unit per part of a language's
@@ -185,7 +202,7 @@ impl SearchUnits {
         site: &Site,
         aggregates: &Aggregates,
         previous: &Cache,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
     ) -> Result<SearchUnits> {
         let mut plan = SearchUnits {
             entries: BTreeMap::new(),
@@ -229,7 +246,7 @@ impl SearchUnits {
                 };
                 plan.keys.insert(unit, key);
                 if !reused {
-                    crate::incremental::fill(&mut made, members.iter().copied(), make)?;
+                    incremental::fill(&mut made, members.iter().copied(), make)?;
                     let records = members
                         .iter()
                         .map(|&i| made[i].take().context("a search record that was not made"))
@@ -251,7 +268,7 @@ impl SearchUnits {
         &mut self,
         indexes: Vec<search::PartIndex>,
         library: &search::Library,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
     ) -> Result<()> {
         for index in indexes {
             let unit = UnitId::search(&index.language, index.part);
@@ -275,17 +292,16 @@ impl SearchUnits {
     }
 }
 
-/// The cache of this build: the key of each unit `out` made or took, its files, and what
-/// the next build needs of it besides (an advisory's digests, a search part's entry).
+/// The cache of this build: the key of each unit made or taken, its files (`units`), and
+/// what the next build needs of it besides (an advisory's digests, a search part's entry).
 fn cache_of(
-    out: &mut Output,
+    units: BTreeMap<UnitId, std::sync::Arc<[incremental::CachedFile]>>,
     keys: &Keys,
-    made: crate::incremental::Made,
+    made: incremental::Made,
     search: &SearchUnits,
-) -> Result<Cache> {
+) -> Cache {
     let (aggregate_keys, mut memos) = (made.keys, made.memos);
-    let units = out
-        .take_units()?
+    let units = units
         .into_iter()
         .filter_map(|(name, files)| {
             let (key, extra, memo) = match name.advisory_id() {
@@ -312,10 +328,10 @@ fn cache_of(
             Some((name, unit))
         })
         .collect();
-    Ok(Cache {
+    Cache {
         build_id: BUILD_ID.to_string(),
         units,
-    })
+    }
 }
 
 /// The files of each advisory not taken from the previous build: its page in every
@@ -326,7 +342,7 @@ fn advisory_files(
     site: &Site,
     aggregates: &Aggregates,
     pages: &render::Pages,
-    out: &mut Output,
+    out: &mut Ledger<'_>,
 ) -> Result<()> {
     let fresh: Vec<_> = (site.advisories.iter().enumerate())
         .filter(|&(i, _)| !aggregates.is_reused(i))

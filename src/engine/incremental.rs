@@ -29,8 +29,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::load::{AdvisoryDir, Project};
+use crate::output::Bytes;
 pub use crate::output::CachedFile;
-use crate::output::{Bytes, Output};
+
+use super::Ledger;
 use crate::unit::{Files, Gathered, Listed, Piece, Spliced, UnitId};
 
 use crate::util::BUILD_ID;
@@ -271,7 +273,7 @@ impl<'a> Aggregates<'a> {
 
     /// Takes unit `unit` from the previous build into `out` if it was made from `key` and its
     /// files are there; records the key either way. Whether it was taken.
-    pub fn reuse(&self, unit: &UnitId, key: Option<String>, out: &mut Output) -> Result<bool> {
+    pub fn reuse(&self, unit: &UnitId, key: Option<String>, out: &mut Ledger<'_>) -> Result<bool> {
         let Some(key) = key else { return Ok(false) };
         let reused = match self.previous.hit(unit, &key) {
             Some(hit) => out.reuse(unit, &hit.files)?,
@@ -289,8 +291,8 @@ impl<'a> Aggregates<'a> {
     }
 
     /// The bytes of file `path` of aggregate unit `unit` as the previous build wrote it,
-    /// checked against what the cache records of it ([`Output::previous_file`]).
-    pub fn previous_file(&self, unit: &UnitId, path: &str, out: &Output) -> Option<Bytes> {
+    /// checked against what the cache records of it ([`Ledger::previous_file`]).
+    pub fn previous_file(&self, unit: &UnitId, path: &str, out: &Ledger<'_>) -> Option<Bytes> {
         let unit = self.previous.units.get(unit)?;
         out.previous_file(unit.files.iter().find(|f| f.path == path)?)
     }
@@ -322,7 +324,7 @@ impl<'a> Aggregates<'a> {
     pub fn gather<P: Hash + Send + Sync>(
         &self,
         site: &crate::site::Site,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
         piece: Piece,
         make: impl Fn(usize) -> Result<P> + Sync,
         units: Vec<Gathered<P>>,
@@ -337,7 +339,7 @@ impl<'a> Aggregates<'a> {
     pub fn gather_by_advisory<P: Send + Sync>(
         &self,
         site: &crate::site::Site,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
         make: impl Fn(usize) -> Result<P> + Sync,
         units: Vec<Gathered<P>>,
     ) -> Result<()> {
@@ -351,7 +353,7 @@ impl<'a> Aggregates<'a> {
     pub fn splice<P: Hash + Send + Sync>(
         &self,
         site: &crate::site::Site,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
         piece: Piece,
         make: impl Fn(usize) -> Result<P> + Sync,
         unit: Spliced<P>,
@@ -401,7 +403,7 @@ impl<'a> Aggregates<'a> {
     fn make_gathered<P: Send + Sync>(
         &self,
         site: &crate::site::Site,
-        out: &mut Output,
+        out: &mut Ledger<'_>,
         digests: Option<&[String]>,
         mut made: Vec<Option<P>>,
         make: impl Fn(usize) -> Result<P> + Sync,
