@@ -35,6 +35,7 @@ pub mod site;
 pub mod unit;
 pub mod util;
 pub mod validate;
+pub mod vuln;
 
 use std::process::ExitCode;
 

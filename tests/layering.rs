@@ -15,7 +15,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     // Depend on nothing in seckb.
     &["model", "util", "memory"],
-    &["i18n", "markdown", "diag"],
+    &["i18n", "markdown", "diag", "vuln"],
     // A format: CSAF 2.0 documents, written and read.
     &["csaf"],
     &["load"],

@@ -468,6 +468,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         security_vulnerability,
         severity,
         cves: std::mem::take(&mut affects.cves),
+        aliases: Vec::new(),
+        related: Vec::new(),
+        withdrawn: None,
+        vulnerabilities: Vec::new(),
         kbs: Vec::new(),
         bulletins: Vec::new(),
         products: Products::default(),
@@ -495,6 +499,8 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         revisions: revision_texts,
         links,
         sections: r.sections,
+        vulnerabilities: BTreeMap::new(),
+        withdrawn: None,
     };
     // Text that would not read back as it was written is worth a look.
     if seckb

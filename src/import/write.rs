@@ -690,11 +690,11 @@ fn product_ids(
             }
             _ => new_product_id(catalog, name),
         };
-        catalog.products.push(Product {
-            id: id.clone(),
-            name: name.to_string(),
-            vendor: hint.vendor.unwrap_or_else(|| vendor.to_string()),
-        });
+        catalog.products.push(Product::named(
+            id.clone(),
+            name.to_string(),
+            hint.vendor.unwrap_or_else(|| vendor.to_string()),
+        ));
         Some(id)
     };
     let affected = m
@@ -929,11 +929,7 @@ mod tests {
 
         let text = "# yaml-language-server: $schema=schemas/products.schema.json\nproducts:\n  - id: a\n    name: A\n    vendor: V\n";
         let mut c: Catalog = serde_yaml::from_str(text).unwrap();
-        let p = Product {
-            id: ProductId("b".into()),
-            name: "B".into(),
-            vendor: "V".into(),
-        };
+        let p = Product::named(ProductId("b".into()), "B", "V");
         c.products.push(p.clone());
         let out = append_products(text, &[p], &c).unwrap();
         assert_eq!(
@@ -951,11 +947,11 @@ mod tests {
         let id = new_product_id(&c, long);
         assert!(id.0.len() <= 64, "{id}");
         assert!(crate::validate::unsafe_reason(&id.0).is_none());
-        c.products.push(Product {
-            id: ProductId("windows-vista".into()),
-            name: "Windows Vista".into(),
-            vendor: "Microsoft".into(),
-        });
+        c.products.push(Product::named(
+            ProductId("windows-vista".into()),
+            "Windows Vista",
+            "Microsoft",
+        ));
         assert_eq!(new_product_id(&c, "Windows  Vista!").0, "windows-vista-2");
     }
 }

@@ -7,6 +7,7 @@
 
 mod date;
 mod site;
+mod vuln;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +16,12 @@ use serde::{Deserialize, Serialize};
 
 pub use date::Date;
 pub use site::{
-    Catalog, Product, Publisher, PublisherCategory, Settings, SiteText, Translator, UiStrings,
+    Catalog, Package, Product, Publisher, PublisherCategory, Settings, SiteText, Translator,
+    UiStrings,
+};
+pub use vuln::{
+    Affected, Event, Exploited, Justification, NotAffected, ProductStatus, Range, RangeKind,
+    Scores, Status as ProductStatusKind, Vulnerability, VulnerabilityText, Withdrawn,
 };
 
 /// Markdown text (CommonMark with tables). Raw HTML in it is sanitized when rendered.
@@ -122,9 +128,23 @@ pub struct Advisory {
     /// Severity, where the advisory concerns a vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    /// CVE ids such as `CVE-2008-1234`.
+    /// CVE ids such as `CVE-2008-1234`. Those of `vulnerabilities` need not be repeated
+    /// here: the advisory's CVEs are both.
     #[serde(default)]
     pub cves: Vec<String>,
+    /// Other ids of this advisory in other databases (`GHSA-...`, `RUSTSEC-...`), as OSV
+    /// `aliases`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Ids of closely related advisories in other databases, as OSV `related`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Set when the advisory was withdrawn; it stays published, marked withdrawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawn>,
+    /// The vulnerabilities it concerns, with scores, weaknesses and product status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerabilities: Vec<Vulnerability>,
     /// Knowledge Base article numbers such as `954474`.
     #[serde(default)]
     pub kbs: Vec<String>,
@@ -285,6 +305,16 @@ pub struct AdvisoryText {
     /// Further sections, in order: text that fits no field above (kept by `import`).
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// The text of each vulnerability, by its id.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
+    pub vulnerabilities: BTreeMap<String, VulnerabilityText>,
+    /// Why the advisory was withdrawn, where it was (markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Markdown>,
 }
 
 /// A titled section of markdown.

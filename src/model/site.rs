@@ -404,4 +404,49 @@ pub struct Product {
     pub name: String,
     /// Vendor name.
     pub vendor: String,
+    /// The product family it belongs to, e.g. `Windows` (a branch of the CSAF product tree
+    /// between the vendor and the product).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The version (or version range) this entry stands for, where the entry is one
+    /// version of a product, e.g. `2007 SP1` or `>=1.2.0 <1.2.5`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Its CPE 2.3 name, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:*:*:*:*:*:*:*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpe: Option<String>,
+    /// Its package URL, e.g. `pkg:cargo/smallvec`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// For a package of a package ecosystem: which, so that vulnerabilities can give its
+    /// affected versions as ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
+}
+
+impl Product {
+    /// A product known by its name and vendor only.
+    pub fn named(id: ProductId, name: impl Into<String>, vendor: impl Into<String>) -> Product {
+        Product {
+            id,
+            name: name.into(),
+            vendor: vendor.into(),
+            family: None,
+            version: None,
+            cpe: None,
+            purl: None,
+            package: None,
+        }
+    }
+}
+
+/// A package of a package ecosystem, as OSV `affected[].package`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// The ecosystem, as OSV names it: `crates.io`, `Go`, `npm`, `PyPI`, `Maven`, `NuGet`,
+    /// `Packagist`, `RubyGems`, `Hex`, `Pub`...
+    pub ecosystem: String,
+    /// The package's name in it, e.g. `smallvec` or `golang.org/x/net`.
+    pub name: String,
 }

@@ -93,6 +93,10 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         security_vulnerability,
         severity: None,
         cves,
+        aliases: Vec::new(),
+        related: Vec::new(),
+        withdrawn: None,
+        vulnerabilities: Vec::new(),
         kbs,
         bulletins,
         products: Products::default(),
@@ -580,6 +584,8 @@ fn text_of(
         revisions,
         links,
         sections,
+        vulnerabilities: BTreeMap::new(),
+        withdrawn: None,
     }
 }
 
