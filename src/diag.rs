@@ -44,6 +44,9 @@ pub struct Claim {
     pub file: String,
     /// (language, CSAF file name).
     pub csaf: Vec<(String, String)>,
+    /// Its CVE ids (those it lists and those of its vulnerabilities).
+    #[serde(default)]
+    pub cves: Vec<String>,
 }
 
 /// How bad a finding is.

@@ -213,9 +213,9 @@ pub enum RangeKind {
     Ecosystem,
 }
 
-/// One event of a range.
+/// One event of a range: in YAML and OSV a mapping with one key (`introduced: "1.0.0"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "EventFields", into = "EventFields")]
 pub enum Event {
     /// The first affected version (`"0"`: all versions before a fix).
     Introduced(String),
@@ -223,6 +223,53 @@ pub enum Event {
     Fixed(String),
     /// The last affected version, where no fix is known.
     LastAffected(String),
+}
+
+/// An event as written: exactly one of its fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventFields {
+    /// The first affected version (`"0"`: all versions before a fix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<String>,
+    /// The first version no longer affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+    /// The last affected version, where no fix is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_affected: Option<String>,
+}
+
+impl TryFrom<EventFields> for Event {
+    type Error = &'static str;
+
+    fn try_from(f: EventFields) -> Result<Event, Self::Error> {
+        match (f.introduced, f.fixed, f.last_affected) {
+            (Some(v), None, None) => Ok(Event::Introduced(v)),
+            (None, Some(v), None) => Ok(Event::Fixed(v)),
+            (None, None, Some(v)) => Ok(Event::LastAffected(v)),
+            _ => Err("an event has exactly one of `introduced`, `fixed` and `last_affected`"),
+        }
+    }
+}
+
+impl From<Event> for EventFields {
+    fn from(e: Event) -> EventFields {
+        match e {
+            Event::Introduced(v) => EventFields {
+                introduced: Some(v),
+                ..EventFields::default()
+            },
+            Event::Fixed(v) => EventFields {
+                fixed: Some(v),
+                ..EventFields::default()
+            },
+            Event::LastAffected(v) => EventFields {
+                last_affected: Some(v),
+                ..EventFields::default()
+            },
+        }
+    }
 }
 
 impl Event {

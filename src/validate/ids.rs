@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::Claim;
 use crate::diag::{Finding, Findings};
-use crate::load::spans::Spans;
+use crate::load::spans::{Pos, Spans};
 use crate::load::{AdvisoryDir, Project};
 
 /// Names Windows refuses as file names, whatever the extension.
@@ -41,12 +41,36 @@ pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
         id: id.to_string(),
         file: facts.file.clone(),
         csaf,
+        cves: (crate::vuln::cves(&facts.value).into_iter())
+            .map(String::from)
+            .collect(),
     })
 }
 
-/// Ids must be unique, also ignoring case, and so must the CSAF file names they give.
-/// `claims` are in folder order; the later of two advisories gets the finding.
+/// Ids must be unique, also ignoring case, and so must the CSAF file names they give. A CVE
+/// in two advisories is a warning (one may supersede the other, but a scanner then reports
+/// it twice). `claims` are in folder order; the later of two advisories gets the finding.
 pub fn unique(root: &Path, claims: &[&Claim], findings: &mut Findings) {
+    let mut cves: BTreeMap<&str, &str> = BTreeMap::new();
+    for c in claims {
+        for cve in &c.cves {
+            if let Some(first) = cves.insert(cve, &c.file) {
+                let pos = Spans::from_file(&root.join(&c.file))
+                    .find_scalar(cve)
+                    .map_or_else(Pos::default_start, |(_, pos)| pos);
+                findings.push(
+                    Finding::warning(
+                        &c.file,
+                        pos,
+                        "duplicate-cve",
+                        format!("`{cve}` is also in `{first}`"),
+                    )
+                    .hint("describe a vulnerability in one advisory and link the other to it, or list the advisory that supersedes it under `related`"),
+                );
+                cves.insert(cve, first);
+            }
+        }
+    }
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut csaf_names: BTreeMap<&str, String> = BTreeMap::new();
     for c in claims {

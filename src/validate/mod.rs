@@ -8,6 +8,7 @@ mod products;
 mod revisions;
 mod text;
 mod urls;
+mod vulns;
 
 pub use ids::unsafe_reason;
 pub use revisions::{compare as compare_revision_numbers, parse_number as parse_revision_number};
@@ -107,6 +108,7 @@ fn per_folder(p: &Project, findings: &mut Findings) {
     revisions::check(p, findings);
     text::check(p, findings);
     urls::check(p, findings);
+    vulns::check(p, findings);
 }
 
 /// Runs `check` on every advisory folder in parallel; the findings are merged in folder

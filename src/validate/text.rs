@@ -129,7 +129,8 @@ fn keyed_texts(
     let (t, file, spans) = (&text.value, text.file.as_str(), &text.spans);
     let refs: Vec<String> = a.references.iter().map(|r| r.id.clone()).collect();
     let rems: Vec<String> = a.remediations.iter().map(|r| r.id.clone()).collect();
-    let groups: [(&str, Vec<&String>, &Vec<String>, &str); 3] = [
+    let vulns: Vec<String> = a.vulnerabilities.iter().map(|v| v.id.clone()).collect();
+    let groups: [(&str, Vec<&String>, &Vec<String>, &str); 4] = [
         (
             "revisions",
             t.revisions.keys().collect(),
@@ -142,6 +143,12 @@ fn keyed_texts(
             t.remediations.keys().collect(),
             &rems,
             "remediation",
+        ),
+        (
+            "vulnerabilities",
+            t.vulnerabilities.keys().collect(),
+            &vulns,
+            "vulnerability",
         ),
     ];
     for (section, keys, known, what) in &groups {
@@ -199,6 +206,10 @@ trait HasKey {
 
 impl HasKey for AdvisoryText {
     fn get(&self, section: &str, key: &str) -> bool {
+        if section == "vulnerabilities" {
+            return (self.vulnerabilities.get(key))
+                .is_some_and(|v| !v.title.trim().is_empty() && !v.description.trim().is_empty());
+        }
         let map = match section {
             "revisions" => &self.revisions,
             "links" => &self.links,
