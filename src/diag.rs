@@ -47,6 +47,9 @@ pub struct Claim {
     /// Its CVE ids (those it lists and those of its vulnerabilities).
     #[serde(default)]
     pub cves: Vec<String>,
+    /// The ids it lists as related.
+    #[serde(default)]
+    pub related: Vec<String>,
 }
 
 /// How bad a finding is.

@@ -301,7 +301,17 @@ fn the_same_cve_in_two_advisories_is_a_warning() {
         only(&[(other, "products:\n", "cves: [CVE-2024-0002]\nproducts:\n")]),
         // The later advisory in folder order gets it, at its vulnerability's `cve`.
         [format!(
-            "{ADV}:36:10: warning[duplicate-cve]: `CVE-2024-0002` is also in `{other}` | describe a vulnerability in one advisory and link the other to it, or list the advisory that supersedes it under `related`"
+            "{ADV}:36:10: warning[duplicate-cve]: `CVE-2024-0002` is also in `{other}` | describe a vulnerability in one advisory, or name the other advisory's id under `related` in one of them"
         )]
+    );
+}
+
+#[test]
+fn advisories_that_name_each_other_as_related_may_share_a_cve() {
+    let other = "advisories/ADV-2023-0002/advisory.yaml";
+    let shared = "cves: [CVE-2024-0002]\nrelated: [ADV-2024-0001]\nproducts:\n";
+    assert_eq!(
+        only(&[(other, "products:\n", shared)]),
+        Vec::<String>::new()
     );
 }

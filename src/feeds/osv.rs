@@ -1,6 +1,8 @@
 //! OSV per advisory, `osv/<id>.json`. Ids carry the configured registered prefix, or `x_`
-//! for an unregistered database as the OSV schema asks. The products are not packages of
-//! an OSV ecosystem, so they go to `database_specific` rather than `affected`.
+//! for an unregistered database as the OSV schema asks. Products that are packages of an
+//! ecosystem (a `package` in the catalog) with versions given by a vulnerability go to
+//! `affected`, which is what OSV consumers match; vendor products have no place there, so
+//! they go to `database_specific`. Drafts are not published.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -11,18 +13,61 @@ use crate::model::{Advisory, AdvisoryText, ReferenceKind};
 use crate::site::{Site, osv_path};
 use std::collections::BTreeMap;
 
+/// The version of the OSV schema the documents follow.
+pub const SCHEMA_VERSION: &str = "1.6.0";
+
 #[derive(Serialize)]
 struct Osv<'a> {
+    schema_version: &'static str,
     id: String,
     modified: String,
     published: String,
-    aliases: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withdrawn: Option<String>,
+    aliases: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<String>,
     summary: String,
     details: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    severity: Vec<OsvSeverity>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    affected: Vec<OsvAffected<'a>>,
     references: Vec<OsvRef>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     credits: Vec<Credit<'a>>,
     database_specific: DbSpecific<'a>,
+}
+
+#[derive(Serialize)]
+struct OsvSeverity {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    score: String,
+}
+
+#[derive(Serialize)]
+struct OsvAffected<'a> {
+    package: OsvPackage<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ranges: Vec<OsvRange<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    versions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct OsvPackage<'a> {
+    ecosystem: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OsvRange<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    events: &'a [crate::model::Event],
 }
 
 #[derive(Serialize)]
@@ -48,6 +93,8 @@ struct DbSpecific<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     severity: Option<crate::model::Severity>,
     kbs: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cwe_ids: Vec<&'a str>,
     affected_products: Vec<Product<'a>>,
     not_affected_products: Vec<Product<'a>>,
     source_language: &'a str,
@@ -69,12 +116,15 @@ pub fn osv_id(site: &Site, a: &Advisory) -> String {
 }
 
 /// The OSV document of advisory `a` (path and bytes), made from its source-language text;
-/// none when it has none.
+/// none when it has none, or is a draft (not meant for consumers).
 pub fn file(
     site: &Site,
     a: &Advisory,
     texts: &BTreeMap<&str, &AdvisoryText>,
 ) -> Result<Option<(String, Vec<u8>)>> {
+    if a.status == crate::model::Status::Draft {
+        return Ok(None);
+    }
     match texts.get(a.source_language.as_str()) {
         Some(t) => Ok(Some((osv_path(a), json(&document(site, a, t))?))),
         None => Ok(None),
@@ -116,15 +166,20 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
             }),
     );
     Osv {
+        schema_version: SCHEMA_VERSION,
         id: osv_id(site, a),
         modified: timestamp(a.updated),
         published: timestamp(a.published),
-        aliases: &a.cves,
+        withdrawn: a.withdrawn.as_ref().map(|w| timestamp(w.date)),
+        aliases: aliases(a),
+        related: related(site, a),
         summary: match &t.subtitle {
             Some(s) => format!("{}: {s}", t.title),
             None => t.title.clone(),
         },
         details: to_plain(&t.summary),
+        severity: severity(a),
+        affected: affected(site, a),
         references,
         credits: a
             .acknowledgments
@@ -141,9 +196,107 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
             security_vulnerability: a.security_vulnerability,
             severity: a.severity,
             kbs: &a.kbs,
+            cwe_ids: cwes(a),
             affected_products: products(&a.products.affected),
             not_affected_products: products(&a.products.not_affected),
             source_language: src,
         },
     }
+}
+
+/// Other ids of the advisory: its CVEs, its aliases and its vulnerabilities' other ids, once
+/// each.
+fn aliases(a: &Advisory) -> Vec<&str> {
+    let mut out = crate::vuln::cves(a);
+    let others = (a.aliases.iter())
+        .chain(a.vulnerabilities.iter().flat_map(|v| &v.ids))
+        .map(String::as_str);
+    for id in others {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// The CWE ids of the vulnerabilities, once each, in order.
+fn cwes(a: &Advisory) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for cwe in a.vulnerabilities.iter().flat_map(|v| &v.cwes) {
+        if !out.contains(&cwe.as_str()) {
+            out.push(cwe);
+        }
+    }
+    out
+}
+
+/// The CVSS vectors of the most severe vulnerability (an OSV entry has one severity per
+/// type): the one with the highest v3 base score, else the highest v4 score.
+fn severity(a: &Advisory) -> Vec<OsvSeverity> {
+    let scores = crate::vuln::scores(a);
+    let top = |version: &str| {
+        (scores.iter().enumerate())
+            .filter_map(|(i, s)| {
+                let best = s.iter().find(|s| s.version.starts_with(version))?;
+                Some((i, best.base_score))
+            })
+            .max_by(|x, y| x.1.total_cmp(&y.1))
+            .map(|(i, _)| i)
+    };
+    let Some(i) = top("3").or_else(|| top("4")) else {
+        return Vec::new();
+    };
+    (scores[i].iter())
+        .map(|s| OsvSeverity {
+            kind: if s.version.starts_with('3') {
+                "CVSS_V3"
+            } else {
+                "CVSS_V4"
+            },
+            score: s.vector.clone(),
+        })
+        .collect()
+}
+
+/// The affected versions of every package product, by vulnerability.
+fn affected<'a>(site: &'a Site, a: &'a Advisory) -> Vec<OsvAffected<'a>> {
+    (a.vulnerabilities.iter().flat_map(|v| &v.affected))
+        .filter_map(|aff| {
+            let product = site.product(aff.product.as_str())?;
+            let package = product.package.as_ref()?;
+            Some(OsvAffected {
+                package: OsvPackage {
+                    ecosystem: &package.ecosystem,
+                    name: &package.name,
+                    purl: product.purl.as_deref(),
+                },
+                ranges: (aff.ranges.iter())
+                    .map(|r| OsvRange {
+                        kind: match r.kind {
+                            crate::model::RangeKind::Semver => "SEMVER",
+                            crate::model::RangeKind::Ecosystem => "ECOSYSTEM",
+                        },
+                        events: &r.events,
+                    })
+                    .collect(),
+                versions: &aff.versions,
+            })
+        })
+        .collect()
+}
+
+/// The related ids, an advisory of this site named by its OSV id.
+fn related(site: &Site, a: &Advisory) -> Vec<String> {
+    (a.related.iter())
+        .map(|id| {
+            match site
+                .advisories
+                .iter()
+                .find(|(other, _)| other.id.as_str() == id)
+            {
+                Some((other, _)) => osv_id(site, other),
+                None => id.clone(),
+            }
+        })
+        .collect()
 }

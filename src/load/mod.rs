@@ -251,7 +251,7 @@ fn load_inner(
                 dir.clean = local.is_empty();
                 p.advisories.push(*dir);
             }
-            Folder::Checked(dir) => p.checked.push(dir),
+            Folder::Checked(dir) => p.checked.push(*dir),
             Folder::None => {}
         }
         findings.extend(local);
@@ -273,7 +273,7 @@ fn same_files(dir: &AdvisoryDir, before: &AdvisoryDir) -> bool {
 /// What became of an entry of `advisories/`.
 enum Folder {
     Read(Box<AdvisoryDir>),
-    Checked(CheckedDir),
+    Checked(Box<CheckedDir>),
     /// Not a folder (a finding says so).
     None,
 }
@@ -344,11 +344,11 @@ impl Project {
             && findings.is_empty()
             && let Some(result) = self.checked_result(&name, &files, cache, context)?
         {
-            return Ok(Folder::Checked(CheckedDir {
+            return Ok(Folder::Checked(Box::new(CheckedDir {
                 dir: name,
                 files: files.into_iter().map(|(_, file)| file).collect(),
                 result,
-            }));
+            })));
         }
         let mut dir = AdvisoryDir {
             dir: name.clone(),

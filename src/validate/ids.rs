@@ -44,6 +44,7 @@ pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
         cves: (crate::vuln::cves(&facts.value).into_iter())
             .map(String::from)
             .collect(),
+        related: facts.value.related.clone(),
     })
 }
 
@@ -51,10 +52,16 @@ pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
 /// in two advisories is a warning (one may supersede the other, but a scanner then reports
 /// it twice). `claims` are in folder order; the later of two advisories gets the finding.
 pub fn unique(root: &Path, claims: &[&Claim], findings: &mut Findings) {
-    let mut cves: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut cves: BTreeMap<&str, &Claim> = BTreeMap::new();
     for c in claims {
         for cve in &c.cves {
-            if let Some(first) = cves.insert(cve, &c.file) {
+            let Some(first) = cves.insert(cve, c) else {
+                continue;
+            };
+            cves.insert(cve, first);
+            // Two advisories that name each other as related share CVEs knowingly.
+            if !(c.related.contains(&first.id) || first.related.contains(&c.id)) {
+                let first = &first.file;
                 let pos = Spans::from_file(&root.join(&c.file))
                     .find_scalar(cve)
                     .map_or_else(Pos::default_start, |(_, pos)| pos);
@@ -65,9 +72,8 @@ pub fn unique(root: &Path, claims: &[&Claim], findings: &mut Findings) {
                         "duplicate-cve",
                         format!("`{cve}` is also in `{first}`"),
                     )
-                    .hint("describe a vulnerability in one advisory and link the other to it, or list the advisory that supersedes it under `related`"),
+                    .hint("describe a vulnerability in one advisory, or name the other advisory's id under `related` in one of them"),
                 );
-                cves.insert(cve, first);
             }
         }
     }
