@@ -33,7 +33,10 @@ fn every_rustsec_vector_scores_as_the_rating_table_says() {
         let s = score(vector, version).unwrap_or_else(|e| panic!("{vector}: {e:?}"));
         assert!((0.0..=10.0).contains(&s.base_score), "{vector}: {s:?}");
         assert_eq!(s.base_severity, rating(s.base_score), "{vector}: {s:?}");
-        tsv.push_str(&format!("{vector}\t{:.1}\t{}\n", s.base_score, s.base_severity));
+        tsv.push_str(&format!(
+            "{vector}\t{:.1}\t{}\n",
+            s.base_score, s.base_severity
+        ));
     }
     assert_eq!((v3, v4), (90, 39), "the vendored list changed");
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cvss-scores.tsv");

@@ -33,6 +33,11 @@ const MULTI_LINE: &[(&str, &str)] = &[
     ("SiteText", "support"),
     ("SiteText", "disclaimer"),
     ("Settings", "attribution"),
+    ("AdvisoryText", "withdrawn"),
+    ("VulnerabilityText", "description"),
+    ("VulnerabilityText", "impact"),
+    ("VulnerabilityText", "mitigating_factors"),
+    ("VulnerabilityText", "workarounds"),
 ];
 
 /// Text fields that are one line of markdown (rendered inline).

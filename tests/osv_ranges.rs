@@ -1,0 +1,131 @@
+//! The OSV documents of the example site's package advisories say "affected" for exactly
+//! the versions their sources do: RustSec's `patched` and `unaffected` requirements, and
+//! the Go database's own ranges (`tests/data/osv-sources/`). Versions are compared by the
+//! `semver` crate, as OSV's SEMVER ranges ask.
+
+use semver::{Version, VersionReq};
+use serde_json::Value;
+
+/// Whether `v` is in the SEMVER ranges of OSV `affected` entry `entry`, as the OSV schema
+/// defines it: the events of a range, in order, switch between affected and not.
+fn in_ranges(entry: &Value, v: &Version) -> bool {
+    let parse = |s: &str| match s {
+        "0" => Version::new(0, 0, 0),
+        s => Version::parse(s).unwrap_or_else(|e| panic!("{s}: {e}")),
+    };
+    let ranges = entry["ranges"].as_array().expect("ranges");
+    ranges.iter().any(|range| {
+        assert_eq!(range["type"], "SEMVER");
+        let mut affected = false;
+        for event in range["events"].as_array().expect("events") {
+            let (kind, at) = event
+                .as_object()
+                .expect("an event")
+                .iter()
+                .next()
+                .expect("a key");
+            let at = parse(at.as_str().expect("a version"));
+            match kind.as_str() {
+                "introduced" if *v >= at => affected = true,
+                "fixed" if *v >= at => affected = false,
+                "last_affected" if *v > at => affected = false,
+                _ => {}
+            }
+        }
+        affected
+    })
+}
+
+/// The OSV document of advisory `id` of the example site, built in memory.
+fn published(id: &str) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
+    assert_eq!(findings.errors(), 0);
+    let site = seckb::engine::build_site(&project).unwrap();
+    let bytes = site
+        .files()
+        .get(format!("osv/{id}.json").as_str())
+        .expect("published");
+    serde_json::from_slice(bytes).unwrap()
+}
+
+fn source(name: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/osv-sources");
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+const VERSIONS: &[&str] = &[
+    "0.1.0", "0.11.9", "0.12.0", "0.12.2", "0.12.3", "0.12.10", "0.13.0", "0.13.1", "0.14.0",
+    "1.0.0", "1.16.0", "1.16.14", "1.16.15", "1.17.0-0", "1.17.0", "1.17.7", "1.17.8", "1.18.0",
+];
+
+#[test]
+fn rustsec_versions_are_affected_exactly_as_rustsec_says() {
+    let text = source("RUSTSEC-2020-0019.md");
+    let toml_text = text
+        .split("```toml")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let front: toml::Table = toml::from_str(toml_text).unwrap();
+    let reqs = |key: &str| -> Vec<VersionReq> {
+        front["versions"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| VersionReq::parse(r.as_str().unwrap()).unwrap())
+            .collect()
+    };
+    let (patched, unaffected) = (reqs("patched"), reqs("unaffected"));
+    let osv = published("RUSTSEC-2020-0019");
+    let entry = &osv["affected"][0];
+    assert_eq!(entry["package"]["ecosystem"], "crates.io");
+    assert_eq!(
+        entry["package"]["name"],
+        front["advisory"]["package"].as_str().unwrap()
+    );
+    assert_eq!(entry["package"]["purl"], "pkg:cargo/tokio-rustls");
+    let mut affected = 0;
+    // Cargo's requirements never match a pre-release unless they name one, so RustSec's
+    // ranges say nothing about them.
+    let releases = VERSIONS.iter().map(|v| Version::parse(v).unwrap());
+    for v in releases.filter(|v| v.pre.is_empty()) {
+        let safe = patched.iter().chain(&unaffected).any(|r| r.matches(&v));
+        assert_eq!(in_ranges(entry, &v), !safe, "{v}");
+        affected += usize::from(!safe);
+    }
+    assert_eq!(affected, 3, "0.12.0, 0.12.2 and 0.13.0");
+    // The score and the ids come through too.
+    assert_eq!(osv["severity"][0]["type"], "CVSS_V3");
+    assert_eq!(
+        osv["severity"][0]["score"],
+        front["advisory"]["cvss"].as_str().unwrap()
+    );
+    let aliases: Vec<&str> = osv["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for alias in front["advisory"]["aliases"].as_array().unwrap() {
+        assert!(aliases.contains(&alias.as_str().unwrap()), "{aliases:?}");
+    }
+}
+
+#[test]
+fn go_versions_are_affected_exactly_as_the_go_database_says() {
+    let go: Value = serde_json::from_str(&source("GO-2021-0347.json")).unwrap();
+    let osv = published("GO-2021-0347");
+    let (theirs, ours) = (&go["affected"][0], &osv["affected"][0]);
+    assert_eq!(ours["package"]["ecosystem"], theirs["package"]["ecosystem"]);
+    assert_eq!(ours["package"]["name"], theirs["package"]["name"]);
+    let mut affected = 0;
+    for v in VERSIONS.iter().map(|v| Version::parse(v).unwrap()) {
+        assert_eq!(in_ranges(ours, &v), in_ranges(theirs, &v), "{v}");
+        affected += usize::from(in_ranges(theirs, &v));
+    }
+    assert!(affected >= 8, "{affected}");
+    assert_eq!(osv["aliases"][0], go["aliases"][0]);
+}
