@@ -7,12 +7,16 @@ use seckb::vuln::{Version, score};
 
 /// The CVSS v3.1 and v4.0 qualitative rating of a base score.
 fn rating(score: f64) -> &'static str {
-    match score {
-        s if s == 0.0 => "NONE",
-        s if s < 4.0 => "LOW",
-        s if s < 7.0 => "MEDIUM",
-        s if s < 9.0 => "HIGH",
-        _ => "CRITICAL",
+    if score == 0.0 {
+        "NONE"
+    } else if score < 4.0 {
+        "LOW"
+    } else if score < 7.0 {
+        "MEDIUM"
+    } else if score < 9.0 {
+        "HIGH"
+    } else {
+        "CRITICAL"
     }
 }
 
