@@ -5,7 +5,7 @@
 use crate::model::{Advisory, Severity};
 
 /// A CVSS vector with its computed base score.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Score {
     /// `3.0`, `3.1` or `4.0`.
     pub version: &'static str,

@@ -13,7 +13,8 @@ use serde_json::value::RawValue;
 use super::{json, json_sized, timestamp};
 use crate::markdown::Memo;
 use crate::model::{
-    Acknowledgment, Advisory, AdvisoryText, Kind, Reference, Remediation, Severity, Status,
+    Acknowledgment, Advisory, AdvisoryText, Kind, Package, Reference, Remediation, Severity,
+    Status, Vulnerability,
 };
 use crate::site::{Site, api_path, csaf_path, osv_path};
 use crate::unit::{Listed, Spliced, UnitId};
@@ -44,11 +45,19 @@ pub struct IndexEntry {
     pub updated: String,
     pub version: String,
     pub security_vulnerability: bool,
+    /// As stated, else computed from the vulnerabilities' CVSS scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Catalog ids of affected products.
     pub products: Vec<String>,
+    /// Every CVE id: those listed and those of the vulnerabilities.
     pub cves: Vec<String>,
+    /// Ids of the advisory in other databases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// RFC 3339 UTC, when the advisory was withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
     pub kbs: Vec<String>,
     pub bulletins: Vec<String>,
     /// Title in each language (the source language's where a language has no text).
@@ -98,13 +107,31 @@ pub struct AdvisoryDoc {
     pub version: String,
     pub revisions: Vec<RevisionDoc>,
     pub security_vulnerability: bool,
+    /// As stated, else computed from the vulnerabilities' CVSS scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+    /// Every CVE id: those listed and those of the vulnerabilities.
     pub cves: Vec<String>,
     pub kbs: Vec<String>,
     pub bulletins: Vec<String>,
+    /// Ids of the advisory in other databases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Ids of related advisories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// RFC 3339 UTC, when the advisory was withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
+    /// The vulnerabilities, with the scores computed from their vectors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerabilities: Vec<VulnerabilityDoc>,
     pub affected_products: Vec<ProductDoc>,
     pub not_affected_products: Vec<ProductDoc>,
+    /// The products the vulnerabilities name that the two lists above do not, so that
+    /// every product id of the document is described here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_products: Vec<ProductDoc>,
     pub remediations: Vec<Remediation>,
     pub references: Vec<Reference>,
     pub acknowledgments: Vec<Acknowledgment>,
@@ -129,6 +156,41 @@ pub struct ProductDoc {
     pub id: String,
     pub name: String,
     pub vendor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// CPE 2.3 name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpe: Option<String>,
+    /// Package URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
+}
+
+/// A vulnerability: its facts as in `advisory.yaml`, and what its vectors compute to.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct VulnerabilityDoc {
+    #[serde(flatten)]
+    pub facts: Vulnerability,
+    /// The base score and severity of each CVSS vector (v3 first).
+    pub computed_scores: Vec<crate::vuln::Score>,
+}
+
+/// A vulnerability's text in one language.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct VulnerabilityTextDoc {
+    pub title: String,
+    pub description: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mitigating_factors: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workarounds: Option<Text>,
+    pub faq: Vec<FaqDoc>,
 }
 
 /// One language's text.
@@ -159,6 +221,12 @@ pub struct TextDoc {
     pub revisions: BTreeMap<String, String>,
     /// Label per reference id.
     pub links: BTreeMap<String, String>,
+    /// Text per vulnerability id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vulnerabilities: BTreeMap<String, VulnerabilityTextDoc>,
+    /// Why the advisory was withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Text>,
     /// `sha256:<hex>` of this text as read from `<lang>.yaml`.
     pub content_digest: String,
 }
@@ -222,15 +290,7 @@ fn text_doc(a: &Advisory, t: &AdvisoryText, memo: &Memo) -> TextDoc {
             .recommendation
             .as_deref()
             .map(|m| Text::of(m, memo)),
-        faq: t
-            .faq
-            .iter()
-            .map(|f| FaqDoc {
-                question: f.question.clone(),
-                answer: Text::of(&f.answer, memo),
-                symptom: f.symptom,
-            })
-            .collect(),
+        faq: t.faq.iter().map(|f| faq_doc(f, memo)).collect(),
         symptoms: t
             .symptoms
             .iter()
@@ -264,8 +324,55 @@ fn text_doc(a: &Advisory, t: &AdvisoryText, memo: &Memo) -> TextDoc {
             .collect(),
         revisions: t.revisions.clone(),
         links: t.links.clone(),
+        vulnerabilities: (t.vulnerabilities.iter())
+            .map(|(k, v)| {
+                let text = |m: &Option<String>| m.as_deref().map(|m| Text::of(m, memo));
+                let doc = VulnerabilityTextDoc {
+                    title: v.title.clone(),
+                    description: Text::of(&v.description, memo),
+                    impact: text(&v.impact),
+                    mitigating_factors: text(&v.mitigating_factors),
+                    workarounds: text(&v.workarounds),
+                    faq: v.faq.iter().map(|f| faq_doc(f, memo)).collect(),
+                };
+                (k.clone(), doc)
+            })
+            .collect(),
+        withdrawn: t.withdrawn.as_deref().map(|m| Text::of(m, memo)),
         content_digest: content_digest(t),
     }
+}
+
+fn faq_doc(f: &crate::model::Faq, memo: &Memo) -> FaqDoc {
+    FaqDoc {
+        question: f.question.clone(),
+        answer: Text::of(&f.answer, memo),
+        symptom: f.symptom,
+    }
+}
+
+/// The products `a`'s vulnerabilities name besides its affected and not affected ones, in
+/// the order they are named.
+fn other_products(a: &Advisory) -> Vec<&crate::model::ProductId> {
+    let listed = |id: &crate::model::ProductId| {
+        a.products.affected.contains(id) || a.products.not_affected.contains(id)
+    };
+    let mut out: Vec<&crate::model::ProductId> = Vec::new();
+    for v in &a.vulnerabilities {
+        let named = (v.products.all().into_iter().flat_map(|(_, ids)| ids))
+            .chain(v.affected.iter().map(|aff| &aff.product));
+        for id in named {
+            if !listed(id) && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
+}
+
+/// Every CVE id of `a`, as the API lists them.
+fn cves(a: &Advisory) -> Vec<String> {
+    crate::vuln::cves(a).into_iter().map(String::from).collect()
 }
 
 /// `sha256:<hex>` of a value's canonical JSON (struct fields in declaration order, maps
@@ -297,9 +404,11 @@ fn entry(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> In
         updated: timestamp(a.updated),
         version: a.version.clone(),
         security_vulnerability: a.security_vulnerability,
-        severity: a.severity,
+        severity: crate::vuln::severity(a),
         products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
-        cves: a.cves.clone(),
+        cves: cves(a),
+        aliases: a.aliases.clone(),
+        withdrawn: a.withdrawn.as_ref().map(|w| timestamp(w.date)),
         kbs: a.kbs.clone(),
         bulletins: a.bulletins.clone(),
         titles,
@@ -321,6 +430,11 @@ pub fn document(
             id: id.0.clone(),
             name: p.map(|p| p.name.clone()).unwrap_or_default(),
             vendor: p.map(|p| p.vendor.clone()).unwrap_or_default(),
+            family: p.and_then(|p| p.family.clone()),
+            version: p.and_then(|p| p.version.clone()),
+            cpe: p.and_then(|p| p.cpe.clone()),
+            purl: p.and_then(|p| p.purl.clone()),
+            package: p.and_then(|p| p.package.clone()),
         }
     };
     let doc = AdvisoryDoc {
@@ -341,12 +455,22 @@ pub fn document(
             })
             .collect(),
         security_vulnerability: a.security_vulnerability,
-        severity: a.severity,
-        cves: a.cves.clone(),
+        severity: crate::vuln::severity(a),
+        cves: cves(a),
         kbs: a.kbs.clone(),
         bulletins: a.bulletins.clone(),
+        aliases: a.aliases.clone(),
+        related: a.related.clone(),
+        withdrawn: a.withdrawn.as_ref().map(|w| timestamp(w.date)),
+        vulnerabilities: (a.vulnerabilities.iter().zip(crate::vuln::scores(a)))
+            .map(|(v, computed_scores)| VulnerabilityDoc {
+                facts: v.clone(),
+                computed_scores,
+            })
+            .collect(),
         affected_products: a.products.affected.iter().map(product).collect(),
         not_affected_products: a.products.not_affected.iter().map(product).collect(),
+        other_products: other_products(a).into_iter().map(product).collect(),
         remediations: a.remediations.clone(),
         references: a.references.clone(),
         acknowledgments: a.acknowledgments.clone(),

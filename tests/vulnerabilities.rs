@@ -1,7 +1,7 @@
-//! The OSV documents of the example site's package advisories say "affected" for exactly
-//! the versions their sources do: RustSec's `patched` and `unaffected` requirements, and
-//! the Go database's own ranges (`tests/data/osv-sources/`). Versions are compared by the
-//! `semver` crate, as OSV's SEMVER ranges ask.
+//! The example site's package advisories in the machine outputs. Their OSV documents say
+//! "affected" for exactly the versions their sources do: RustSec's `patched` and
+//! `unaffected` requirements, and the Go database's own ranges (`tests/data/osv-sources/`).
+//! Versions are compared by the `semver` crate, as OSV's SEMVER ranges ask.
 
 use semver::{Version, VersionReq};
 use serde_json::Value;
@@ -36,17 +36,29 @@ fn in_ranges(entry: &Value, v: &Version) -> bool {
     })
 }
 
-/// The OSV document of advisory `id` of the example site, built in memory.
-fn published(id: &str) -> Value {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
-    assert_eq!(findings.errors(), 0);
-    let site = seckb::engine::build_site(&project).unwrap();
-    let bytes = site
+/// The example site, built in memory once for all tests.
+fn example() -> &'static seckb::output::Memory {
+    static SITE: std::sync::OnceLock<seckb::output::Memory> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
+        assert_eq!(findings.errors(), 0);
+        seckb::engine::build_site(&project).unwrap()
+    })
+}
+
+/// The JSON file at `path` of the example site.
+fn site_json(path: &str) -> Value {
+    let bytes = example()
         .files()
-        .get(format!("osv/{id}.json").as_str())
-        .expect("published");
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path}"));
     serde_json::from_slice(bytes).unwrap()
+}
+
+/// The OSV document of advisory `id` of the example site.
+fn published(id: &str) -> Value {
+    site_json(&format!("osv/{id}.json"))
 }
 
 fn source(name: &str) -> String {
@@ -128,4 +140,31 @@ fn go_versions_are_affected_exactly_as_the_go_database_says() {
     }
     assert!(affected >= 8, "{affected}");
     assert_eq!(osv["aliases"][0], go["aliases"][0]);
+}
+
+/// The API document carries the vulnerability with its computed score, and is valid
+/// against the schema the site publishes.
+#[test]
+fn the_api_document_carries_the_vulnerability_and_matches_its_schema() {
+    let doc = site_json("api/v1/advisories/RUSTSEC-2020-0019.json");
+    let schema = site_json("api/v1/schema/advisory.schema.json");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let v = &doc["vulnerabilities"][0];
+    assert_eq!(v["cve"], "CVE-2020-35875");
+    // A:H alone over the network without privileges: 7.5, as NVD scores CVE-2020-35875.
+    assert_eq!(v["computed_scores"][0]["base_score"], 7.5);
+    assert_eq!(v["computed_scores"][0]["base_severity"], "HIGH");
+    assert_eq!(doc["severity"], "important", "computed from the score");
+    assert_eq!(
+        doc["affected_products"][0]["purl"],
+        "pkg:cargo/tokio-rustls"
+    );
+    let index = site_json("api/v1/index.json");
+    let entry = (index["advisories"].as_array().unwrap().iter())
+        .find(|e| e["id"] == "RUSTSEC-2020-0019")
+        .unwrap();
+    assert_eq!(entry["cves"][0], "CVE-2020-35875");
+    assert_eq!(entry["severity"], "important");
 }
