@@ -564,6 +564,8 @@ mod tests {
             severity: Some(Severity::Important),
             products: vec!["widget-server".into()],
             cves: vec!["CVE-2024-0001".into()],
+            aliases: vec![],
+            withdrawn: None,
             kbs: vec![],
             bulletins: vec![],
             titles: BTreeMap::from([
