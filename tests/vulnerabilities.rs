@@ -168,3 +168,42 @@ fn the_api_document_carries_the_vulnerability_and_matches_its_schema() {
     assert_eq!(entry["cves"][0], "CVE-2020-35875");
     assert_eq!(entry["severity"], "important");
 }
+
+/// Every language's page shows the vulnerability table (CVE linked, the computed score
+/// with its severity), the vector, the status of each product and the affected versions,
+/// with the labels in the page's language.
+#[test]
+fn the_pages_show_the_vulnerability_in_every_language() {
+    let page = |lang: &str| {
+        let path = format!("{lang}/advisories/RUSTSEC-2020-0019/index.html");
+        let bytes = example().files().get(path.as_str()).expect("the page");
+        String::from_utf8(bytes.to_vec()).unwrap()
+    };
+    for (lang, heading, versions) in [
+        ("en-US", "Vulnerabilities", "Affected versions"),
+        ("nl-NL", "Kwetsbaarheden", "Getroffen versies"),
+        ("de-DE", "Sicherheitsanfälligkeiten", "Betroffene Versionen"),
+    ] {
+        let html = page(lang);
+        assert!(html.contains(&format!(">{heading}</h2>")), "{lang}");
+        assert!(html.contains(&format!(">{versions}</h4>")), "{lang}");
+        assert!(
+            html.contains(
+                "<a href=\"https://www.cve.org/CVERecord?id=CVE-2020-35875\">CVE-2020-35875</a>"
+            ),
+            "{lang}"
+        );
+        assert!(
+            html.contains("<span class=\"score score-high\">7.5 "),
+            "{lang}"
+        );
+        assert!(
+            html.contains("<code>CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H</code>"),
+            "{lang}"
+        );
+        assert!(
+            html.contains("<code>&gt;= 0.12.0, &lt; 0.12.3; &gt;= 0.13.0, &lt; 0.13.1</code>"),
+            "{lang}"
+        );
+    }
+}

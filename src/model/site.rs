@@ -293,6 +293,38 @@ ui_strings! {
     affected_software,
     /// "Not affected software".
     not_affected_software,
+    /// "Vulnerabilities".
+    vulnerabilities,
+    /// "CVSS base score".
+    cvss_score,
+    /// "Weakness" (a CWE).
+    weakness,
+    /// "Affected versions" (of a package).
+    affected_versions,
+    /// "Known to be exploited since {date}".
+    exploited_since,
+    /// Product status `known_affected`.
+    status_known_affected,
+    /// Product status `fixed`.
+    status_fixed,
+    /// Product status `first_fixed`.
+    status_first_fixed,
+    /// Product status `recommended`.
+    status_recommended,
+    /// Product status `under_investigation`.
+    status_under_investigation,
+    /// Product status `known_not_affected`.
+    status_known_not_affected,
+    /// VEX justification `component_not_present`.
+    justification_component_not_present,
+    /// VEX justification `vulnerable_code_not_present`.
+    justification_vulnerable_code_not_present,
+    /// VEX justification `vulnerable_code_cannot_be_controlled_by_adversary`.
+    justification_vulnerable_code_cannot_be_controlled_by_adversary,
+    /// VEX justification `vulnerable_code_not_in_execute_path`.
+    justification_vulnerable_code_not_in_execute_path,
+    /// VEX justification `inline_mitigations_already_exist`.
+    justification_inline_mitigations_already_exist,
     /// "Frequently asked questions".
     faq,
     /// "Symptoms".

@@ -259,6 +259,8 @@ pub struct AdvisoryView {
     pub actions: Vec<ActionView>,
     pub sections: Vec<ActionView>,
     pub bulletins: Vec<String>,
+    /// The vulnerabilities, each with its scores and the status of each product.
+    pub vulnerabilities: Vec<VulnView>,
     pub remediations: Vec<RemediationView>,
     pub references: Vec<Linked>,
     pub acknowledgments: Vec<Linked>,
@@ -267,6 +269,50 @@ pub struct AdvisoryView {
     pub revisions: Vec<RevisionView>,
     /// The JSON, CSAF and OSV documents, linked relative to the page.
     pub documents: Vec<Linked>,
+}
+
+/// A vulnerability as a page shows it.
+#[derive(Debug, Serialize)]
+pub struct VulnView {
+    /// The anchor of its section.
+    pub anchor: String,
+    pub title: String,
+    pub cve: Option<Linked>,
+    pub ids: Vec<String>,
+    pub cwes: Vec<Linked>,
+    pub scores: Vec<ScoreView>,
+    /// The highest score, for the summary table.
+    pub top: Option<ScoreView>,
+    pub description: String,
+    pub impact: Option<String>,
+    pub mitigating_factors: Option<String>,
+    pub workarounds: Option<String>,
+    pub faq: Vec<FaqView>,
+    /// Each status that names products, with them (a product known not to be affected
+    /// has why as its note).
+    pub statuses: Vec<StatusView>,
+    /// Affected versions of packages: the product and its ranges, written out.
+    pub versions: Vec<Linked>,
+    pub exploited: Option<String>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct ScoreView {
+    /// `CVSS 3.1`, `CVSS 4.0`.
+    pub version: String,
+    pub vector: String,
+    /// One decimal, as CVSS writes it.
+    pub score: String,
+    /// In the page's language.
+    pub severity: String,
+    /// `critical`, `high`, ... for the badge's style.
+    pub class: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub label: String,
+    pub products: Vec<Linked>,
 }
 
 /// A label with an optional link.
@@ -378,14 +424,15 @@ impl AdvisoryView {
             status: status_label(a.status, ui),
             draft: a.status == Status::Draft,
             not_a_vulnerability: !a.security_vulnerability,
-            severity: a.severity.map(|s| severity_label(s, ui)),
+            severity: crate::vuln::severity(a).map(|s| severity_label(s, ui)),
             summary: memo.html(&t.summary),
             purpose: t.overview.purpose.as_deref().map(|m| memo.html(m)),
             advisory_status: t.overview.status.as_deref().map(|m| memo.html(m)),
             recommendation: t.overview.recommendation.as_deref().map(|m| memo.html(m)),
             kbs: kb_links(a),
-            cves: a.cves.clone(),
+            cves: crate::vuln::cves(a).into_iter().map(String::from).collect(),
             bulletins: a.bulletins.clone(),
+            vulnerabilities: vuln_views(a, t, src, site, ui, memo),
             sections: (t.sections.iter())
                 .map(|x| action_view(&x.title, &x.body, memo))
                 .collect(),
@@ -442,6 +489,165 @@ impl AdvisoryView {
             documents: documents(a, texts, lang),
         })
     }
+}
+
+/// The vulnerabilities of `a`, their text from `t` (else the source language's `src`).
+fn vuln_views(
+    a: &Advisory,
+    t: &AdvisoryText,
+    src: &AdvisoryText,
+    site: &Site,
+    ui: &UiStrings,
+    memo: &Memo,
+) -> Vec<VulnView> {
+    let scores = crate::vuln::scores(a);
+    (a.vulnerabilities.iter().zip(scores))
+        .map(|(v, scores)| {
+            let text = t
+                .vulnerabilities
+                .get(&v.id)
+                .or_else(|| src.vulnerabilities.get(&v.id));
+            let scores: Vec<ScoreView> = scores.iter().map(|s| score_view(s, ui)).collect();
+            let md = |m: Option<&String>| m.map(|m| memo.html(m));
+            VulnView {
+                anchor: format!("vulnerability-{}", v.id),
+                title: (text.map(|x| x.title.clone()))
+                    .or_else(|| v.cve.clone())
+                    .unwrap_or_else(|| v.id.clone()),
+                cve: v.cve.as_ref().map(|cve| Linked {
+                    label: cve.clone(),
+                    href: Some(format!("https://www.cve.org/CVERecord?id={cve}")),
+                    note: None,
+                }),
+                ids: v.ids.clone(),
+                cwes: (v.cwes.iter())
+                    .map(|cwe| Linked {
+                        label: cwe.clone(),
+                        href: cwe
+                            .strip_prefix("CWE-")
+                            .map(|n| format!("https://cwe.mitre.org/data/definitions/{n}.html")),
+                        note: None,
+                    })
+                    .collect(),
+                top: scores.first().cloned(),
+                scores,
+                description: md(text.map(|x| &x.description)).unwrap_or_default(),
+                impact: md(text.and_then(|x| x.impact.as_ref())),
+                mitigating_factors: md(text.and_then(|x| x.mitigating_factors.as_ref())),
+                workarounds: md(text.and_then(|x| x.workarounds.as_ref())),
+                faq: (text.iter().flat_map(|x| &x.faq))
+                    .map(|f| FaqView {
+                        question: f.question.clone(),
+                        answer: memo.html(&f.answer),
+                        symptom: None,
+                    })
+                    .collect(),
+                statuses: status_views(v, site, ui),
+                versions: (v.affected.iter())
+                    .map(|aff| Linked {
+                        note: Some(versions_text(aff)),
+                        ..product_link(site, aff.product.as_str())
+                    })
+                    .collect(),
+                exploited: (v.exploited.as_ref())
+                    .map(|e| ui.exploited_since.replace("{date}", &e.since.to_string())),
+            }
+        })
+        .collect()
+}
+
+fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
+    let severity = match s.base_severity {
+        "CRITICAL" => &ui.severity_critical,
+        "HIGH" => &ui.severity_important,
+        "MEDIUM" => &ui.severity_moderate,
+        "LOW" => &ui.severity_low,
+        _ => "",
+    };
+    ScoreView {
+        version: format!("CVSS {}", s.version),
+        vector: s.vector.clone(),
+        score: format!("{:.1}", s.base_score),
+        severity: severity.to_string(),
+        class: s.base_severity.to_ascii_lowercase(),
+    }
+}
+
+/// Each status of `v` that names products, in CSAF's order, with its products.
+fn status_views(v: &crate::model::Vulnerability, site: &Site, ui: &UiStrings) -> Vec<StatusView> {
+    use crate::model::ProductStatusKind as S;
+    v.products
+        .all()
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(status, ids)| StatusView {
+            label: match status {
+                S::KnownAffected => &ui.status_known_affected,
+                S::Fixed => &ui.status_fixed,
+                S::FirstFixed => &ui.status_first_fixed,
+                S::Recommended => &ui.status_recommended,
+                S::UnderInvestigation => &ui.status_under_investigation,
+                S::KnownNotAffected => &ui.status_known_not_affected,
+            }
+            .clone(),
+            products: (ids.into_iter())
+                .map(|id| {
+                    let why = (v.products.known_not_affected.iter())
+                        .find(|n| &n.product == id && status == S::KnownNotAffected)
+                        .and_then(|n| n.justification)
+                        .map(|j| justification_label(j, ui));
+                    Linked {
+                        note: why,
+                        ..product_link(site, id.as_str())
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn justification_label(j: crate::model::Justification, ui: &UiStrings) -> String {
+    use crate::model::Justification as J;
+    match j {
+        J::ComponentNotPresent => &ui.justification_component_not_present,
+        J::VulnerableCodeNotPresent => &ui.justification_vulnerable_code_not_present,
+        J::VulnerableCodeCannotBeControlledByAdversary => {
+            &ui.justification_vulnerable_code_cannot_be_controlled_by_adversary
+        }
+        J::VulnerableCodeNotInExecutePath => &ui.justification_vulnerable_code_not_in_execute_path,
+        J::InlineMitigationsAlreadyExist => &ui.justification_inline_mitigations_already_exist,
+    }
+    .clone()
+}
+
+/// The affected versions of a package, written out: each range as `>= a, < b` (or
+/// `<= b` for a last affected version), then the versions listed.
+fn versions_text(aff: &crate::model::Affected) -> String {
+    use crate::model::Event;
+    let mut runs: Vec<String> = Vec::new();
+    for range in &aff.ranges {
+        let mut start: Option<&str> = None;
+        for event in &range.events {
+            match event {
+                Event::Introduced(v) => start = Some(v),
+                Event::Fixed(v) | Event::LastAffected(v) => {
+                    let end = match event {
+                        Event::Fixed(_) => format!("< {v}"),
+                        _ => format!("<= {v}"),
+                    };
+                    runs.push(match start.take() {
+                        Some("0") | None => end,
+                        Some(s) => format!(">= {s}, {end}"),
+                    });
+                }
+            }
+        }
+        if let Some(s) = start {
+            runs.push(format!(">= {s}"));
+        }
+    }
+    runs.extend(aff.versions.iter().map(|v| format!("= {v}")));
+    runs.join("; ")
 }
 
 /// The FAQ, each answer with the symptom it shows, and the symptoms no answer shows.
