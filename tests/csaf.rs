@@ -269,6 +269,38 @@ fn drafts_are_not_published() {
     assert!(CASES.contains_key("en-US/advisories/DRAFT-2025-0003/index.html"));
 }
 
+/// No machine output carries a draft (OSV, the JSON API's index and documents, the
+/// sitemap, the feeds, the CSAF provider), and its page, built for review, asks not to be
+/// indexed and links no document.
+#[test]
+fn drafts_stay_out_of_every_machine_output() {
+    let machine = [".json", ".xml", ".txt", ".csv"];
+    let mut checked = 0;
+    for (path, bytes) in CASES.iter() {
+        if machine.iter().any(|ext| path.ends_with(ext)) && !path.starts_with("pagefind") {
+            let t = String::from_utf8_lossy(bytes).to_lowercase();
+            assert!(!t.contains("draft-2025-0003"), "{path} mentions the draft");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "{checked}");
+    for lang in ["en-US", "de-DE"] {
+        let page = CASES
+            .get(format!("{lang}/advisories/DRAFT-2025-0003/index.html").as_str())
+            .map(|b| String::from_utf8_lossy(b).to_string())
+            .expect("the page");
+        assert!(
+            page.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{lang}"
+        );
+        assert!(!page.contains("id=\"documents\""), "{lang}");
+    }
+    // A published advisory's page has neither.
+    let page =
+        String::from_utf8_lossy(&CASES["en-US/advisories/SA.2025_07/index.html"]).to_string();
+    assert!(!page.contains("noindex") && page.contains("id=\"documents\""));
+}
+
 #[test]
 fn every_document_has_matching_sha256_and_sha512_files() {
     for (site, files) in sites() {

@@ -353,7 +353,7 @@ fn advisory_files(
         |(a, texts)| {
             let memo = Memo::new();
             let mut files = pages.advisory(a, texts, &memo)?;
-            files.push(feeds::api::document(site, a, texts, &memo)?);
+            files.extend(feeds::api::document(site, a, texts, &memo)?);
             files.extend(feeds::osv::file(site, a, texts)?);
             Ok((UnitId::advisory(a.id.as_str()), files))
         },

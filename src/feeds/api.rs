@@ -417,13 +417,16 @@ fn entry(site: &Site, a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>) -> In
 }
 
 /// `api/v1/advisories/<id>.json` of advisory `a`: its path and bytes, its texts rendered
-/// through `memo`.
+/// through `memo`; none for a draft, which is not meant for consumers.
 pub fn document(
     site: &Site,
     a: &Advisory,
     texts: &BTreeMap<&str, &AdvisoryText>,
     memo: &Memo,
-) -> Result<(String, Vec<u8>)> {
+) -> Result<Option<(String, Vec<u8>)>> {
+    if a.status == Status::Draft {
+        return Ok(None);
+    }
     let product = |id: &crate::model::ProductId| {
         let p = site.product(id.as_str());
         ProductDoc {
@@ -481,7 +484,7 @@ pub fn document(
             .collect(),
         content_digest: content_digest(a),
     };
-    Ok((api_path(a), json(&doc)?))
+    Ok(Some((api_path(a), json(&doc)?)))
 }
 
 /// [`Index`] as it is written: each entry made now or kept from the previous index.
@@ -523,7 +526,11 @@ pub fn index<'a>(site: &'a Site<'a>) -> Spliced<'a, IndexEntry> {
     let index_path = format!("api/{VERSION}/index.json");
     Spliced {
         id: UnitId::ApiIndex,
-        members: (0..site.advisories.len()).map(|i| (i, "")).collect(),
+        // Drafts are not meant for consumers.
+        members: (0..site.advisories.len())
+            .filter(|&i| site.advisories[i].0.status != Status::Draft)
+            .map(|i| (i, ""))
+            .collect(),
         file: index_path.clone(),
         entries: index_entries,
         entry_id: Box::new(|i, _| site.advisories[i].0.id.as_str().into()),

@@ -14,12 +14,17 @@ pub fn unit<'a>(site: &'a Site<'a>, paths: &[&str]) -> Gathered<'a, ()> {
     let langs = site.languages();
     let default = site.settings.default_language.as_str();
     let prefix = format!("{default}/");
+    // A draft's page is built for review, marked `noindex`, and kept out of the sitemap.
+    let drafts: std::collections::BTreeSet<String> = (site.advisories.iter())
+        .filter(|(a, _)| a.status == crate::model::Status::Draft)
+        .map(|(a, _)| format!("advisories/{}/", a.id))
+        .collect();
     let dirs: Vec<String> = paths
         .iter()
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter_map(|p| p.strip_suffix("index.html"))
         // The search page has no content of its own for a crawler to index.
-        .filter(|dir| *dir != "search/")
+        .filter(|dir| *dir != "search/" && !drafts.contains(*dir))
         .map(str::to_string)
         .collect();
     Gathered {

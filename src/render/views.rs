@@ -724,7 +724,12 @@ fn kb_links(a: &Advisory) -> Vec<Linked> {
 
 /// The advisory's machine-readable documents: JSON, CSAF (in the page's language if there
 /// is one, else in the source language) and OSV.
+/// The machine-readable documents of `a`, linked from its page in `lang`: none for a
+/// draft, which no machine output carries.
 fn documents(a: &Advisory, texts: &BTreeMap<&str, &AdvisoryText>, lang: &str) -> Vec<Linked> {
+    if a.status == Status::Draft {
+        return Vec::new();
+    }
     // The page is `<lang>/advisories/<id>/index.html`: three levels below the root.
     let root = "../../../";
     let mut documents = vec![Linked {
