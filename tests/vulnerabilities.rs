@@ -207,3 +207,24 @@ fn the_pages_show_the_vulnerability_in_every_language() {
         );
     }
 }
+
+/// Feed items carry the severity (computed from the score) and the CVE ids as tags, and
+/// Atom entries as categories.
+#[test]
+fn feed_items_carry_the_severity_and_the_cves() {
+    let feed = site_json("en-US/feed.json");
+    let item = (feed["items"].as_array().unwrap().iter())
+        .find(|i| i["url"].as_str().unwrap().contains("RUSTSEC-2020-0019"))
+        .expect("an item");
+    let tags: Vec<&str> = item["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(tags.contains(&"CVE-2020-35875"), "{tags:?}");
+    assert!(tags.contains(&"Important"), "{tags:?}");
+    let atom = example().files().get("en-US/feed.atom").expect("atom");
+    let atom = String::from_utf8_lossy(atom);
+    assert!(atom.contains("<category term=\"CVE-2020-35875\"/>"));
+}

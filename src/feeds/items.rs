@@ -139,6 +139,12 @@ pub(crate) fn advisory_items(
             .map(|p| p.name.clone())
             .collect();
         tags.push(kind_name(a, ui));
+        // What a reader filters on: the severity (stated or computed from the scores) and
+        // the CVE ids.
+        if let (Some(severity), Some(ui)) = (crate::vuln::severity(a), ui) {
+            tags.push(crate::csaf::severity_label(severity, ui).to_string());
+        }
+        tags.extend(crate::vuln::cves(a).into_iter().map(String::from));
         // The summary is the same in every revision's item.
         let summary_html = to_html(&t.summary);
         let summary_plain = to_plain(&t.summary);
