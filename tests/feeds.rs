@@ -311,3 +311,60 @@ fn feed_stubs_are_the_items_in_their_order() {
         assert_eq!(placed, made, "{lang}");
     }
 }
+
+/// A withdrawn advisory stays published, marked withdrawn: a badge and the reason on its
+/// pages, `withdrawn` in OSV and in the API; its date must be a revision's.
+#[test]
+fn a_withdrawn_advisory_is_marked_in_every_output() {
+    let dir = copy_fixture("basic");
+    let adv = "advisories/ADV-2024-0001/advisory.yaml";
+    edit(
+        dir.path(),
+        adv,
+        "security_vulnerability: true",
+        "withdrawn: {date: 2024-04-02}\nsecurity_vulnerability: true",
+    );
+    let en = "advisories/ADV-2024-0001/en-US.yaml";
+    let text = std::fs::read_to_string(dir.path().join(en)).unwrap();
+    std::fs::write(
+        dir.path().join(en),
+        format!("{text}withdrawn: It described a configuration no release had.\n"),
+    )
+    .unwrap();
+    let files = build(dir.path());
+    let osv = json(&files, "osv/ADV-2024-0001.json");
+    assert_eq!(osv["withdrawn"], "2024-04-02T00:00:00Z");
+    let api = json(&files, "api/v1/advisories/ADV-2024-0001.json");
+    assert_eq!(api["withdrawn"], "2024-04-02T00:00:00Z");
+    let page =
+        String::from_utf8(files["en-US/advisories/ADV-2024-0001/index.html"].clone()).unwrap();
+    assert!(
+        page.contains("<strong>Withdrawn on Tuesday, April 2, 2024</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("It described a configuration no release had."));
+    let nl = String::from_utf8(files["nl-NL/advisories/ADV-2024-0001/index.html"].clone()).unwrap();
+    assert!(
+        nl.contains("<strong>Ingetrokken op "),
+        "the label in the page's language"
+    );
+
+    // A withdrawal on a day without a revision is an error.
+    edit(
+        dir.path(),
+        adv,
+        "withdrawn: {date: 2024-04-02}",
+        "withdrawn: {date: 2024-04-03}",
+    );
+    let (_, findings) = seckb::engine::check(dir.path(), &Default::default()).unwrap();
+    let errors: Vec<String> = (findings.sorted().into_iter())
+        .filter(|f| f.severity == seckb::diag::Severity::Error)
+        .map(|f| f.headline())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "advisories/ADV-2024-0001/advisory.yaml:13:19: error[revision-mismatch]: the advisory was withdrawn on 2024-04-03 but no revision has that date"
+        ]
+    );
+}

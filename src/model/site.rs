@@ -315,6 +315,8 @@ ui_strings! {
     status_under_investigation,
     /// Product status `known_not_affected`.
     status_known_not_affected,
+    /// "Withdrawn on {date}": the badge of a withdrawn advisory.
+    withdrawn_on,
     /// VEX justification `component_not_present`.
     justification_component_not_present,
     /// VEX justification `vulnerable_code_not_present`.

@@ -244,6 +244,9 @@ pub struct AdvisoryView {
     pub status: String,
     pub draft: bool,
     pub not_a_vulnerability: bool,
+    /// "Withdrawn on ..." and why, for a withdrawn advisory.
+    pub withdrawn: Option<String>,
+    pub withdrawn_reason: Option<String>,
     pub severity: Option<String>,
     pub summary: String,
     pub purpose: Option<String>,
@@ -424,6 +427,13 @@ impl AdvisoryView {
             status: status_label(a.status, ui),
             draft: a.status == Status::Draft,
             not_a_vulnerability: !a.security_vulnerability,
+            withdrawn: (a.withdrawn.as_ref()).map(|w| {
+                ui.withdrawn_on
+                    .replace("{date}", &format_date(lang, w.date, DateStyle::Full))
+            }),
+            withdrawn_reason: (t.withdrawn.as_ref().or(src.withdrawn.as_ref()))
+                .filter(|_| a.withdrawn.is_some())
+                .map(|m| memo.html(m)),
             severity: crate::vuln::severity(a).map(|s| severity_label(s, ui)),
             summary: memo.html(&t.summary),
             purpose: t.overview.purpose.as_deref().map(|m| memo.html(m)),

@@ -129,6 +129,19 @@ pub fn check(p: &Project, findings: &mut Findings) {
                 )),
             );
         }
+        if let Some(w) = &a.withdrawn
+            && !a.revisions.iter().any(|r| r.date == w.date)
+        {
+            findings.push(
+                Finding::error(
+                    file,
+                    spans.value("withdrawn.date"),
+                    "revision-mismatch",
+                    format!("the advisory was withdrawn on {} but no revision has that date", w.date),
+                )
+                .hint("a withdrawal is a revision: add one with that date, and say why in each text's `withdrawn`"),
+            );
+        }
         if numbers_ok && a.version != last.number {
             findings.push(
                 Finding::error(
