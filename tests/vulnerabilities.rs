@@ -228,3 +228,21 @@ fn feed_items_carry_the_severity_and_the_cves() {
     let atom = String::from_utf8_lossy(atom);
     assert!(atom.contains("<category term=\"CVE-2020-35875\"/>"));
 }
+
+/// A severity computed from the scores files the advisory under that severity's listing,
+/// and is the OSV `database_specific` severity and the CSAF aggregate severity.
+#[test]
+fn the_computed_severity_is_used_everywhere_a_stated_one_is() {
+    let listing = example()
+        .files()
+        .get("en-US/severities/important/index.html")
+        .expect("the listing");
+    assert!(String::from_utf8_lossy(listing).contains("advisories/RUSTSEC-2020-0019/"));
+    let osv = published("RUSTSEC-2020-0019");
+    assert_eq!(osv["database_specific"]["severity"], "important");
+    let csaf = (example().files().iter())
+        .find(|(p, _)| p.ends_with("/rustsec-2020-0019.json") && p.starts_with(".well-known/csaf/"))
+        .map(|(_, b)| serde_json::from_slice::<Value>(b).unwrap())
+        .expect("the CSAF document");
+    assert_eq!(csaf["document"]["aggregate_severity"]["text"], "Important");
+}

@@ -474,7 +474,7 @@ fn document<'s>(
     Ok(Csaf {
         document: Document {
             acknowledgments: acknowledgments(a),
-            aggregate_severity: a.severity.map(|s| AggregateSeverity {
+            aggregate_severity: crate::vuln::severity(a).map(|s| AggregateSeverity {
                 text: severity_label(s, p.ui()).to_string(),
             }),
             category: if p.security {

@@ -194,7 +194,7 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
             status: a.status,
             version: &a.version,
             security_vulnerability: a.security_vulnerability,
-            severity: a.severity,
+            severity: crate::vuln::severity(a),
             kbs: &a.kbs,
             cwe_ids: cwes(a),
             affected_products: products(&a.products.affected),

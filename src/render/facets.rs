@@ -100,7 +100,7 @@ pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
             products.entry(p.as_str()).or_default().push(i);
         }
         kinds.entry(a.kind).or_default().push(i);
-        if let Some(s) = a.severity {
+        if let Some(s) = crate::vuln::severity(a) {
             severities
                 .entry(s as u8)
                 .or_insert((s, Vec::new()))
