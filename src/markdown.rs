@@ -13,7 +13,10 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .rm_tags(["img"])
         // Relative URLs would resolve against the page, not the author's intent.
         .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer"));
+        .link_rel(Some("noopener noreferrer"))
+        // A code block scrolls sideways rather than wrap: it must take the keyboard focus
+        // to be scrolled without a mouse (WCAG 2.1.1; axe `scrollable-region-focusable`).
+        .set_tag_attribute_value("pre", "tabindex", "0");
     b
 });
 
@@ -42,7 +45,7 @@ pub fn escape_html(input: &str) -> String {
 pub fn to_html(md: &str) -> String {
     if too_deep(md).is_some() {
         let mut out = String::with_capacity(md.len() + 16);
-        out.push_str("<pre>");
+        out.push_str("<pre tabindex=\"0\">");
         for c in md.chars() {
             match c {
                 '&' => out.push_str("&amp;"),
@@ -857,7 +860,11 @@ mod tests {
     #[test]
     fn too_deep_text_is_not_sanitized_but_escaped() {
         let html = to_html(&format!("{}<script>", ">".repeat(MAX_NESTING * 100)));
-        assert!(html.starts_with("<pre>&gt;&gt;"), "{}", &html[..40]);
+        assert!(
+            html.starts_with("<pre tabindex=\"0\">&gt;&gt;"),
+            "{}",
+            &html[..40]
+        );
         assert!(html.ends_with("&lt;script&gt;</pre>\n"));
     }
 
@@ -874,5 +881,17 @@ mod tests {
             assert_eq!(memo.inline_html(md), to_inline_html(md));
         }
         assert_eq!(memo.html.borrow().len(), 2);
+    }
+
+    /// A code block can be scrolled from the keyboard, whatever the author wrote.
+    #[test]
+    fn code_blocks_take_the_keyboard_focus() {
+        let html = to_html("- a list\n\n  ```\n  a long log line\n  ```\n");
+        assert!(
+            html.contains("<pre tabindex=\"0\"><code>a long log line"),
+            "{html}"
+        );
+        let html = to_html("<pre tabindex=\"-1\" onclick=\"x()\">raw</pre>");
+        assert_eq!(html, "<pre tabindex=\"0\">raw</pre>");
     }
 }
