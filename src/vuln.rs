@@ -153,19 +153,26 @@ pub fn scores(a: &Advisory) -> Vec<Vec<Score>> {
         .collect()
 }
 
-/// The severity computed from the highest base score of the vulnerabilities (preferring
-/// v3.x scores, which every consumer reads, over v4.0); `None` without scores.
+/// Which vulnerability is the most severe, given each one's [`scores`]: the one with the
+/// highest v3.x base score (the version every consumer reads), else the highest v4.0 one;
+/// with its index among its scores. `None` without scores.
+pub fn most_severe(scores: &[Vec<Score>]) -> Option<(usize, usize)> {
+    let best = |version: &str| {
+        (scores.iter().enumerate())
+            .flat_map(|(i, s)| s.iter().enumerate().map(move |(j, s)| ((i, j), s)))
+            .filter(|(_, s)| s.version.starts_with(version))
+            .max_by(|x, y| x.1.base_score.total_cmp(&y.1.base_score))
+            .map(|(at, _)| at)
+    };
+    best("3").or_else(|| best("4"))
+}
+
+/// The severity computed from the most severe vulnerability's score ([`most_severe`]);
+/// `None` without scores.
 pub fn computed_severity(a: &Advisory) -> Option<Severity> {
     let all = scores(a);
-    let best = |version: &str| {
-        all.iter()
-            .flatten()
-            .filter(|s| s.version.starts_with(version))
-            .max_by(|x, y| x.base_score.total_cmp(&y.base_score))
-            .cloned()
-    };
-    let top = best("3").or_else(|| best("4"))?;
-    severity_of(top.base_severity)
+    let (i, j) = most_severe(&all)?;
+    severity_of(all[i][j].base_severity)
 }
 
 /// The advisory's severity: as stated, else computed from its scores.

@@ -234,16 +234,7 @@ fn cwes(a: &Advisory) -> Vec<&str> {
 /// type): the one with the highest v3 base score, else the highest v4 score.
 fn severity(a: &Advisory) -> Vec<OsvSeverity> {
     let scores = crate::vuln::scores(a);
-    let top = |version: &str| {
-        (scores.iter().enumerate())
-            .filter_map(|(i, s)| {
-                let best = s.iter().find(|s| s.version.starts_with(version))?;
-                Some((i, best.base_score))
-            })
-            .max_by(|x, y| x.1.total_cmp(&y.1))
-            .map(|(i, _)| i)
-    };
-    let Some(i) = top("3").or_else(|| top("4")) else {
+    let Some((i, _)) = crate::vuln::most_severe(&scores) else {
         return Vec::new();
     };
     (scores[i].iter())

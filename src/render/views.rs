@@ -567,18 +567,13 @@ fn vuln_views(
 }
 
 fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
-    let severity = match s.base_severity {
-        "CRITICAL" => &ui.severity_critical,
-        "HIGH" => &ui.severity_important,
-        "MEDIUM" => &ui.severity_moderate,
-        "LOW" => &ui.severity_low,
-        _ => "",
-    };
     ScoreView {
         version: format!("CVSS {}", s.version),
         vector: s.vector.clone(),
         score: format!("{:.1}", s.base_score),
-        severity: severity.to_string(),
+        severity: (crate::vuln::severity_of(s.base_severity))
+            .map(|x| severity_label(x, ui))
+            .unwrap_or_default(),
         class: s.base_severity.to_ascii_lowercase(),
     }
 }
