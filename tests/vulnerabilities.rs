@@ -246,3 +246,20 @@ fn the_computed_severity_is_used_everywhere_a_stated_one_is() {
         .expect("the CSAF document");
     assert_eq!(csaf["document"]["aggregate_severity"]["text"], "Important");
 }
+
+/// The product index is a tree of vendors and product families, as the catalog gives them.
+#[test]
+fn the_product_index_is_a_tree_of_vendors_and_families() {
+    let page = example()
+        .files()
+        .get("en-US/products/index.html")
+        .expect("the index");
+    let html = String::from_utf8_lossy(page);
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+    // Vendors in order of name, the Go standard library under its family.
+    assert!(at(">Microsoft</h2>") < at(">The Go Authors</h2>"));
+    assert!(at(">The Go Authors</h2>") < at("<h3>Go</h3>"));
+    assert!(at("<h3>Go</h3>") < at("products/go-stdlib/"));
+    assert!(at(">tokio-rs</h2>") < at("products/tokio-rustls/"));
+    assert!(at("products/go-stdlib/") < at(">tokio-rs</h2>"));
+}

@@ -257,12 +257,14 @@ impl Listings<'_> {
         )])
     }
 
-    /// The product index.
+    /// The product index: the catalog's products that advisories name, as a tree of
+    /// vendors and product families, as CSAF's product tree has them.
     fn product_index(&self, products: Option<&facets::Group>) -> Result<Files> {
         let rel = "products/index.html".to_string();
         let (site, lang) = (self.pages.site, self.lang);
         let mut ctx = page_ctx(site, &self.pages.langs, lang, self.text, "products/", &rel)?;
-        ctx.insert("products", &products.map(|g| &g.facets));
+        let facets = products.map(|g| &g.facets[..]).unwrap_or_default();
+        ctx.insert("vendors", &views::product_tree(site, facets));
         let page = self.pages.render("products.html", &ctx)?;
         Ok(vec![(format!("{lang}/{rel}"), page)])
     }

@@ -318,6 +318,50 @@ pub struct StatusView {
     pub products: Vec<Linked>,
 }
 
+/// A vendor of the product index, with its product families.
+#[derive(Debug, Serialize)]
+pub struct VendorView<'f> {
+    pub name: String,
+    pub families: Vec<FamilyView<'f>>,
+}
+
+/// A product family of a vendor (`name` is `None` for products of no family), with the
+/// product pages in it.
+#[derive(Debug, Serialize)]
+pub struct FamilyView<'f> {
+    pub name: Option<String>,
+    pub products: Vec<&'f super::facets::Facet>,
+}
+
+/// The product pages `facets` (`products/<id>/`) as a tree: vendors by name, in each the
+/// products of no family first, then each family by name; products in the order given.
+pub fn product_tree<'f>(site: &Site, facets: &'f [super::facets::Facet]) -> Vec<VendorView<'f>> {
+    let mut tree: BTreeMap<String, BTreeMap<Option<String>, Vec<&'f super::facets::Facet>>> =
+        BTreeMap::new();
+    for f in facets {
+        let id = (f.dir.strip_prefix("products/"))
+            .and_then(|d| d.strip_suffix('/'))
+            .unwrap_or(&f.dir);
+        let (vendor, family) = match site.product(id) {
+            Some(p) => (p.vendor.clone(), p.family.clone()),
+            None => (String::new(), None),
+        };
+        tree.entry(vendor)
+            .or_default()
+            .entry(family)
+            .or_default()
+            .push(f);
+    }
+    (tree.into_iter())
+        .map(|(name, families)| VendorView {
+            name,
+            families: (families.into_iter())
+                .map(|(name, products)| FamilyView { name, products })
+                .collect(),
+        })
+        .collect()
+}
+
 /// A label with an optional link.
 #[derive(Debug, Serialize, Clone)]
 pub struct Linked {
