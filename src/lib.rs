@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod commands;
 pub mod csaf;
+pub mod cwe;
 pub mod diag;
 pub mod engine;
 pub mod feeds;

@@ -136,8 +136,8 @@ fn round_trip(site: &Path) -> (usize, Report) {
 #[test]
 fn the_repository_survives_export_import_export_byte_for_byte() {
     let (docs, report) = round_trip(&repository());
-    assert_eq!(report.advisories.len(), 66);
-    assert!(docs >= 66, "{docs} documents");
+    assert_eq!(report.advisories.len(), 67);
+    assert!(docs >= 67, "{docs} documents");
     assert!(
         report
             .advisories
@@ -244,8 +244,8 @@ fn the_oasis_examples_import_validate_and_build() {
     let w = warnings(&report);
     for expected in [
         "RHSA-2021_5186: [id] the id `RHSA-2021:5186` cannot be a folder name or URL part",
-        "BSI-2022-0001: [not-kept] product identification helpers",
-        "cisco-sa-20180328-smi2: [not-kept] vulnerability fields ids, scores (CVSS)",
+        "BSI-2022-0001: [not-kept] vulnerability fields remediations.date",
+        "RHSA-2021_5186: [not-kept] CVE-2021-4104: the threat `impact` has no place",
         "RHSA-2021_5186: [disclaimer] the legal disclaimer differs from the site's",
     ] {
         assert!(
@@ -262,8 +262,46 @@ fn the_oasis_examples_import_validate_and_build() {
     assert_eq!(docs.len(), 3, "{docs:?}");
 
     let root = into.path();
+    // Nothing a scanner matches on is lost: identifiers, scores, weaknesses, the status of
+    // each product, product identifiers and versions.
+    assert!(
+        !w.iter().any(|x| x.contains("identification helpers")
+            || x.contains("scores (CVSS)")
+            || x.contains("fields ids")),
+        "{w:#?}"
+    );
     let rhsa: Advisory = read(&root.join("advisories/RHSA-2021_5186/advisory.yaml"));
-    assert_eq!(rhsa.cves, ["CVE-2021-4104", "CVE-2021-4125"]);
+    assert!(rhsa.cves.is_empty());
+    let cves: Vec<_> = rhsa
+        .vulnerabilities
+        .iter()
+        .map(|v| v.cve.clone().unwrap())
+        .collect();
+    assert_eq!(cves, ["CVE-2021-4104", "CVE-2021-4125"]);
+    assert_eq!(rhsa.vulnerabilities[0].cwes, ["CWE-20"]);
+    assert!(
+        !rhsa.vulnerabilities[0]
+            .products
+            .known_not_affected
+            .is_empty()
+    );
+    assert!(!rhsa.vulnerabilities[0].products.fixed.is_empty());
+    let bsi: Advisory = read(&root.join("advisories/BSI-2022-0001/advisory.yaml"));
+    let v = &bsi.vulnerabilities[0];
+    // Its only id is an issue, `csaf-tools/CVRF-CSAF-Converter#78`: no id (a warning).
+    assert!(v.ids.is_empty());
+    assert_eq!(v.cwes, ["CWE-611"]);
+    assert_eq!(
+        v.scores.cvss_v3.as_deref(),
+        Some("CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:H/I:N/A:L/E:F/RL:O/RC:C")
+    );
+    assert!(!v.products.first_fixed.is_empty() && !v.products.known_affected.is_empty());
+    assert_eq!(v.acknowledgments.len(), 1);
+    let text: AdvisoryText = read(&root.join("advisories/BSI-2022-0001/en-US.yaml"));
+    assert!(!text.vulnerabilities[&v.id].description.is_empty());
+    let cisco_v: Advisory = read(&root.join("advisories/cisco-sa-20180328-smi2/advisory.yaml"));
+    assert_eq!(cisco_v.vulnerabilities[0].ids, ["CSCvg76186"]);
+    assert!(cisco_v.vulnerabilities[0].scores.cvss_v3.is_some());
     assert_eq!(rhsa.severity, Some(Severity::Critical));
     assert!(rhsa.security_vulnerability);
     let cisco: Advisory = read(&root.join("advisories/cisco-sa-20180328-smi2/advisory.yaml"));
@@ -277,6 +315,15 @@ fn the_oasis_examples_import_validate_and_build() {
     assert!(titles.contains(&"Workarounds"), "{titles:?}");
     let cat: Catalog = read(&root.join("products.yaml"));
     assert!(cat.products.iter().any(|p| p.vendor == "Cisco"));
+    // The tree's versions and the products' identifiers are in the catalog.
+    let alpha = (cat.products.iter())
+        .find(|p| p.name == "CSAF Tools CVRF-CSAF-Converter 1.0.0-alpha")
+        .unwrap();
+    assert_eq!(alpha.version.as_deref(), Some("1.0.0-alpha"));
+    assert_eq!(
+        alpha.cpe.as_deref(),
+        Some("cpe:/a:csaf-tools:cvrf-csaf-converter:1.0.0-alpha")
+    );
     // Products are deduplicated: each catalog id once.
     let mut ids: Vec<&str> = cat.products.iter().map(|p| p.id.as_str()).collect();
     let n = ids.len();
@@ -602,6 +649,10 @@ fn check_written(plan: &seckb::import::write::Plan, reading: &seckb::import::csa
             want.products = got.products.clone();
             for (w, g) in want.remediations.iter_mut().zip(&got.remediations) {
                 w.products = g.products.clone();
+            }
+            for (w, g) in want.vulnerabilities.iter_mut().zip(&got.vulnerabilities) {
+                w.products = g.products.clone();
+                w.affected = g.affected.clone();
             }
             assert_eq!(json(&got), json(&want), "{rel}:\n{text}");
         } else if rel == "products.yaml" {

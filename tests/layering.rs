@@ -14,7 +14,7 @@ use std::path::Path;
 /// `commands` for the shared report functions); `root` is `lib.rs` and `main.rs`.
 const LAYERS: &[&[&str]] = &[
     // Depend on nothing in seckb.
-    &["model", "util", "memory"],
+    &["model", "util", "memory", "cwe"],
     &["i18n", "markdown", "diag", "vuln"],
     // A format: CSAF 2.0 documents, written and read.
     &["csaf"],

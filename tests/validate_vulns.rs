@@ -222,7 +222,7 @@ fn not_affected_without_a_justification() {
     assert_eq!(
         only(&[(ADV, "          justification: component_not_present\n", "")]),
         [format!(
-            "{ADV}:46:11: error[missing-justification]: product `widget-client` is known not to be affected, but not why | add `justification:` (component_not_present, vulnerable_code_not_present, vulnerable_code_cannot_be_controlled_by_adversary, vulnerable_code_not_in_execute_path or inline_mitigations_already_exist)"
+            "{ADV}:46:11: warning[missing-justification]: product `widget-client` is known not to be affected, but not why; the advisory cannot be published as a VEX statement | add `justification:` (component_not_present, vulnerable_code_not_present, vulnerable_code_cannot_be_controlled_by_adversary, vulnerable_code_not_in_execute_path or inline_mitigations_already_exist)"
         )]
     );
 }
@@ -279,7 +279,7 @@ fn a_bad_purl_and_a_bad_cpe_in_the_catalog() {
         ]),
         [
             "products.yaml:11:11: error[invalid-purl]: `cargo/widget` is not a package URL: missing scheme | a purl is `pkg:<type>/<namespace>/<name>@<version>`, e.g. `pkg:cargo/smallvec`",
-            "products.yaml:18:10: error[invalid-cpe]: `cpe:2.3:a:example:widget server:3` is not a CPE 2.3 name: it has 6 parts separated by `:`, not 13 | a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`",
+            "products.yaml:18:10: error[invalid-cpe]: `cpe:2.3:a:example:widget server:3` is not a CPE name: it has 6 parts separated by `:`, not 13 | a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`",
         ]
     );
 }

@@ -101,11 +101,12 @@ pub fn status_name(s: Status) -> &'static str {
 pub const STATUSES: [Status; 3] = [Status::Draft, Status::Interim, Status::Final];
 
 /// Every kind of remediation, in the order of the model.
-pub const REMEDIATION_KINDS: [RemediationKind; 4] = [
+pub const REMEDIATION_KINDS: [RemediationKind; 5] = [
     RemediationKind::VendorFix,
     RemediationKind::Workaround,
     RemediationKind::Mitigation,
     RemediationKind::NoneAvailable,
+    RemediationKind::NoFixPlanned,
 ];
 
 /// The CSAF remediation category of a kind.
@@ -115,6 +116,7 @@ pub fn remediation_category(kind: RemediationKind) -> &'static str {
         RemediationKind::Workaround => "workaround",
         RemediationKind::Mitigation => "mitigation",
         RemediationKind::NoneAvailable => "none_available",
+        RemediationKind::NoFixPlanned => "no_fix_planned",
     }
 }
 
@@ -126,6 +128,7 @@ pub fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> &str {
         RemediationKind::Workaround => &ui.remediation_workaround,
         RemediationKind::Mitigation => &ui.remediation_mitigation,
         RemediationKind::NoneAvailable => &ui.remediation_none_available,
+        RemediationKind::NoFixPlanned => &ui.remediation_no_fix_planned,
     }
 }
 
@@ -188,6 +191,79 @@ pub fn split_symptom(text: &str, ui: &UiStrings) -> (String, Symptom) {
     (lead.to_string(), s)
 }
 
+/// The CVSS v3 JSON object (FIRST's `cvss-v3.x.json`) of a scored vector: version, vector,
+/// the computed base score and severity, and the base metrics the vector gives, named as
+/// that schema names them (CSAF mandatory test 6.1.10 checks they agree with the vector).
+/// Keys come out sorted, as CSAF optional test 6.2.13 wants.
+pub fn cvss_v3_json(s: &crate::vuln::Score) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for part in s.vector.split('/').skip(1) {
+        let Some((metric, value)) = part.split_once(':') else {
+            continue;
+        };
+        let named = |name: &str, values: &[(&str, &'static str)]| {
+            (values.iter().find(|(v, _)| *v == value)).map(|(_, long)| (name.to_string(), *long))
+        };
+        const NLH: &[(&str, &str)] = &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")];
+        let field = match metric {
+            "AV" => named(
+                "attackVector",
+                &[
+                    ("N", "NETWORK"),
+                    ("A", "ADJACENT_NETWORK"),
+                    ("L", "LOCAL"),
+                    ("P", "PHYSICAL"),
+                ],
+            ),
+            "AC" => named("attackComplexity", &[("L", "LOW"), ("H", "HIGH")]),
+            "PR" => named("privilegesRequired", NLH),
+            "UI" => named("userInteraction", &[("N", "NONE"), ("R", "REQUIRED")]),
+            "S" => named("scope", &[("U", "UNCHANGED"), ("C", "CHANGED")]),
+            "C" => named("confidentialityImpact", NLH),
+            "I" => named("integrityImpact", NLH),
+            "A" => named("availabilityImpact", NLH),
+            // Temporal and environmental metrics would need their scores too.
+            _ => None,
+        };
+        if let Some((name, long)) = field {
+            m.insert(name, long.into());
+        }
+    }
+    m.insert("baseScore".into(), serde_json::json!(s.base_score));
+    m.insert("baseSeverity".into(), s.base_severity.into());
+    m.insert("vectorString".into(), s.vector.clone().into());
+    m.insert("version".into(), s.version.into());
+    serde_json::Value::Object(m)
+}
+
+/// The name CSAF documents give the database of a vulnerability id, by its prefix.
+pub fn id_system(id: &str) -> String {
+    let prefix = id.split('-').next().unwrap_or(id);
+    match prefix {
+        "GHSA" => "GitHub Security Advisories".to_string(),
+        "RUSTSEC" => "RustSec Advisory Database".to_string(),
+        "GO" => "Go Vulnerability Database".to_string(),
+        "PYSEC" => "PyPI Advisory Database".to_string(),
+        "OSV" => "OSV".to_string(),
+        _ => prefix.to_string(),
+    }
+}
+
+/// Package URL types and the OSV ecosystems they stand for: a product's purl gives its
+/// package, and a package its purl.
+pub const PURL_ECOSYSTEMS: &[(&str, &str)] = &[
+    ("cargo", "crates.io"),
+    ("golang", "Go"),
+    ("npm", "npm"),
+    ("pypi", "PyPI"),
+    ("maven", "Maven"),
+    ("nuget", "NuGet"),
+    ("gem", "RubyGems"),
+    ("composer", "Packagist"),
+    ("hex", "Hex"),
+    ("pub", "Pub"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +309,22 @@ mod tests {
         let (lead, s) = split_symptom("Only text.", &ui);
         assert_eq!(lead, "Only text.");
         assert!(s.log_lines.is_empty() && s.log_file.is_none());
+    }
+
+    /// The CVSS object has what FIRST's schema requires, the base metrics by their schema
+    /// names, and nothing of metrics whose scores it does not give.
+    #[test]
+    fn cvss_objects_name_the_base_metrics() {
+        let v = "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:H/I:N/A:L/E:F/RL:O/RC:C";
+        let s = crate::vuln::score(v, crate::vuln::Version::V3).unwrap();
+        let j = cvss_v3_json(&s);
+        assert_eq!(j["version"], "3.1");
+        assert_eq!(j["vectorString"], v);
+        assert_eq!(j["baseScore"], s.base_score);
+        assert_eq!(j["attackVector"], "LOCAL");
+        assert_eq!(j["userInteraction"], "REQUIRED");
+        assert_eq!(j["availabilityImpact"], "LOW");
+        assert_eq!(j.as_object().unwrap().len(), 12);
+        assert!(j.get("exploitCodeMaturity").is_none());
     }
 }

@@ -208,6 +208,12 @@ pub struct Vulnerability {
     pub acknowledgments: Vec<Acknowledgment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwe: Option<Cwe>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<VulnerabilityId>,
     #[serde(default)]
     pub notes: Vec<Note>,
     /// By status (`known_affected`, `fixed`, ...): the export writes only the statuses it
@@ -228,6 +234,31 @@ pub struct Vulnerability {
     pub other: BTreeMap<String, Value>,
 }
 
+/// A weakness: its CWE id and name, as the CWE List has it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cwe {
+    pub id: String,
+    pub name: String,
+}
+
+/// A machine-readable flag; seckb writes one per VEX justification of the products known not
+/// to be affected.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flag {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_ids: Vec<String>,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_ids: Vec<String>,
+}
+
+/// An id of the vulnerability in another database (`GHSA-...`, `RUSTSEC-...`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VulnerabilityId {
+    pub system_name: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(expecting = "struct CsafRemediation")]
 pub struct Remediation {
@@ -243,19 +274,24 @@ pub struct Remediation {
     pub other: BTreeMap<String, Value>,
 }
 
-/// Scores are only read, for a severity where the document gives none.
+/// A CVSS score: the CVSS JSON object (written with the computed base score, read for its
+/// vector) and the products it applies to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Score {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_v2: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_v3: Option<Value>,
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Threat {
     pub category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     pub details: String,
-    #[serde(skip_deserializing)]
+    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub product_ids: Vec<String>,
 }

@@ -27,15 +27,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Context, Result, bail};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use serde_json::Map;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256, Sha512};
 
+mod tree;
+mod vulns;
+
 use super::timestamp;
 use crate::csaf::model::{
-    Acknowledgment, AggregateSeverity, Branch, Csaf, Distribution, Document, Engine,
-    FullProductName, Generator, Note, ProductTree, Publisher, Reference, Remediation, Revision,
-    Threat, Tlp, Tracking, Vulnerability,
+    Acknowledgment, AggregateSeverity, Csaf, Distribution, Document, Engine, Generator, Note,
+    Publisher, Reference, Remediation, Revision, Threat, Tlp, Tracking, Vulnerability,
 };
 use crate::csaf::{
     document_path, plain, remediation_category, remediation_label, severity_label, status_name,
@@ -414,7 +415,7 @@ impl<'s> Parts<'s> {
             site_text: site.site_text(lang)?,
             summary: plain(&text.summary),
             translation: lang != source_lang,
-            security: !a.cves.is_empty(),
+            security: !a.cves.is_empty() || !a.vulnerabilities.is_empty(),
         })
     }
 
@@ -465,9 +466,11 @@ fn document<'s>(
         publisher(site)
     };
     let notes = notes(&p)?;
-    let product_tree = product_tree(site, a)?;
+    let product_tree = tree::product_tree(site, a)?;
     let vulnerabilities = if p.security {
-        vulnerabilities(&p)?
+        let mut all = vulns::vulnerabilities(&p);
+        all.extend(vulnerabilities(&p)?);
+        all
     } else {
         Vec::new()
     };
@@ -477,7 +480,9 @@ fn document<'s>(
             aggregate_severity: crate::vuln::severity(a).map(|s| AggregateSeverity {
                 text: severity_label(s, p.ui()).to_string(),
             }),
-            category: if p.security {
+            category: if p.security && vulns::is_vex(a) {
+                "csaf_vex"
+            } else if p.security {
                 "csaf_security_advisory"
             } else {
                 "csaf_informational_advisory"
@@ -703,8 +708,9 @@ fn acknowledgments(a: &Advisory) -> Vec<Acknowledgment> {
         .collect()
 }
 
-/// The vulnerabilities of a security advisory: one per CVE, each with the summary, the
-/// product status, the remediations and the threats of the whole advisory.
+/// The vulnerabilities of a security advisory for the CVEs it lists that none of its
+/// vulnerabilities has: one per CVE, each with the summary, the product status, the
+/// remediations and the threats of the whole advisory.
 fn vulnerabilities(p: &Parts) -> Result<Vec<Vulnerability>> {
     let (a, text, ui) = (p.a, p.text, p.ui());
     let ids = |ps: &[ProductId]| -> Vec<String> { ps.iter().map(|p| p.0.clone()).collect() };
@@ -716,6 +722,7 @@ fn vulnerabilities(p: &Parts) -> Result<Vec<Vulnerability>> {
         // An impact statement for every product known not to be affected (6.1.27.9).
         vec![Threat {
             category: "impact".to_string(),
+            date: None,
             details: format!(
                 "{}: {}",
                 ui.not_affected_software,
@@ -742,7 +749,9 @@ fn vulnerabilities(p: &Parts) -> Result<Vec<Vulnerability>> {
         },
         title: Some(text.subtitle.clone().unwrap_or_else(|| text.title.clone())),
     };
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeSet<&str> = (a.vulnerabilities.iter())
+        .filter_map(|v| v.cve.as_deref())
+        .collect();
     Ok(a.cves
         .iter()
         .filter(|c| seen.insert(c.as_str()))
@@ -783,54 +792,6 @@ fn remediations(p: &Parts, affected: &[String]) -> Vec<Remediation> {
             })
         })
         .collect()
-}
-
-/// The product tree: vendor branches (sorted by name) holding product-name branches, in the
-/// order the advisory names the products (affected, then not affected).
-fn product_tree(site: &Site, a: &Advisory) -> Result<Option<ProductTree>> {
-    let mut by_vendor: BTreeMap<&str, Vec<Branch>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    let namespace = site.url(&format!("{}/products/", site.settings.default_language));
-    for id in a.products.affected.iter().chain(&a.products.not_affected) {
-        if !seen.insert(id.as_str()) {
-            continue;
-        }
-        let p = site
-            .product(id.as_str())
-            .with_context(|| format!("advisory `{}` names unknown product `{id}`", a.id))?;
-        by_vendor.entry(&p.vendor).or_default().push(Branch {
-            branches: Vec::new(),
-            category: "product_name".to_string(),
-            name: p.name.clone(),
-            product: Some(FullProductName {
-                name: p.name.clone(),
-                product_id: p.id.0.clone(),
-                // The product's page in the catalog is the identifier the publisher has.
-                product_identification_helper: Some(Map::from_iter([(
-                    "x_generic_uris".to_string(),
-                    serde_json::json!([{
-                        "namespace": namespace,
-                        "uri": format!("{namespace}{}/", p.id),
-                    }]),
-                )])),
-            }),
-        });
-    }
-    if by_vendor.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ProductTree {
-        branches: by_vendor
-            .into_iter()
-            .map(|(vendor, branches)| Branch {
-                branches,
-                category: "vendor".to_string(),
-                name: vendor.to_string(),
-                product: None,
-            })
-            .collect(),
-        ..ProductTree::default()
-    }))
 }
 
 fn publisher(site: &Site) -> Publisher {

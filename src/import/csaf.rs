@@ -18,6 +18,8 @@
 //! Any other CSAF document is read as well as the model allows; whatever has no place in it
 //! is kept as a text section or named in a warning, never dropped silently.
 
+mod vulns;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -393,12 +395,14 @@ impl Remediations {
         body: Option<String>,
         url: Option<String>,
         products: Vec<crate::model::ProductId>,
+        vulnerabilities: Vec<String>,
     ) {
         let stem = match kind {
             RemediationKind::VendorFix => "vendor-fix",
             RemediationKind::Workaround => "workaround",
             RemediationKind::Mitigation => "mitigation",
             RemediationKind::NoneAvailable => "none-available",
+            RemediationKind::NoFixPlanned => "no-fix-planned",
         };
         let n = self.counters.entry(stem).or_default();
         *n += 1;
@@ -412,6 +416,7 @@ impl Remediations {
             kb: None,
             url,
             products,
+            vulnerabilities,
         });
     }
 }
@@ -428,9 +433,16 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
     let tree = doc.product_tree.unwrap_or_default();
     let (tree, mut product_hints) = r.products(&tree);
     let mut affects = r.product_status(&tree);
+    let structured = r.structured(&tree);
     let mut read = r.document_notes(translation_of.is_some(), &version);
     r.settle_products(&mut affects, &mut read, &mut product_hints);
-    let remediations = r.remediations(&tree, &mut affects, &mut read, &mut product_hints);
+    let remediations = r.remediations(
+        &tree,
+        &structured,
+        &mut affects,
+        &mut read,
+        &mut product_hints,
+    );
     let vulnerability_description = r.vulnerability_notes(&read, &mut affects);
     let severity = r.severity(affects.worst_cvss);
     let (references, links) = r.references(translation_of.is_some());
@@ -471,7 +483,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         aliases: Vec::new(),
         related: Vec::new(),
         withdrawn: None,
-        vulnerabilities: Vec::new(),
+        vulnerabilities: structured.vulnerabilities,
         kbs: Vec::new(),
         bulletins: Vec::new(),
         products: Products::default(),
@@ -499,7 +511,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         revisions: revision_texts,
         links,
         sections: r.sections,
-        vulnerabilities: BTreeMap::new(),
+        vulnerabilities: structured.texts,
         withdrawn: None,
     };
     // Text that would not read back as it was written is worth a look.
@@ -757,50 +769,34 @@ impl<'d> Reader<'d> {
         Ok(status)
     }
 
-    /// Products: every full product name in the tree, with its vendor; and the hints for
-    /// the catalog, by product name.
+    /// Products: every full product name in the tree, with its vendor, family, version and
+    /// identifiers; and the hints for the catalog, by product name.
     fn products<'t>(&mut self, tree: &'t ProductTree) -> (Tree<'t>, BTreeMap<String, ProductHint>) {
-        let mut helpers = 0usize;
-        let our_namespace = format!("{}{}/products/", self.ctx.base_url, self.ctx.default);
-        let mut note_helper = |fpn: &FullProductName| {
-            if let Some(h) = &fpn.product_identification_helper {
-                let ours = h.len() == 1
-                    && h.get("x_generic_uris")
-                        .and_then(Value::as_array)
-                        .is_some_and(|a| {
-                            a.iter().all(|u| {
-                                u.get("namespace").and_then(Value::as_str) == Some(&our_namespace)
-                            })
-                        });
-                if !ours {
-                    helpers += 1;
-                }
-            }
-        };
-        let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+        let mut found: Vec<TreeProduct> = Vec::new();
         for b in &tree.branches {
-            walk(b, None, &mut found, &mut note_helper);
+            walk(b, &Place::default(), &mut found);
         }
         for p in &tree.full_product_names {
-            note_helper(p);
-            found.push((p.product_id.clone(), p.name.clone(), None));
+            found.push(TreeProduct::of(p, &Place::default()));
         }
-        let vendor_of: BTreeMap<String, Option<String>> = found
+        let place_of: BTreeMap<String, Place> = found
             .iter()
-            .map(|(id, _, v)| (id.clone(), v.clone()))
+            .map(|f| (f.id.clone(), f.place.clone()))
             .collect();
         for r in &tree.relationships {
-            note_helper(&r.full_product_name);
-            found.push((
-                r.full_product_name.product_id.clone(),
-                r.full_product_name.name.clone(),
-                vendor_of.get(&r.product_reference).cloned().flatten(),
-            ));
+            // A product in a relationship is of the vendor of the product it refers to.
+            let vendor = (place_of.get(&r.product_reference)).and_then(|p| p.vendor.clone());
+            let place = Place {
+                vendor,
+                ..Place::default()
+            };
+            found.push(TreeProduct::of(&r.full_product_name, &place));
         }
+        let helpers = found.iter().filter(|f| f.other_helpers).count();
         if helpers > 0 {
             self.notes.push(Note::warning(
                 "not-kept",
-                format!("product identification helpers (CPE, PURL, hashes, ...) of {helpers} products have no place in the product catalog"),
+                format!("product identification helpers other than CPE and purl (hashes, serial numbers, SBOM URLs, ...) of {helpers} products have no place in the product catalog"),
             ));
         }
         let catalog_like = |id: &str| {
@@ -812,15 +808,20 @@ impl<'d> Reader<'d> {
                 && unsafe_reason(id).is_none()
         };
         let mut by_id: BTreeMap<String, (String, ProductHint)> = BTreeMap::new();
-        for (pid, name, vendor) in found {
-            let name = name.trim().to_string();
-            by_id.entry(pid.clone()).or_insert((
-                name,
-                ProductHint {
-                    vendor: vendor.or_else(|| Some(self.d.publisher.name.clone())),
-                    id: catalog_like(&pid).then_some(pid),
-                },
-            ));
+        for f in found {
+            let name = f.name.trim().to_string();
+            let hint = ProductHint {
+                vendor: f
+                    .place
+                    .vendor
+                    .or_else(|| Some(self.d.publisher.name.clone())),
+                id: catalog_like(&f.id).then(|| f.id.clone()),
+                family: f.place.family,
+                version: f.place.version,
+                cpe: f.cpe,
+                purl: f.purl,
+            };
+            by_id.entry(f.id).or_insert((name, hint));
         }
         let groups = tree
             .product_groups
@@ -856,12 +857,22 @@ impl<'d> Reader<'d> {
                 }
             };
         let mut dropped_status = BTreeSet::new();
-        for v in self.vulnerabilities {
+        // The advisory's products are those of the vulnerabilities seckb wrote for its CVEs,
+        // where there are any, else those of all vulnerabilities.
+        let legacy = self.legacy();
+        let for_products: Vec<&Vulnerability> = if legacy.is_empty() {
+            self.vulnerabilities.iter().collect()
+        } else {
+            legacy.clone()
+        };
+        for v in &legacy {
             if let Some(c) = v.cve.as_ref().map(|c| c.trim().to_string())
                 && !a.cves.contains(&c)
             {
                 a.cves.push(c);
             }
+        }
+        for v in for_products {
             for (status, ids) in &v.product_status {
                 match status.as_str() {
                     "known_affected" | "first_affected" | "last_affected" => {
@@ -869,11 +880,15 @@ impl<'d> Reader<'d> {
                     }
                     "known_not_affected" => push_names(&mut a.not_affected, ids, &mut unknown_ids),
                     "fixed" | "first_fixed" => push_names(&mut a.fixed, ids, &mut unknown_ids),
+                    // The vulnerabilities' own statuses are read with them.
+                    _ if legacy.is_empty() => {}
                     other => {
                         dropped_status.insert(other.to_string());
                     }
                 }
             }
+        }
+        for v in self.vulnerabilities {
             for s in &v.scores {
                 for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
                     let sev = cvss
@@ -886,7 +901,7 @@ impl<'d> Reader<'d> {
                     };
                 }
             }
-            if !v.scores.is_empty() {
+            if !v.scores.is_empty() && legacy.iter().any(|l| std::ptr::eq(*l, v)) {
                 a.dropped_fields.insert("scores (CVSS)".into());
             }
             for k in v.other.keys() {
@@ -1138,64 +1153,94 @@ impl<'d> Reader<'d> {
                 name.clone(),
                 ProductHint {
                     vendor: Some(publisher.clone()),
-                    id: None,
+                    ..ProductHint::default()
                 },
             );
             a.affected.push(name);
         }
     }
 
-    /// Remediations: the vulnerabilities' (the same for each in seckb's export), else the
-    /// informational notes'.
+    /// Remediations: the vulnerabilities', once each (seckb's export repeats a remediation in
+    /// every vulnerability it is for), else the informational notes'. One for exactly the
+    /// affected products (the advisory's, or a vulnerability's) is one without products of
+    /// its own; one for some of the vulnerabilities read with them names those.
     fn remediations(
         &mut self,
         tree: &Tree,
+        structured: &vulns::Read,
         a: &mut Affects,
         read: &mut NotesRead,
         product_hints: &mut BTreeMap<String, ProductHint>,
     ) -> Remediations {
         let mut remediations = Remediations::default();
-        let mut seen = BTreeSet::new();
+        // By what makes a remediation: the vulnerabilities it is in (`None`: one seckb wrote
+        // for the advisory's CVEs, which is for all of them).
+        type Key = (String, String, Option<String>, Vec<String>);
+        let mut found: Vec<(Key, Option<Vec<String>>)> = Vec::new();
         // Remediation products are resolved to catalog ids when the advisory is written; here
         // they are kept as names in the `products` field and mapped by `Reading::finish`.
-        for v in self.vulnerabilities {
+        for (i, v) in self.vulnerabilities.iter().enumerate() {
+            let of = structured.ids.get(i).cloned().flatten();
+            let mut keys: Vec<Key> = Vec::new();
             for r in &v.remediations {
-                let names = self.remediation_products(tree, r);
-                let key = (
-                    r.category.clone(),
-                    r.details.clone(),
-                    r.url.clone(),
-                    names.clone(),
-                );
-                if !seen.insert(key) {
-                    continue;
+                let mut names = self.remediation_products(tree, r);
+                let default = match &of {
+                    Some(id) => structured.affected.get(id).unwrap_or(&a.affected),
+                    None => &a.affected,
+                };
+                if names == *default {
+                    names.clear();
                 }
-                let kind = self.remediation_kind(&r.category);
+                keys.push((r.category.clone(), r.details.clone(), r.url.clone(), names));
                 for k in r.other.keys() {
                     a.dropped_fields.insert(format!("remediations.{k}"));
                 }
-                let body = (r.details != remediation_label(kind, &self.site_text.ui))
-                    .then(|| escape_markdown(&r.details));
-                let products = if names == a.affected {
-                    Vec::new()
-                } else {
-                    names.into_iter().map(crate::model::ProductId).collect()
-                };
-                let url = r.url.clone().filter(|u| {
-                    let bad = crate::validate::url_problem(u);
-                    if let Some(why) = &bad {
-                        self.notes.push(Note::warning(
-                            "invalid-url",
-                            format!("remediation URL left out: {why}"),
-                        ));
+            }
+            for (j, key) in keys.iter().enumerate() {
+                let at = |key: &Key| found.iter().position(|(k, _)| k == key);
+                match (at(key), &of) {
+                    (Some(x), Some(id)) => {
+                        if let Some(ids) = &mut found[x].1
+                            && !ids.contains(id)
+                        {
+                            ids.push(id.clone())
+                        }
                     }
-                    bad.is_none()
-                });
-                remediations.push(kind, body, url, products);
+                    (Some(x), None) => found[x].1 = None,
+                    // A new one goes before the next of this vulnerability's that is known
+                    // already: each vulnerability lists the advisory's remediations in the
+                    // advisory's order, which is so kept.
+                    (None, of) => {
+                        let next = keys[j + 1..].iter().find_map(at).unwrap_or(found.len());
+                        found.insert(next, (key.clone(), of.as_ref().map(|id| vec![id.clone()])));
+                    }
+                }
             }
         }
+        let all: Vec<&String> = structured.ids.iter().flatten().collect();
+        for ((category, details, url, names), ids) in found {
+            let kind = self.remediation_kind(&category);
+            let body = (details != remediation_label(kind, &self.site_text.ui))
+                .then(|| escape_markdown(&details));
+            let products = names.into_iter().map(crate::model::ProductId).collect();
+            let url = url.filter(|u| {
+                let bad = crate::validate::url_problem(u);
+                if let Some(why) = &bad {
+                    self.notes.push(Note::warning(
+                        "invalid-url",
+                        format!("remediation URL left out: {why}"),
+                    ));
+                }
+                bad.is_none()
+            });
+            let vulnerabilities = match ids {
+                Some(ids) if ids.iter().collect::<Vec<_>>() != all => ids,
+                _ => Vec::new(),
+            };
+            remediations.push(kind, body, url, products, vulnerabilities);
+        }
         for (kind, body, url) in std::mem::take(&mut read.remediations) {
-            remediations.push(kind, body, url, Vec::new());
+            remediations.push(kind, body, url, Vec::new(), Vec::new());
         }
         // Remediations of seckb's export name only products it lists; a product named only
         // there must still be in the catalog.
@@ -1244,13 +1289,6 @@ impl<'d> Reader<'d> {
         {
             return kind;
         }
-        if category == "no_fix_planned" {
-            self.notes.push(Note::info(
-                "remediation",
-                "`no_fix_planned` was read as `none_available`",
-            ));
-            return RemediationKind::NoneAvailable;
-        }
         self.notes.push(Note::info(
             "remediation",
             format!("`{category}` was read as `vendor_fix`"),
@@ -1276,7 +1314,8 @@ impl<'d> Reader<'d> {
             self.site_text.ui.not_affected_software,
             a.not_affected.join(", ")
         );
-        for v in self.vulnerabilities {
+        // The others are read with their text (`structured`).
+        for v in self.legacy() {
             let name = v
                 .cve
                 .clone()
@@ -1437,13 +1476,20 @@ impl<'d> Reader<'d> {
 
     /// Acknowledgments: one per name.
     fn acknowledgments(&mut self) -> Vec<Acknowledgment> {
+        let legacy = self.legacy().into_iter();
+        let all_acks: Vec<&crate::csaf::model::Acknowledgment> = (self.d.acknowledgments.iter())
+            .chain(legacy.flat_map(|v| v.acknowledgments.iter()))
+            .collect();
+        self.acknowledgments_of(all_acks)
+    }
+
+    /// Acknowledgments `list`, one per name.
+    fn acknowledgments_of(
+        &mut self,
+        list: Vec<&crate::csaf::model::Acknowledgment>,
+    ) -> Vec<Acknowledgment> {
         let mut acknowledgments = Vec::new();
-        let all_acks = self.d.acknowledgments.iter().chain(
-            self.vulnerabilities
-                .iter()
-                .flat_map(|v| v.acknowledgments.iter()),
-        );
-        for k in all_acks {
+        for k in list {
             let url = k
                 .urls
                 .first()
@@ -1522,29 +1568,65 @@ struct Expected {
     disclaimer: String,
 }
 
-/// Gathers the products below branch `b` with their vendor (that of the nearest vendor
-/// branch above), telling `seen` of each.
-fn walk(
-    b: &Branch,
-    vendor: Option<&str>,
-    out: &mut Vec<(String, String, Option<String>)>,
-    seen: &mut dyn FnMut(&FullProductName),
-) {
-    let vendor = if b.category == "vendor" {
-        Some(b.name.as_str())
-    } else {
-        vendor
-    };
+/// Where in the product tree a product is: the names of the nearest vendor and product
+/// family branches above it, and of its version branch.
+#[derive(Debug, Clone, Default)]
+struct Place {
+    vendor: Option<String>,
+    family: Option<String>,
+    version: Option<String>,
+}
+
+/// A product of the tree, with its place and the identifiers the catalog keeps.
+struct TreeProduct {
+    id: String,
+    name: String,
+    place: Place,
+    cpe: Option<String>,
+    purl: Option<String>,
+    /// It has identification helpers the catalog has no place for.
+    other_helpers: bool,
+}
+
+impl TreeProduct {
+    fn of(p: &FullProductName, place: &Place) -> TreeProduct {
+        let helper = p.product_identification_helper.as_ref();
+        let text = |key: &str| {
+            helper
+                .and_then(|h| h.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        // seckb writes the product's page in the catalog under `x_generic_uris`: the
+        // catalog has it already.
+        let kept = ["cpe", "purl", "x_generic_uris"];
+        TreeProduct {
+            id: p.product_id.clone(),
+            name: p.name.clone(),
+            place: place.clone(),
+            cpe: text("cpe"),
+            purl: text("purl"),
+            other_helpers: helper.is_some_and(|h| h.keys().any(|k| !kept.contains(&k.as_str()))),
+        }
+    }
+}
+
+/// Gathers the products below branch `b`, each with its place (`place` is that of `b`'s
+/// parent).
+fn walk(b: &Branch, place: &Place, out: &mut Vec<TreeProduct>) {
+    let mut place = place.clone();
+    let name = Some(b.name.clone());
+    match b.category.as_str() {
+        "vendor" => place.vendor = name,
+        "product_family" => place.family = name,
+        "product_version" => place.version = name,
+        _ => {}
+    }
     if let Some(p) = &b.product {
-        seen(p);
-        out.push((
-            p.product_id.clone(),
-            p.name.clone(),
-            vendor.map(str::to_string),
-        ));
+        out.push(TreeProduct::of(p, &place));
     }
     for c in &b.branches {
-        walk(c, vendor, out, seen);
+        walk(c, &place, out);
     }
 }
 

@@ -334,11 +334,47 @@ pub fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()>
 
 // --- One advisory ------------------------------------------------------------------------
 
-/// A product's vendor and wished-for catalog id.
+/// A product's vendor and wished-for catalog id, and what else the source says of it: its
+/// place in the product tree and its identifiers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProductHint {
     pub vendor: Option<String>,
     pub id: Option<String>,
+    pub family: Option<String>,
+    pub version: Option<String>,
+    pub cpe: Option<String>,
+    pub purl: Option<String>,
+}
+
+impl ProductHint {
+    /// A new catalog entry of this hint's product.
+    fn product(self, id: ProductId, name: &str, vendor: &str) -> Product {
+        // The package of a purl whose type stands for an ecosystem, so that its versions can
+        // be given as ranges; the purl is kept as it is.
+        let package = (self.purl.as_deref())
+            .and_then(|p| p.parse::<packageurl::PackageUrl>().ok())
+            .and_then(|p| {
+                let (_, ecosystem) =
+                    (crate::csaf::PURL_ECOSYSTEMS.iter()).find(|(kind, _)| *kind == p.ty())?;
+                let split = if p.ty() == "maven" { ":" } else { "/" };
+                let name = match p.namespace() {
+                    Some(ns) => format!("{ns}{split}{}", p.name()),
+                    None => p.name().to_string(),
+                };
+                Some(crate::model::Package {
+                    ecosystem: ecosystem.to_string(),
+                    name,
+                })
+            });
+        Product {
+            family: self.family,
+            version: self.version,
+            cpe: self.cpe,
+            purl: self.purl,
+            package,
+            ..Product::named(id, name, self.vendor.unwrap_or_else(|| vendor.to_string()))
+        }
+    }
 }
 
 /// What the editions of one advisory say, merged.
@@ -647,11 +683,7 @@ fn product_ids(
     vendor: &str,
     allocate: bool,
 ) -> Option<Products> {
-    let rem_names: Vec<String> = m
-        .advisory
-        .remediations
-        .iter()
-        .flat_map(|r| &r.products)
+    let rem_names: Vec<String> = named_products(&m.advisory)
         .filter(|p| !catalog.products.iter().any(|c| c.id == **p))
         .map(|p| p.0.clone())
         .collect();
@@ -679,7 +711,7 @@ fn product_ids(
         if !allocate {
             return None;
         }
-        let id = match hint.id {
+        let id = match hint.id.clone() {
             Some(want)
                 if !catalog
                     .products
@@ -690,11 +722,9 @@ fn product_ids(
             }
             _ => new_product_id(catalog, name),
         };
-        catalog.products.push(Product::named(
-            id.clone(),
-            name.to_string(),
-            hint.vendor.unwrap_or_else(|| vendor.to_string()),
-        ));
+        catalog
+            .products
+            .push(hint.product(id.clone(), name, vendor));
         Some(id)
     };
     let affected = m
@@ -707,8 +737,8 @@ fn product_ids(
         .iter()
         .map(|n| id_of(n))
         .collect::<Option<Vec<_>>>()?;
-    // Remediations may name products by name (an import that knows them only so); those
-    // get catalog ids the same way.
+    // Remediations and vulnerabilities may name products by name (an import that knows them
+    // only so); those get catalog ids the same way.
     for name in rem_names {
         id_of(&name)?;
     }
@@ -718,25 +748,51 @@ fn product_ids(
     })
 }
 
-/// Remediation products given by name, as catalog ids (after [`product_ids`] allocated them).
+/// The products that remediations and vulnerabilities name.
+fn named_products(a: &Advisory) -> impl Iterator<Item = &ProductId> {
+    let of_remediations = a.remediations.iter().flat_map(|r| &r.products);
+    let of_vulns = a.vulnerabilities.iter().flat_map(|v| {
+        let statuses = v.products.all().into_iter().flat_map(|(_, ps)| ps);
+        statuses.chain(v.affected.iter().map(|x| &x.product))
+    });
+    of_remediations.chain(of_vulns)
+}
+
+/// Products of remediations and vulnerabilities given by name, as catalog ids (after
+/// [`product_ids`] allocated them).
 fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
-    for r in &mut m.advisory.remediations {
-        for p in &mut r.products {
-            if catalog.products.iter().any(|c| c.id == *p) {
-                continue;
-            }
-            let n = norm_name(&p.0);
-            let hint = m.product_hints.get(&p.0).cloned().unwrap_or_default();
-            if let Some(c) = catalog.products.iter().find(|c| {
-                norm_name(&c.name) == n
-                    && hint
-                        .vendor
-                        .as_deref()
-                        .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
-            }) {
-                *p = c.id.clone();
-            }
+    let hints = &m.product_hints;
+    let id_of = |p: &mut ProductId| {
+        if catalog.products.iter().any(|c| c.id == *p) {
+            return;
         }
+        let n = norm_name(&p.0);
+        let hint = hints.get(&p.0).cloned().unwrap_or_default();
+        if let Some(c) = catalog.products.iter().find(|c| {
+            norm_name(&c.name) == n
+                && hint
+                    .vendor
+                    .as_deref()
+                    .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
+        }) {
+            *p = c.id.clone();
+        }
+    };
+    let a = &mut m.advisory;
+    a.remediations
+        .iter_mut()
+        .flat_map(|r| &mut r.products)
+        .for_each(id_of);
+    for v in &mut a.vulnerabilities {
+        let s = &mut v.products;
+        (s.known_affected.iter_mut())
+            .chain(&mut s.fixed)
+            .chain(&mut s.first_fixed)
+            .chain(&mut s.recommended)
+            .chain(&mut s.under_investigation)
+            .chain(s.known_not_affected.iter_mut().map(|n| &mut n.product))
+            .chain(v.affected.iter_mut().map(|x| &mut x.product))
+            .for_each(id_of);
     }
 }
 

@@ -195,8 +195,10 @@ pub enum RemediationKind {
     Workaround,
     /// A mitigation.
     Mitigation,
-    /// No fix is available.
+    /// No fix is available (yet).
     NoneAvailable,
+    /// No fix is planned: the vendor will not fix it (e.g. the product is out of support).
+    NoFixPlanned,
 }
 
 /// A remediation entry.
@@ -205,7 +207,7 @@ pub enum RemediationKind {
 pub struct Remediation {
     /// Key of this entry; each language describes it under `remediations.<id>`.
     pub id: String,
-    /// `vendor_fix`, `workaround`, `mitigation` or `none_available`.
+    /// `vendor_fix`, `workaround`, `mitigation`, `none_available` or `no_fix_planned`.
     pub kind: RemediationKind,
     /// Knowledge Base article of the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +222,9 @@ pub struct Remediation {
     /// Products it applies to; all affected products when empty.
     #[serde(default)]
     pub products: Vec<ProductId>,
+    /// The vulnerabilities (by id) it remedies; all of them when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerabilities: Vec<String>,
 }
 
 /// The kind of a reference.

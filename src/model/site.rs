@@ -347,6 +347,8 @@ ui_strings! {
     remediation_mitigation,
     /// Remediation kind `none_available`.
     remediation_none_available,
+    /// Remediation kind `no_fix_planned`.
+    remediation_no_fix_planned,
     /// "References".
     references,
     /// "Acknowledgments".

@@ -576,7 +576,11 @@ fn vuln_views(
                 ids: v.ids.clone(),
                 cwes: (v.cwes.iter())
                     .map(|cwe| Linked {
-                        label: cwe.clone(),
+                        // The CWE List is in English only.
+                        label: match crate::cwe::name(cwe) {
+                            Some(name) => format!("{cwe}: {name}"),
+                            None => cwe.clone(),
+                        },
                         href: cwe
                             .strip_prefix("CWE-")
                             .map(|n| format!("https://cwe.mitre.org/data/definitions/{n}.html")),
@@ -827,6 +831,7 @@ fn remediation_label(kind: RemediationKind, ui: &UiStrings) -> String {
         RemediationKind::Workaround => ui.remediation_workaround.clone(),
         RemediationKind::Mitigation => ui.remediation_mitigation.clone(),
         RemediationKind::NoneAvailable => ui.remediation_none_available.clone(),
+        RemediationKind::NoFixPlanned => ui.remediation_no_fix_planned.clone(),
     }
 }
 

@@ -72,6 +72,7 @@ fn check_advisory(
             bad_id(path, alias, "id", why, "GHSA-jfh8-c2jp-5v3q");
         }
     }
+    let mut unknown_cwes = Vec::new();
     for (i, v) in a.vulnerabilities.iter().enumerate() {
         let base = format!("vulnerabilities[{i}]");
         if let Some(why) = name_problem(&v.id) {
@@ -96,6 +97,39 @@ fn check_advisory(
         for (j, cwe) in v.cwes.iter().enumerate() {
             if let Some(why) = cwe_problem(cwe) {
                 bad_id(format!("{base}.cwes[{j}]"), cwe, "CWE id", why, "CWE-79");
+            } else if crate::cwe::name(cwe).is_none() {
+                unknown_cwes.push((format!("{base}.cwes[{j}]"), cwe));
+            }
+        }
+    }
+    for (path, cwe) in unknown_cwes {
+        // CSAF requires a weakness's name with its id, and the pages show it.
+        findings.push(
+            Finding::error(
+                &facts.file,
+                at(&path),
+                "unknown-cwe",
+                format!(
+                    "`{cwe}` is not in the CWE List seckb knows ({} weaknesses)",
+                    crate::cwe::count()
+                ),
+            )
+            .hint("check the number at https://cwe.mitre.org/; a newer weakness needs a newer `src/data/cwe.tsv`"),
+        );
+    }
+    let ids: Vec<String> = a.vulnerabilities.iter().map(|v| v.id.clone()).collect();
+    for (i, r) in a.remediations.iter().enumerate() {
+        for (j, v) in r.vulnerabilities.iter().enumerate() {
+            if !ids.contains(v) {
+                findings.push(
+                    Finding::error(
+                        &facts.file,
+                        at(&format!("remediations[{i}].vulnerabilities[{j}]")),
+                        "unknown-vulnerability",
+                        format!("remediation `{}` is for vulnerability `{v}`, which the advisory does not list", r.id),
+                    )
+                    .hint(did_you_mean(v, &ids, "vulnerability")),
+                );
             }
         }
     }
@@ -264,12 +298,14 @@ fn statuses(
         }
         for (j, n) in v.products.known_not_affected.iter().enumerate() {
             if n.justification.is_none() {
+                // A warning: the statement is still worth publishing, but not as VEX (CSAF
+                // 6.1.27.9), so the CSAF document is a security advisory.
                 findings.push(
-                    Finding::error(
+                    Finding::warning(
                         &facts.file,
                         at(&format!("{base}.products.known_not_affected[{j}]")),
                         "missing-justification",
-                        format!("product `{}` is known not to be affected, but not why", n.product),
+                        format!("product `{}` is known not to be affected, but not why; the advisory cannot be published as a VEX statement", n.product),
                     )
                     .hint("add `justification:` (component_not_present, vulnerable_code_not_present, vulnerable_code_cannot_be_controlled_by_adversary, vulnerable_code_not_in_execute_path or inline_mitigations_already_exist)"),
                 );
@@ -418,7 +454,7 @@ fn check_catalog(catalog: &Parsed<crate::model::Catalog>, findings: &mut Finding
                     &catalog.file,
                     catalog.spans.value(&format!("products[{i}].cpe")),
                     "invalid-cpe",
-                    format!("`{}` is not a CPE 2.3 name: {why}", cpe.escape_debug()),
+                    format!("`{}` is not a CPE name: {why}", cpe.escape_debug()),
                 )
                 .hint("a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`"),
             );
@@ -437,8 +473,19 @@ fn cpe_problem(cpe: &str) -> Option<String> {
             format!(r"^cpe:2\.3:[aho\*\-](:{avstring}){{5}}(:{language})(:{avstring}){{4}}$");
         regex::Regex::new(&pattern).expect("the CPE 2.3 pattern compiles")
     });
+    // The older CPE 2.2 URI binding (`cpe:/a:vendor:product:version`), which CSAF accepts
+    // too and older advisories use; the CSAF schema's pattern for it.
+    static URI: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[c][pP][eE]:/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6}$")
+            .expect("the CPE 2.2 pattern compiles")
+    });
+    if cpe.starts_with("cpe:/") {
+        return (!URI.is_match(cpe)).then(|| {
+            "a CPE 2.2 URI has up to 7 parts after `cpe:/` of letters, digits and `._-~%`".into()
+        });
+    }
     if !cpe.starts_with("cpe:2.3:") {
-        return Some("it must start with `cpe:2.3:`".into());
+        return Some("it must start with `cpe:2.3:` (or `cpe:/`, the CPE 2.2 URI form)".into());
     }
     if FORMATTED.is_match(cpe) {
         return None;
@@ -470,7 +517,14 @@ mod tests {
             cpe_problem(r"cpe:2.3:a:foo\:bar:baz:1.0:*:*:*:*:*:*:*"),
             None
         );
-        assert!(cpe_problem("cpe:/a:microsoft:exchange_server:2010").is_some());
+        // The CPE 2.2 URI form, as CSAF accepts it.
+        assert_eq!(cpe_problem("cpe:/a:microsoft:exchange_server:2010"), None);
+        assert_eq!(
+            cpe_problem("cpe:/a:csaf-tools:cvrf-csaf-converter:1.0.0-alpha"),
+            None
+        );
+        assert!(cpe_problem("cpe:/a:micro soft:exchange").is_some());
+        assert!(cpe_problem("cpe:/a:a:b:c:d:e:f:g").is_some());
         let short = cpe_problem("cpe:2.3:a:microsoft:exchange_server:2010").unwrap();
         assert!(short.contains("6 parts"), "{short}");
         assert!(cpe_problem("cpe:2.3:x:microsoft:exchange_server:2010:*:*:*:*:*:*:*").is_some());

@@ -320,6 +320,7 @@ fn remediations(primary: &Edition) -> Vec<Remediation> {
             kb: f.kb.clone(),
             url: Some(f.url.clone()),
             products: Vec::new(),
+            vulnerabilities: Vec::new(),
         })
         .collect();
     for (kind, what, n) in [
@@ -341,6 +342,7 @@ fn remediations(primary: &Edition) -> Vec<Remediation> {
                 kb: None,
                 url: None,
                 products: Vec::new(),
+                vulnerabilities: Vec::new(),
             });
         }
     }
