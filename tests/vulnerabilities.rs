@@ -262,4 +262,12 @@ fn the_product_index_is_a_tree_of_vendors_and_families() {
     assert!(at("<h3>Go</h3>") < at("products/go-stdlib/"));
     assert!(at(">tokio-rs</h2>") < at("products/tokio-rustls/"));
     assert!(at("products/go-stdlib/") < at(">tokio-rs</h2>"));
+    // Versions under their product, in version order (2.3.1 before 2.12.2).
+    assert!(at(">Apache Log4j 2</h3>") < at(">Apache Log4j Core</a>"));
+    assert!(at(">Apache Log4j Core</a>") < at("products/log4j-core-2-3-1/\">2.3.1</a>"));
+    assert!(
+        at("products/log4j-core-2-3-1/\">2.3.1</a>")
+            < at("products/log4j-core-2-12-2/\">2.12.2</a>")
+    );
+    assert!(!html.contains(">Apache Log4j Core 2.15.0</a>"));
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use date::Date;
 pub use site::{
     Catalog, Package, Product, Publisher, PublisherCategory, Settings, SiteText, Translator,
-    UiStrings,
+    UiStrings, compare_versions,
 };
 pub use vuln::{
     Affected, Event, Exploited, Justification, NotAffected, ProductStatus, Range, RangeKind,

@@ -461,6 +461,18 @@ pub struct Product {
 }
 
 impl Product {
+    /// The product name a version belongs to: the entry's name without its version at the
+    /// end (`Contoso Gateway 4.2` of version `4.2` is a version of `Contoso Gateway`), else
+    /// its name.
+    pub fn product_name(&self) -> &str {
+        self.version
+            .as_deref()
+            .and_then(|v| self.name.strip_suffix(v))
+            .and_then(|n| n.strip_suffix(' '))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.name)
+    }
+
     /// A product known by its name and vendor only.
     pub fn named(id: ProductId, name: impl Into<String>, vendor: impl Into<String>) -> Product {
         Product {
@@ -485,4 +497,55 @@ pub struct Package {
     pub ecosystem: String,
     /// The package's name in it, e.g. `smallvec` or `golang.org/x/net`.
     pub name: String,
+}
+
+/// Versions in version order: numbers as numbers (`4.2` before `4.10`), the rest as text;
+/// no version first.
+pub fn compare_versions(x: Option<&str>, y: Option<&str>) -> std::cmp::Ordering {
+    fn key(v: &str) -> Vec<(u64, String)> {
+        let mut parts = Vec::new();
+        let mut rest = v;
+        while !rest.is_empty() {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 {
+                parts.push((rest[..digits].parse().unwrap_or(u64::MAX), String::new()));
+                rest = &rest[digits..];
+            } else {
+                let text =
+                    rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+                parts.push((0, rest[..text].to_string()));
+                rest = &rest[text..];
+            }
+        }
+        parts
+    }
+    match (x, y) {
+        (Some(x), Some(y)) => key(x).cmp(&key(y)).then(x.cmp(y)),
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    }
+}
+
+#[cfg(test)]
+mod product_tests {
+    use super::*;
+
+    #[test]
+    fn versions_sort_as_versions() {
+        let mut v = vec![Some("4.10"), Some("4.2"), None, Some("4.2 SP1"), Some("10")];
+        v.sort_by(|x, y| compare_versions(*x, *y));
+        assert_eq!(
+            v,
+            [None, Some("4.2"), Some("4.2 SP1"), Some("4.10"), Some("10")]
+        );
+    }
+
+    #[test]
+    fn a_version_belongs_to_its_product_name() {
+        let mut p = Product::named(ProductId("g".into()), "Contoso Gateway 4.2", "Contoso");
+        assert_eq!(p.product_name(), "Contoso Gateway 4.2");
+        p.version = Some("4.2".into());
+        assert_eq!(p.product_name(), "Contoso Gateway");
+        p.version = Some("5".into());
+        assert_eq!(p.product_name(), "Contoso Gateway 4.2");
+    }
 }

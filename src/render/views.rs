@@ -330,27 +330,70 @@ pub struct VendorView<'f> {
 #[derive(Debug, Serialize)]
 pub struct FamilyView<'f> {
     pub name: Option<String>,
-    pub products: Vec<&'f super::facets::Facet>,
+    pub products: Vec<ProductView<'f>>,
+}
+
+/// A product of the index: its own page (none when the catalog has only versions of it),
+/// and the pages of its versions, in version order.
+#[derive(Debug, Serialize)]
+pub struct ProductView<'f> {
+    pub name: String,
+    pub page: Option<&'f super::facets::Facet>,
+    pub versions: Vec<VersionView<'f>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionView<'f> {
+    pub version: String,
+    pub page: &'f super::facets::Facet,
 }
 
 /// The product pages `facets` (`products/<id>/`) as a tree: vendors by name, in each the
-/// products of no family first, then each family by name; products in the order given.
+/// products of no family first, then each family by name; products in the order given,
+/// each with its versions (catalog entries with a `version`) below it.
 pub fn product_tree<'f>(site: &Site, facets: &'f [super::facets::Facet]) -> Vec<VendorView<'f>> {
-    let mut tree: BTreeMap<String, BTreeMap<Option<String>, Vec<&'f super::facets::Facet>>> =
-        BTreeMap::new();
+    type Products<'f> = Vec<ProductView<'f>>;
+    let mut tree: BTreeMap<String, BTreeMap<Option<String>, Products<'f>>> = BTreeMap::new();
     for f in facets {
         let id = (f.dir.strip_prefix("products/"))
             .and_then(|d| d.strip_suffix('/'))
             .unwrap_or(&f.dir);
-        let (vendor, family) = match site.product(id) {
+        let p = site.product(id);
+        let (vendor, family) = match p {
             Some(p) => (p.vendor.clone(), p.family.clone()),
             None => (String::new(), None),
         };
-        tree.entry(vendor)
-            .or_default()
-            .entry(family)
-            .or_default()
-            .push(f);
+        let products = tree.entry(vendor).or_default().entry(family).or_default();
+        let (name, version) = match p {
+            Some(p) => (p.product_name().to_string(), p.version.clone()),
+            None => (f.name.clone(), None),
+        };
+        let i = match products.iter().position(|x| x.name == name) {
+            Some(i) => i,
+            None => {
+                products.push(ProductView {
+                    name,
+                    page: None,
+                    versions: Vec::new(),
+                });
+                products.len() - 1
+            }
+        };
+        match version {
+            // With a version, or a second entry of the same name: a version of it.
+            Some(version) => products[i].versions.push(VersionView { version, page: f }),
+            None if products[i].page.is_some() => products[i].versions.push(VersionView {
+                version: f.name.clone(),
+                page: f,
+            }),
+            None => products[i].page = Some(f),
+        }
+    }
+    for products in tree.values_mut().flat_map(|families| families.values_mut()) {
+        for p in products.iter_mut() {
+            p.versions
+                .sort_by(|x, y| crate::model::compare_versions(Some(&x.version), Some(&y.version)));
+        }
     }
     (tree.into_iter())
         .map(|(name, families)| VendorView {
@@ -398,6 +441,8 @@ pub struct RemediationView {
     pub kb: Option<String>,
     pub href: Option<String>,
     pub products: Vec<String>,
+    /// The vulnerabilities it is for, linked to their sections; empty when it is for all.
+    pub vulnerabilities: Vec<Linked>,
 }
 
 #[derive(Debug, Serialize)]
@@ -511,6 +556,21 @@ impl AdvisoryView {
                     href: r.url.clone(),
                     products: (r.products.iter())
                         .map(|p| product_link(p.as_str()).label)
+                        .collect(),
+                    vulnerabilities: (r.vulnerabilities.iter())
+                        .map(|id| {
+                            let text = t.vulnerabilities.get(id).or(src.vulnerabilities.get(id));
+                            let cve = (a.vulnerabilities.iter())
+                                .find(|v| v.id == *id)
+                                .and_then(|v| v.cve.clone());
+                            Linked {
+                                label: (text.map(|x| x.title.clone()))
+                                    .or(cve)
+                                    .unwrap_or_else(|| id.clone()),
+                                href: Some(format!("#vulnerability-{id}")),
+                                note: None,
+                            }
+                        })
                         .collect(),
                 })
                 .collect(),

@@ -12,7 +12,7 @@ use serde_json::Map;
 
 use crate::csaf::PURL_ECOSYSTEMS;
 use crate::csaf::model::{Branch, FullProductName, ProductTree};
-use crate::model::{Advisory, Product};
+use crate::model::{Advisory, Product, compare_versions};
 use crate::site::Site;
 
 /// The products of the tree below a vendor: by family (`None`: of no family), by product
@@ -44,7 +44,7 @@ pub(super) fn product_tree(site: &Site, a: &Advisory) -> Result<Option<ProductTr
             .or_default()
             .entry(p.family.as_deref())
             .or_default()
-            .entry(product_name(p))
+            .entry(p.product_name())
             .or_default()
             .push((version, p));
     }
@@ -75,17 +75,6 @@ pub(super) fn product_tree(site: &Site, a: &Advisory) -> Result<Option<ProductTr
     }))
 }
 
-/// The product name a version belongs to: the entry's name without its version at the end
-/// (`Contoso Gateway 4.2` of version `4.2` is a version of `Contoso Gateway`), else its name.
-pub fn product_name(p: &Product) -> &str {
-    p.version
-        .as_deref()
-        .and_then(|v| p.name.strip_suffix(v))
-        .and_then(|n| n.strip_suffix(' '))
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or(&p.name)
-}
-
 /// The branches of one product name: the product itself where it has no version, and a
 /// branch with its versions (a branch holds either a product or branches).
 fn name_branches(
@@ -93,7 +82,7 @@ fn name_branches(
     mut versions: Vec<(Option<&str>, &Product)>,
     namespace: &str,
 ) -> Vec<Branch> {
-    versions.sort_by(|x, y| version_order(x.0, y.0).then(x.1.id.0.cmp(&y.1.id.0)));
+    versions.sort_by(|x, y| compare_versions(x.0, y.0).then(x.1.id.0.cmp(&y.1.id.0)));
     let mut out = Vec::new();
     let mut leaves = Vec::new();
     for (version, p) in versions {
@@ -181,57 +170,10 @@ pub fn purl(p: &Product) -> Option<String> {
     Some(purl.to_string())
 }
 
-/// Versions in version order: numbers as numbers (`4.2` before `4.10`), the rest as text;
-/// no version first.
-fn version_order(x: Option<&str>, y: Option<&str>) -> std::cmp::Ordering {
-    fn key(v: &str) -> Vec<(u64, String)> {
-        let mut parts = Vec::new();
-        let mut rest = v;
-        while !rest.is_empty() {
-            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            if digits > 0 {
-                let n = rest[..digits].parse().unwrap_or(u64::MAX);
-                parts.push((n, String::new()));
-                rest = &rest[digits..];
-            } else {
-                let text =
-                    rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
-                parts.push((0, rest[..text].to_string()));
-                rest = &rest[text..];
-            }
-        }
-        parts
-    }
-    match (x, y) {
-        (Some(x), Some(y)) => key(x).cmp(&key(y)).then(x.cmp(y)),
-        (x, y) => x.is_some().cmp(&y.is_some()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Package, ProductId};
-
-    #[test]
-    fn versions_sort_as_versions() {
-        let mut v = vec![Some("4.10"), Some("4.2"), None, Some("4.2 SP1"), Some("10")];
-        v.sort_by(|x, y| version_order(*x, *y));
-        assert_eq!(
-            v,
-            [None, Some("4.2"), Some("4.2 SP1"), Some("4.10"), Some("10")]
-        );
-    }
-
-    #[test]
-    fn a_version_belongs_to_its_product_name() {
-        let mut p = Product::named(ProductId("g".into()), "Contoso Gateway 4.2", "Contoso");
-        assert_eq!(product_name(&p), "Contoso Gateway 4.2");
-        p.version = Some("4.2".into());
-        assert_eq!(product_name(&p), "Contoso Gateway");
-        p.version = Some("5".into());
-        assert_eq!(product_name(&p), "Contoso Gateway 4.2");
-    }
 
     #[test]
     fn packages_get_a_purl() {
