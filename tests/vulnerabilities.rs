@@ -271,3 +271,38 @@ fn the_product_index_is_a_tree_of_vendors_and_families() {
     );
     assert!(!html.contains(">Apache Log4j Core 2.15.0</a>"));
 }
+
+/// A product's page lists every vulnerability that names it, with the product's status
+/// (and why it is not affected) and the score; a release that fixes one shows it too.
+#[test]
+fn product_pages_list_the_vulnerabilities_that_name_them() {
+    let files = example().files();
+    let page = |id: &str| {
+        let html = files
+            .get(format!("en-US/products/{id}/index.html").as_str())
+            .unwrap_or_else(|| panic!("no page of {id}"));
+        String::from_utf8_lossy(html).into_owned()
+    };
+    let api = page("log4j-api");
+    assert_eq!(
+        api.matches("Not affected (the vulnerable code is not present)")
+            .count(),
+        3,
+        "{api}"
+    );
+    for cve in ["CVE-2021-44228", "CVE-2021-45046", "CVE-2021-45105"] {
+        assert!(api.contains(&format!("<td>{cve}</td>")), "{cve}");
+    }
+    assert!(api.contains("href=\"../../../en-US/advisories/LOG4J-2021-12/#vulnerability-jndi-lookup\""));
+    let fixed = page("log4j-core-2-15-0");
+    assert!(
+        fixed.contains("<td>CVE-2021-44228</td><td>First fixed in</td>"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("CVE-2021-45105"));
+    let core = page("log4j-core");
+    assert_eq!(core.matches("<td>Affected</td>").count(), 3);
+    assert!(core.contains("10.0 Critical"));
+    // The archive's products have no vulnerabilities as data: no table.
+    assert!(!page("sccm-2007").contains("id=\"vulnerabilities\""));
+}

@@ -27,6 +27,22 @@ pub struct Facet {
     pub members: Vec<usize>,
     /// Number of members.
     pub count: usize,
+    /// For a product: every vulnerability that names it, with its status, newest advisory
+    /// first (its page lists them above the advisories).
+    #[serde(skip)]
+    pub vulnerabilities: Vec<ProductVulnerability>,
+}
+
+/// A vulnerability as the page of a product it names lists it.
+#[derive(Debug, Serialize, Hash)]
+pub struct ProductVulnerability {
+    pub title: String,
+    /// Its section on the advisory's page, relative to the language's root.
+    pub href: String,
+    pub cve: Option<String>,
+    /// The product's status, with why it is not affected where the advisory says.
+    pub status: String,
+    pub score: Option<super::views::ScoreView>,
 }
 
 /// A facet with its values, for the home page.
@@ -56,6 +72,7 @@ fn facet(
         feed,
         members,
         count,
+        vulnerabilities: Vec::new(),
     }
 }
 
@@ -82,8 +99,52 @@ fn slug<T: Serialize>(v: T) -> String {
         .unwrap_or_default()
 }
 
+/// Every vulnerability of the site's advisories by the products it names (any status), in
+/// the order of the advisories (newest first) and of the vulnerabilities in each.
+fn product_vulnerabilities<'s>(
+    site: &'s Site,
+    ui: &UiStrings,
+    lang: &str,
+) -> rustc_hash::FxHashMap<&'s str, Vec<ProductVulnerability>> {
+    let mut out: rustc_hash::FxHashMap<&str, Vec<ProductVulnerability>> = Default::default();
+    for (a, texts) in &site.advisories {
+        // A draft's vulnerabilities stay on its own page, which is not indexed.
+        if a.vulnerabilities.is_empty() || a.status == crate::model::Status::Draft {
+            continue;
+        }
+        let (_, text) = crate::site::text_for(a, texts, lang);
+        let src = texts.get(a.source_language.as_str());
+        let scores = crate::vuln::scores(a);
+        for (v, scores) in a.vulnerabilities.iter().zip(scores) {
+            let vt = (text.and_then(|t| t.vulnerabilities.get(&v.id)))
+                .or_else(|| src.and_then(|t| t.vulnerabilities.get(&v.id)));
+            let title = (vt.map(|t| t.title.clone()))
+                .or_else(|| v.cve.clone())
+                .unwrap_or_else(|| v.id.clone());
+            for (status, ids) in v.products.all() {
+                for id in ids {
+                    let label = super::views::product_status_label(status, ui);
+                    out.entry(id.as_str())
+                        .or_default()
+                        .push(ProductVulnerability {
+                            title: title.clone(),
+                            href: format!("advisories/{}/#vulnerability-{}", a.id, v.id),
+                            cve: v.cve.clone(),
+                            status: match super::views::why_not_affected(v, id, status, ui) {
+                                Some(why) => format!("{label} ({why})"),
+                                None => label,
+                            },
+                            score: scores.first().map(|s| super::views::score_view(s, ui)),
+                        });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every facet group with the values that occur, in a stable order.
-pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
+pub fn groups(site: &Site, ui: &UiStrings, lang: &str) -> Vec<Group> {
     let note = |label: &str, value: &str| {
         ui.filter_note
             .replace("{filter}", &format!("{label}: {value}"))
@@ -96,8 +157,14 @@ pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
     let mut severities: BTreeMap<u8, (Severity, Vec<usize>)> = BTreeMap::new();
     for (i, (a, _)) in advisories.iter().enumerate() {
         years.entry(a.published.year()).or_default().push(i);
-        for p in &a.products.affected {
-            products.entry(p.as_str()).or_default().push(i);
+        // A product's advisories: those that name it affected, or a vulnerability that
+        // affects it.
+        let of_vulns = (a.vulnerabilities.iter()).flat_map(|v| &v.products.known_affected);
+        for p in a.products.affected.iter().chain(of_vulns) {
+            let members = products.entry(p.as_str()).or_default();
+            if members.last() != Some(&i) {
+                members.push(i);
+            }
         }
         kinds.entry(a.kind).or_default().push(i);
         if let Some(s) = crate::vuln::severity(a) {
@@ -123,20 +190,24 @@ pub fn groups(site: &Site, ui: &UiStrings) -> Vec<Group> {
             )
         })
         .collect();
+    let mut vulnerabilities = product_vulnerabilities(site, ui, lang);
     let mut product_facets: Vec<Facet> = site
         .catalog
         .products
         .iter()
         .map(|p| {
             let m = products.get(p.id.as_str()).cloned().unwrap_or_default();
-            facet(
-                format!("products/{}/", p.id),
-                p.name.clone(),
-                format!("{} {}", ui.advisories_for_product, p.name),
-                note(&ui.affected_software, &p.name),
-                true,
-                m,
-            )
+            Facet {
+                vulnerabilities: vulnerabilities.remove(p.id.as_str()).unwrap_or_default(),
+                ..facet(
+                    format!("products/{}/", p.id),
+                    p.name.clone(),
+                    format!("{} {}", ui.advisories_for_product, p.name),
+                    note(&ui.affected_software, &p.name),
+                    true,
+                    m,
+                )
+            }
         })
         .collect();
     product_facets.sort_by(|a, b| a.name.cmp(&b.name).then(a.dir.cmp(&b.dir)));

@@ -145,7 +145,7 @@ impl<'a> Pages<'a> {
             pages: self,
             lang,
             text,
-            groups: facets::groups(self.site, &text.ui),
+            groups: facets::groups(self.site, &text.ui, lang),
             everything: (0..self.site.advisories.len()).collect(),
         })
     }
@@ -197,6 +197,8 @@ impl Listings<'_> {
                     None => digest_of(&(&groups_key, number, pages)),
                     Some(f) => {
                         let shown = (&f.dir, &f.name, &f.heading, &f.note, f.feed);
+                        // A product's vulnerabilities are shown on its first page only.
+                        let shown = (shown, (number == 1).then_some(&f.vulnerabilities));
                         digest_of(&(shown, number, pages))
                     }
                 };
@@ -248,6 +250,13 @@ impl Listings<'_> {
                 ctx.insert("heading", &facet.heading);
                 ctx.insert("filter_note", &facet.note);
                 ctx.insert("product_feed", &facet.feed);
+                let none = Vec::new();
+                let shown = if number == 1 {
+                    &facet.vulnerabilities
+                } else {
+                    &none
+                };
+                ctx.insert("vulnerabilities", shown);
                 "list.html"
             }
         };

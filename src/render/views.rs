@@ -299,7 +299,7 @@ pub struct VulnView {
     pub exploited: Option<String>,
 }
 
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, Hash)]
 pub struct ScoreView {
     /// `CVSS 3.1`, `CVSS 4.0`.
     pub version: String,
@@ -674,7 +674,7 @@ fn vuln_views(
         .collect()
 }
 
-fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
+pub(super) fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
     ScoreView {
         version: format!("CVSS {}", s.version),
         vector: s.vector.clone(),
@@ -688,35 +688,50 @@ fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
 
 /// Each status of `v` that names products, in CSAF's order, with its products.
 fn status_views(v: &crate::model::Vulnerability, site: &Site, ui: &UiStrings) -> Vec<StatusView> {
-    use crate::model::ProductStatusKind as S;
     v.products
         .all()
         .into_iter()
         .filter(|(_, ids)| !ids.is_empty())
         .map(|(status, ids)| StatusView {
-            label: match status {
-                S::KnownAffected => &ui.status_known_affected,
-                S::Fixed => &ui.status_fixed,
-                S::FirstFixed => &ui.status_first_fixed,
-                S::Recommended => &ui.status_recommended,
-                S::UnderInvestigation => &ui.status_under_investigation,
-                S::KnownNotAffected => &ui.status_known_not_affected,
-            }
-            .clone(),
+            label: product_status_label(status, ui),
             products: (ids.into_iter())
-                .map(|id| {
-                    let why = (v.products.known_not_affected.iter())
-                        .find(|n| &n.product == id && status == S::KnownNotAffected)
-                        .and_then(|n| n.justification)
-                        .map(|j| justification_label(j, ui));
-                    Linked {
-                        note: why,
-                        ..product_link(site, id.as_str())
-                    }
+                .map(|id| Linked {
+                    note: why_not_affected(v, id, status, ui),
+                    ..product_link(site, id.as_str())
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// The site's words for a product status.
+pub(super) fn product_status_label(
+    status: crate::model::ProductStatusKind,
+    ui: &UiStrings,
+) -> String {
+    use crate::model::ProductStatusKind as S;
+    match status {
+        S::KnownAffected => &ui.status_known_affected,
+        S::Fixed => &ui.status_fixed,
+        S::FirstFixed => &ui.status_first_fixed,
+        S::Recommended => &ui.status_recommended,
+        S::UnderInvestigation => &ui.status_under_investigation,
+        S::KnownNotAffected => &ui.status_known_not_affected,
+    }
+    .clone()
+}
+
+/// Why product `id` is not affected by `v`, when that is its `status` and `v` says why.
+pub(super) fn why_not_affected(
+    v: &crate::model::Vulnerability,
+    id: &crate::model::ProductId,
+    status: crate::model::ProductStatusKind,
+    ui: &UiStrings,
+) -> Option<String> {
+    (v.products.known_not_affected.iter())
+        .find(|n| &n.product == id && status == crate::model::ProductStatusKind::KnownNotAffected)
+        .and_then(|n| n.justification)
+        .map(|j| justification_label(j, ui))
 }
 
 fn justification_label(j: crate::model::Justification, ui: &UiStrings) -> String {
