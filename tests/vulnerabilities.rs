@@ -167,6 +167,30 @@ fn the_api_document_carries_the_vulnerability_and_matches_its_schema() {
         .unwrap();
     assert_eq!(entry["cves"][0], "CVE-2020-35875");
     assert_eq!(entry["severity"], "important");
+
+    // The vendor-style advisory: CWEs with their names, per-vulnerability remediations,
+    // product versions with their identifiers; valid against the same schema.
+    let doc = site_json("api/v1/advisories/LOG4J-2021-12.json");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let v = &doc["vulnerabilities"][0];
+    assert_eq!(v["cwes"][0], "CWE-502");
+    assert_eq!(
+        v["weaknesses"][0]["name"],
+        "Deserialization of Untrusted Data"
+    );
+    assert_eq!(v["weaknesses"].as_array().unwrap().len(), 3);
+    assert_eq!(v["computed_scores"][0]["base_score"], 10.0);
+    assert_eq!(v["exploited"]["since"], "2021-12-10");
+    assert_eq!(doc["remediations"][0]["vulnerabilities"][0], "jndi-lookup");
+    let version = (doc["other_products"].as_array().unwrap().iter())
+        .find(|p| p["id"] == "log4j-core-2-15-0")
+        .unwrap();
+    assert_eq!(version["version"], "2.15.0");
+    assert_eq!(
+        version["cpe"],
+        "cpe:2.3:a:apache:log4j:2.15.0:*:*:*:*:*:*:*"
+    );
 }
 
 /// Every language's page shows the vulnerability table (CVE linked, the computed score
@@ -293,7 +317,9 @@ fn product_pages_list_the_vulnerabilities_that_name_them() {
     for cve in ["CVE-2021-44228", "CVE-2021-45046", "CVE-2021-45105"] {
         assert!(api.contains(&format!("<td>{cve}</td>")), "{cve}");
     }
-    assert!(api.contains("href=\"../../../en-US/advisories/LOG4J-2021-12/#vulnerability-jndi-lookup\""));
+    assert!(
+        api.contains("href=\"../../../en-US/advisories/LOG4J-2021-12/#vulnerability-jndi-lookup\"")
+    );
     let fixed = page("log4j-core-2-15-0");
     assert!(
         fixed.contains("<td>CVE-2021-44228</td><td>First fixed in</td>"),

@@ -177,6 +177,18 @@ pub struct VulnerabilityDoc {
     pub facts: Vulnerability,
     /// The base score and severity of each CVSS vector (v3 first).
     pub computed_scores: Vec<crate::vuln::Score>,
+    /// Each of `cwes` with its name in the CWE List.
+    pub weaknesses: Vec<Weakness>,
+}
+
+/// A weakness: its CWE id and name.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Weakness {
+    /// E.g. `CWE-79`.
+    pub id: String,
+    /// As the CWE List names it, e.g. `Improper Neutralization of Input During Web Page
+    /// Generation ('Cross-site Scripting')`.
+    pub name: String,
 }
 
 /// A vulnerability's text in one language.
@@ -469,6 +481,12 @@ pub fn document(
             .map(|(v, computed_scores)| VulnerabilityDoc {
                 facts: v.clone(),
                 computed_scores,
+                weaknesses: (v.cwes.iter())
+                    .map(|id| Weakness {
+                        id: id.clone(),
+                        name: crate::cwe::name(id).unwrap_or_default().to_string(),
+                    })
+                    .collect(),
             })
             .collect(),
         affected_products: a.products.affected.iter().map(product).collect(),
