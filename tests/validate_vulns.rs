@@ -25,7 +25,7 @@ const PRODUCTS: &str = "  - id: widget-rs
     cpe: cpe:2.3:a:example:widget_server:3:sp1:*:*:*:*:*:*
 ";
 
-/// A vulnerability using every field, valid. Line 38 of the advisory is its `- id`.
+/// A vulnerability using every field, valid. Line 35 of the advisory is its `- id`.
 const VULN: &str = "vulnerabilities:
   - id: v1
     cve: CVE-2024-0002
@@ -313,5 +313,60 @@ fn advisories_that_name_each_other_as_related_may_share_a_cve() {
     assert_eq!(
         only(&[(other, "products:\n", shared)]),
         Vec::<String>::new()
+    );
+}
+
+/// A CWE id of the right form that the CWE List does not have: CSAF needs its name.
+#[test]
+fn a_cwe_the_cwe_list_does_not_have() {
+    assert_eq!(
+        only(&[(ADV, "cwes: [CWE-787]", "cwes: [CWE-787, CWE-99999]")]),
+        [format!(
+            "{ADV}:38:21: error[unknown-cwe]: `CWE-99999` is not in the CWE List seckb knows (968 weaknesses) | check the number at https://cwe.mitre.org/; a newer weakness needs a newer `src/data/cwe.tsv`"
+        )]
+    );
+}
+
+/// A remediation for some vulnerabilities names ones the advisory lists.
+#[test]
+fn a_remediation_for_a_vulnerability_the_advisory_does_not_list() {
+    assert_eq!(
+        only(&[(
+            ADV,
+            "  - id: block-port\n    kind: workaround\n",
+            "  - id: block-port\n    kind: no_fix_planned\n    vulnerabilities: [v1, v2]\n",
+        )]),
+        [format!(
+            "{ADV}:27:27: error[unknown-vulnerability]: remediation `block-port` is for vulnerability `v2`, which the advisory does not list | did you mean `v1`?"
+        )]
+    );
+    // Naming the vulnerabilities it lists is valid.
+    assert_eq!(
+        only(&[(
+            ADV,
+            "  - id: block-port\n    kind: workaround\n",
+            "  - id: block-port\n    kind: workaround\n    vulnerabilities: [v1]\n",
+        )]),
+        Vec::<String>::new()
+    );
+}
+
+/// The CPE 2.2 URI form is accepted, as CSAF accepts it; a broken one is not.
+#[test]
+fn cpe_2_2_uris_are_accepted() {
+    let cpe = "cpe:2.3:a:example:widget_server:3:sp1:*:*:*:*:*:*";
+    assert_eq!(
+        only(&[(
+            "products.yaml",
+            cpe,
+            "\"cpe:/a:example:widget_server:3:sp1\""
+        )]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        only(&[("products.yaml", cpe, "\"cpe:/a:example:widget server\"")]),
+        [
+            "products.yaml:18:10: error[invalid-cpe]: `cpe:/a:example:widget server` is not a CPE name: a CPE 2.2 URI has up to 7 parts after `cpe:/` of letters, digits and `._-~%` | a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`"
+        ]
     );
 }
