@@ -93,7 +93,7 @@ pub fn record(
     };
     let name = |id: &crate::model::ProductId| {
         site.product(id.as_str())
-            .map(|p| p.name.clone())
+            .map(|p| p.name_in(lang).to_string())
             .unwrap_or_else(|| id.0.clone())
     };
     let affected: Vec<String> = a.products.affected.iter().map(name).collect();

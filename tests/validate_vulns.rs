@@ -370,3 +370,43 @@ fn cpe_2_2_uris_are_accepted() {
         ]
     );
 }
+
+/// A product's name in a language the site does not have.
+#[test]
+fn a_product_name_in_a_language_the_site_does_not_have() {
+    assert_eq!(
+        only(&[(
+            "products.yaml",
+            "    name: widget (Rust crate)\n",
+            "    name: widget (Rust crate)\n    names: {nl-NL: widget (Rust-crate), fr-FR: widget (crate Rust)}\n",
+        )]),
+        [
+            "products.yaml:10:41: error[unknown-language]: product `widget-rs` has a name in `fr-FR`, which is not one of the site's languages | expected one of `en-US`, `nl-NL`"
+        ]
+    );
+}
+
+/// Pages show a product's name in their language, where it has one.
+#[test]
+fn pages_show_product_names_in_their_language() {
+    let dir = common::copy_fixture("basic");
+    let root = dir.path();
+    edit(
+        root,
+        "products.yaml",
+        "  - id: widget-client\n    name: Widget Client\n",
+        "  - id: widget-client\n    name: Widget Client\n    names: {nl-NL: Widget-cliënt}\n",
+    );
+    let (project, findings) = check(root, &Default::default()).expect("loads");
+    assert!(findings.is_ok(), "{:?}", findings.sorted());
+    let files = seckb::engine::build_site(&project).unwrap().contents();
+    let page = |p: &str| String::from_utf8_lossy(&files[p]).into_owned();
+    let (nl, en) = (
+        page("nl-NL/advisories/ADV-2024-0001/index.html"),
+        page("en-US/advisories/ADV-2024-0001/index.html"),
+    );
+    assert!(nl.contains(">Widget-cliënt</a>") && !nl.contains(">Widget Client</a>"));
+    assert!(en.contains(">Widget Client</a>") && !en.contains("Widget-cliënt"));
+    assert!(page("nl-NL/products/index.html").contains(">Widget-cliënt</a>"));
+    assert!(page("en-US/products/index.html").contains(">Widget Client</a>"));
+}

@@ -136,7 +136,7 @@ pub(crate) fn advisory_items(
             .affected
             .iter()
             .filter_map(|p| site.product(p.as_str()))
-            .map(|p| p.name.clone())
+            .map(|p| p.name_in(lang).to_string())
             .collect();
         tags.push(kind_name(a, ui));
         // What a reader filters on: the severity (stated or computed from the scores) and

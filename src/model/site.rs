@@ -3,6 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::{LangTag, Markdown, ProductId};
 
@@ -438,6 +439,11 @@ pub struct Product {
     pub id: ProductId,
     /// Full name, e.g. `System Center Configuration Manager 2007`.
     pub name: String,
+    /// The name in other languages, by language tag, where it differs, e.g.
+    /// `{en-US: Windows 7 for x64-based Systems}` for `Windows 7 voor x64-systemen`; pages in
+    /// a language without one show `name`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
     /// Vendor name.
     pub vendor: String,
     /// The product family it belongs to, e.g. `Windows` (a branch of the CSAF product tree
@@ -465,12 +471,26 @@ impl Product {
     /// end (`Contoso Gateway 4.2` of version `4.2` is a version of `Contoso Gateway`), else
     /// its name.
     pub fn product_name(&self) -> &str {
+        self.product_name_of(&self.name)
+    }
+
+    /// [`Product::product_name`] in `lang`.
+    pub fn product_name_in(&self, lang: &str) -> &str {
+        self.product_name_of(self.name_in(lang))
+    }
+
+    fn product_name_of<'n>(&self, name: &'n str) -> &'n str {
         self.version
             .as_deref()
-            .and_then(|v| self.name.strip_suffix(v))
+            .and_then(|v| name.strip_suffix(v))
             .and_then(|n| n.strip_suffix(' '))
             .filter(|n| !n.trim().is_empty())
-            .unwrap_or(&self.name)
+            .unwrap_or(name)
+    }
+
+    /// Its name in `lang`: the one `names` gives, else `name`.
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.names.get(lang).map_or(&self.name, String::as_str)
     }
 
     /// A product known by its name and vendor only.
@@ -478,6 +498,7 @@ impl Product {
         Product {
             id,
             name: name.into(),
+            names: BTreeMap::new(),
             vendor: vendor.into(),
             family: None,
             version: None,

@@ -201,9 +201,9 @@ pub fn groups(site: &Site, ui: &UiStrings, lang: &str) -> Vec<Group> {
                 vulnerabilities: vulnerabilities.remove(p.id.as_str()).unwrap_or_default(),
                 ..facet(
                     format!("products/{}/", p.id),
-                    p.name.clone(),
-                    format!("{} {}", ui.advisories_for_product, p.name),
-                    note(&ui.affected_software, &p.name),
+                    p.name_in(lang).to_string(),
+                    format!("{} {}", ui.advisories_for_product, p.name_in(lang)),
+                    note(&ui.affected_software, p.name_in(lang)),
                     true,
                     m,
                 )

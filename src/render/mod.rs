@@ -273,7 +273,7 @@ impl Listings<'_> {
         let (site, lang) = (self.pages.site, self.lang);
         let mut ctx = page_ctx(site, &self.pages.langs, lang, self.text, "products/", &rel)?;
         let facets = products.map(|g| &g.facets[..]).unwrap_or_default();
-        ctx.insert("vendors", &views::product_tree(site, facets));
+        ctx.insert("vendors", &views::product_tree(site, facets, self.lang));
         let page = self.pages.render("products.html", &ctx)?;
         Ok(vec![(format!("{lang}/{rel}"), page)])
     }

@@ -351,7 +351,11 @@ pub struct VersionView<'f> {
 /// The product pages `facets` (`products/<id>/`) as a tree: vendors by name, in each the
 /// products of no family first, then each family by name; products in the order given,
 /// each with its versions (catalog entries with a `version`) below it.
-pub fn product_tree<'f>(site: &Site, facets: &'f [super::facets::Facet]) -> Vec<VendorView<'f>> {
+pub fn product_tree<'f>(
+    site: &Site,
+    facets: &'f [super::facets::Facet],
+    lang: &str,
+) -> Vec<VendorView<'f>> {
     type Products<'f> = Vec<ProductView<'f>>;
     let mut tree: BTreeMap<String, BTreeMap<Option<String>, Products<'f>>> = BTreeMap::new();
     for f in facets {
@@ -365,7 +369,7 @@ pub fn product_tree<'f>(site: &Site, facets: &'f [super::facets::Facet]) -> Vec<
         };
         let products = tree.entry(vendor).or_default().entry(family).or_default();
         let (name, version) = match p {
-            Some(p) => (p.product_name().to_string(), p.version.clone()),
+            Some(p) => (p.product_name_in(lang).to_string(), p.version.clone()),
             None => (f.name.clone(), None),
         };
         let i = match products.iter().position(|x| x.name == name) {
@@ -497,7 +501,7 @@ impl AdvisoryView {
         let outdated_note = (fallback_note.is_none() && outdated)
             .then(|| ui.outdated_note.replace("{version}", &a.version));
         let lookup = |pick, key: &str| lookup(t, src, pick, key);
-        let product_link = |id: &str| product_link(site, id);
+        let product_link = |id: &str| product_link(site, id, lang);
         let (faq, symptoms) = faq_and_symptoms(t, memo);
 
         Ok(AdvisoryView {
@@ -531,7 +535,7 @@ impl AdvisoryView {
             kbs: kb_links(a),
             cves: crate::vuln::cves(a).into_iter().map(String::from).collect(),
             bulletins: a.bulletins.clone(),
-            vulnerabilities: vuln_views(a, t, src, site, ui, memo),
+            vulnerabilities: vuln_views(a, (t, src), (site, lang), ui, memo),
             sections: (t.sections.iter())
                 .map(|x| action_view(&x.title, &x.body, memo))
                 .collect(),
@@ -608,9 +612,8 @@ impl AdvisoryView {
 /// The vulnerabilities of `a`, their text from `t` (else the source language's `src`).
 fn vuln_views(
     a: &Advisory,
-    t: &AdvisoryText,
-    src: &AdvisoryText,
-    site: &Site,
+    (t, src): (&AdvisoryText, &AdvisoryText),
+    (site, lang): (&Site, &str),
     ui: &UiStrings,
     memo: &Memo,
 ) -> Vec<VulnView> {
@@ -660,11 +663,11 @@ fn vuln_views(
                         symptom: None,
                     })
                     .collect(),
-                statuses: status_views(v, site, ui),
+                statuses: status_views(v, site, lang, ui),
                 versions: (v.affected.iter())
                     .map(|aff| Linked {
                         note: Some(versions_text(aff)),
-                        ..product_link(site, aff.product.as_str())
+                        ..product_link(site, aff.product.as_str(), lang)
                     })
                     .collect(),
                 exploited: (v.exploited.as_ref())
@@ -687,7 +690,12 @@ pub(super) fn score_view(s: &crate::vuln::Score, ui: &UiStrings) -> ScoreView {
 }
 
 /// Each status of `v` that names products, in CSAF's order, with its products.
-fn status_views(v: &crate::model::Vulnerability, site: &Site, ui: &UiStrings) -> Vec<StatusView> {
+fn status_views(
+    v: &crate::model::Vulnerability,
+    site: &Site,
+    lang: &str,
+    ui: &UiStrings,
+) -> Vec<StatusView> {
     v.products
         .all()
         .into_iter()
@@ -697,7 +705,7 @@ fn status_views(v: &crate::model::Vulnerability, site: &Site, ui: &UiStrings) ->
             products: (ids.into_iter())
                 .map(|id| Linked {
                     note: why_not_affected(v, id, status, ui),
-                    ..product_link(site, id.as_str())
+                    ..product_link(site, id.as_str(), lang)
                 })
                 .collect(),
         })
@@ -821,11 +829,11 @@ fn lookup(
     pick(t).get(key).or_else(|| pick(src).get(key)).cloned()
 }
 
-/// A product by name, linked to its page.
-fn product_link(site: &Site, id: &str) -> Linked {
+/// A product by its name in `lang`, linked to its page.
+fn product_link(site: &Site, id: &str, lang: &str) -> Linked {
     let name = site
         .product(id)
-        .map(|p| p.name.clone())
+        .map(|p| p.name_in(lang).to_string())
         .unwrap_or_else(|| id.to_string());
     Linked {
         label: name,

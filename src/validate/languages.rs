@@ -61,6 +61,7 @@ pub fn check(p: &Project, findings: &mut Findings) {
     }
     site_texts(p, &langs, default, findings);
     advisory_languages(p, &langs, &listed, findings);
+    product_names(p, &langs, &listed, findings);
 }
 
 /// Each site text: complete in the default language (a gap elsewhere is shown in it), and
@@ -115,6 +116,26 @@ fn site_texts(p: &Project, langs: &[&str], default: &str, findings: &mut Finding
                     "add `{stem}` to `languages` in `seckb.yaml`, or remove the file"
                 )),
             );
+        }
+    }
+}
+
+/// The languages of products' `names` are the site's.
+fn product_names(p: &Project, langs: &[&str], listed: &[String], findings: &mut Findings) {
+    let Some(catalog) = &p.catalog else { return };
+    for (i, product) in catalog.value.products.iter().enumerate() {
+        for lang in product.names.keys() {
+            if !langs.contains(&lang.as_str()) {
+                findings.push(
+                    Finding::error(
+                        &catalog.file,
+                        catalog.spans.key(&format!("products[{i}].names.{lang}")),
+                        "unknown-language",
+                        format!("product `{}` has a name in `{lang}`, which is not one of the site's languages", product.id),
+                    )
+                    .hint(did_you_mean(lang, listed, "language")),
+                );
+            }
         }
     }
 }
