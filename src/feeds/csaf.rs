@@ -476,7 +476,7 @@ fn document<'s>(
     };
     Ok(Csaf {
         document: Document {
-            acknowledgments: acknowledgments(a),
+            acknowledgments: acknowledgments(&a.acknowledgments),
             aggregate_severity: crate::vuln::severity(a).map(|s| AggregateSeverity {
                 text: severity_label(s, p.ui()).to_string(),
             }),
@@ -696,9 +696,8 @@ fn push_note(notes: &mut Vec<Note>, category: &str, title: Option<String>, text:
 }
 
 /// One acknowledgment per person.
-fn acknowledgments(a: &Advisory) -> Vec<Acknowledgment> {
-    a.acknowledgments
-        .iter()
+fn acknowledgments(list: &[crate::model::Acknowledgment]) -> Vec<Acknowledgment> {
+    list.iter()
         .map(|k| Acknowledgment {
             names: vec![k.name.clone()],
             organization: k.organization.clone(),
@@ -766,32 +765,39 @@ fn vulnerabilities(p: &Parts) -> Result<Vec<Vulnerability>> {
         .collect())
 }
 
-/// The remediations of a security advisory; one without products of its own is for every
-/// affected product.
+/// The remediations of a security advisory that are for all its vulnerabilities; one without
+/// products of its own is for every affected product.
 fn remediations(p: &Parts, affected: &[String]) -> Vec<Remediation> {
-    p.a.remediations
-        .iter()
-        .filter_map(|r| {
-            let product_ids: Vec<String> = if r.products.is_empty() {
-                affected.to_vec()
-            } else {
-                r.products.iter().map(|p| p.0.clone()).collect()
-            };
-            // A remediation must name products (6.1.29); with none there is nothing to say.
-            (!product_ids.is_empty()).then(|| Remediation {
-                category: remediation_category(r.kind).to_string(),
-                details: p
-                    .lookup(|t| &t.remediations, &r.id)
-                    .map(|m| plain(&m))
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| remediation_label(r.kind, p.ui()).to_string()),
-                group_ids: Vec::new(),
-                product_ids,
-                url: r.url.clone(),
-                other: BTreeMap::new(),
-            })
-        })
+    (p.a.remediations.iter())
+        .filter(|r| r.vulnerabilities.is_empty())
+        .filter_map(|r| remediation(p, r, affected))
         .collect()
+}
+
+/// Remediation `r` in CSAF; one without products of its own is for `affected`. None when it
+/// would name no product (a remediation must name products, 6.1.29).
+fn remediation(
+    p: &Parts,
+    r: &crate::model::Remediation,
+    affected: &[String],
+) -> Option<Remediation> {
+    let product_ids: Vec<String> = if r.products.is_empty() {
+        affected.to_vec()
+    } else {
+        r.products.iter().map(|p| p.0.clone()).collect()
+    };
+    (!product_ids.is_empty()).then(|| Remediation {
+        category: remediation_category(r.kind).to_string(),
+        details: p
+            .lookup(|t| &t.remediations, &r.id)
+            .map(|m| plain(&m))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| remediation_label(r.kind, p.ui()).to_string()),
+        group_ids: Vec::new(),
+        product_ids,
+        url: r.url.clone(),
+        other: BTreeMap::new(),
+    })
 }
 
 fn publisher(site: &Site) -> Publisher {

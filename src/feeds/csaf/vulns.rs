@@ -11,11 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parts, push_note};
-use crate::csaf::model::{
-    Acknowledgment, Cwe, Flag, Remediation, Score, Threat, Vulnerability, VulnerabilityId,
-};
-use crate::csaf::{cvss_v3_json, id_system, plain, remediation_category, remediation_label};
+use super::{Parts, acknowledgments, push_note, remediation};
+use crate::csaf::model::{Cwe, Flag, Remediation, Score, Threat, Vulnerability, VulnerabilityId};
+use crate::csaf::{cvss_v3_json, id_system, plain};
 use crate::feeds::timestamp;
 use crate::model::{self, ProductId};
 
@@ -151,37 +149,7 @@ fn vulnerability(p: &Parts, v: &model::Vulnerability) -> Vulnerability {
 fn remediations(p: &Parts, v: &model::Vulnerability, affected: &[String]) -> Vec<Remediation> {
     (p.a.remediations.iter())
         .filter(|r| r.vulnerabilities.is_empty() || r.vulnerabilities.contains(&v.id))
-        .filter_map(|r| {
-            let product_ids: Vec<String> = if r.products.is_empty() {
-                affected.to_vec()
-            } else {
-                r.products.iter().map(|p| p.0.clone()).collect()
-            };
-            // A remediation must name products (6.1.29); with none there is nothing to say.
-            (!product_ids.is_empty()).then(|| Remediation {
-                category: remediation_category(r.kind).to_string(),
-                details: p
-                    .lookup(|t| &t.remediations, &r.id)
-                    .map(|m| plain(&m))
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| remediation_label(r.kind, p.ui()).to_string()),
-                group_ids: Vec::new(),
-                product_ids,
-                url: r.url.clone(),
-                other: BTreeMap::new(),
-            })
-        })
-        .collect()
-}
-
-fn acknowledgments(list: &[model::Acknowledgment]) -> Vec<Acknowledgment> {
-    list.iter()
-        .map(|k| Acknowledgment {
-            names: vec![k.name.clone()],
-            organization: k.organization.clone(),
-            summary: None,
-            urls: k.url.iter().cloned().collect(),
-        })
+        .filter_map(|r| remediation(p, r, affected))
         .collect()
 }
 
