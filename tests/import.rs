@@ -163,6 +163,30 @@ fn corpus_into_an_empty_site_validates_clean_and_builds() {
     let products = std::fs::read_to_string(site.path().join("products.yaml")).unwrap();
     let old = std::fs::read_to_string(fixture("basic").join("products.yaml")).unwrap();
     assert!(products.starts_with(&old), "new products are appended");
+    // A German page that lists as many products gives their German names, row by row.
+    let catalog: seckb::model::Catalog = read(&site.path().join("products.yaml"));
+    let ws2008 = (catalog.products.iter())
+        .find(|p| p.name == "Windows Server 2008 voor 32-bits systemen")
+        .unwrap();
+    assert_eq!(
+        ws2008.name_in("de-DE"),
+        "Windows Server 2008 für 32-Bit-Systeme"
+    );
+    assert_eq!(ws2008.name_in("en-US"), ws2008.name);
+    let named = catalog
+        .products
+        .iter()
+        .filter(|p| !p.names.is_empty())
+        .count();
+    assert_eq!(named, 15);
+    assert!(
+        catalog
+            .products
+            .iter()
+            .flat_map(|p| p.names.keys())
+            .all(|l| l == "de-DE"),
+        "only German editions are beside the Dutch source"
+    );
 
     // The attribution stands atop every imported file.
     let nl = std::fs::read_to_string(site.path().join("advisories/2269637/nl-NL.yaml")).unwrap();

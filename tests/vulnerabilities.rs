@@ -294,6 +294,14 @@ fn the_product_index_is_a_tree_of_vendors_and_families() {
             < at("products/log4j-core-2-12-2/\">2.12.2</a>")
     );
     assert!(!html.contains(">Apache Log4j Core 2.15.0</a>"));
+    // Product names in the page's language, where the catalog has one.
+    let index = |lang: &str| {
+        let page = example().files()[format!("{lang}/products/index.html").as_str()].clone();
+        String::from_utf8_lossy(&page).into_owned()
+    };
+    assert!(index("de-DE").contains(">Windows Server 2008 für 32-Bit-Systeme</a>"));
+    assert!(!index("de-DE").contains(">Windows Server 2008 voor 32-bits systemen</a>"));
+    assert!(index("nl-NL").contains(">Windows Server 2008 voor 32-bits systemen</a>"));
 }
 
 /// A product's page lists every vulnerability that names it, with the product's status

@@ -820,6 +820,7 @@ impl<'d> Reader<'d> {
                 version: f.place.version,
                 cpe: f.cpe,
                 purl: f.purl,
+                names: BTreeMap::new(),
             };
             by_id.entry(f.id).or_insert((name, hint));
         }

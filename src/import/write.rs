@@ -344,6 +344,8 @@ pub struct ProductHint {
     pub version: Option<String>,
     pub cpe: Option<String>,
     pub purl: Option<String>,
+    /// Its names in the other languages imported, by language.
+    pub names: BTreeMap<String, String>,
 }
 
 impl ProductHint {
@@ -367,6 +369,7 @@ impl ProductHint {
                 })
             });
         Product {
+            names: self.names,
             family: self.family,
             version: self.version,
             cpe: self.cpe,

@@ -17,7 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::{Edition, RevisionLine};
-use crate::import::write::{Merged, SourceFile, comment, placeholder_product, structured};
+use crate::import::write::{
+    Merged, ProductHint, SourceFile, comment, placeholder_product, structured,
+};
 use crate::import::{Note, lexicon};
 use crate::model::{
     Advisory, AdvisoryId, AdvisoryText, Date, Kind, LangTag, Products, Reference, Remediation,
@@ -75,7 +77,7 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
     let dates = Dates::of(primary, &facts_hist);
     dates.check(eds, src, &mut notes);
     let [kbs, cves, bulletins] = id_lists(eds, src, &mut notes);
-    let (affected, not_affected) = products(primary, eds, vendor, &mut notes);
+    let (affected, not_affected, product_hints) = products(primary, eds, vendor, &mut notes);
     let security_vulnerability = vulnerability(eds, &cves, &mut notes);
     let references = references(primary);
     let remediations = remediations(primary);
@@ -109,7 +111,7 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         advisory,
         affected,
         not_affected,
-        product_hints: BTreeMap::new(),
+        product_hints,
         texts,
         notes,
         structured,
@@ -212,12 +214,13 @@ fn id_lists(eds: &[Edition], src: &str, notes: &mut Vec<Note>) -> [Vec<String>; 
 
 /// Affected and not affected products by name, from the source edition (names are
 /// translated, so editions are compared by count only); a placeholder when none lists any.
+/// An edition that lists as many products gives their names in its language, row by row.
 fn products(
     primary: &Edition,
     eds: &[Edition],
     vendor: &str,
     notes: &mut Vec<Note>,
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<String>, Vec<String>, BTreeMap<String, ProductHint>) {
     let src = &primary.lang;
     let mut affected = primary.affected.clone();
     let mut not_affected = primary.not_affected.clone();
@@ -252,6 +255,24 @@ fn products(
             ));
         }
     }
+    let mut hints: BTreeMap<String, ProductHint> = BTreeMap::new();
+    for e in eds {
+        let same_rows =
+            e.affected.len() == affected.len() && e.not_affected.len() == not_affected.len();
+        if e.lang == *src || !same_rows {
+            continue;
+        }
+        let rows =
+            (affected.iter().zip(&e.affected)).chain(not_affected.iter().zip(&e.not_affected));
+        for (name, theirs) in rows {
+            if theirs != name {
+                let names = &mut hints.entry(name.clone()).or_default().names;
+                names
+                    .entry(e.lang.clone())
+                    .or_insert_with(|| theirs.clone());
+            }
+        }
+    }
     not_affected.retain(|n| !affected.contains(n));
     if affected.is_empty() {
         let name = placeholder_product(vendor);
@@ -261,7 +282,7 @@ fn products(
         ));
         affected.push(name);
     }
-    (affected, not_affected)
+    (affected, not_affected, hints)
 }
 
 /// Whether the advisory is about a vulnerability (see the module comment), noted with why.
