@@ -410,3 +410,83 @@ fn pages_show_product_names_in_their_language() {
     assert!(page("nl-NL/products/index.html").contains(">Widget-cliënt</a>"));
     assert!(page("en-US/products/index.html").contains(">Widget Client</a>"));
 }
+
+/// A vulnerability that gives no product a status says nothing CSAF can carry.
+#[test]
+fn a_vulnerability_without_a_status() {
+    let found = only(&[(
+        ADV,
+        "      known_affected: [widget-server-2, widget-rs]\n      fixed: [widget-server-3-sp1]\n      known_not_affected:\n        - product: widget-client\n          justification: component_not_present\n",
+        "      {}\n",
+    )]);
+    assert!(
+        found.contains(&format!(
+            "{ADV}:35:9: error[missing-status]: vulnerability `v1` gives no product a status | name the products it concerns under `products:` (`known_affected: [...]`, `fixed: [...]`, ...)"
+        )),
+        "{found:#?}"
+    );
+}
+
+/// The same product twice in one status, and the same CVE in two vulnerabilities.
+#[test]
+fn a_product_twice_in_a_status_and_a_cve_twice() {
+    assert_eq!(
+        only(&[(
+            ADV,
+            "known_affected: [widget-server-2, widget-rs]",
+            "known_affected: [widget-server-2, widget-rs, widget-server-2]"
+        )]),
+        [format!(
+            "{ADV}:43:52: error[product-conflict]: product `widget-server-2` is `known_affected` twice for vulnerability `v1` | name each product once per status"
+        )]
+    );
+    let second = "    exploited: {since: 2024-03-01}\n  - id: v2\n    cve: CVE-2024-0002\n    products:\n      known_affected: [widget-server-2]\n";
+    let found = only(&[
+        (ADV, "    exploited: {since: 2024-03-01}\n", second),
+        (
+            EN,
+            "    impact: Remote code execution.\n",
+            "    impact: Remote code execution.\n  v2:\n    title: Again\n    description: Again.\n",
+        ),
+        (
+            NL,
+            "    impact: Remote code execution.\n",
+            "    impact: Remote code execution.\n  v2:\n    title: Again\n    description: Again.\n",
+        ),
+    ]);
+    assert_eq!(
+        found,
+        [format!(
+            "{ADV}:59:10: error[duplicate-id]: `CVE-2024-0002` is also the CVE of vulnerability `v1` | a CVE is one vulnerability: describe it once"
+        )]
+    );
+}
+
+/// A product the advisory names that no vulnerability gives a status is left out of CSAF.
+#[test]
+fn a_listed_product_that_no_vulnerability_names() {
+    // Without CVEs of its own (those are written with the advisory's products).
+    let found = only(&[(ADV, "cves: [CVE-2024-0001]\n", "")]);
+    assert_eq!(
+        found,
+        [format!(
+            "{ADV}:17:31: warning[product-without-status]: product `widget-server-3` is in `products.affected`, but no vulnerability gives it a status; CSAF and OSV leave it out | give it a status in the vulnerabilities that concern it"
+        )]
+    );
+    assert_eq!(
+        only(&[]),
+        Vec::<String>::new(),
+        "with CVEs of its own, its lists are written with them"
+    );
+}
+
+/// A catalog version is one version; a range is a vulnerability's `affected`.
+#[test]
+fn a_catalog_version_that_is_a_range() {
+    assert_eq!(
+        only(&[("products.yaml", "version: 3 SP1", "version: \">=3 <3.2\"")]),
+        [
+            "products.yaml:17:14: error[invalid-version]: `>=3 <3.2` is a range of versions, not one version | an entry with a `version` is one version of a product; give affected ranges in a vulnerability's `affected`"
+        ]
+    );
+}

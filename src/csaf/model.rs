@@ -214,11 +214,12 @@ pub struct Vulnerability {
     pub flags: Vec<Flag>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<VulnerabilityId>,
-    #[serde(default)]
+    /// Never empty when written (CSAF requires a note, if any, and a status).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
     /// By status (`known_affected`, `fixed`, ...): the export writes only the statuses it
     /// has products for, and a map keeps them in alphabetical order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub product_status: BTreeMap<String, Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,

@@ -42,10 +42,10 @@ pub fn feeds(site: &Site, lang: &str, stubs: &[Stub]) -> Result<Vec<AtomFeed>> {
         out.push(AtomFeed {
             product: Some(prod.id.0.clone()),
             path: format!("{dir}feed.atom"),
-            title: format!("{} · {}", prod.name, text.site_title),
+            title: format!("{} · {}", prod.name_in(lang), text.site_title),
             home: dir,
             members: (0..stubs.len())
-                .filter(|&i| stubs[i].products.contains(&prod.id))
+                .filter(|&i| stubs[i].products.contains(&&prod.id))
                 .take(LIMIT)
                 .collect(),
         });

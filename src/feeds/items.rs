@@ -44,7 +44,7 @@ pub(crate) fn tag_authority(site: &Site) -> String {
 
 /// What places an item in the feeds, known from the model without making the item: its
 /// date, advisory and revision.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Stub<'a> {
     pub date: Date,
     /// The advisory's index in [`Site::advisories`].
@@ -52,7 +52,7 @@ pub struct Stub<'a> {
     pub advisory_id: &'a str,
     pub revision: &'a str,
     /// The products it affects, for the per-product feeds.
-    pub products: &'a [ProductId],
+    pub products: Vec<&'a ProductId>,
 }
 
 /// The stub of every item [`items`] gives, in the same order: every revision of every
@@ -71,7 +71,7 @@ pub fn stubs<'a>(site: &'a Site, lang: &str) -> Vec<Stub<'a>> {
                 advisory: i,
                 advisory_id: a.id.as_str(),
                 revision: &r.number,
-                products: &a.products.affected,
+                products: a.affected_products(),
             })
         })
         .collect();
@@ -180,7 +180,9 @@ pub(crate) fn advisory_items(
                 tags: tags.clone(),
                 advisory_id: a.id.0.clone(),
                 revision: r.number.clone(),
-                products: a.products.affected.iter().map(|p| p.0.clone()).collect(),
+                products: (a.affected_products().into_iter())
+                    .map(|p| p.0.clone())
+                    .collect(),
             });
         }
     }

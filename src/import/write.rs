@@ -554,6 +554,28 @@ fn keep_existing(
         .iter()
         .map(|r| r.id.as_str())
         .collect();
+    // The imported vulnerabilities' texts go under the existing advisory's ids for them: the
+    // one with the same CVE, else one sharing an id.
+    let vulns: Vec<&str> = existing
+        .vulnerabilities
+        .iter()
+        .map(|v| v.id.as_str())
+        .collect();
+    let rename: BTreeMap<String, String> = (m.advisory.vulnerabilities.iter())
+        .filter_map(|mine| {
+            let theirs = existing.vulnerabilities.iter().find(|v| {
+                (mine.cve.is_some() && v.cve == mine.cve)
+                    || mine.ids.iter().any(|id| v.ids.contains(id))
+            })?;
+            Some((mine.id.clone(), theirs.id.clone()))
+        })
+        .collect();
+    for text in m.texts.values_mut() {
+        text.vulnerabilities = std::mem::take(&mut text.vulnerabilities)
+            .into_iter()
+            .map(|(k, t)| (rename.get(&k).cloned().unwrap_or(k), t))
+            .collect();
+    }
     let mut added = false;
     for (lang, text) in &m.texts {
         if on_disk.contains(lang) {
@@ -566,7 +588,11 @@ fn keep_existing(
         let fits = numbers.contains(&text.revision.as_str())
             && text.revisions.keys().all(|k| numbers.contains(&k.as_str()))
             && text.links.keys().all(|k| refs.contains(&k.as_str()))
-            && text.remediations.keys().all(|k| rems.contains(&k.as_str()));
+            && text.remediations.keys().all(|k| rems.contains(&k.as_str()))
+            && text
+                .vulnerabilities
+                .keys()
+                .all(|k| vulns.contains(&k.as_str()));
         if fits {
             let e = sources.iter().find(|e| &e.lang == lang);
             put(
@@ -583,7 +609,7 @@ fn keep_existing(
         } else {
             m.notes.push(Note::warning(
                 "not-merged",
-                format!("the `{lang}` text was not added: its revisions, references or remediations do not match `{facts_rel}`; --force replaces the facts"),
+                format!("the `{lang}` text was not added: its revisions, references, remediations or vulnerabilities do not match `{facts_rel}`; --force replaces the facts"),
             ));
         }
     }

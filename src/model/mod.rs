@@ -165,6 +165,25 @@ pub struct Advisory {
 }
 
 /// One entry of the revision history.
+impl Advisory {
+    /// The products it affects: those it names affected, then those its vulnerabilities
+    /// name known to be affected, once each. A product's page and feed list the advisories
+    /// that affect it.
+    pub fn affected_products(&self) -> Vec<&ProductId> {
+        let mut out: Vec<&ProductId> = Vec::new();
+        let of_vulns = self
+            .vulnerabilities
+            .iter()
+            .flat_map(|v| &v.products.known_affected);
+        for p in self.products.affected.iter().chain(of_vulns) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {

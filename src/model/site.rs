@@ -450,8 +450,9 @@ pub struct Product {
     /// between the vendor and the product).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    /// The version (or version range) this entry stands for, where the entry is one
-    /// version of a product, e.g. `2007 SP1` or `>=1.2.0 <1.2.5`.
+    /// The version this entry stands for, where the entry is one version of a product, e.g.
+    /// `2007 SP1` or `2.15.0` (one version: ranges of versions are a vulnerability's
+    /// `affected`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Its CPE 2.3 name, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:*:*:*:*:*:*:*`.

@@ -157,14 +157,8 @@ pub fn groups(site: &Site, ui: &UiStrings, lang: &str) -> Vec<Group> {
     let mut severities: BTreeMap<u8, (Severity, Vec<usize>)> = BTreeMap::new();
     for (i, (a, _)) in advisories.iter().enumerate() {
         years.entry(a.published.year()).or_default().push(i);
-        // A product's advisories: those that name it affected, or a vulnerability that
-        // affects it.
-        let of_vulns = (a.vulnerabilities.iter()).flat_map(|v| &v.products.known_affected);
-        for p in a.products.affected.iter().chain(of_vulns) {
-            let members = products.entry(p.as_str()).or_default();
-            if members.last() != Some(&i) {
-                members.push(i);
-            }
+        for p in a.affected_products() {
+            products.entry(p.as_str()).or_default().push(i);
         }
         kinds.entry(a.kind).or_default().push(i);
         if let Some(s) = crate::vuln::severity(a) {

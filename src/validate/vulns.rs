@@ -14,7 +14,7 @@
 //! - in the catalog, a purl parses (`invalid-purl`) and a CPE is a CPE 2.3 name
 //!   (`invalid-cpe`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Finding, Findings};
 use crate::load::{Parsed, Project, did_you_mean};
@@ -131,6 +131,54 @@ fn check_advisory(
                     .hint(did_you_mean(v, &ids, "vulnerability")),
                 );
             }
+        }
+    }
+    let mut cves: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, v) in a.vulnerabilities.iter().enumerate() {
+        let Some(cve) = v.cve.as_deref() else {
+            continue;
+        };
+        if let Some(&first) = cves.get(cve) {
+            findings.push(
+                Finding::error(
+                    &facts.file,
+                    at(&format!("vulnerabilities[{i}].cve")),
+                    "duplicate-id",
+                    format!(
+                        "`{cve}` is also the CVE of vulnerability `{}`",
+                        a.vulnerabilities[first].id
+                    ),
+                )
+                .hint("a CVE is one vulnerability: describe it once"),
+            );
+        } else {
+            cves.insert(cve, i);
+        }
+    }
+    // Products the advisory names that no vulnerability gives a status: CSAF and OSV, which
+    // speak of products through the vulnerabilities, leave them out.
+    if !a.vulnerabilities.is_empty() && a.cves.iter().all(|c| cves.contains_key(c.as_str())) {
+        let listed = (a.products.affected.iter().map(|p| ("affected", p)))
+            .chain(a.products.not_affected.iter().map(|p| ("not_affected", p)));
+        let mut by_list: BTreeMap<&str, usize> = BTreeMap::new();
+        for (list, p) in listed {
+            let j = by_list.entry(list).or_default();
+            let named = a.vulnerabilities.iter().any(|v| {
+                v.products.all().iter().any(|(_, ps)| ps.contains(&p))
+                    || v.affected.iter().any(|x| &x.product == p)
+            });
+            if !named {
+                findings.push(
+                    Finding::warning(
+                        &facts.file,
+                        at(&format!("products.{list}[{j}]")),
+                        "product-without-status",
+                        format!("product `{p}` is in `products.{list}`, but no vulnerability gives it a status; CSAF and OSV leave it out"),
+                    )
+                    .hint("give it a status in the vulnerabilities that concern it"),
+                );
+            }
+            *j += 1;
         }
     }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -263,7 +311,20 @@ fn statuses(
         let base = format!("vulnerabilities[{i}]");
         let mut named: Vec<(String, &ProductId)> = Vec::new();
         let mut first: BTreeMap<&str, crate::model::ProductStatusKind> = BTreeMap::new();
+        if v.products.is_empty() {
+            // CSAF needs a status for a vulnerability to say anything of a product.
+            findings.push(
+                Finding::error(
+                    &facts.file,
+                    at(&format!("{base}.id")),
+                    "missing-status",
+                    format!("vulnerability `{}` gives no product a status", v.id),
+                )
+                .hint("name the products it concerns under `products:` (`known_affected: [...]`, `fixed: [...]`, ...)"),
+            );
+        }
         for (status, products) in v.products.all() {
+            let mut seen = BTreeSet::new();
             for (j, id) in products.into_iter().enumerate() {
                 let path = match status {
                     crate::model::ProductStatusKind::KnownNotAffected => {
@@ -271,6 +332,21 @@ fn statuses(
                     }
                     _ => format!("{base}.products.{}[{j}]", status.name()),
                 };
+                if !seen.insert(id.as_str()) {
+                    findings.push(
+                        Finding::error(
+                            &facts.file,
+                            at(&path),
+                            "product-conflict",
+                            format!(
+                                "product `{id}` is `{}` twice for vulnerability `{}`",
+                                status.name(),
+                                v.id
+                            ),
+                        )
+                        .hint("name each product once per status"),
+                    );
+                }
                 match first.get(id.as_str()) {
                     Some(&other) if contradict(other, status) => {
                         findings.push(
@@ -444,6 +520,20 @@ fn check_catalog(catalog: &Parsed<crate::model::Catalog>, findings: &mut Finding
                     format!("`{}` is not a package URL: {e}", purl.escape_debug()),
                 )
                 .hint("a purl is `pkg:<type>/<namespace>/<name>@<version>`, e.g. `pkg:cargo/smallvec`"),
+            );
+        }
+        if let Some(version) = &product.version
+            && version.contains(['<', '>', '=', '*', ',', '|'])
+        {
+            // CSAF has product versions and version ranges apart (6.1.31).
+            findings.push(
+                Finding::error(
+                    &catalog.file,
+                    catalog.spans.value(&format!("products[{i}].version")),
+                    "invalid-version",
+                    format!("`{}` is a range of versions, not one version", version.escape_debug()),
+                )
+                .hint("an entry with a `version` is one version of a product; give affected ranges in a vulnerability's `affected`"),
             );
         }
         if let Some(cpe) = &product.cpe

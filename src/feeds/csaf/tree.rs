@@ -24,7 +24,15 @@ type Families<'p> =
 /// its vulnerabilities and its remediations.
 pub(super) fn product_tree(site: &Site, a: &Advisory) -> Result<Option<ProductTree>> {
     let mut named = BTreeSet::new();
-    let listed = a.products.affected.iter().chain(&a.products.not_affected);
+    // The advisory's own product lists where a vulnerability is written with them (an
+    // informational advisory's notes, or one per CVE it lists without vulnerability data);
+    // else only products a vulnerability names (validation warns of the others).
+    let of_cves =
+        (a.cves.iter()).any(|c| !a.vulnerabilities.iter().any(|v| v.cve.as_ref() == Some(c)));
+    let own = a.vulnerabilities.is_empty() || of_cves;
+    let listed = (own.then(|| a.products.affected.iter().chain(&a.products.not_affected)))
+        .into_iter()
+        .flatten();
     let of_vulns = a.vulnerabilities.iter().flat_map(|v| {
         let statuses = v.products.all().into_iter().flat_map(|(_, ps)| ps);
         statuses.chain(v.affected.iter().map(|x| &x.product))

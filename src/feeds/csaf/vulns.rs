@@ -31,8 +31,22 @@ fn ids(ps: &[&ProductId]) -> Vec<String> {
 
 fn vulnerability(p: &Parts, v: &model::Vulnerability) -> Vulnerability {
     let ui = p.ui();
-    // This language's text, else the source language's.
-    let text = (p.text.vulnerabilities.get(&v.id)).or_else(|| p.src.vulnerabilities.get(&v.id));
+    // This language's text, else the source language's; its title and description too,
+    // where a translation leaves them empty (CSAF requires both to have text).
+    let src = p.src.vulnerabilities.get(&v.id);
+    let text = (p.text.vulnerabilities.get(&v.id)).or(src).map(|t| {
+        let mut t = t.clone();
+        if let Some(src) = src {
+            if t.title.trim().is_empty() {
+                t.title = src.title.clone();
+            }
+            if t.description.trim().is_empty() {
+                t.description = src.description.clone();
+            }
+        }
+        t
+    });
+    let text = text.as_ref();
     let statuses = v.products.all();
     let affected: Vec<String> = statuses
         .iter()
@@ -136,7 +150,7 @@ fn vulnerability(p: &Parts, v: &model::Vulnerability) -> Vulnerability {
         remediations: remediations(p, v, &affected),
         scores,
         threats,
-        title: Some(match text {
+        title: Some(match text.filter(|t| !t.title.trim().is_empty()) {
             Some(t) => t.title.clone(),
             None => v.cve.clone().unwrap_or_else(|| v.id.clone()),
         }),
@@ -156,8 +170,9 @@ fn remediations(p: &Parts, v: &model::Vulnerability, affected: &[String]) -> Vec
 /// Whether the advisory is a VEX statement, published with the `csaf_vex` profile: it lists
 /// vulnerabilities, says of at least one product that it is not affected, and meets what the
 /// profile requires (CSAF 6.1.27.7 to 6.1.27.10): each vulnerability has an id, a product
-/// status, a justification for every product not affected, and a remediation for every
-/// affected product.
+/// status (only `fixed`, `known_affected`, `known_not_affected` and `under_investigation`),
+/// a justification for every product not affected, and a remediation for every affected
+/// product.
 pub(super) fn is_vex(a: &model::Advisory) -> bool {
     let vs = &a.vulnerabilities;
     if vs.is_empty()
@@ -182,8 +197,12 @@ pub(super) fn is_vex(a: &model::Advisory) -> bool {
                         && (r.products.is_empty() || r.products.contains(product))
                 })
             };
+            // The csaf validator of PyPI reads 6.1.27.7 as allowing these four statuses
+            // only; a document with `first_fixed` or `recommended` is a security advisory.
+            let vex_statuses = s.first_fixed.is_empty() && s.recommended.is_empty();
             (v.cve.is_some() || !v.ids.is_empty())
                 && has_status
+                && vex_statuses
                 && s.known_not_affected
                     .iter()
                     .all(|n| n.justification.is_some())
