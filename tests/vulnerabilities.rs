@@ -340,3 +340,37 @@ fn product_pages_list_the_vulnerabilities_that_name_them() {
     // The archive's products have no vulnerabilities as data: no table.
     assert!(!page("sccm-2007").contains("id=\"vulnerabilities\""));
 }
+
+/// The vendor-style advisory in OSV: every CVE and GHSA id as an alias, the most severe
+/// vector, the Maven package with its ranges for each vulnerability, the CWEs, and the
+/// people credited for a vulnerability.
+#[test]
+fn the_vendor_style_advisory_in_osv() {
+    let d = site_json("osv/LOG4J-2021-12.json");
+    let aliases: Vec<&str> = (d["aliases"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for id in [
+        "CVE-2021-44228",
+        "CVE-2021-45046",
+        "CVE-2021-45105",
+        "GHSA-jfh8-c2jp-5v3q",
+    ] {
+        assert!(aliases.contains(&id), "{id} in {aliases:?}");
+    }
+    assert_eq!(
+        d["severity"][0]["score"],
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"
+    );
+    let affected = d["affected"].as_array().unwrap();
+    assert_eq!(affected.len(), 3, "one entry per vulnerability");
+    for a in affected {
+        assert_eq!(a["package"]["ecosystem"], "Maven");
+        assert_eq!(a["package"]["name"], "org.apache.logging.log4j:log4j-core");
+        assert_eq!(a["ranges"][0]["type"], "ECOSYSTEM");
+    }
+    assert_eq!(affected[0]["ranges"][0]["events"][5]["fixed"], "2.15.0");
+    assert_eq!(d["credits"][0]["name"], "Chen Zhaojun");
+    assert_eq!(d["database_specific"]["severity"], "critical");
+    assert_eq!(d["database_specific"]["cwe_ids"][0], "CWE-502");
+}

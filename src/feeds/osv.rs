@@ -181,14 +181,7 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
         severity: severity(a),
         affected: affected(site, a),
         references,
-        credits: a
-            .acknowledgments
-            .iter()
-            .map(|k| Credit {
-                name: &k.name,
-                kind: "FINDER",
-            })
-            .collect(),
+        credits: credits(a),
         database_specific: DbSpecific {
             kind: a.kind,
             status: a.status,
@@ -220,6 +213,21 @@ fn aliases(a: &Advisory) -> Vec<&str> {
 }
 
 /// The CWE ids of the vulnerabilities, once each, in order.
+/// Everyone the advisory or one of its vulnerabilities credits, once each.
+fn credits(a: &Advisory) -> Vec<Credit<'_>> {
+    let of_vulns = a.vulnerabilities.iter().flat_map(|v| &v.acknowledgments);
+    let mut out: Vec<Credit> = Vec::new();
+    for k in a.acknowledgments.iter().chain(of_vulns) {
+        if !out.iter().any(|c| c.name == k.name) {
+            out.push(Credit {
+                name: &k.name,
+                kind: "FINDER",
+            });
+        }
+    }
+    out
+}
+
 fn cwes(a: &Advisory) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for cwe in a.vulnerabilities.iter().flat_map(|v| &v.cwes) {
