@@ -158,6 +158,34 @@ fn the_csaf_fixture_survives_export_import_export_byte_for_byte() {
     assert!(report.skipped[0].message.contains("ROLIE feed"));
 }
 
+/// A withdrawn advisory is a note in CSAF (which has no withdrawn state), read back with its
+/// date and reason; the translation without a reason of its own shows the original's.
+#[test]
+fn a_withdrawn_advisory_survives_export_import_export() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&fixture("csaf"), dir.path());
+    let adv = dir.path().join("advisories/SA.2025_07/advisory.yaml");
+    let facts = std::fs::read_to_string(&adv).unwrap();
+    let facts = facts.replace(
+        "security_vulnerability: true",
+        "withdrawn: {date: 2025-02-01}\nsecurity_vulnerability: true",
+    );
+    std::fs::write(&adv, facts).unwrap();
+    let en = dir.path().join("advisories/SA.2025_07/en-US.yaml");
+    let text = std::fs::read_to_string(&en).unwrap();
+    std::fs::write(&en, format!("{text}withdrawn: Both CVEs were rejected.\n")).unwrap();
+    let first = build(dir.path());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&first[&format!("{WHITE_DIR}2025/sa_2025_07.json")]).unwrap();
+    let note = (doc["document"]["notes"].as_array().unwrap().iter())
+        .find(|n| n["title"] == "Withdrawn on 2025-02-01")
+        .expect("a note says it is withdrawn");
+    assert_eq!(note["text"], "Both CVEs were rejected.");
+    let (docs, report) = round_trip(dir.path());
+    assert_eq!(docs, 4);
+    assert_eq!(report.advisories.len(), 2);
+}
+
 #[test]
 fn translations_merge_into_one_advisory_with_a_text_per_language() {
     let built = build(&fixture("csaf"));

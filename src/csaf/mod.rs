@@ -191,6 +191,19 @@ pub fn split_symptom(text: &str, ui: &UiStrings) -> (String, Symptom) {
     (lead.to_string(), s)
 }
 
+/// The title of the note that says an advisory was withdrawn: the site's words with the
+/// date as `YYYY-MM-DD`, which the import reads back ([`withdrawn_date`]).
+pub fn withdrawn_title(date: crate::model::Date, ui: &UiStrings) -> String {
+    ui.withdrawn_on.replace("{date}", &date.to_string())
+}
+
+/// The date of a note title made by [`withdrawn_title`], if it is one.
+pub fn withdrawn_date(title: &str, ui: &UiStrings) -> Option<crate::model::Date> {
+    let (before, after) = ui.withdrawn_on.split_once("{date}")?;
+    let date = title.strip_prefix(before)?.strip_suffix(after)?;
+    crate::model::Date::parse(date).ok()
+}
+
 /// The CVSS v3 JSON object (FIRST's `cvss-v3.x.json`) of a scored vector: version, vector,
 /// the computed base score and severity, and the base metrics the vector gives, named as
 /// that schema names them (CSAF mandatory test 6.1.10 checks they agree with the vector).

@@ -605,6 +605,16 @@ fn notes(p: &Parts) -> Result<Vec<Note>> {
     if !a.security_vulnerability {
         push_note(&mut notes, "general", None, ui.not_a_vulnerability.clone());
     }
+    if let Some(w) = &a.withdrawn {
+        // CSAF 2.0 has no withdrawn state: a note says it, with why (its revision in the
+        // history is the withdrawal).
+        let title = crate::csaf::withdrawn_title(w.date, ui);
+        let why = (text.withdrawn.as_ref().or(p.src.withdrawn.as_ref()))
+            .map(|m| plain(m))
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| title.clone());
+        push_note(&mut notes, "general", Some(title), why);
+    }
     if p.translation && text.revision != a.version {
         let outdated = ui.outdated_note.replace("{version}", &a.version);
         push_note(&mut notes, "general", None, outdated);

@@ -366,6 +366,8 @@ struct NotesRead {
     summary_seen: bool,
     subtitle: Option<String>,
     not_vulnerability: bool,
+    /// When it was withdrawn, and why (the note's text).
+    withdrawn: Option<(Date, String)>,
     outdated: bool,
     overview: Overview,
     /// Affected and not affected products of an informational document.
@@ -482,7 +484,8 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         cves: std::mem::take(&mut affects.cves),
         aliases: Vec::new(),
         related: Vec::new(),
-        withdrawn: None,
+        withdrawn: (read.withdrawn.as_ref())
+            .map(|(date, _)| crate::model::Withdrawn { date: *date }),
         vulnerabilities: structured.vulnerabilities,
         kbs: Vec::new(),
         bulletins: Vec::new(),
@@ -512,7 +515,10 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         links,
         sections: r.sections,
         vulnerabilities: structured.texts,
-        withdrawn: None,
+        // The note's text is the reason, unless it only repeats its title (no reason given).
+        withdrawn: (read.withdrawn.as_ref())
+            .filter(|(date, why)| *why != crate::csaf::withdrawn_title(*date, &r.site_text.ui))
+            .map(|(_, why)| escape_markdown(why)),
     };
     // Text that would not read back as it was written is worth a look.
     if seckb
@@ -962,6 +968,7 @@ impl<'d> Reader<'d> {
         let title = n.title.as_deref().filter(|t| !t.trim().is_empty());
         let text = n.text.as_str();
         let at = |s: Stage| read.stage <= s;
+        let withdrawn = title.and_then(|t| crate::csaf::withdrawn_date(t, ui));
         match (n.category.as_str(), title) {
             ("summary", t) if !read.summary_seen && at(Stage::Start) => {
                 read.summary_seen = true;
@@ -973,6 +980,11 @@ impl<'d> Reader<'d> {
             }
             ("general", None) if expected.outdated.as_deref() == Some(text) && at(Stage::Start) => {
                 read.outdated = true;
+            }
+            ("general", Some(_))
+                if withdrawn.is_some() && read.withdrawn.is_none() && at(Stage::Start) =>
+            {
+                read.withdrawn = withdrawn.map(|date| (date, text.to_string()));
             }
             ("description", Some(t))
                 if t == ui.purpose && read.overview.purpose.is_none() && at(Stage::Overview) =>
