@@ -506,55 +506,62 @@ fn check_range(
     }
 }
 
-/// Every purl parses and every CPE is a CPE 2.3 formatted string.
+/// Every purl parses, every CPE is a CPE name (2.3, or a 2.2 URI), and a version is one
+/// version.
 fn check_catalog(catalog: &Parsed<crate::model::Catalog>, findings: &mut Findings) {
     for (i, product) in catalog.value.products.iter().enumerate() {
+        let mut bad = |field: &str, code: &'static str, message: String, hint: &str| {
+            findings.push(
+                Finding::error(
+                    &catalog.file,
+                    catalog.spans.value(&format!("products[{i}].{field}")),
+                    code,
+                    message,
+                )
+                .hint(hint),
+            );
+        };
         if let Some(purl) = &product.purl
             && let Err(e) = <packageurl::PackageUrl<'_> as std::str::FromStr>::from_str(purl)
         {
-            findings.push(
-                Finding::error(
-                    &catalog.file,
-                    catalog.spans.value(&format!("products[{i}].purl")),
-                    "invalid-purl",
-                    format!("`{}` is not a package URL: {e}", purl.escape_debug()),
-                )
-                .hint("a purl is `pkg:<type>/<namespace>/<name>@<version>`, e.g. `pkg:cargo/smallvec`"),
+            bad(
+                "purl",
+                "invalid-purl",
+                format!("`{}` is not a package URL: {e}", purl.escape_debug()),
+                "a purl is `pkg:<type>/<namespace>/<name>@<version>`, e.g. `pkg:cargo/smallvec`",
             );
         }
+        // CSAF has product versions and version ranges apart (6.1.31).
         if let Some(version) = &product.version
             && version.contains(['<', '>', '=', '*', ',', '|'])
         {
-            // CSAF has product versions and version ranges apart (6.1.31).
-            findings.push(
-                Finding::error(
-                    &catalog.file,
-                    catalog.spans.value(&format!("products[{i}].version")),
-                    "invalid-version",
-                    format!("`{}` is a range of versions, not one version", version.escape_debug()),
-                )
-                .hint("an entry with a `version` is one version of a product; give affected ranges in a vulnerability's `affected`"),
+            bad(
+                "version",
+                "invalid-version",
+                format!(
+                    "`{}` is a range of versions, not one version",
+                    version.escape_debug()
+                ),
+                "an entry with a `version` is one version of a product; give affected ranges in a vulnerability's `affected`",
             );
         }
         if let Some(cpe) = &product.cpe
             && let Some(why) = cpe_problem(cpe)
         {
-            findings.push(
-                Finding::error(
-                    &catalog.file,
-                    catalog.spans.value(&format!("products[{i}].cpe")),
-                    "invalid-cpe",
-                    format!("`{}` is not a CPE name: {why}", cpe.escape_debug()),
-                )
-                .hint("a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`"),
+            bad(
+                "cpe",
+                "invalid-cpe",
+                format!("`{}` is not a CPE name: {why}", cpe.escape_debug()),
+                "a CPE 2.3 name has 13 parts, e.g. `cpe:2.3:a:microsoft:exchange_server:2010:-:*:*:*:*:*:*`",
             );
         }
     }
 }
 
-/// Why `cpe` is not a CPE 2.3 formatted string, if it is not. The pattern is the one of
-/// the CPE 2.3 naming specification (NISTIR 7695, figure 6-3), which the CSAF 2.0 schema
-/// checks `product_identification_helper.cpe` with: a name that passes here passes there.
+/// Why `cpe` is not a CPE name (a CPE 2.3 formatted string, or a CPE 2.2 URI), if it is
+/// not. The 2.3 pattern is the one of the CPE 2.3 naming specification (NISTIR 7695, figure
+/// 6-3), which the CSAF 2.0 schema checks `product_identification_helper.cpe` with: a name
+/// that passes here passes there.
 fn cpe_problem(cpe: &str) -> Option<String> {
     static FORMATTED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         let avstring = r##"(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#\$%&'\(\)\+,/:;<=>@\[\]\^`\{\|\}~]))+(\?*|\*?))|[\*\-])"##;
