@@ -332,38 +332,32 @@ fn statuses(
                     }
                     _ => format!("{base}.products.{}[{j}]", status.name()),
                 };
-                if !seen.insert(id.as_str()) {
+                let mut conflict = |message: String, hint: &str| {
                     findings.push(
-                        Finding::error(
-                            &facts.file,
-                            at(&path),
-                            "product-conflict",
-                            format!(
-                                "product `{id}` is `{}` twice for vulnerability `{}`",
-                                status.name(),
-                                v.id
-                            ),
-                        )
-                        .hint("name each product once per status"),
+                        Finding::error(&facts.file, at(&path), "product-conflict", message)
+                            .hint(hint),
+                    );
+                };
+                if !seen.insert(id.as_str()) {
+                    conflict(
+                        format!(
+                            "product `{id}` is `{}` twice for vulnerability `{}`",
+                            status.name(),
+                            v.id
+                        ),
+                        "name each product once per status",
                     );
                 }
                 match first.get(id.as_str()) {
-                    Some(&other) if contradict(other, status) => {
-                        findings.push(
-                            Finding::error(
-                                &facts.file,
-                                at(&path),
-                                "product-conflict",
-                                format!(
-                                    "product `{id}` is both `{}` and `{}` for vulnerability `{}`",
-                                    other.name(),
-                                    status.name(),
-                                    v.id
-                                ),
-                            )
-                            .hint("a product has one status per vulnerability: name each version as its own product"),
-                        );
-                    }
+                    Some(&other) if contradict(other, status) => conflict(
+                        format!(
+                            "product `{id}` is both `{}` and `{}` for vulnerability `{}`",
+                            other.name(),
+                            status.name(),
+                            v.id
+                        ),
+                        "a product has one status per vulnerability: name each version as its own product",
+                    ),
                     Some(_) => {}
                     None => {
                         first.insert(id.as_str(), status);
