@@ -388,7 +388,7 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "Deutsch",
             labels: &[
-                (Summary, &["zusammenfassung"]),
+                (Summary, &["zusammenfassung", "kurzzusammenfassung"]),
                 (Overview, &["übersicht"]),
                 (GeneralInfo, &["allgemeine informationen"]),
                 (
@@ -459,7 +459,7 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "Français",
             labels: &[
-                (Summary, &["résumé", "synthèse"]),
+                (Summary, &["résumé", "synthèse", "résumé analytique"]),
                 (Overview, &["vue d'ensemble", "présentation"]),
                 (GeneralInfo, &["informations générales"]),
                 (Details, &["détails de l'avis"]),
@@ -504,7 +504,7 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "Español",
             labels: &[
-                (Summary, &["resumen"]),
+                (Summary, &["resumen", "resumen ejecutivo"]),
                 (Overview, &["información general", "descripción general"]),
                 (GeneralInfo, &["información general"]),
                 (Details, &["detalles del aviso"]),
@@ -546,7 +546,7 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "Italiano",
             labels: &[
-                (Summary, &["riepilogo"]),
+                (Summary, &["riepilogo", "riepilogo esecutivo"]),
                 (Overview, &["panoramica"]),
                 (GeneralInfo, &["informazioni generali"]),
                 (OtherInfo, &["altre informazioni"]),
@@ -588,7 +588,10 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "Português",
             labels: &[
-                (Summary, &["resumo"]),
+                (
+                    Summary,
+                    &["resumo", "resumo executivo", "sumário executivo"],
+                ),
                 (Overview, &["visão geral"]),
                 (GeneralInfo, &["informações gerais"]),
                 (OtherInfo, &["outras informações"]),
@@ -639,7 +642,10 @@ static ALL: &[(&str, Words)] = &[
         Words {
             name: "日本語",
             labels: &[
-                (Summary, &["概要"]),
+                (
+                    Summary,
+                    &["概要", "エグゼクティブ サマリー", "エグゼクティブサマリー"],
+                ),
                 (Overview, &["概要"]),
                 (GeneralInfo, &["一般情報"]),
                 (OtherInfo, &["その他の情報"]),
@@ -1055,6 +1061,377 @@ static ALL: &[(&str, Words)] = &[
         },
     ),
 ];
+
+/// Microsoft's four severity ratings in the languages of its archive, with the words that
+/// say a cell of a severity matrix does not apply. Bulletins write the rating in the title
+/// ("... MS08-037 - Importante"), in the matrix cells and in summaries. Words are matched
+/// whole, lowercased; feminine and masculine forms are both listed where the language
+/// inflects the word after "vulnerabilidad"/"Sicherheitsanfälligkeit".
+/// A language, its words for the four ratings (worst first), and its words for "not
+/// applicable".
+type RatingWords = (
+    &'static str,
+    [&'static [&'static str]; 4],
+    &'static [&'static str],
+);
+
+static RATINGS: &[RatingWords] = &[
+    (
+        "en",
+        [&["critical"], &["important"], &["moderate"], &["low"]],
+        &["not applicable", "none"],
+    ),
+    (
+        "es",
+        [
+            &["crítica", "crítico", "critica"],
+            &["importante"],
+            &["moderada", "moderado"],
+            &["baja", "bajo"],
+        ],
+        &["no aplicable", "ninguna", "ninguno"],
+    ),
+    (
+        "de",
+        [
+            &["kritisch"],
+            &["hoch", "wichtig"],
+            &["mittel", "mäßig", "moderat"],
+            &["niedrig", "gering"],
+        ],
+        &["nicht zutreffend", "nicht anwendbar", "keine"],
+    ),
+    (
+        "nl",
+        [
+            &["kritiek", "kritisch"],
+            &["belangrijk"],
+            &["gemiddeld", "matig"],
+            &["laag", "gering"],
+        ],
+        &["niet van toepassing", "geen"],
+    ),
+    (
+        "fr",
+        [
+            &["critique"],
+            &["important", "importante"],
+            &["modéré", "modérée", "moyen", "moyenne"],
+            &["faible", "bas"],
+        ],
+        &["non applicable", "sans objet", "aucun", "aucune"],
+    ),
+    (
+        "it",
+        [
+            &["critico", "critica"],
+            &["importante"],
+            &["moderato", "moderata"],
+            &["basso", "bassa"],
+        ],
+        &["non applicabile", "nessuno", "nessuna"],
+    ),
+    (
+        "pt",
+        [
+            &["crítico", "crítica"],
+            &["importante"],
+            &["moderado", "moderada"],
+            &["baixo", "baixa"],
+        ],
+        &["não aplicável", "nenhum", "nenhuma"],
+    ),
+    (
+        "ja",
+        [&["緊急"], &["重要"], &["警告"], &["注意"]],
+        &["該当なし", "なし"],
+    ),
+    (
+        "zh-Hans",
+        [&["严重"], &["重要"], &["中等"], &["低"]],
+        &["不适用", "无"],
+    ),
+    (
+        "zh-Hant",
+        [&["重大", "嚴重"], &["重要"], &["中度", "中等"], &["低"]],
+        &["不適用", "無"],
+    ),
+    (
+        "ko",
+        [&["긴급"], &["중요"], &["보통"], &["낮음"]],
+        &["해당 없음", "없음"],
+    ),
+    (
+        "ru",
+        [
+            &["критический", "критическая", "критическое"],
+            &["важный", "важная", "важное"],
+            &["средний", "средняя", "среднее", "умеренный"],
+            &["низкий", "низкая", "низкое"],
+        ],
+        &["неприменимо", "не применимо", "нет"],
+    ),
+    (
+        "pl",
+        [
+            &["krytyczne", "krytyczna", "krytyczny"],
+            &["ważne", "ważna", "ważny"],
+            &["umiarkowane", "umiarkowana", "umiarkowany"],
+            &["niskie", "niska", "niski"],
+        ],
+        &["nie dotyczy", "brak"],
+    ),
+    (
+        "tr",
+        [&["kritik"], &["önemli"], &["orta"], &["düşük"]],
+        &["uygulanamaz", "geçerli değil", "yok"],
+    ),
+    (
+        "cs",
+        [
+            &["kritická", "kritické", "kritický"],
+            &["důležitá", "důležité", "důležitý"],
+            &["střední"],
+            &["nízká", "nízké", "nízký"],
+        ],
+        &["nelze použít", "neplatí", "žádné"],
+    ),
+    (
+        "sv",
+        [
+            &["kritisk", "kritiskt"],
+            &["viktig", "viktigt"],
+            &["medel", "måttlig"],
+            &["låg", "lågt"],
+        ],
+        &["ej tillämpligt", "inte tillämpligt", "ingen"],
+    ),
+    (
+        "da",
+        [
+            &["kritisk"],
+            &["vigtig", "vigtigt"],
+            &["moderat", "middel"],
+            &["lav"],
+        ],
+        &["ikke relevant", "ikke anvendelig", "ingen"],
+    ),
+    (
+        "fi",
+        [
+            &["kriittinen"],
+            &["tärkeä"],
+            &["kohtalainen"],
+            &["vähäinen", "matala"],
+        ],
+        &["ei sovellu", "ei koske", "ei mitään"],
+    ),
+    (
+        "nb",
+        [&["kritisk"], &["viktig"], &["moderat"], &["lav"]],
+        &["ikke relevant", "ikke aktuelt", "ingen"],
+    ),
+    (
+        "hu",
+        [
+            &["kritikus"],
+            &["fontos"],
+            &["mérsékelt", "közepes"],
+            &["alacsony"],
+        ],
+        &["nem alkalmazható", "nincs"],
+    ),
+    (
+        "el",
+        [
+            &["κρίσιμη", "κρίσιμο"],
+            &["σημαντική", "σημαντικό"],
+            &["μέτρια", "μέτριο"],
+            &["χαμηλή", "χαμηλό"],
+        ],
+        &["δεν ισχύει", "καμία"],
+    ),
+    (
+        "he",
+        [
+            &["קריטי", "קריטית"],
+            &["חשוב", "חשובה"],
+            &["בינוני", "בינונית"],
+            &["נמוך", "נמוכה"],
+        ],
+        &["לא ישים", "אין"],
+    ),
+    (
+        "ar",
+        [
+            &["حرج", "حرجة"],
+            &["هام", "مهم", "هامة"],
+            &["متوسط", "متوسطة"],
+            &["منخفض", "منخفضة"],
+        ],
+        &["غير قابل للتطبيق", "لا شيء"],
+    ),
+    (
+        "uk",
+        [
+            &["критичний", "критична"],
+            &["важливий", "важлива"],
+            &["середній", "помірний"],
+            &["низький", "низька"],
+        ],
+        &["не застосовується", "немає"],
+    ),
+    (
+        "ro",
+        [
+            &["critic", "critică"],
+            &["important", "importantă"],
+            &["moderat", "moderată"],
+            &["scăzut", "scăzută"],
+        ],
+        &["nu se aplică", "niciunul"],
+    ),
+    (
+        "bg",
+        [
+            &["критична", "критичен"],
+            &["важна", "важен"],
+            &["умерена", "умерен"],
+            &["ниска", "нисък"],
+        ],
+        &["не е приложимо", "няма"],
+    ),
+    (
+        "hr",
+        [
+            &["kritično", "kritična"],
+            &["važno", "važna"],
+            &["umjereno", "umjerena"],
+            &["nisko", "niska"],
+        ],
+        &["nije primjenjivo", "nema"],
+    ),
+    (
+        "sk",
+        [
+            &["kritická", "kritické"],
+            &["dôležitá", "dôležité"],
+            &["stredná", "stredné"],
+            &["nízka", "nízke"],
+        ],
+        &["nevzťahuje sa", "žiadne"],
+    ),
+    (
+        "sl",
+        [
+            &["kritično", "kritična"],
+            &["pomembno", "pomembna"],
+            &["zmerno", "zmerna"],
+            &["nizko", "nizka"],
+        ],
+        &["ni na voljo", "ni uporabno", "brez"],
+    ),
+    (
+        "et",
+        [&["kriitiline"], &["oluline"], &["mõõdukas"], &["madal"]],
+        &["ei kohaldu", "puudub"],
+    ),
+    (
+        "lv",
+        [
+            &["kritiska", "kritisks"],
+            &["svarīga", "svarīgs"],
+            &["mērena", "mērens"],
+            &["zema", "zems"],
+        ],
+        &["nav piemērojams", "nav"],
+    ),
+    (
+        "lt",
+        [
+            &["kritinis", "kritinė"],
+            &["svarbus", "svarbi"],
+            &["vidutinis", "vidutinė"],
+            &["žemas", "žema"],
+        ],
+        &["netaikoma", "nėra"],
+    ),
+    (
+        "th",
+        [&["วิกฤต"], &["สำคัญ"], &["ปานกลาง"], &["ต่ำ"]],
+        &["ไม่เกี่ยวข้อง", "ไม่มี"],
+    ),
+    (
+        "id",
+        [&["kritis"], &["penting"], &["sedang"], &["rendah"]],
+        &["tidak berlaku", "tidak ada"],
+    ),
+    (
+        "vi",
+        [
+            &["nghiêm trọng"],
+            &["quan trọng"],
+            &["trung bình"],
+            &["thấp"],
+        ],
+        &["không áp dụng", "không có"],
+    ),
+];
+
+/// The languages whose severity ratings are known (primary subtags, `zh-Hans`/`zh-Hant`).
+pub fn rating_languages() -> impl Iterator<Item = &'static str> {
+    RATINGS.iter().map(|(l, _, _)| *l)
+}
+
+type Ratings = (
+    &'static [&'static [&'static str]; 4],
+    &'static [&'static str],
+);
+
+/// The ratings of `lang`, then English (localized pages kept English words at times).
+fn ratings_of(lang: &str) -> impl Iterator<Item = Ratings> {
+    let primary = crate::i18n::language_of(lang).to_ascii_lowercase();
+    let key = match primary.as_str() {
+        "zh" if is_traditional(lang) => "zh-Hant".to_string(),
+        "zh" => "zh-Hans".to_string(),
+        "no" | "nn" => "nb".to_string(),
+        p => p.to_string(),
+    };
+    let own = RATINGS.iter().filter(move |(l, _, _)| *l == key);
+    let en = RATINGS.iter().filter(|(l, _, _)| *l == "en");
+    own.chain(en).map(|(_, r, n)| (r, *n))
+}
+
+/// The rating a whole text (a title's tail, a matrix cell's first line) names: 0 critical,
+/// 1 important, 2 moderate, 3 low.
+pub fn rating(lang: &str, text: &str) -> Option<usize> {
+    let n = normalize(text);
+    ratings_of(lang).find_map(|(r, _)| r.iter().position(|ws| ws.contains(&n.as_str())))
+}
+
+/// Whether a matrix cell says "not applicable" (or "none").
+pub fn not_applicable(lang: &str, text: &str) -> bool {
+    let n = normalize(text);
+    ratings_of(lang).any(|(_, na)| na.contains(&n.as_str()))
+}
+
+/// The first of `roles` whose label `text` starts with, as a whole word: the parts of a
+/// bulletin's vulnerability section are headed "Mitigating Factors for <the vulnerability>".
+pub fn starts_role(lang: &str, roles: &[Role], text: &str) -> Option<Role> {
+    let n = normalize(text);
+    roles.iter().copied().find(|r| {
+        [words(lang), words("en")].into_iter().flatten().any(|w| {
+            (w.labels.iter().filter(|(x, _)| x == r))
+                .flat_map(|(_, ls)| ls.iter())
+                .map(|l| l.trim_end_matches('*'))
+                .any(|l| {
+                    n.strip_prefix(l).is_some_and(|rest| {
+                        rest.is_empty() || rest.starts_with([' ', '(', ',', '-', ':'])
+                    })
+                })
+        })
+    })
+}
 
 #[cfg(test)]
 mod tests {

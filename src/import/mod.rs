@@ -233,6 +233,13 @@ pub trait Source: Sized {
     /// The advisory id and language of an edition, as the messages name them.
     fn identity(edition: &Self::Edition) -> (&str, &str);
 
+    /// Whether edition `a` is a later revision of the same document than `b` (the archive
+    /// holds some documents twice, under the year of each revision); None when the two
+    /// cannot be told apart.
+    fn newer(_a: &Self::Edition, _b: &Self::Edition) -> Option<bool> {
+        None
+    }
+
     /// Every file to write for the editions read (in the order read), and the reports.
     fn plan(&self, site: &write::Site, editions: Vec<Self::Edition>, opts: &Options)
     -> write::Plan;
@@ -290,7 +297,7 @@ pub fn import_csaf(opts: &Options) -> Result<Report> {
 fn read_editions<S: Source>(source: &S, paths: &[PathBuf], report: &mut Report) -> Vec<S::Edition> {
     let mut editions = Vec::new();
     // (advisory, language) -> the file and text it was first read from.
-    let mut seen: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String), (String, String, usize)> = BTreeMap::new();
     for file in read_inputs(paths, S::EXTENSION, report) {
         let edition = match source.read(&file) {
             Ok(Found::Edition(e)) => e,
@@ -310,6 +317,7 @@ fn read_editions<S: Source>(source: &S, paths: &[PathBuf], report: &mut Report) 
             }
         };
         let (id, lang) = S::identity(&edition);
+        let (id, lang) = (id.to_string(), lang.to_string());
         let key = (
             if S::CASE_BLIND_IDS {
                 id.to_lowercase()
@@ -318,14 +326,44 @@ fn read_editions<S: Source>(source: &S, paths: &[PathBuf], report: &mut Report) 
             },
             lang.to_string(),
         );
-        let Some((first, first_text)) = seen.get(&key) else {
-            seen.insert(key, (file.name, file.text));
+        let Some((first, first_text, at)) = seen.get(&key).cloned() else {
+            seen.insert(key, (file.name, file.text, editions.len()));
             editions.push(edition);
             continue;
         };
+        // The same document filed twice, but for white space (indentation, trailing spaces).
+        let squash = |t: &str| t.split_whitespace().collect::<String>();
+        if first_text != file.text && squash(&first_text) == squash(&file.text) {
+            report.skipped.push(FileProblem {
+                file: file.name,
+                message: format!(
+                    "advisory `{id}` in `{lang}` was already read from `{first}` (the same text but for white space)"
+                ),
+            });
+            continue;
+        }
+        // Two revisions of one document: the later one is imported, the earlier skipped.
+        if first_text != file.text
+            && let Some(later) = S::newer(&edition, &editions[at])
+        {
+            let (older, newer) = if later {
+                editions[at] = edition;
+                seen.insert(key, (file.name.clone(), file.text, at));
+                (first, file.name)
+            } else {
+                (file.name, first)
+            };
+            report.skipped.push(FileProblem {
+                file: older,
+                message: format!(
+                    "an earlier revision of advisory `{id}` in `{lang}`; the later one, `{newer}`, was imported"
+                ),
+            });
+            continue;
+        }
         // A second edition is left out: a copy of the first is merely skipped, another text
         // fails, as the import cannot tell which of the two is right.
-        let same = first_text == &file.text;
+        let same = first_text == file.text;
         let problem = FileProblem {
             file: file.name,
             message: format!(

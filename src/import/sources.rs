@@ -23,9 +23,20 @@ impl Source for TechNet {
             return Ok(Found::Skip("no front matter, so not a TechNet page".into()));
         }
         let path_lang = lang_of_path(&file.path);
-        technet::parse(&file.name, path_lang.as_deref(), &file.text)
-            .map(Found::Edition)
-            .map_err(|e| e.to_string())
+        match technet::parse(&file.name, path_lang.as_deref(), &file.text) {
+            Ok(e) => Ok(Found::Edition(e)),
+            Err(e @ technet::ParseError::Index(_)) => Ok(Found::Skip(e.to_string())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn newer(a: &technet::Edition, b: &technet::Edition) -> Option<bool> {
+        let key = |e: &technet::Edition| {
+            let last = e.revisions.iter().map(|r| r.date).max();
+            (e.updated.or(last).or(e.published), e.revisions.len())
+        };
+        let (ka, kb) = (key(a), key(b));
+        (ka != kb).then(|| ka > kb)
     }
 
     fn identity(e: &technet::Edition) -> (&str, &str) {

@@ -6,9 +6,12 @@
 //! and by the words of its headings ([`super::lexicon`]); dates by [`super::dates`]. Pure:
 //! text in, edition out.
 
+pub mod bulletin;
 pub mod merge;
+pub mod table;
+pub mod vulns;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -17,7 +20,9 @@ use regex::Regex;
 use super::Note;
 use super::dates;
 use super::lexicon::{self, HEADING_ROLES, Role};
-use crate::model::{Action, Date, Faq, Markdown, Overview, ReferenceKind, Section, Symptom};
+use crate::model::{
+    Action, Date, Faq, Markdown, Overview, ReferenceKind, Section, Severity, Symptom,
+};
 
 /// One advisory in one language, as read from one file.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +77,27 @@ pub struct Edition {
     pub vulnerability: Option<String>,
     /// Warnings about this edition.
     pub notes: Vec<Note>,
+    /// Whether it is a security bulletin (an `MSyy-nnn` id, or a kicker line saying so).
+    pub bulletin: bool,
+    /// The maximum severity a bulletin's title states.
+    pub severity: Option<Severity>,
+    /// A bulletin's sections per vulnerability, in page order.
+    pub vulns: Vec<VulnSection>,
+    /// A bulletin's severity matrix.
+    pub matrix: Option<bulletin::Matrix>,
+}
+
+/// One vulnerability's section of a bulletin, in one language.
+#[derive(Debug, Clone, Default)]
+pub struct VulnSection {
+    /// The CVEs its heading names (usually one).
+    pub cves: Vec<String>,
+    /// Its heading without the CVE ids.
+    pub title: String,
+    pub description: Markdown,
+    pub mitigations: Vec<Markdown>,
+    pub workarounds: Vec<Markdown>,
+    pub faq: Vec<Faq>,
 }
 
 /// One line of the revision list.
@@ -124,6 +150,9 @@ pub enum ParseError {
     NotAdvisory(String),
     #[error("malformed: {0}")]
     Malformed(String),
+    /// An index page of the archive: a list of documents, not one.
+    #[error("an index page of the archive (`{0}`), not a security document")]
+    Index(String),
 }
 
 /// Whether `text` starts with front matter; files found in folders without it are not
@@ -195,9 +224,33 @@ pub fn parse(file: &str, path_lang: Option<&str>, text: &str) -> Result<Edition,
         e.boilerplate.found.push("build stamp".into());
         rest = &rest[..rest.len() - 1];
     }
-    content(&mut e, rest);
+    if bulletin::is_bulletin_id(&e.id) {
+        e.bulletin = true;
+    }
+    if e.bulletin {
+        let content_blocks = bulletin_parts(&mut e, rest);
+        content(&mut e, &content_blocks);
+    } else {
+        content(&mut e, rest);
+    }
     facts_from_text(&mut e, rest);
+    // A page names its own id in its text; that is not a related bulletin.
+    let own = e.id.to_uppercase();
+    e.bulletins.retain(|b| *b != own);
     vulnerability_signals(&mut e);
+    if e.published.is_none() && e.revisions.is_empty() {
+        // The archive's index pages (one per kind of document) have no date of their own
+        // and link to many documents.
+        let listed: BTreeSet<String> = (MS_ID.find_iter(&body).map(|m| m.as_str().to_lowercase()))
+            .chain(ADVISORY_URL.captures_iter(&body).map(|c| c[1].to_string()))
+            .collect();
+        // Its id is no document's id (a GUID, where documents have `MS08-037` or `954474`).
+        let document_id =
+            bulletin::is_bulletin_id(&e.id) || e.id.chars().all(|c| c.is_ascii_digit());
+        if listed.len() >= 10 || !document_id {
+            return Err(ParseError::Index(e.id.clone()));
+        }
+    }
     check_dates(&mut e)?;
     Ok(e)
 }
@@ -497,6 +550,187 @@ fn md_links(md: &str) -> Vec<(String, String)> {
     out
 }
 
+// --- Bulletins -----------------------------------------------------------------------------
+
+static TITLE_KB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[(（]\s*(?:KB\s?)?(\d{6,7})\s*[)）]\s*$").expect("valid regex")
+});
+
+/// A bulletin's title, severity, severity matrix and per-vulnerability sections; returns the
+/// blocks left for the general reader. The page's first heading ("Microsoft Security Bulletin
+/// MS08-037 - Important") only restates the kind, id and severity; the second is the title.
+fn bulletin_parts(e: &mut Edition, blocks: &[Block]) -> Vec<Block> {
+    e.severity = bulletin::title_severity(&e.lang, &e.title);
+    if let Some(sub) = e.subtitle.take() {
+        e.boilerplate.found.push("bulletin heading".into());
+        e.title = sub;
+    }
+    if let Some(c) = TITLE_KB.captures(&e.title) {
+        push_unique(&mut e.kbs, c[1].to_string());
+        let end = c.get(0).map_or(e.title.len(), |m| m.start());
+        e.title.truncate(end);
+    }
+    let mut rest: Vec<Block> = Vec::new();
+    for b in blocks {
+        let found = match b.kind {
+            Kind::Html if b.md.contains("<table") => table::tables(&b.md)
+                .iter()
+                .filter_map(|t| bulletin::matrix(&e.lang, &t.rows))
+                .next(),
+            Kind::Table => {
+                let rows: Vec<Vec<table::Cell>> = (b.rows.iter())
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| table::Cell {
+                                text: table::tidy(&plain_line(&decode_entities(c))),
+                                colspan: 1,
+                                header: false,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                bulletin::matrix(&e.lang, &rows)
+            }
+            _ => None,
+        };
+        match (found, &mut e.matrix) {
+            (Some(m), None) => e.matrix = Some(m),
+            // A second matrix (some bulletins split it by product family) adds its rows.
+            (Some(m), Some(have)) => {
+                for c in m.cves {
+                    push_unique(&mut have.cves, c);
+                }
+                have.rows.extend(m.rows);
+            }
+            (None, _) => rest.push(b.clone()),
+        }
+    }
+    vulnerability_sections(e, rest)
+}
+
+/// Which part of a vulnerability's section a heading opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Description,
+    Sub(Role),
+}
+
+/// Takes each vulnerability's section out of the blocks: a heading naming CVEs opens one (or
+/// one of its parts: mitigating factors, workarounds, FAQ, whose headings name the CVE too);
+/// a heading naming none at the same or a higher level closes it. Headings deeper inside
+/// become bold lines of the part they are in (a workaround's own title).
+fn vulnerability_sections(e: &mut Edition, blocks: Vec<Block>) -> Vec<Block> {
+    let lang = e.lang.clone();
+    let mut rest: Vec<Block> = Vec::new();
+    let mut parts: Vec<Vec<(Part, Block)>> = Vec::new();
+    let mut open: Option<(usize, u8, Part)> = None;
+    for b in blocks {
+        if let Kind::Heading(level) = b.kind {
+            let title = plain_line(&b.plain);
+            let cves = bulletin::cve_ids(&title);
+            if !cves.is_empty() {
+                let roles = [Role::Mitigations, Role::Workarounds, Role::Faq];
+                let part = lexicon::starts_role(&lang, &roles, &title)
+                    .map_or(Part::Description, Part::Sub);
+                let i = match e
+                    .vulns
+                    .iter()
+                    .position(|v| v.cves.iter().any(|c| cves.contains(c)))
+                {
+                    Some(i) => i,
+                    None => {
+                        e.vulns.push(VulnSection {
+                            title: vulnerability_title(&title),
+                            cves,
+                            ..VulnSection::default()
+                        });
+                        parts.push(Vec::new());
+                        e.vulns.len() - 1
+                    }
+                };
+                let opened_at = open
+                    .filter(|(j, _, _)| *j == i)
+                    .map_or(level, |(_, l, _)| l.min(level));
+                open = Some((i, opened_at, part));
+                continue;
+            }
+            match open {
+                Some((_, at, _)) if level <= at => open = None,
+                Some((i, _, part)) => {
+                    let md = format!("**{title}**");
+                    parts[i].push((
+                        part,
+                        Block {
+                            kind: Kind::Para,
+                            plain: title,
+                            md,
+                            ..b
+                        },
+                    ));
+                    continue;
+                }
+                None => {}
+            }
+        }
+        match open {
+            Some((i, _, part)) => parts[i].push((part, b)),
+            None => rest.push(b),
+        }
+    }
+    for (v, parts) in e.vulns.iter_mut().zip(parts) {
+        let of = |p: Part| {
+            parts
+                .iter()
+                .filter(|(q, _)| *q == p)
+                .map(|(_, b)| b)
+                .collect::<Vec<_>>()
+        };
+        v.description = join(&of(Part::Description));
+        let mut sub = Edition {
+            lang: lang.clone(),
+            ..Edition::default()
+        };
+        for role in [Role::Mitigations, Role::Workarounds, Role::Faq] {
+            let seg = Segment {
+                title: None,
+                level: 0,
+                pseudo: false,
+                role: Some(role),
+                blocks: of(Part::Sub(role)),
+            };
+            match role {
+                Role::Faq => faq(&mut sub, &seg),
+                r => remediations(&mut sub, r, &seg),
+            }
+        }
+        v.mitigations = sub.mitigations;
+        v.workarounds = sub.workarounds;
+        v.faq = (sub.faq.into_iter())
+            .map(|f| Faq { symptom: None, ..f })
+            .collect();
+        // The definitions each part opens with ("A mitigating factor is ...") are the same on
+        // every bulletin; the site's own labels say what the part is.
+        if !sub.sections.is_empty() {
+            e.boilerplate
+                .found
+                .push("vulnerability part definitions".into());
+        }
+    }
+    rest
+}
+
+/// A vulnerability heading without its CVE ids: "DNS Insufficient Socket Entropy
+/// Vulnerability (CVE-2008-1447)" -> "DNS Insufficient Socket Entropy Vulnerability".
+fn vulnerability_title(heading: &str) -> String {
+    static IDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s*[(（]?\s*(?:(?:CVE|CAN)-\d{4}-\d{4,7}[\s,;、]*(?:and|y|und|en|et|e|és|и)?\s*)+[)）]?\s*:?").expect("valid regex")
+    });
+    let t = IDS.replace_all(heading, " ");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    t.trim_end_matches([':', '：', '-', '–', '—', ' '])
+        .to_string()
+}
+
 // --- Header ----------------------------------------------------------------------------
 
 static VERSION_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -517,12 +751,9 @@ fn header<'a>(
     {
         let kind = b.plain.trim().to_lowercase();
         if kind.contains("bulletin") {
-            return Err(ParseError::NotAdvisory(format!(
-                "it is a `{}`; `import technet` reads security advisories",
-                b.plain.trim()
-            )));
-        }
-        if kind.contains("advisory") {
+            e.bulletin = true;
+            i = 1;
+        } else if kind.contains("advisory") {
             i = 1;
         }
     }
@@ -588,6 +819,25 @@ fn date_line(e: &mut Edition, plain: &str) -> bool {
                 found.push((label, d.date));
             }
             Err(err) => failed.push(err),
+        }
+    }
+    if found.is_empty() && plain.contains([':', '：']) {
+        // A page filed under one language but written in another (the Spanish archive holds
+        // an Italian bulletin): its dates are in the language it is written in.
+        let other = lexicon::rating_languages()
+            .filter(|l| crate::i18n::language_of(&e.lang) != crate::i18n::language_of(l))
+            .find_map(|l| {
+                let (label, value) = plain.split('|').next()?.split_once([':', '：'])?;
+                let d = dates::parse(l, value).ok()?;
+                Some((l, label.trim().to_string(), d.date))
+            });
+        if let Some((l, label, d)) = other {
+            e.notes.push(Note::warning(
+                "language-mismatch",
+                format!("the date line is written in `{l}`, not in `{}`: the page may be in another language than its address says", e.lang),
+            ));
+            found.push((Some(label), d));
+            failed.clear();
         }
     }
     if found.is_empty() {

@@ -6,7 +6,7 @@
 //! advisory by advisory ([`Merge`]); a source may plan with the parts it uses
 //! ([`add_languages`], [`write_advisory`], [`add_products`]) instead.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -716,6 +716,12 @@ fn product_ids(
         .filter(|p| !catalog.products.iter().any(|c| c.id == **p))
         .map(|p| p.0.clone())
         .collect();
+    // Catalog entries by normalized name: a whole archive has thousands of products, and
+    // comparing each name with every entry made the import quadratic.
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in catalog.products.iter().enumerate() {
+        by_name.entry(norm_name(&p.name)).or_default().push(i);
+    }
     let mut id_of = |name: &str| -> Option<ProductId> {
         let n = norm_name(name);
         let hint = m.product_hints.get(name).cloned().unwrap_or_default();
@@ -724,17 +730,17 @@ fn product_ids(
                 .as_deref()
                 .is_none_or(|v| norm_name(v) == norm_name(&p.vendor))
         };
+        let named: Vec<&Product> = (by_name.get(&n).into_iter().flatten())
+            .map(|&i| &catalog.products[i])
+            .collect();
         // The wished-for id when it names this very product, else any of the same name.
-        if let Some(p) = catalog.products.iter().find(|p| {
-            hint.id.as_deref() == Some(p.id.as_str()) && norm_name(&p.name) == n && same_vendor(p)
-        }) {
+        if let Some(p) = named
+            .iter()
+            .find(|p| hint.id.as_deref() == Some(p.id.as_str()) && same_vendor(p))
+        {
             return Some(p.id.clone());
         }
-        if let Some(p) = catalog
-            .products
-            .iter()
-            .find(|p| norm_name(&p.name) == n && same_vendor(p))
-        {
+        if let Some(p) = named.iter().find(|p| same_vendor(p)) {
             return Some(p.id.clone());
         }
         if !allocate {
@@ -751,6 +757,7 @@ fn product_ids(
             }
             _ => new_product_id(catalog, name),
         };
+        by_name.entry(n).or_default().push(catalog.products.len());
         catalog
             .products
             .push(hint.product(id.clone(), name, vendor));
@@ -782,7 +789,10 @@ fn named_products(a: &Advisory) -> impl Iterator<Item = &ProductId> {
     let of_remediations = a.remediations.iter().flat_map(|r| &r.products);
     let of_vulns = a.vulnerabilities.iter().flat_map(|v| {
         let statuses = v.products.all().into_iter().flat_map(|(_, ps)| ps);
-        statuses.chain(v.affected.iter().map(|x| &x.product))
+        let rated = v.ratings.iter().flat_map(|r| &r.products);
+        statuses
+            .chain(v.affected.iter().map(|x| &x.product))
+            .chain(rated)
     });
     of_remediations.chain(of_vulns)
 }
@@ -791,18 +801,21 @@ fn named_products(a: &Advisory) -> impl Iterator<Item = &ProductId> {
 /// [`product_ids`] allocated them).
 fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
     let hints = &m.product_hints;
+    let ids: HashSet<&str> = catalog.products.iter().map(|c| c.id.as_str()).collect();
+    let mut by_name: HashMap<String, Vec<&Product>> = HashMap::new();
+    for c in &catalog.products {
+        by_name.entry(norm_name(&c.name)).or_default().push(c);
+    }
     let id_of = |p: &mut ProductId| {
-        if catalog.products.iter().any(|c| c.id == *p) {
+        if ids.contains(p.as_str()) {
             return;
         }
         let n = norm_name(&p.0);
         let hint = hints.get(&p.0).cloned().unwrap_or_default();
-        if let Some(c) = catalog.products.iter().find(|c| {
-            norm_name(&c.name) == n
-                && hint
-                    .vendor
-                    .as_deref()
-                    .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
+        if let Some(c) = by_name.get(&n).into_iter().flatten().find(|c| {
+            hint.vendor
+                .as_deref()
+                .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
         }) {
             *p = c.id.clone();
         }
@@ -821,6 +834,7 @@ fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
             .chain(&mut s.under_investigation)
             .chain(s.known_not_affected.iter_mut().map(|n| &mut n.product))
             .chain(v.affected.iter_mut().map(|x| &mut x.product))
+            .chain(v.ratings.iter_mut().flat_map(|r| &mut r.products))
             .for_each(id_of);
     }
 }

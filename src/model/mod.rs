@@ -21,7 +21,7 @@ pub use site::{
 };
 pub use vuln::{
     Affected, Event, Exploited, Justification, NotAffected, ProductStatus, Range, RangeKind,
-    Scores, Status as ProductStatusKind, Vulnerability, VulnerabilityText, Withdrawn,
+    Rating, Scores, Status as ProductStatusKind, Vulnerability, VulnerabilityText, Withdrawn,
 };
 
 /// Markdown text (CommonMark with tables). Raw HTML in it is sanitized when rendered.

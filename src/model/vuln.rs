@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Acknowledgment, Date, Faq, Markdown, ProductId};
+use super::{Acknowledgment, Date, Faq, Markdown, ProductId, Severity};
 
 /// One vulnerability of an advisory.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -37,12 +37,26 @@ pub struct Vulnerability {
     /// ranges or lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected: Vec<Affected>,
+    /// The vendor's severity rating per product, where it rates products one by one (as
+    /// Microsoft's bulletins do); every product named must be known to be affected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ratings: Vec<Rating>,
     /// Whether it is known to be exploited, and since when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploited: Option<Exploited>,
     /// People and organisations credited for this vulnerability.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgments: Vec<Acknowledgment>,
+}
+
+/// One severity rating of a vulnerability and the products it is given for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    /// `critical`, `important`, `moderate` or `low`.
+    pub severity: Severity,
+    /// Catalog ids of the products rated so.
+    pub products: Vec<ProductId>,
 }
 
 /// CVSS vectors of a vulnerability.

@@ -4,7 +4,8 @@
 //!   and keys are unique within the advisory (`duplicate-id`);
 //! - a CVSS vector parses, the finding pointing at the metric at fault (`invalid-cvss`);
 //! - products named exist (`unknown-product`), no product has two statuses that contradict
-//!   each other (`product-conflict`), a product known not to be affected says why
+//!   each other (`product-conflict`), a rated product is known to be affected and rated
+//!   once (`product-conflict`), a product known not to be affected says why
 //!   (`missing-justification`), and version ranges are given for packages only
 //!   (`not-a-package`);
 //! - a range starts with `introduced`, its versions parse (`invalid-version`, SemVer for
@@ -398,6 +399,33 @@ fn statuses(
                 );
             }
             named.push((path, &aff.product));
+        }
+        // A rating is of an affected product, once: a rating of a product the vulnerability
+        // does not affect would tell a scanner two things at once.
+        let mut rated = BTreeSet::new();
+        for (j, r) in v.ratings.iter().enumerate() {
+            for (k, id) in r.products.iter().enumerate() {
+                let path = format!("{base}.ratings[{j}].products[{k}]");
+                let problem = if !v.products.known_affected.contains(id) {
+                    Some(format!(
+                        "product `{id}` is rated for vulnerability `{}` but is not `known_affected`",
+                        v.id
+                    ))
+                } else if !rated.insert(id.as_str()) {
+                    Some(format!(
+                        "product `{id}` is rated twice for vulnerability `{}`",
+                        v.id
+                    ))
+                } else {
+                    None
+                };
+                if let Some(message) = problem {
+                    findings.push(
+                        Finding::error(&facts.file, at(&path), "product-conflict", message)
+                            .hint("rate each product the vulnerability affects once; add it to `products.known_affected` first"),
+                    );
+                }
+            }
         }
         let Some((known, _)) = catalog else { continue };
         for (path, id) in named {

@@ -275,6 +275,7 @@ impl<'d> Reader<'d> {
             },
             products,
             affected: Vec::new(),
+            ratings: Vec::new(),
             exploited,
             acknowledgments,
         };

@@ -23,7 +23,7 @@ use crate::import::write::{
 use crate::import::{Note, lexicon};
 use crate::model::{
     Advisory, AdvisoryId, AdvisoryText, Date, Kind, LangTag, Products, Reference, Remediation,
-    RemediationKind, Revision, Section, Status, UiStrings,
+    RemediationKind, Revision, Section, Severity, Status, UiStrings,
 };
 use crate::validate::{compare_revision_numbers, parse_revision_number};
 
@@ -77,15 +77,48 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
     let dates = Dates::of(primary, &facts_hist);
     dates.check(eds, src, &mut notes);
     let [kbs, cves, bulletins] = id_lists(eds, src, &mut notes);
-    let (affected, not_affected, product_hints) = products(primary, eds, vendor, &mut notes);
-    let security_vulnerability = vulnerability(eds, &cves, &mut notes);
+    let (mut affected, not_affected, mut product_hints) =
+        products(primary, eds, vendor, &mut notes);
+    let (vulnerabilities, vuln_texts) = super::vulns::vulnerabilities(primary, eds, &mut notes);
+    if let Some(m) = &primary.matrix {
+        matrix_products(
+            m,
+            primary,
+            eds,
+            &mut affected,
+            &mut product_hints,
+            &mut notes,
+        );
+    }
+    let security_vulnerability = if primary.bulletin && !vulnerabilities.is_empty() {
+        notes.push(Note::info(
+            "security-vulnerability",
+            format!(
+                "`security_vulnerability: true`: a bulletin with {} vulnerability section(s)",
+                vulnerabilities.len()
+            ),
+        ));
+        true
+    } else {
+        vulnerability(eds, &cves, &mut notes)
+    };
+    let severity = bulletin_severity(primary, eds, &mut notes);
     let references = references(primary);
     let remediations = remediations(primary);
-    let (texts, prose, boilerplate) = texts(eds, primary, &facts_hist, &references, &mut notes);
+    let (mut texts, prose, boilerplate) = texts(eds, primary, &facts_hist, &references, &mut notes);
+    for (lang, vt) in vuln_texts {
+        if let Some(t) = texts.get_mut(&lang) {
+            t.vulnerabilities = vt;
+        }
+    }
 
     let advisory = Advisory {
         id: AdvisoryId(id.to_string()),
-        kind: Kind::Advisory,
+        kind: if primary.bulletin {
+            Kind::Bulletin
+        } else {
+            Kind::Advisory
+        },
         source_language: LangTag(src.to_string()),
         status: Status::Final,
         published: dates.published,
@@ -93,12 +126,12 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         version: dates.version,
         revisions: dates.revisions,
         security_vulnerability,
-        severity: None,
+        severity,
         cves,
         aliases: Vec::new(),
         related: Vec::new(),
         withdrawn: None,
-        vulnerabilities: Vec::new(),
+        vulnerabilities,
         kbs,
         bulletins,
         products: Products::default(),
@@ -117,6 +150,79 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         structured,
         prose,
         boilerplate,
+    }
+}
+
+/// A bulletin's maximum severity: its title's, else the worst rating of its matrix; editions
+/// that state another are reported.
+fn bulletin_severity(
+    primary: &Edition,
+    eds: &[Edition],
+    notes: &mut Vec<Note>,
+) -> Option<Severity> {
+    if !primary.bulletin {
+        return None;
+    }
+    let of = |e: &Edition| e.severity.or_else(|| super::vulns::worst(e));
+    let s = of(primary);
+    for e in eds {
+        if e.lang != primary.lang
+            && let (Some(theirs), Some(ours)) = (of(e), s)
+            && theirs != ours
+        {
+            notes.push(Note::warning(
+                "fact-conflict",
+                format!(
+                    "{}: severity {theirs:?}, the {} text {ours:?}; {ours:?} was kept",
+                    e.lang, primary.lang
+                ),
+            ));
+        }
+    }
+    s
+}
+
+/// A bulletin's affected products are the rows of its severity matrix (its software tables
+/// also list group headings, KB columns and "see the row above"); an edition whose matrix
+/// has as many rows gives their names in its language, row by row.
+fn matrix_products(
+    m: &super::bulletin::Matrix,
+    primary: &Edition,
+    eds: &[Edition],
+    affected: &mut Vec<String>,
+    hints: &mut BTreeMap<String, ProductHint>,
+    notes: &mut Vec<Note>,
+) {
+    *affected = m.rows.iter().map(|r| r.product.clone()).collect();
+    // The placeholder for "no products" is not needed after all.
+    notes.retain(|n| n.code != "no-products");
+    for e in eds {
+        if e.lang == primary.lang {
+            continue;
+        }
+        match &e.matrix {
+            Some(theirs) if theirs.rows.len() == m.rows.len() => {
+                for (ours, t) in m.rows.iter().zip(&theirs.rows) {
+                    if t.product != ours.product {
+                        (hints.entry(ours.product.clone()).or_default().names)
+                            .entry(e.lang.clone())
+                            .or_insert_with(|| t.product.clone());
+                    }
+                }
+            }
+            Some(theirs) => notes.push(Note::warning(
+                "fact-conflict",
+                format!(
+                    "{}: the severity matrix has {} products, the {} text {}; product names in {} were not taken",
+                    e.lang,
+                    theirs.rows.len(),
+                    primary.lang,
+                    m.rows.len(),
+                    e.lang
+                ),
+            )),
+            None => {}
+        }
     }
 }
 
