@@ -319,7 +319,12 @@ static ALL: &[(&str, Words)] = &[
                 ),
                 (
                     Workarounds,
-                    &["tijdelijke oplossingen", "tijdelijke oplossing"],
+                    &[
+                        "tijdelijke oplossingen",
+                        "tijdelijke oplossing",
+                        // Bulletins: "Oplossingen voor het beveiligingslek ... - CVE-...".
+                        "oplossingen voor*",
+                    ],
                 ),
                 (Mitigations, &["beperkende factoren*"]),
                 (Revisions, &["revisies"]),

@@ -214,6 +214,12 @@ pub fn parse(file: &str, path_lang: Option<&str>, text: &str) -> Result<Edition,
     };
 
     let body = preprocess(body);
+    if IN_PAGE_LINK.is_match(&body) {
+        e.notes.push(Note::info(
+            "in-page-link",
+            "links to anchors of the source page (`](#...)`) were dropped; their text is kept",
+        ));
+    }
     let blocks = blocks(&body);
     let mut rest = header(&mut e, &blocks, get("Title"))?;
     // The "*Built at ...*" stamp of the publishing system.
@@ -465,6 +471,9 @@ fn dedent_item(src: &str) -> String {
 
 /// Markdown with tidy lines: no trailing spaces (a trailing double space, a hard break,
 /// becomes a backslash break), no runs of empty lines, no empty anchors.
+static IN_PAGE_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\(#[^)\s]*\)").expect("valid regex"));
+
 fn clean(md: &str) -> String {
     let lines: Vec<&str> = md.lines().collect();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
@@ -475,9 +484,10 @@ fn clean(md: &str) -> String {
             && lines.get(i + 1).is_some_and(|n| !n.trim().is_empty());
         let l = trimmed.replace("<span></span>", "");
         // `<name@example.org>` is a link without a scheme, which seckb rejects.
-        let mut l = EMAIL_AUTOLINK
-            .replace_all(&l, "[$1](mailto:$1)")
-            .into_owned();
+        let l = EMAIL_AUTOLINK.replace_all(&l, "[$1](mailto:$1)");
+        // A link to an anchor of the source page (`[...](#fix_6161)`) points nowhere on the
+        // site, where the page is laid out anew: its text stays, the link goes.
+        let mut l = IN_PAGE_LINK.replace_all(&l, "$1").into_owned();
         if hard {
             l.push('\\');
         }
@@ -632,13 +642,26 @@ fn vulnerability_sections(e: &mut Edition, blocks: Vec<Block>) -> Vec<Block> {
                 let roles = [Role::Mitigations, Role::Workarounds, Role::Faq];
                 let part = lexicon::starts_role(&lang, &roles, &title)
                     .map_or(Part::Description, Part::Sub);
-                let i = match e
+                let known = e
                     .vulns
                     .iter()
-                    .position(|v| v.cves.iter().any(|c| cves.contains(c)))
-                {
-                    Some(i) => i,
-                    None => {
+                    .position(|v| v.cves.iter().any(|c| cves.contains(c)));
+                let i = match (known, open) {
+                    (Some(i), _) => i,
+                    // A part's heading naming another CVE than its section's is a typo of
+                    // the page; the part belongs to the section it is in.
+                    (None, Some((i, _, _))) if part != Part::Description => {
+                        e.notes.push(Note::warning(
+                            "fact-conflict",
+                            format!(
+                                "the heading \u{201c}{title}\u{201d} names {}, its section {}; it was read as part of that section",
+                                cves.join(", "),
+                                e.vulns[i].cves.join(", ")
+                            ),
+                        ));
+                        i
+                    }
+                    (None, _) => {
                         e.vulns.push(VulnSection {
                             title: vulnerability_title(&title),
                             cves,
@@ -1159,7 +1182,11 @@ fn faq(e: &mut Edition, seg: &Segment) {
         match items.last_mut() {
             Some((_, parts)) => {
                 // A log excerpt becomes a symptom shown with the answer.
-                if let Some(s) = symptom(b, parts) {
+                let before: Vec<String> = (parts.iter())
+                    .filter(|p| !p.starts_with('\u{0}'))
+                    .cloned()
+                    .collect();
+                if let Some(s) = symptom(b, &before) {
                     e.symptoms.push(s);
                     parts.push(format!("\u{0}symptom:{}", e.symptoms.len() - 1));
                 } else {
@@ -1470,15 +1497,33 @@ fn revisions(e: &mut Edition, seg: &Segment) {
             kept.push(b);
             continue;
         }
+        // An item may hold several revisions, a paragraph each ("V1.0 (...): ...\n\nV1.1
+        // (...): ..."), and a revision's text may run over paragraphs: a paragraph that is no
+        // revision line of its own continues the one before.
+        let mut lines: Vec<(String, &String)> = Vec::new();
         for item in &b.items {
-            let text = strip_tags(item);
-            match revision_line(&e.lang, &clean(&text)) {
+            let text = clean(&strip_tags(item));
+            for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                match lines.last_mut() {
+                    Some((last, from))
+                        if *from == item && revision_line(&e.lang, para).is_err() =>
+                    {
+                        last.push(' ');
+                        last.push_str(para);
+                    }
+                    _ => lines.push((para.to_string(), item)),
+                }
+            }
+        }
+        for (text, item) in lines {
+            match revision_line(&e.lang, &text) {
                 Ok((r, warning)) => {
                     if let Some(w) = warning {
                         e.notes.push(Note::warning("wrong-weekday", w));
                     }
+                    let description = clean(&r.description);
                     e.revisions.push(RevisionLine {
-                        description: clean(&r.description),
+                        description: description.split_whitespace().collect::<Vec<_>>().join(" "),
                         ..r
                     });
                 }

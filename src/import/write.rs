@@ -642,6 +642,12 @@ fn compare_facts(existing: &Advisory, m: &Merged, catalog: &Catalog) -> Vec<Stri
             existing.version, a.version
         ));
     }
+    if existing.severity != a.severity {
+        out.push(format!(
+            "`severity` is {:?} here, {:?} in the source",
+            existing.severity, a.severity
+        ));
+    }
     let hist = |rs: &[Revision]| {
         rs.iter()
             .map(|r| format!("{} ({})", r.number, r.date))
@@ -680,6 +686,30 @@ fn compare_facts(existing: &Advisory, m: &Merged, catalog: &Catalog) -> Vec<Stri
             .collect::<BTreeSet<_>>()
     };
     let imported = |v: &[String]| v.iter().map(|n| norm_name(n)).collect::<BTreeSet<_>>();
+    // Product names are translated: an edition in another language than the advisory's
+    // source names the same products otherwise, so only their number can be compared.
+    if existing.source_language != a.source_language {
+        for (what, ours, theirs) in [
+            (
+                "affected",
+                existing.products.affected.len(),
+                m.affected.len(),
+            ),
+            (
+                "non-affected",
+                existing.products.not_affected.len(),
+                m.not_affected.len(),
+            ),
+        ] {
+            if ours != theirs {
+                out.push(format!(
+                    "{ours} {what} products here, {theirs} in the {} source",
+                    a.source_language
+                ));
+            }
+        }
+        return out;
+    }
     if names(&existing.products.affected) != imported(&m.affected) {
         out.push(format!(
             "affected products are {:?} here, {:?} in the source",

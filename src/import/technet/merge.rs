@@ -22,8 +22,8 @@ use crate::import::write::{
 };
 use crate::import::{Note, lexicon};
 use crate::model::{
-    Advisory, AdvisoryId, AdvisoryText, Date, Kind, LangTag, Products, Reference, Remediation,
-    RemediationKind, Revision, Section, Severity, Status, UiStrings,
+    Advisory, AdvisoryId, AdvisoryText, Date, Kind, LangTag, ProductId, Products, Reference,
+    Remediation, RemediationKind, Revision, Section, Severity, Status, UiStrings,
 };
 use crate::validate::{compare_revision_numbers, parse_revision_number};
 
@@ -77,9 +77,9 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
     let dates = Dates::of(primary, &facts_hist);
     dates.check(eds, src, &mut notes);
     let [kbs, cves, bulletins] = id_lists(eds, src, &mut notes);
-    let (mut affected, not_affected, mut product_hints) =
+    let (mut affected, mut not_affected, mut product_hints) =
         products(primary, eds, vendor, &mut notes);
-    let (vulnerabilities, vuln_texts) = super::vulns::vulnerabilities(primary, eds, &mut notes);
+    let (mut vulnerabilities, vuln_texts) = super::vulns::vulnerabilities(primary, eds, &mut notes);
     if let Some(m) = &primary.matrix {
         matrix_products(
             m,
@@ -89,6 +89,14 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
             &mut product_hints,
             &mut notes,
         );
+        not_affected.retain(|n| !affected.contains(n));
+    }
+    // A vulnerability the matrix does not rate (reported above) is the bulletin's, so it
+    // concerns the bulletin's affected products.
+    for v in &mut vulnerabilities {
+        if v.products.known_affected.is_empty() {
+            v.products.known_affected = affected.iter().map(|n| ProductId(n.clone())).collect();
+        }
     }
     let security_vulnerability = if primary.bulletin && !vulnerabilities.is_empty() {
         notes.push(Note::info(

@@ -86,7 +86,7 @@ pub fn vulnerabilities(
         notes.push(Note::warning(
             "unrated-vulnerability",
             format!(
-                "the severity matrix of the {} text rates no product for {}; their affected products are left for you to give",
+                "the severity matrix of the {} text rates no product for {}, which have sections of their own; they were given every affected product of the bulletin: check them",
                 primary.lang,
                 unrated.join(", ")
             ),
