@@ -301,3 +301,26 @@ fn a_2013_matrix_gives_exactly_its_products() {
         .collect();
     assert_eq!(cves, ["CVE-2013-1336", "CVE-2013-1337"]);
 }
+
+#[test]
+fn index_pages_are_skipped_and_a_blank_line_before_the_front_matter_is_no_matter() {
+    let s = site();
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("es-ES/boletinesdeseguridad.md");
+    std::fs::create_dir_all(index.parent().unwrap()).unwrap();
+    std::fs::write(
+        &index,
+        "---\nTOCTitle: Boletines de seguridad\nms:assetid: '57fb5cd3-ecd2-46f5-b174-eb36c156a69e'\n---\n\n# Boletines de seguridad\n\nTexto.\n",
+    )
+    .unwrap();
+    let late = dir.path().join("es-ES/ms08-037.md");
+    let text = std::fs::read_to_string(data("es-ES", "ms08-037.md")).unwrap();
+    std::fs::write(&late, format!("\n{text}")).unwrap();
+    let report = import(s.path(), vec![dir.path().to_path_buf()]);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let skipped = &report.skipped;
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].message.contains("an index page"), "{skipped:?}");
+    assert_eq!(report.advisories.len(), 1);
+    assert!(s.path().join("advisories/ms08-037/es-ES.yaml").is_file());
+}

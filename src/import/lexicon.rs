@@ -285,6 +285,9 @@ static ALL: &[(&str, Words)] = &[
                     Category,
                     &[
                         "operating system",
+                        "operating systems",
+                        "operating systems and components",
+                        "office and other software",
                         "software",
                         "anti-malware software",
                         "server core installation option",
@@ -371,6 +374,9 @@ static ALL: &[(&str, Words)] = &[
                     Category,
                     &[
                         "besturingssysteem",
+                        "besturingssystemen",
+                        "besturingssystemen en onderdelen",
+                        "office en andere software",
                         "anti-malwaresoftware",
                         "software",
                         "server core-installatieoptie",
@@ -443,6 +449,9 @@ static ALL: &[(&str, Words)] = &[
                     Category,
                     &[
                         "betriebssystem",
+                        "betriebssysteme",
+                        "betriebssysteme und komponenten",
+                        "office und andere software",
                         "software",
                         "server core-installationsoption",
                     ],
@@ -534,7 +543,19 @@ static ALL: &[(&str, Words)] = &[
                 (Recommendation, &["recomendación"]),
                 (Affected, &["software afectado"]),
                 (NotAffected, &["software no afectado"]),
-                (Category, &["sistema operativo", "software"]),
+                (
+                    Category,
+                    &[
+                        "sistema operativo",
+                        "sistemas operativos",
+                        "sistema operativo y componentes",
+                        "sistemas operativos y componentes",
+                        "software",
+                        "conjunto de programas de office",
+                        "office y otro software",
+                        "aplicación",
+                    ],
+                ),
                 (Nothing, &["ninguno"]),
                 (
                     SoftwareIntro,

@@ -159,6 +159,8 @@ pub enum ParseError {
 /// TechNet pages at all (a README, SOURCES.md) and are skipped, not failed.
 pub fn has_front_matter(text: &str) -> bool {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Some pages of the archive open with an empty line before the front matter.
+    let t = t.trim_start_matches(['\n', '\r', ' ']);
     t.starts_with("---\n") || t.starts_with("---\r\n")
 }
 
@@ -262,7 +264,7 @@ pub fn parse(file: &str, path_lang: Option<&str>, text: &str) -> Result<Edition,
 }
 
 fn split_front_matter(text: &str) -> Result<(serde_yaml::Mapping, &str), ParseError> {
-    let Some(rest) = text.strip_prefix("---\n") else {
+    let Some(rest) = text.trim_start_matches(['\n', ' ']).strip_prefix("---\n") else {
         return Err(ParseError::NotAdvisory(
             "no front matter (the file does not start with `---`)".into(),
         ));
@@ -746,7 +748,7 @@ fn vulnerability_sections(e: &mut Edition, blocks: Vec<Block>) -> Vec<Block> {
 /// Vulnerability (CVE-2008-1447)" -> "DNS Insufficient Socket Entropy Vulnerability".
 fn vulnerability_title(heading: &str) -> String {
     static IDS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\s*[(（]?\s*(?:(?:CVE|CAN)-\d{4}-\d{4,7}[\s,;、]*(?:and|y|und|en|et|e|és|и)?\s*)+[)）]?\s*:?").expect("valid regex")
+        Regex::new(r"(?i)\s*[(（]?\s*(?:(?:CVE|CAN)[-\s]\d{4}-\s?\d{4,7}[\s,;、]*(?:and|y|und|en|et|e|és|и)?\s*)+[)）]?\s*:?").expect("valid regex")
     });
     let t = IDS.replace_all(heading, " ");
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1704,10 +1706,24 @@ fn software_rows(e: &mut Edition, mode: &mut Mode, rows: &[Vec<String>]) {
     for row in rows {
         let Some(first) = row.first() else { continue };
         let only_cell = row[1..].iter().all(|c| c.trim().is_empty());
-        for line in BR
-            .split(first)
-            .flat_map(|l| l.lines().map(str::to_string).collect::<Vec<_>>())
-        {
+        // One product per line; a line in brackets qualifies the one before it
+        // ("Windows 7 für x64-basierte Systeme" / "(nur Starter und Home Basic)").
+        let mut lines: Vec<String> = Vec::new();
+        for l in BR.split(first).flat_map(str::lines) {
+            let t = plain_line(l);
+            let t = t.trim();
+            if t.is_empty() {
+                continue;
+            }
+            match lines.last_mut() {
+                Some(last) if t.starts_with('(') && !product_name(last).is_empty() => {
+                    last.push(' ');
+                    last.push_str(t);
+                }
+                _ => lines.push(l.to_string()),
+            }
+        }
+        for line in lines {
             let name = product_name(&line);
             if name.is_empty() {
                 continue;
@@ -1775,12 +1791,15 @@ static FOOTNOTE: LazyLock<Regex> =
 fn product_name(cell: &str) -> String {
     let plain = plain_line(&decode_entities(cell));
     let plain = FOOTNOTE.replace_all(&plain, "$1");
-    plain
+    let plain = plain
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .trim_matches(|c: char| c == '*' || c.is_whitespace())
-        .to_string()
+        .to_string();
+    // The KB of an update written beside the name, "(KB2749655)", is no part of it; a cell
+    // holding only that names no product.
+    bulletin::product_name(&plain).0
 }
 
 fn decode_entities(s: &str) -> String {
@@ -1792,27 +1811,9 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-static TR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?is)<tr[^>]*>(.*?)</tr>").expect("valid regex"));
-static CELL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?is)<(td|th)[^>]*>(.*?)</(?:td|th)>").expect("valid regex"));
-
-/// Rows of an HTML table, cells as their inner HTML, one line per source line.
+/// Rows of an HTML table, each cell's text (one line per `<br />` or source line).
 fn html_rows(html: &str) -> Vec<Vec<String>> {
-    TR.captures_iter(html)
-        .map(|tr| {
-            CELL.captures_iter(&tr[1])
-                .map(|c| {
-                    // Lines stay apart: some cells list one product per source line.
-                    c[2].lines()
-                        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-                        .filter(|l| !l.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
-                .collect()
-        })
-        .collect()
+    table::rows(html)
 }
 
 // --- Facts found anywhere in the text ------------------------------------------------------

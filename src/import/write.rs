@@ -585,33 +585,26 @@ fn keep_existing(
             ));
             continue;
         }
-        let fits = numbers.contains(&text.revision.as_str())
-            && text.revisions.keys().all(|k| numbers.contains(&k.as_str()))
-            && text.links.keys().all(|k| refs.contains(&k.as_str()))
-            && text.remediations.keys().all(|k| rems.contains(&k.as_str()))
-            && text
-                .vulnerabilities
-                .keys()
-                .all(|k| vulns.contains(&k.as_str()));
-        if fits {
-            let e = sources.iter().find(|e| &e.lang == lang);
-            put(
-                files,
-                &site.root,
-                &format!("{dir}/{lang}.yaml"),
-                text_yaml(text, lang, e, opts).into_bytes(),
-            );
-            added = true;
-            m.notes.push(Note::info(
-                "language-added",
-                format!("`{dir}/{lang}.yaml` added to the existing advisory"),
-            ));
-        } else {
-            m.notes.push(Note::warning(
-                "not-merged",
-                format!("the `{lang}` text was not added: its revisions, references, remediations or vulnerabilities do not match `{facts_rel}`; --force replaces the facts"),
-            ));
+        // The edition may be of another revision than the facts, or name references,
+        // remediations or vulnerabilities they lack: its text is fitted to the facts, and
+        // what has no place there is kept as sections, with a note of each change.
+        let (text, changes) = fit_text(text, &existing, &numbers, &refs, &rems, &vulns);
+        for c in changes {
+            m.notes
+                .push(Note::warning("fitted-to-existing", format!("{lang}: {c}")));
         }
+        let e = sources.iter().find(|e| &e.lang == lang);
+        put(
+            files,
+            &site.root,
+            &format!("{dir}/{lang}.yaml"),
+            text_yaml(&text, lang, e, opts).into_bytes(),
+        );
+        added = true;
+        m.notes.push(Note::info(
+            "language-added",
+            format!("`{dir}/{lang}.yaml` added to the existing advisory"),
+        ));
     }
     if added {
         Outcome::LanguagesAdded
@@ -621,6 +614,99 @@ fn keep_existing(
 }
 
 /// Differences between existing facts and imported ones, in words.
+/// A text fitted to facts it was not read with: its revision becomes the facts' revision it
+/// is of (the latest not after its own), revision notes and link labels the facts have no
+/// place for are left out, and remediation and vulnerability texts without a place become
+/// sections. Returns the text and what was changed.
+fn fit_text(
+    text: &AdvisoryText,
+    existing: &Advisory,
+    numbers: &[&str],
+    refs: &[&str],
+    rems: &[&str],
+    vulns: &[&str],
+) -> (AdvisoryText, Vec<String>) {
+    use std::cmp::Ordering;
+    let mut t = text.clone();
+    let mut changes = Vec::new();
+    if !numbers.contains(&t.revision.as_str()) {
+        let cmp = |a: &str, b: &str| crate::validate::compare_revision_numbers(a, b);
+        let of = (numbers.iter().rev())
+            .find(|n| cmp(n, &t.revision).is_some_and(|o| o != Ordering::Greater))
+            .or(numbers.first())
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| existing.version.clone());
+        changes.push(format!(
+            "the text is of revision {}, which `advisory.yaml` does not list; it is marked as the text of revision {of}",
+            t.revision
+        ));
+        t.revision = of;
+    }
+    let before = t.revisions.len();
+    t.revisions.retain(|k, _| numbers.contains(&k.as_str()));
+    if t.revisions.len() < before {
+        changes.push(format!(
+            "{} revision note(s) of revisions `advisory.yaml` does not list were left out",
+            before - t.revisions.len()
+        ));
+    }
+    let before = t.links.len();
+    t.links.retain(|k, _| refs.contains(&k.as_str()));
+    if t.links.len() < before {
+        changes.push(format!(
+            "{} link label(s) of references `advisory.yaml` does not list were left out (the links stay in the text)",
+            before - t.links.len()
+        ));
+    }
+    let homeless: Vec<String> = (t.remediations.keys())
+        .filter(|k| !rems.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in &homeless {
+        if let Some(body) = t.remediations.remove(k) {
+            t.sections.push(crate::model::Section {
+                title: k.clone(),
+                body,
+            });
+        }
+    }
+    if !homeless.is_empty() {
+        changes.push(format!(
+            "remediation text(s) {} have no remediation in `advisory.yaml`; kept as sections",
+            homeless.join(", ")
+        ));
+    }
+    let homeless: Vec<String> = (t.vulnerabilities.keys())
+        .filter(|k| !vulns.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in &homeless {
+        if let Some(v) = t.vulnerabilities.remove(k) {
+            let mut body = vec![v.description];
+            body.extend(v.impact);
+            body.extend(v.mitigating_factors);
+            body.extend(v.workarounds);
+            body.extend(
+                v.faq
+                    .into_iter()
+                    .map(|f| format!("**{}**\n\n{}", f.question, f.answer)),
+            );
+            body.retain(|b| !b.trim().is_empty());
+            t.sections.push(crate::model::Section {
+                title: v.title,
+                body: body.join("\n\n"),
+            });
+        }
+    }
+    if !homeless.is_empty() {
+        changes.push(format!(
+            "vulnerability text(s) {} have no vulnerability in `advisory.yaml`; kept as sections",
+            homeless.join(", ")
+        ));
+    }
+    (t, changes)
+}
+
 fn compare_facts(existing: &Advisory, m: &Merged, catalog: &Catalog) -> Vec<String> {
     let a = &m.advisory;
     let mut out = Vec::new();

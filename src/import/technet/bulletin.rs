@@ -18,7 +18,10 @@ static BULLETIN_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^ms\d{2}-\d{3}$").expect("valid regex"));
 /// CVE ids, and the CAN candidate ids of 2005 that became CVE ids with the same number.
 static CVE_OR_CAN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:CVE|CAN)-(\d{4})-(\d{4,7})\b").expect("valid regex"));
+    // Pages also write "CVE 2008-1447" and "CVE-2008- 0105".
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:CVE|CAN)[-\s](\d{4})-\s?(\d{4,7})\b").expect("valid regex")
+    });
 /// A KB number in brackets, on its own or after a name: "(2804577)", "(KB951748)".
 static KB_IN_BRACKETS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[(\[]\s*(?:KB\s?)?(\d{6,7})\s*[)\]]").expect("valid regex"));
@@ -241,6 +244,14 @@ fn by_rows(lang: &str, rows: &[Vec<Cell>]) -> Option<Matrix> {
 mod tests {
     use super::*;
     use crate::import::technet::table::tables;
+
+    #[test]
+    fn cve_ids_as_pages_write_them() {
+        assert_eq!(
+            cve_ids("A (CAN-2005-1984), B - CVE-2008- 0105, C: CVE 2008-1447, again CVE-2008-1447"),
+            ["CVE-2005-1984", "CVE-2008-0105", "CVE-2008-1447"]
+        );
+    }
 
     #[test]
     fn title_severity_in_several_languages() {
