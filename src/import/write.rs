@@ -894,10 +894,23 @@ fn product_ids(
     for name in rem_names {
         id_of(&name)?;
     }
+    // Two names of one product (a matrix split in parts, spelling that differs in case or
+    // spaces) are one catalog entry, listed once.
+    let affected = once_each(affected);
+    let not_affected: Vec<ProductId> = once_each(not_affected)
+        .into_iter()
+        .filter(|p| !affected.contains(p))
+        .collect();
     Some(Products {
         affected,
         not_affected,
     })
+}
+
+/// The ids in order, each once.
+fn once_each(ids: Vec<ProductId>) -> Vec<ProductId> {
+    let mut seen = HashSet::new();
+    ids.into_iter().filter(|p| seen.insert(p.clone())).collect()
 }
 
 /// The products that remediations and vulnerabilities name.
@@ -952,6 +965,26 @@ fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
             .chain(v.affected.iter_mut().map(|x| &mut x.product))
             .chain(v.ratings.iter_mut().flat_map(|r| &mut r.products))
             .for_each(id_of);
+        let s = &mut v.products;
+        for list in [
+            &mut s.known_affected,
+            &mut s.fixed,
+            &mut s.first_fixed,
+            &mut s.recommended,
+            &mut s.under_investigation,
+        ] {
+            *list = once_each(std::mem::take(list));
+        }
+        // A product rated in two parts of a matrix keeps its worst rating (ratings are
+        // listed worst first).
+        let mut rated = HashSet::new();
+        for r in &mut v.ratings {
+            r.products.retain(|p| rated.insert(p.clone()));
+        }
+        v.ratings.retain(|r| !r.products.is_empty());
+    }
+    for r in &mut a.remediations {
+        r.products = once_each(std::mem::take(&mut r.products));
     }
 }
 

@@ -704,7 +704,13 @@ fn status_views(
             label: product_status_label(status, ui),
             products: (ids.into_iter())
                 .map(|id| Linked {
-                    note: why_not_affected(v, id, status, ui),
+                    // An affected product's note is the vendor's rating of it, if given.
+                    note: why_not_affected(v, id, status, ui).or_else(|| {
+                        (status == crate::model::ProductStatusKind::KnownAffected)
+                            .then(|| v.ratings.iter().find(|r| r.products.contains(id)))
+                            .flatten()
+                            .map(|r| severity_label(r.severity, ui))
+                    }),
                     ..product_link(site, id.as_str(), lang)
                 })
                 .collect(),

@@ -124,7 +124,7 @@ fn vulnerability(p: &Parts, v: &model::Vulnerability) -> Vulnerability {
         );
     }
 
-    let threats: Vec<Threat> = (v.exploited.iter())
+    let mut threats: Vec<Threat> = (v.exploited.iter())
         .map(|e| Threat {
             category: "exploit_status".to_string(),
             date: Some(timestamp(e.since)),
@@ -132,6 +132,14 @@ fn vulnerability(p: &Parts, v: &model::Vulnerability) -> Vulnerability {
             product_ids: Vec::new(),
         })
         .collect();
+    // The vendor's rating per product, as Microsoft's own CSAF writes it: an impact threat
+    // whose details are the rating, for the products rated so.
+    threats.extend(v.ratings.iter().map(|r| Threat {
+        category: "impact".to_string(),
+        date: None,
+        details: crate::csaf::severity_label(r.severity, ui).to_string(),
+        product_ids: ids(&r.products.iter().collect::<Vec<_>>()),
+    }));
 
     Vulnerability {
         acknowledgments: acknowledgments(&v.acknowledgments),
