@@ -531,7 +531,14 @@ fn plain_line(md: &str) -> String {
 fn join(blocks: &[&Block]) -> String {
     blocks
         .iter()
-        .map(|b| b.md.as_str())
+        .map(|b| match b.kind {
+            // An HTML table kept as text becomes a Markdown one, so that the markdown in its
+            // cells is rendered, not shown.
+            Kind::Html if b.md.contains("<table") => {
+                table::to_markdown(&b.md).unwrap_or_else(|| b.md.clone())
+            }
+            _ => b.md.clone(),
+        })
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")

@@ -116,6 +116,99 @@ pub fn rows(html: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// An HTML block holding a table, as a Markdown (GFM) table: pages put markdown inside
+/// their HTML tables (`**Kritisch**`), which a page would show literally if the HTML were
+/// kept. Cells keep their links and inline markdown; their lines are joined with `<br>`.
+/// None when the block is not one table with rows, or nests tables.
+pub fn to_markdown(html: &str) -> Option<String> {
+    let doc = Html::parse_fragment(html);
+    let mut found = doc.select(&TABLE);
+    let t = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let rows: Vec<Vec<String>> = t
+        .select(&ROW)
+        .map(|tr| {
+            let mut cells = Vec::new();
+            for c in (tr.children().filter_map(ElementRef::wrap))
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+            {
+                let mut raw = String::new();
+                inline(c, &mut raw);
+                let lines: Vec<String> = (raw.lines())
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .map(|l| l.trim_end_matches('\\').trim_end().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                cells.push(lines.join("<br>").replace('|', "\\|"));
+                let span: usize = (c.value().attr("colspan"))
+                    .and_then(|s| s.trim().parse().ok())
+                    .filter(|n| (1..=64).contains(n))
+                    .unwrap_or(1);
+                cells.extend(std::iter::repeat_n(String::new(), span - 1));
+            }
+            cells
+        })
+        .filter(|r: &Vec<String>| !r.is_empty())
+        .collect();
+    let width = rows.iter().map(Vec::len).max()?;
+    let line = |r: &[String]| {
+        let mut cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        cells.resize(width, "");
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut out = vec![line(&rows[0]), format!("|{}", " --- |".repeat(width))];
+    out.extend(rows[1..].iter().map(|r| line(r)));
+    let caption = t
+        .select(&CAPTION)
+        .next()
+        .map(text_of)
+        .filter(|c| !c.is_empty());
+    Some(match caption {
+        Some(c) => format!("{c}\n\n{}", out.join("\n")),
+        None => out.join("\n"),
+    })
+}
+
+/// The text of an element with its links as markdown links; `<br>` and blocks break lines.
+fn inline(el: ElementRef, out: &mut String) {
+    for node in el.children() {
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let Some(child) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                match e.name() {
+                    "br" => out.push('\n'),
+                    "a" => match e.attr("href") {
+                        Some(href) if href.starts_with("http") => {
+                            let mut text = String::new();
+                            inline(child, &mut text);
+                            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                            out.push_str(&format!("[{text}]({})", href.replace(' ', "%20")));
+                        }
+                        _ => inline(child, out),
+                    },
+                    "strong" | "b" => {
+                        out.push_str("**");
+                        inline(child, out);
+                        out.push_str("**");
+                    }
+                    "p" | "div" | "li" => {
+                        out.push('\n');
+                        inline(child, out);
+                        out.push('\n');
+                    }
+                    _ => inline(child, out),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +233,20 @@ Suplantaci&oacute;n de identidad</td><td>Windows Server 2008 para sistemas x64&#
         assert_eq!(
             t[0].rows[1][2].text,
             "Windows Server 2008 para sistemas x64*"
+        );
+    }
+
+    #[test]
+    fn an_html_table_becomes_a_markdown_table_with_its_links_and_emphasis() {
+        let md = to_markdown(
+            r#"<p></p><table><thead><tr><th>Producto</th><th>Gravedad</th></tr></thead>
+<tbody><tr><td><a href="http://example.org/d">Windows 7</a>\*</td><td><strong>Crítica</strong><br />
+Ejecución | remota</td></tr><tr><td colspan="2">Nota</td></tr></tbody></table>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            md,
+            "| Producto | Gravedad |\n| --- | --- |\n| [Windows 7](http://example.org/d)\\* | **Crítica**<br>Ejecución \\| remota |\n| Nota |  |"
         );
     }
 
