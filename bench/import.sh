@@ -34,13 +34,15 @@ measure() {
   local rc=$?
   set -e
   if [ "$rc" -gt 1 ]; then echo "failed ($rc): $bin import technet $*" >&2; exit 1; fi
-  awk '{printf "%s %.2f %d\n", $1, $2 + $3, $4}' "$WORK/time"
+  tail -n1 "$WORK/time" | awk '{printf "%s %.2f %d\n", $1, $2 + $3, $4}'
 }
-stats() { # median, min-max of column 1; median of columns 2 and 3
-  sort -g | awk '{w[NR]=$1; c[NR]=$2; m[NR]=$3} END {
-    n=NR; mid=(n%2 ? (n+1)/2 : n/2);
-    asort(c); asort(m);
-    printf "wall %.2f s (spread %.2f–%.2f), CPU %.2f s, peak RSS %d MiB\n", w[mid], w[1], w[n], c[mid], m[mid]/1024 }'
+stats() { # median and range of the wall time; medians of CPU time and peak memory
+  python3 -c '
+import statistics, sys
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+w, c, m = zip(*rows)
+print(f"wall {statistics.median(w):.2f} s (spread {min(w):.2f}-{max(w):.2f}), "
+      f"CPU {statistics.median(c):.2f} s, peak RSS {statistics.median(m) / 1024:.0f} MiB")'
 }
 
 for corpus in "es-ES archive|$SHARED/corpus/technet-es-ES" "nl-NL + de-DE samples|$SHARED/corpus/technet $SHARED/corpus/technet-bulletins"; do

@@ -215,9 +215,9 @@ impl Report {
 /// reads each under a progress bar, reports the ones that fail or are skipped, leaves out a
 /// second edition of the same advisory in the same language, and writes the plan unless it
 /// is a dry run; a source only reads one file and plans the files of what it read.
-pub trait Source: Sized {
+pub trait Source: Sized + Sync {
     /// One file read: one advisory in one language.
-    type Edition;
+    type Edition: Send;
     /// How the files to read in a folder end, in lower case (`.md`).
     const EXTENSION: &'static str;
     /// Whether two advisory ids that differ only in case are the same advisory when
@@ -298,8 +298,15 @@ fn read_editions<S: Source>(source: &S, paths: &[PathBuf], report: &mut Report) 
     let mut editions = Vec::new();
     // (advisory, language) -> the file and text it was first read from.
     let mut seen: BTreeMap<(String, String), (String, String, usize)> = BTreeMap::new();
-    for file in read_inputs(paths, S::EXTENSION, report) {
-        let edition = match source.read(&file) {
+    // Files are read on every core (each alone; an archive is hundreds of pages), then
+    // taken in order, so that the first of two editions is the same whatever the timing.
+    let files = read_inputs(paths, S::EXTENSION, report);
+    let results: Vec<_> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|f| source.read(f)).collect()
+    };
+    for (file, result) in files.into_iter().zip(results) {
+        let edition = match result {
             Ok(Found::Edition(e)) => e,
             Ok(Found::Skip(message)) => {
                 report.skipped.push(FileProblem {

@@ -614,6 +614,13 @@ fn keep_existing(
 }
 
 /// Differences between existing facts and imported ones, in words.
+/// Keeps the entries of `map` whose key is in `keys`; returns how many went.
+fn only_listed<V>(map: &mut BTreeMap<String, V>, keys: &[&str]) -> usize {
+    let before = map.len();
+    map.retain(|k, _| keys.contains(&k.as_str()));
+    before - map.len()
+}
+
 /// A text fitted to facts it was not read with: its revision becomes the facts' revision it
 /// is of (the latest not after its own), revision notes and link labels the facts have no
 /// place for are left out, and remediation and vulnerability texts without a place become
@@ -642,20 +649,19 @@ fn fit_text(
         ));
         t.revision = of;
     }
-    let before = t.revisions.len();
-    t.revisions.retain(|k, _| numbers.contains(&k.as_str()));
-    if t.revisions.len() < before {
+    let dropped = [
+        (
+            only_listed(&mut t.revisions, numbers),
+            "revision note(s) of revisions",
+        ),
+        (
+            only_listed(&mut t.links, refs),
+            "link label(s) of references",
+        ),
+    ];
+    for (n, what) in dropped.into_iter().filter(|(n, _)| *n > 0) {
         changes.push(format!(
-            "{} revision note(s) of revisions `advisory.yaml` does not list were left out",
-            before - t.revisions.len()
-        ));
-    }
-    let before = t.links.len();
-    t.links.retain(|k, _| refs.contains(&k.as_str()));
-    if t.links.len() < before {
-        changes.push(format!(
-            "{} link label(s) of references `advisory.yaml` does not list were left out (the links stay in the text)",
-            before - t.links.len()
+            "{n} {what} `advisory.yaml` does not list were left out"
         ));
     }
     let homeless: Vec<String> = (t.remediations.keys())
