@@ -324,3 +324,39 @@ fn index_pages_are_skipped_and_a_blank_line_before_the_front_matter_is_no_matter
     assert_eq!(report.advisories.len(), 1);
     assert!(s.path().join("advisories/ms08-037/es-ES.yaml").is_file());
 }
+
+#[test]
+fn a_2013_advisory_lists_exactly_the_products_of_its_html_table() {
+    let s = site();
+    let report = import(s.path(), vec![data("es-ES", "2862973.md")]);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let a: Advisory = read(&s.path().join("advisories/2862973/advisory.yaml"));
+    assert_eq!(a.kind, Kind::Advisory);
+    let catalog: Catalog = read(&s.path().join("products.yaml"));
+    let names: Vec<String> = (a.products.affected.iter())
+        .map(|id| name_in(&catalog, id, "es-ES"))
+        .collect();
+    // The rows of the page's table, but for its heading ("Sistema operativo") and its group
+    // row ("Opción de instalación Server Core").
+    let table = [
+        "Windows Vista Service Pack 2",
+        "Windows Vista x64 Edition Service Pack 2",
+        "Windows Server 2008 para sistemas de 32 bits Service Pack 2",
+        "Windows Server 2008 para sistemas x64 Service Pack 2",
+        "Windows Server 2008 para sistemas con Itanium Service Pack 2",
+        "Windows 7 para sistemas de 32 bits Service Pack 1",
+        "Windows 7 para sistemas x64 Service Pack 1",
+        "Windows Server 2008 R2 para sistemas x64 Service Pack 1",
+        "Windows Server 2008 R2 para sistemas con Itanium Service Pack 1",
+        "Windows 8 para sistemas de 32 bits",
+        "Windows 8 para sistemas de 64 bits",
+        "Windows Server 2012",
+        "Windows RT",
+        "Windows Server 2008 para sistemas de 32 bits Service Pack 2 (instalación Server Core)",
+        "Windows Server 2008 para sistemas x64 Service Pack 2 (instalación Server Core)",
+        "Windows Server 2008 R2 para sistemas x64 Service Pack 1 (instalación Server Core)",
+        "Windows Server 2012 (instalación Server Core)",
+    ];
+    assert_eq!(names, table);
+    assert!(a.products.not_affected.is_empty());
+}

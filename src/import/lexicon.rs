@@ -553,6 +553,7 @@ static ALL: &[(&str, Words)] = &[
                         "software",
                         "conjunto de programas de office",
                         "office y otro software",
+                        "opción de instalación server core",
                         "aplicación",
                     ],
                 ),
