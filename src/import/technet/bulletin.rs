@@ -184,7 +184,10 @@ fn by_columns(lang: &str, header: &[Cell], body: &[Vec<Cell>]) -> Option<Matrix>
         }
         for (j, cell) in row.iter().enumerate().skip(1) {
             let Some(cves) = columns.get(j) else { break };
-            if let Some(r) = rating_cell(lang, &cell.text) {
+            // A matrix cell rates: a table that lists CVEs beside their titles (the
+            // "vulnerability information" list of later bulletins) has no rating, and its
+            // rows are no products.
+            if let Some(r @ (Some(_), _)) = rating_cell(lang, &cell.text) {
                 for cve in cves {
                     m.push(product.clone(), kbs.clone(), cve, r.clone());
                 }
@@ -314,6 +317,27 @@ mod tests {
         );
         assert_eq!(m.rows[1].product, "Windows 8");
         assert_eq!(m.rows[1].ratings[1].1, Some(Severity::Moderate));
+    }
+
+    #[test]
+    fn a_list_of_cves_beside_their_titles_is_no_matrix() {
+        let rows: Vec<Vec<Cell>> = [
+            vec!["Título de la vulnerabilidad", "Número CVE"],
+            vec!["Vulnerabilidad en el uso de CMarkup", "CVE-2013-0020"],
+            vec!["Vulnerabilidad en el uso de vtable", "CVE-2013-0021"],
+        ]
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|t| Cell {
+                    text: t.to_string(),
+                    colspan: 1,
+                    header: false,
+                })
+                .collect()
+        })
+        .collect();
+        assert_eq!(matrix("es-ES", &rows), None);
     }
 
     #[test]
