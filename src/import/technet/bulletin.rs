@@ -319,30 +319,34 @@ mod tests {
         assert_eq!(m.rows[1].ratings[1].1, Some(Severity::Moderate));
     }
 
+    /// Plain-text rows as table cells.
+    fn cells(rows: &[Vec<&str>]) -> Vec<Vec<Cell>> {
+        (rows.iter())
+            .map(|r| {
+                (r.iter())
+                    .map(|t| Cell {
+                        text: t.to_string(),
+                        colspan: 1,
+                        header: false,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
     fn a_list_of_cves_beside_their_titles_is_no_matrix() {
-        let rows: Vec<Vec<Cell>> = [
+        let rows = cells(&[
             vec!["Título de la vulnerabilidad", "Número CVE"],
             vec!["Vulnerabilidad en el uso de CMarkup", "CVE-2013-0020"],
             vec!["Vulnerabilidad en el uso de vtable", "CVE-2013-0021"],
-        ]
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|t| Cell {
-                    text: t.to_string(),
-                    colspan: 1,
-                    header: false,
-                })
-                .collect()
-        })
-        .collect();
+        ]);
         assert_eq!(matrix("es-ES", &rows), None);
     }
 
     #[test]
     fn reads_the_transposed_matrix_of_2005() {
-        let rows: Vec<Vec<Cell>> = [
+        let rows = cells(&[
             vec![
                 "Identificadores de vulnerabilidad",
                 "Consecuencia de la vulnerabilidad",
@@ -356,18 +360,7 @@ mod tests {
                 "Moderada",
             ],
             vec!["Gravedad acumulada", "", "Crítica", "Moderada"],
-        ]
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|t| Cell {
-                    text: t.to_string(),
-                    colspan: 1,
-                    header: false,
-                })
-                .collect()
-        })
-        .collect();
+        ]);
         let m = matrix("es-ES", &rows).expect("a matrix");
         assert_eq!(m.cves, ["CVE-2005-1984"]);
         let names: Vec<&str> = m.rows.iter().map(|r| r.product.as_str()).collect();
