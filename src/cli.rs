@@ -138,6 +138,10 @@ pub enum ImportSource {
     /// advisory with a text per language; what seckb cannot hold is reported (exit 1 if any
     /// file failed).
     Csaf(CsafArgs),
+    /// OSV entries (schema 1.x, any ecosystem), such as a database's `osv/` export: one
+    /// advisory per entry, exported again as the same entry; what seckb cannot hold is
+    /// reported (exit 1 if any file failed).
+    Osv(OsvArgs),
 }
 
 /// Options every `seckb import` takes.
@@ -167,6 +171,20 @@ pub struct CsafArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub common: ImportArgs,
+}
+
+/// Options of `seckb import osv`.
+#[derive(Debug, Args)]
+pub struct OsvArgs {
+    /// OSV files, or folders to search for `*.json` (JSON files there that are no OSV
+    /// entry are skipped).
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: ImportArgs,
+    /// Source and licence of the content, written as a comment atop each imported file.
+    #[arg(long, value_name = "TEXT")]
+    pub attribution: Option<String>,
 }
 
 /// Options of `seckb import technet`.

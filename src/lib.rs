@@ -70,5 +70,8 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode> {
         cli::Command::Import {
             source: cli::ImportSource::Csaf(args),
         } => commands::import::csaf(&cli.root, args),
+        cli::Command::Import {
+            source: cli::ImportSource::Osv(args),
+        } => commands::import::osv(&cli.root, args),
     }
 }

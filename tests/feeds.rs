@@ -197,7 +197,7 @@ fn osv_documents_pass_the_osv_schema() {
     assert_eq!(doc["aliases"], serde_json::json!(["CVE-2024-0001"]));
     assert_eq!(doc["modified"], "2024-04-02T00:00:00Z");
     assert_eq!(
-        doc["database_specific"]["affected_products"][0]["id"],
+        doc["database_specific"]["seckb"]["affected_products"][0]["id"],
         "widget-server-2"
     );
     assert_valid(&v, &json(&files, "osv/ADV-2023-0002.json"), "ADV-2023-0002");

@@ -263,7 +263,7 @@ fn the_computed_severity_is_used_everywhere_a_stated_one_is() {
         .expect("the listing");
     assert!(String::from_utf8_lossy(listing).contains("advisories/RUSTSEC-2020-0019/"));
     let osv = published("RUSTSEC-2020-0019");
-    assert_eq!(osv["database_specific"]["severity"], "important");
+    assert_eq!(osv["database_specific"]["seckb"]["severity"], "important");
     let csaf = (example().files().iter())
         .find(|(p, _)| p.ends_with("/rustsec-2020-0019.json") && p.starts_with(".well-known/csaf/"))
         .map(|(_, b)| serde_json::from_slice::<Value>(b).unwrap())
@@ -371,6 +371,6 @@ fn the_vendor_style_advisory_in_osv() {
     }
     assert_eq!(affected[0]["ranges"][0]["events"][5]["fixed"], "2.15.0");
     assert_eq!(d["credits"][0]["name"], "Chen Zhaojun");
-    assert_eq!(d["database_specific"]["severity"], "critical");
-    assert_eq!(d["database_specific"]["cwe_ids"][0], "CWE-502");
+    assert_eq!(d["database_specific"]["seckb"]["severity"], "critical");
+    assert_eq!(d["database_specific"]["seckb"]["cwe_ids"][0], "CWE-502");
 }

@@ -1,13 +1,13 @@
-//! `seckb import technet` and `seckb import csaf`: read advisories, merge their languages,
-//! write seckb's YAML into the site, and report what became of each.
+//! `seckb import technet`, `seckb import csaf` and `seckb import osv`: read advisories,
+//! merge their languages, write seckb's YAML into the site, and report what became of each.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CsafArgs, ReportFormat, TechnetArgs};
-use crate::import::sources::{Csaf, TechNet};
+use crate::cli::{CsafArgs, OsvArgs, ReportFormat, TechnetArgs};
+use crate::import::sources::{Csaf, Osv, TechNet};
 use crate::import::{Options, Report, import};
 
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
@@ -35,6 +35,21 @@ pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
     };
     check_into(&opts.into)?;
     let report = import::<Csaf>(&opts)?;
+    finish(&report, args.common.format)
+}
+
+pub fn osv(root: &Path, args: OsvArgs) -> Result<ExitCode> {
+    let opts = Options {
+        paths: args.paths,
+        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: args.common.dry_run,
+        force: args.common.force,
+        attribution: args.attribution,
+        // Each package's ecosystem stands for its vendor.
+        vendor: "Unknown vendor".into(),
+    };
+    check_into(&opts.into)?;
+    let report = import::<Osv>(&opts)?;
     finish(&report, args.common.format)
 }
 

@@ -157,9 +157,9 @@ impl<'a> Feeds<'a> {
     }
 }
 
-/// A stored date as an RFC 3339 UTC timestamp: `2008-06-13T00:00:00Z`.
+/// A stored date as an RFC 3339 UTC timestamp: `2008-06-13T00:00:00Z`, or its time where known.
 pub fn timestamp(d: Date) -> String {
-    format!("{d}T00:00:00Z")
+    d.rfc3339()
 }
 
 /// Serialises a value as pretty JSON with a final newline; key order is the struct's.

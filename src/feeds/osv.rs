@@ -8,8 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{json, timestamp};
-use crate::markdown::to_plain;
-use crate::model::{Advisory, AdvisoryText, ReferenceKind};
+use crate::model::{Advisory, AdvisoryText};
 use crate::site::{Site, osv_path};
 use std::collections::BTreeMap;
 
@@ -24,6 +23,7 @@ struct Osv<'a> {
     published: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     withdrawn: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     aliases: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<String>,
@@ -36,7 +36,7 @@ struct Osv<'a> {
     references: Vec<OsvRef>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     credits: Vec<Credit<'a>>,
-    database_specific: DbSpecific<'a>,
+    database_specific: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +53,10 @@ struct OsvAffected<'a> {
     ranges: Vec<OsvRange<'a>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     versions: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ecosystem_specific: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_specific: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -67,10 +71,14 @@ struct OsvPackage<'a> {
 struct OsvRange<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repo: Option<&'a str>,
     events: &'a [crate::model::Event],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_specific: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct OsvRef {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -80,8 +88,10 @@ struct OsvRef {
 #[derive(Serialize)]
 struct Credit<'a> {
     name: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    contact: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -107,8 +117,12 @@ struct Product<'a> {
     vendor: &'a str,
 }
 
-/// The OSV id of an advisory.
+/// The OSV id of an advisory: its id in the database it was republished from, else its
+/// id with the site's prefix.
 pub fn osv_id(site: &Site, a: &Advisory) -> String {
+    if let Some(origin) = &a.origin {
+        return origin.id.clone();
+    }
     match &site.settings.osv_prefix {
         Some(prefix) => format!("{prefix}{}", a.id),
         None => format!("x_{}", a.id),
@@ -134,9 +148,11 @@ pub fn file(
 /// The OSV document of an advisory, from its source-language text.
 fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
     let src = a.source_language.as_str();
+    // Products that are no package: `affected` holds the packages.
     let products = |ids: &'_ [crate::model::ProductId]| -> Vec<Product<'_>> {
         ids.iter()
             .filter_map(|id| site.product(id.as_str()))
+            .filter(|p| p.package.is_none())
             .map(|p| Product {
                 id: p.id.as_str(),
                 name: &p.name,
@@ -144,31 +160,38 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
             })
             .collect()
     };
-    let mut references = vec![OsvRef {
+    // The advisory's page, its references, and where each fix is; a page named twice (a
+    // fix that is a reference too, the page of an advisory imported from this site's own
+    // OSV) once.
+    let own_page = OsvRef {
         kind: "ADVISORY",
         url: site.url(&Site::advisory_path(src, a.id.as_str())),
-    }];
-    references.extend(a.references.iter().map(|r| OsvRef {
-        kind: match r.kind {
-            ReferenceKind::KbArticle | ReferenceKind::Blog => "ARTICLE",
-            ReferenceKind::Advisory => "ADVISORY",
-            ReferenceKind::External => "WEB",
-        },
+    };
+    let listed = a.references.iter().map(|r| OsvRef {
+        kind: r.kind.osv_type(),
         url: r.url.clone(),
-    }));
-    references.extend(
-        a.remediations
-            .iter()
-            .filter_map(|r| r.url.as_ref())
-            .map(|u| OsvRef {
-                kind: "FIX",
-                url: u.clone(),
-            }),
-    );
+    });
+    let fixes = (a.remediations.iter())
+        .filter_map(|r| r.url.as_ref())
+        .map(|u| OsvRef {
+            kind: "FIX",
+            url: u.clone(),
+        });
+    let mut references: Vec<OsvRef> = Vec::new();
+    for r in std::iter::once(own_page).chain(listed).chain(fixes) {
+        if !references.contains(&r) {
+            references.push(r);
+        }
+    }
     Osv {
         schema_version: SCHEMA_VERSION,
         id: osv_id(site, a),
-        modified: timestamp(a.updated),
+        modified: timestamp(
+            a.origin
+                .as_ref()
+                .and_then(|o| o.modified)
+                .unwrap_or(a.updated),
+        ),
         published: timestamp(a.published),
         withdrawn: a.withdrawn.as_ref().map(|w| timestamp(w.date)),
         aliases: aliases(a),
@@ -177,24 +200,48 @@ fn document<'a>(site: &'a Site, a: &'a Advisory, t: &AdvisoryText) -> Osv<'a> {
             Some(s) => format!("{}: {s}", t.title),
             None => t.title.clone(),
         },
-        details: to_plain(&t.summary),
+        // OSV's `details` is CommonMark, as the summary is.
+        details: t.summary.clone(),
         severity: severity(a),
         affected: affected(site, a),
         references,
         credits: credits(a),
-        database_specific: DbSpecific {
-            kind: a.kind,
-            status: a.status,
-            version: &a.version,
-            security_vulnerability: a.security_vulnerability,
-            severity: crate::vuln::severity(a),
-            kbs: &a.kbs,
-            cwe_ids: cwes(a),
-            affected_products: products(&a.products.affected),
-            not_affected_products: products(&a.products.not_affected),
-            source_language: src,
-        },
+        database_specific: database_specific(
+            a,
+            DbSpecific {
+                kind: a.kind,
+                status: a.status,
+                version: &a.version,
+                security_vulnerability: a.security_vulnerability,
+                severity: crate::vuln::severity(a),
+                kbs: &a.kbs,
+                cwe_ids: cwes(a),
+                affected_products: products(&a.products.affected),
+                not_affected_products: products(&a.products.not_affected),
+                source_language: src,
+            },
+        ),
     }
+}
+
+/// The key under `database_specific` that holds seckb's own facts; the rest is the data of
+/// the database an advisory was republished from, as it was.
+pub const OWN_KEY: &str = "seckb";
+
+/// `database_specific`: the origin database's data, and seckb's facts under [`OWN_KEY`] (so
+/// that a key of the origin, such as GitHub's `severity`, is never overwritten).
+fn database_specific(
+    a: &Advisory,
+    own: DbSpecific<'_>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = (a.origin.as_ref())
+        .and_then(|o| o.database_specific.clone())
+        .unwrap_or_default();
+    out.insert(
+        OWN_KEY.into(),
+        serde_json::to_value(own).unwrap_or_default(),
+    );
+    out
 }
 
 /// Other ids of the advisory: its CVEs, its aliases and its vulnerabilities' other ids, once
@@ -221,7 +268,11 @@ fn credits(a: &Advisory) -> Vec<Credit<'_>> {
         if !out.iter().any(|c| c.name == k.name) {
             out.push(Credit {
                 name: &k.name,
-                kind: "FINDER",
+                // OSV's names are seckb's in capitals (`remediation_developer`).
+                kind: (k.role)
+                    .and_then(|r| serde_json::to_value(r).ok())
+                    .and_then(|v| v.as_str().map(str::to_uppercase)),
+                contact: &k.contact,
             });
         }
     }
@@ -274,11 +325,16 @@ fn affected<'a>(site: &'a Site, a: &'a Advisory) -> Vec<OsvAffected<'a>> {
                         kind: match r.kind {
                             crate::model::RangeKind::Semver => "SEMVER",
                             crate::model::RangeKind::Ecosystem => "ECOSYSTEM",
+                            crate::model::RangeKind::Git => "GIT",
                         },
+                        repo: r.repo.as_deref(),
                         events: &r.events,
+                        database_specific: r.database_specific.as_ref(),
                     })
                     .collect(),
                 versions: &aff.versions,
+                ecosystem_specific: aff.ecosystem_specific.as_ref(),
+                database_specific: aff.database_specific.as_ref(),
             })
         })
         .collect()

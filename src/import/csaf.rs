@@ -206,7 +206,7 @@ fn is_language_tag(tag: &str) -> bool {
 }
 
 /// `what at line:col: message`, without serde_json's own position suffix.
-fn json_error(what: &str, e: &serde_json::Error) -> String {
+pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let msg = msg
         .rsplit_once(" at line ")
@@ -232,7 +232,7 @@ fn date_of(s: &str) -> Option<(Date, bool)> {
 
 /// A tracking id as an advisory id (a folder name and URL part): itself when safe, else
 /// with every run of other characters as `_`, trimmed to 64 characters.
-fn advisory_id(tracking_id: &str) -> String {
+pub(crate) fn advisory_id(tracking_id: &str) -> String {
     if unsafe_reason(tracking_id).is_none() {
         return tracking_id.to_string();
     }
@@ -262,7 +262,7 @@ fn advisory_id(tracking_id: &str) -> String {
 /// Markdown whose plain text, as the CSAF export makes it, is `text` again: every
 /// character markdown would read as markup is escaped, paragraphs stay paragraphs and a
 /// single line break becomes a hard break.
-pub fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut paragraphs: Vec<Vec<String>> = vec![Vec::new()];
     for line in text.lines() {
         let line = line.trim();
@@ -484,6 +484,7 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
         cves: std::mem::take(&mut affects.cves),
         aliases: Vec::new(),
         related: Vec::new(),
+        origin: None,
         withdrawn: (read.withdrawn.as_ref())
             .map(|(date, _)| crate::model::Withdrawn { date: *date }),
         vulnerabilities: structured.vulnerabilities,
@@ -826,6 +827,7 @@ impl<'d> Reader<'d> {
                 version: f.place.version,
                 cpe: f.cpe,
                 purl: f.purl,
+                package: None,
                 names: BTreeMap::new(),
             };
             by_id.entry(f.id).or_insert((name, hint));
@@ -1524,6 +1526,8 @@ impl<'d> Reader<'d> {
                     name: name.clone(),
                     organization: k.organization.clone().filter(|o| *o != name),
                     url: url.clone(),
+                    role: None,
+                    contact: Vec::new(),
                 };
                 if !acknowledgments
                     .iter()
@@ -1701,16 +1705,7 @@ pub fn plan(site: &write::Site, readings: Vec<Reading>, opts: &Options) -> Plan 
             continue;
         }
         let rel = format!("i18n/{lang}.yaml");
-        // The value through the YAML emitter: JSON's escapes are not all YAML's.
-        let name = serde_yaml::Mapping::from_iter([(
-            "language_name".into(),
-            super::lexicon::language_name(lang).into(),
-        )]);
-        let yaml = format!(
-            "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {}, written by `seckb import csaf`. Anything missing falls back to the\n# default language.\n{}",
-            write::comment(lang),
-            serde_yaml::to_string(&name).unwrap_or_default()
-        );
+        let yaml = write::language_site_text(lang, "csaf");
         write::put(&mut p.files, &site.root, &rel, yaml.into_bytes());
         p.site_notes.push(Note::info(
             "site-text-added",

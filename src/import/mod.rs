@@ -1,5 +1,5 @@
 //! Importing advisories from other formats into a site (`seckb import technet`, `seckb
-//! import csaf`).
+//! import csaf`, `seckb import osv`).
 //!
 //! Flow: collect the input files in sorted order -> read each into an edition, one
 //! advisory in one language ([`technet`], [`csaf`]) -> group the editions by advisory id and merge
@@ -10,6 +10,7 @@
 pub mod csaf;
 pub mod dates;
 pub mod lexicon;
+pub mod osv;
 pub mod sources;
 pub mod technet;
 pub mod write;
@@ -60,7 +61,7 @@ impl Note {
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Files and folders to read; folders are searched for `*.md` (TechNet) or `*.json`
-    /// (CSAF).
+    /// (CSAF, OSV).
     pub paths: Vec<PathBuf>,
     /// The site to import into.
     pub into: PathBuf,

@@ -1,11 +1,11 @@
 //! The sources `seckb import` reads, each a [`Source`] for the one driver ([`super::import`]):
-//! TechNet pages ([`TechNet`]) and CSAF 2.0 documents ([`Csaf`]).
+//! TechNet pages ([`TechNet`]), CSAF 2.0 documents ([`Csaf`]) and OSV entries ([`Osv`]).
 
 use std::path::Path;
 
 use super::technet::merge;
 use super::write::{self, Merge, Merged, Plan, Site, SourceFile};
-use super::{Found, InputFile, Options, Source, csaf, technet};
+use super::{Found, InputFile, Options, Source, csaf, osv, technet};
 
 /// Microsoft TechNet advisory pages as Markdown, one file per advisory per language.
 pub struct TechNet;
@@ -113,6 +113,73 @@ impl Source for Csaf {
 
     fn plan(&self, site: &Site, readings: Vec<csaf::Reading>, opts: &Options) -> Plan {
         csaf::plan(site, readings, opts)
+    }
+}
+
+/// OSV entries, one file per vulnerability, in English.
+pub struct Osv {
+    /// The language of the texts: the site's default language where it is English, else `en`.
+    lang: String,
+    /// The site's address, to know its pages.
+    base_url: String,
+    /// What the site's OSV export puts before its advisory ids, to know its own entries.
+    prefix: String,
+}
+
+impl Source for Osv {
+    type Edition = osv::Entry;
+    const EXTENSION: &'static str = ".json";
+
+    fn for_site(site: &Site) -> Osv {
+        let default = site.settings.default_language.as_str();
+        let english = default == "en" || default.starts_with("en-");
+        Osv {
+            lang: if english { default.into() } else { "en".into() },
+            base_url: site.settings.base_url.clone(),
+            prefix: (site.settings.osv_prefix.clone()).unwrap_or_else(|| "x_".into()),
+        }
+    }
+
+    fn read(&self, file: &InputFile) -> Result<Found<osv::Entry>, String> {
+        Ok(
+            match osv::read(
+                &file.name,
+                &file.text,
+                file.explicit,
+                &osv::Site {
+                    lang: &self.lang,
+                    base_url: &self.base_url,
+                    prefix: &self.prefix,
+                },
+            )? {
+                osv::Found::Entry(e) => Found::Edition(*e),
+                osv::Found::Skip(why) => Found::Skip(why),
+            },
+        )
+    }
+
+    fn identity(e: &osv::Entry) -> (&str, &str) {
+        (&e.advisory_id, &e.lang)
+    }
+
+    fn plan(&self, site: &Site, entries: Vec<osv::Entry>, opts: &Options) -> Plan {
+        write::plan::<Osv>(site, entries, opts)
+    }
+}
+
+impl Merge for Osv {
+    fn site_text(eds: &[&osv::Entry]) -> (String, &'static str) {
+        (write::language_site_text(&eds[0].lang, "osv"), "")
+    }
+
+    fn merge(
+        _id: &str,
+        eds: &[osv::Entry],
+        _default: &str,
+        _opts: &Options,
+    ) -> (Merged, Vec<SourceFile>) {
+        // An entry is in one language: a second one of the same id was left out when read.
+        osv::merge(&eds[0])
     }
 }
 

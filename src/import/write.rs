@@ -248,6 +248,21 @@ pub fn plan<S: Merge>(site: &Site, editions: Vec<S::Edition>, opts: &Options) ->
     p
 }
 
+/// `i18n/<lang>.yaml` holding only the language's name, for a language an import adds
+/// whose source has no site text (`seckb import <source>`).
+pub fn language_site_text(lang: &str, source: &str) -> String {
+    // The value through the YAML emitter: JSON's escapes are not all YAML's.
+    let name = serde_yaml::Mapping::from_iter([(
+        "language_name".into(),
+        super::lexicon::language_name(lang).into(),
+    )]);
+    format!(
+        "# yaml-language-server: $schema=../schemas/site-text.schema.json\n# Site-wide text in {}, written by `seckb import {source}`. Anything missing falls back to the\n# default language.\n{}",
+        comment(lang),
+        serde_yaml::to_string(&name).unwrap_or_default()
+    )
+}
+
 /// Adds the languages of `all_langs` that the site does not list yet to `seckb.yaml`, in
 /// alphabetical order; returns the settings with them.
 pub fn add_languages(site: &Site, all_langs: &BTreeSet<String>, p: &mut Plan) -> Settings {
@@ -344,6 +359,9 @@ pub struct ProductHint {
     pub version: Option<String>,
     pub cpe: Option<String>,
     pub purl: Option<String>,
+    /// The package it is, where the source says (an OSV entry's `affected[].package`);
+    /// a product of the catalog that is the same package is this product.
+    pub package: Option<crate::model::Package>,
     /// Its names in the other languages imported, by language.
     pub names: BTreeMap<String, String>,
 }
@@ -353,7 +371,7 @@ impl ProductHint {
     fn product(self, id: ProductId, name: &str, vendor: &str) -> Product {
         // The package of a purl whose type stands for an ecosystem, so that its versions can
         // be given as ranges; the purl is kept as it is.
-        let package = (self.purl.as_deref())
+        let of_purl = (self.purl.as_deref())
             .and_then(|p| p.parse::<packageurl::PackageUrl>().ok())
             .and_then(|p| {
                 let (_, ecosystem) =
@@ -368,6 +386,7 @@ impl ProductHint {
                     name,
                 })
             });
+        let package = self.package.or(of_purl);
         Product {
             names: self.names,
             family: self.family,
@@ -852,6 +871,16 @@ fn product_ids(
                 .as_deref()
                 .is_none_or(|v| norm_name(v) == norm_name(&p.vendor))
         };
+        // A package is the product that is that package, whatever its name.
+        if let Some(pkg) = &hint.package
+            && let Some(p) = (catalog.products.iter()).find(|p| {
+                p.package
+                    .as_ref()
+                    .is_some_and(|q| q.ecosystem == pkg.ecosystem && q.name == pkg.name)
+            })
+        {
+            return Some(p.id.clone());
+        }
         let named: Vec<&Product> = (by_name.get(&n).into_iter().flatten())
             .map(|&i| &catalog.products[i])
             .collect();
@@ -947,6 +976,15 @@ fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
         }
         let n = norm_name(&p.0);
         let hint = hints.get(&p.0).cloned().unwrap_or_default();
+        if let Some(c) = (hint.package.as_ref()).and_then(|pkg| {
+            catalog.products.iter().find(|c| {
+                (c.package.as_ref())
+                    .is_some_and(|q| q.ecosystem == pkg.ecosystem && q.name == pkg.name)
+            })
+        }) {
+            *p = c.id.clone();
+            return;
+        }
         if let Some(c) = by_name.get(&n).into_iter().flatten().find(|c| {
             hint.vendor
                 .as_deref()

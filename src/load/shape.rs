@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "a.yaml:2:1: error[unknown-field]: unknown field `titel` | expected one of `acknowledgments`, `aliases`, `bulletins`, `cves`, `id`, `kbs`, `kind`, `products`, and 13 more",
+                "a.yaml:2:1: error[unknown-field]: unknown field `titel` | expected one of `acknowledgments`, `aliases`, `bulletins`, `cves`, `id`, `kbs`, `kind`, `origin`, and 14 more",
                 "a.yaml:5:5: error[unknown-field]: unknown field `dtae` in `revisions[0]` | did you mean `date`?",
                 "a.yaml:8:3: error[unknown-field]: unknown field `not_affectd` in `products` | did you mean `not_affected`?",
             ]

@@ -139,6 +139,9 @@ pub struct Advisory {
     /// Ids of closely related advisories in other databases, as OSV `related`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
+    /// Set when the advisory is another database's entry republished (`seckb import osv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
     /// Set when the advisory was withdrawn; it stays published, marked withdrawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Withdrawn>,
@@ -258,6 +261,60 @@ pub enum ReferenceKind {
     Advisory,
     /// Any other page.
     External,
+    /// An article or blog post (OSV `ARTICLE`).
+    Article,
+    /// A tool, script or rule that detects the vulnerability (OSV `DETECTION`).
+    Detection,
+    /// A discussion of it: a mailing list thread, a forum (OSV `DISCUSSION`).
+    Discussion,
+    /// Its report: an issue, a bug tracker entry (OSV `REPORT`).
+    Report,
+    /// The change that fixes it: a commit, a patch, a pull request (OSV `FIX`).
+    Fix,
+    /// The change that introduced it (OSV `INTRODUCED`).
+    Introduced,
+    /// A git repository (OSV `GIT`).
+    Git,
+    /// The package's home page (OSV `PACKAGE`).
+    Package,
+    /// Evidence that it is exploited or exploitable (OSV `EVIDENCE`).
+    Evidence,
+}
+
+impl ReferenceKind {
+    /// Every kind, with its name as in YAML and its OSV reference type.
+    pub const ALL: [(ReferenceKind, &'static str, &'static str); 13] = [
+        (ReferenceKind::KbArticle, "kb_article", "ARTICLE"),
+        (ReferenceKind::Blog, "blog", "ARTICLE"),
+        (ReferenceKind::Advisory, "advisory", "ADVISORY"),
+        (ReferenceKind::External, "external", "WEB"),
+        (ReferenceKind::Article, "article", "ARTICLE"),
+        (ReferenceKind::Detection, "detection", "DETECTION"),
+        (ReferenceKind::Discussion, "discussion", "DISCUSSION"),
+        (ReferenceKind::Report, "report", "REPORT"),
+        (ReferenceKind::Fix, "fix", "FIX"),
+        (ReferenceKind::Introduced, "introduced", "INTRODUCED"),
+        (ReferenceKind::Git, "git", "GIT"),
+        (ReferenceKind::Package, "package", "PACKAGE"),
+        (ReferenceKind::Evidence, "evidence", "EVIDENCE"),
+    ];
+
+    /// The OSV reference type (`WEB` for any other page).
+    pub fn osv_type(self) -> &'static str {
+        (Self::ALL.iter())
+            .find(|(k, _, _)| *k == self)
+            .map_or("WEB", |(_, _, t)| t)
+    }
+
+    /// The kind of an OSV reference type; the first kind of `ARTICLE` is a plain article.
+    pub fn from_osv(t: &str) -> Option<ReferenceKind> {
+        match t {
+            "ARTICLE" => Some(ReferenceKind::Article),
+            _ => (Self::ALL.iter())
+                .find(|(_, _, osv)| *osv == t)
+                .map(|(k, _, _)| *k),
+        }
+    }
 }
 
 /// A reference to another document.
@@ -269,7 +326,9 @@ pub struct Reference {
     /// The address (http, https or mailto).
     #[serde(deserialize_with = "normalized_url")]
     pub url: String,
-    /// `kb_article`, `blog`, `advisory` or `external`.
+    /// `kb_article`, `blog`, `advisory`, `external`, or one of OSV's reference types in
+    /// lower case: `article`, `detection`, `discussion`, `report`, `fix`, `introduced`, `git`,
+    /// `package`, `evidence`.
     pub kind: ReferenceKind,
 }
 
@@ -289,6 +348,47 @@ pub struct Acknowledgment {
         deserialize_with = "normalized_url_opt"
     )]
     pub url: Option<String>,
+    /// What they did, as OSV's credit types name it in lower case: `finder`, `reporter`,
+    /// `analyst`, `coordinator`, `remediation_developer`, `remediation_reviewer`,
+    /// `remediation_verifier`, `tool`, `sponsor` or `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<CreditRole>,
+    /// How to reach them (addresses, pages, handles), as the source gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact: Vec<String>,
+}
+
+/// What a credited person or organisation did, as OSV `credits[].type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditRole {
+    Finder,
+    Reporter,
+    Analyst,
+    Coordinator,
+    RemediationDeveloper,
+    RemediationReviewer,
+    RemediationVerifier,
+    Tool,
+    Sponsor,
+    Other,
+}
+
+/// Where an advisory comes from, when it is another database's entry republished: its id
+/// there, which the OSV export keeps, and the data that database gave it for itself.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    /// The entry's id in its database, e.g. `GO-2021-0347`.
+    pub id: String,
+    /// The entry's `modified` timestamp, where it is no revision of the advisory (Go's export
+    /// gives `0001-01-01T00:00:00Z` to some entries, before their publication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<Date>,
+    /// The database's own data about the entry (OSV `database_specific`), kept as it was
+    /// and exported again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_specific: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The prose of one advisory in one language: `advisories/<id>/<lang>.yaml`.

@@ -511,7 +511,7 @@ impl Product {
 }
 
 /// A package of a package ecosystem, as OSV `affected[].package`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
     /// The ecosystem, as OSV names it: `crates.io`, `Go`, `npm`, `PyPI`, `Maven`, `NuGet`,

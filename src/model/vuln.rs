@@ -204,6 +204,14 @@ pub struct Affected {
     /// Affected versions, listed one by one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<String>,
+    /// The ecosystem's own data about the affected package, e.g. the Go packages and symbols
+    /// that hold the vulnerable code (OSV `ecosystem_specific`), kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecosystem_specific: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The source database's own data about the affected package (OSV `database_specific`),
+    /// kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_specific: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A range of versions, as OSV `ranges[]`: events in order, each starting or ending a run
@@ -211,12 +219,19 @@ pub struct Affected {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
-    /// How versions compare: `semver` (Semantic Versioning 2.0) or `ecosystem` (the
-    /// package ecosystem's own order).
+    /// How versions compare: `semver` (Semantic Versioning 2.0), `ecosystem` (the
+    /// package ecosystem's own order) or `git` (commits of the repository `repo`).
     #[serde(rename = "type")]
     pub kind: RangeKind,
+    /// The repository whose commits a `git` range names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
     /// `introduced`, `fixed` and `last_affected` events, in version order.
     pub events: Vec<Event>,
+    /// The source database's own data about the range (OSV `database_specific`), kept as
+    /// given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_specific: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// How the versions of a range compare.
@@ -225,6 +240,7 @@ pub struct Range {
 pub enum RangeKind {
     Semver,
     Ecosystem,
+    Git,
 }
 
 /// One event of a range: in YAML and OSV a mapping with one key (`introduced: "1.0.0"`).

@@ -486,11 +486,13 @@ fn check_range(
     let mut previous: Option<(usize, semver::Version)> = None;
     for (e, event) in range.events.iter().enumerate() {
         let text = event.version();
-        let parsed = if text == "0" && matches!(event, Event::Introduced(_)) {
-            Ok(semver::Version::new(0, 0, 0))
-        } else {
-            semver::Version::parse(text)
-        };
+        // `introduced: "0"` comes before every version, pre-releases of 0.0.0 included (Go's
+        // pseudo-versions `0.0.0-<date>-<commit>` are such).
+        if text == "0" && matches!(event, Event::Introduced(_)) {
+            previous = None;
+            continue;
+        }
+        let parsed = semver::Version::parse(text);
         let version = match parsed {
             Ok(v) => v,
             Err(err) => {

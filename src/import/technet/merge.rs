@@ -138,6 +138,7 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         cves,
         aliases: Vec::new(),
         related: Vec::new(),
+        origin: None,
         withdrawn: None,
         vulnerabilities,
         kbs,
