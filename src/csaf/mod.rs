@@ -53,8 +53,9 @@ pub fn document_path(a: &Advisory, lang: &str) -> Result<String> {
         .revisions
         .first()
         .with_context(|| format!("advisory `{}` has no revisions", a.id))?;
+    // Four digits, as the distribution rules read the year (`0001`, not `1`).
     Ok(format!(
-        "{}/{}",
+        "{:04}/{}",
         first.date.year(),
         file_name(&tracking_id(a, lang))
     ))

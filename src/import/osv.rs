@@ -257,6 +257,17 @@ fn entry(file: &str, osv: Osv, site: &Site) -> Result<Entry, String> {
             modified
         }
     };
+    if published.year() == 1 {
+        // Go's database, for one, leaves the dates of its repository's files at zero and
+        // gives them on publication; the entry says no more.
+        notes.push(Note::info(
+            "placeholder-date",
+            format!(
+                "`published` is {}, a placeholder rather than a date; it is kept as given",
+                published.rfc3339()
+            ),
+        ));
+    }
     let withdrawn = (osv.withdrawn.as_deref())
         .map(|w| timestamp("withdrawn", w))
         .transpose()?;
