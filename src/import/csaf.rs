@@ -1717,7 +1717,7 @@ pub fn plan(site: &write::Site, readings: Vec<Reading>, opts: &Options) -> Plan 
     for r in readings {
         groups.entry(r.advisory_id.clone()).or_default().push(r);
     }
-    let mut catalog = site.catalog.clone();
+    let mut catalog = write::Indexed::new(site.catalog.clone());
     for (id, mut rs) in groups {
         rs.sort_by_key(|r| (r.translation_of.is_some(), rank(&r.lang), r.lang.clone()));
         let (m, sources) = merge(rs, &rank);
@@ -1726,7 +1726,7 @@ pub fn plan(site: &write::Site, readings: Vec<Reading>, opts: &Options) -> Plan 
         p.reports.push(report);
         p.files.extend(files);
     }
-    write::add_products(site, &catalog, &mut p);
+    write::add_products(site, &catalog.catalog, &mut p);
     p
 }
 

@@ -236,15 +236,32 @@ pub fn plan<S: Merge>(site: &Site, editions: Vec<S::Edition>, opts: &Options) ->
         ));
     }
 
-    let mut catalog = site.catalog.clone();
-    for (id, mut eds) in groups {
-        eds.sort_by_key(|e| (rank(&lang(e)), lang(e)));
-        let (m, sources) = S::merge(&id, &eds, &default, opts);
-        let (report, files) = write_advisory(site, &id, m, &sources, &mut catalog, opts);
+    // Documents are merged and planned on every core; only giving products their catalog ids
+    // goes one document at a time, in order, so that the ids do not depend on the timing.
+    use rayon::prelude::*;
+    let groups: Vec<(String, Vec<S::Edition>)> = groups.into_iter().collect();
+    let merged: Vec<(String, Merged, Vec<SourceFile>)> = groups
+        .into_par_iter()
+        .map(|(id, mut eds)| {
+            eds.sort_by_key(|e| (rank(&lang(e)), lang(e)));
+            let (m, sources) = S::merge(&id, &eds, &default, opts);
+            (id, m, sources)
+        })
+        .collect();
+    let mut cat = Indexed::new(site.catalog.clone());
+    let resolved: Vec<(Resolved, Vec<SourceFile>)> = merged
+        .into_iter()
+        .map(|(id, m, sources)| (resolve(site, &id, m, &mut cat, opts), sources))
+        .collect();
+    let planned: Vec<_> = resolved
+        .into_par_iter()
+        .map(|(r, sources)| finish(site, r, &sources, &cat.catalog, opts))
+        .collect();
+    for (report, files) in planned {
         p.reports.push(report);
         p.files.extend(files);
     }
-    add_products(site, &catalog, &mut p);
+    add_products(site, &cat.catalog, &mut p);
     p
 }
 
@@ -347,6 +364,72 @@ pub fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()>
     Ok(())
 }
 
+// --- The catalog as the import grows it ---------------------------------------------------
+
+/// The catalog as the import grows it, its products indexed by normalized name, by package
+/// and by id, so that finding a product costs the thousandth document of an archive what it
+/// cost the first (rebuilding the index for each document made the import quadratic).
+pub struct Indexed {
+    pub catalog: Catalog,
+    by_name: HashMap<String, Vec<usize>>,
+    by_package: HashMap<(String, String), usize>,
+    ids: HashSet<String>,
+    lower_ids: HashSet<String>,
+}
+
+impl Indexed {
+    pub fn new(catalog: Catalog) -> Indexed {
+        let mut out = Indexed {
+            catalog: Catalog {
+                products: Vec::with_capacity(catalog.products.len()),
+            },
+            by_name: HashMap::new(),
+            by_package: HashMap::new(),
+            ids: HashSet::new(),
+            lower_ids: HashSet::new(),
+        };
+        for p in catalog.products {
+            out.push(p);
+        }
+        out
+    }
+
+    fn push(&mut self, p: Product) {
+        let i = self.catalog.products.len();
+        self.by_name.entry(norm_name(&p.name)).or_default().push(i);
+        if let Some(pkg) = &p.package {
+            (self.by_package)
+                .entry((pkg.ecosystem.clone(), pkg.name.clone()))
+                .or_insert(i);
+        }
+        self.ids.insert(p.id.0.clone());
+        self.lower_ids.insert(p.id.0.to_ascii_lowercase());
+        self.catalog.products.push(p);
+    }
+
+    /// The products named `name` (compared normalized), in catalog order.
+    fn named(&self, name: &str) -> impl Iterator<Item = &Product> {
+        (self.by_name.get(&norm_name(name)).into_iter().flatten())
+            .map(|&i| &self.catalog.products[i])
+    }
+
+    /// The first product that is package `pkg`.
+    fn package(&self, pkg: &crate::model::Package) -> Option<&Product> {
+        (self.by_package)
+            .get(&(pkg.ecosystem.clone(), pkg.name.clone()))
+            .map(|&i| &self.catalog.products[i])
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// Whether an id is taken, whatever its case.
+    fn taken(&self, id: &str) -> bool {
+        self.lower_ids.contains(&id.to_ascii_lowercase())
+    }
+}
+
 // --- One advisory ------------------------------------------------------------------------
 
 /// A product's vendor and wished-for catalog id, and what else the source says of it: its
@@ -433,14 +516,79 @@ pub struct SourceFile {
 pub fn write_advisory(
     site: &Site,
     id: &str,
-    mut m: Merged,
+    m: Merged,
     sources: &[SourceFile],
-    catalog: &mut Catalog,
+    cat: &mut Indexed,
     opts: &Options,
 ) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
+    let r = resolve(site, id, m, cat, opts);
+    finish(site, r, sources, &cat.catalog, opts)
+}
+
+/// A merged advisory with the catalog's say on its products: the one step of planning that
+/// depends on the advisories before it (the first to name a product gives it its id).
+pub struct Resolved {
+    id: String,
+    m: Merged,
+    /// Whether its facts are written (new, or `--force`).
+    write: bool,
+    exists: bool,
+    /// For an existing advisory kept: the merged advisory with catalog ids, where every
+    /// product it names is in the catalog (to tell whether the import changes anything).
+    as_written: Option<Merged>,
+}
+
+/// Gives the products of a merged advisory their catalog ids, adding new products to the
+/// catalog (new advisories, or `--force`), in import order.
+pub fn resolve(
+    site: &Site,
+    id: &str,
+    mut m: Merged,
+    cat: &mut Indexed,
+    opts: &Options,
+) -> Resolved {
+    let facts_rel = format!("advisories/{id}/{}", crate::load::FACTS_FILE);
+    let exists = site.root.join(&facts_rel).is_file();
+    let write = !exists || opts.force;
+    let mut as_written = None;
+    if write {
+        m.advisory.products = product_ids(&m, cat, &opts.vendor, true).unwrap_or_default();
+        remediation_ids(&mut m, cat);
+    } else {
+        as_written = product_ids(&m, cat, &opts.vendor, false).map(|ids| {
+            let mut mm = m.clone();
+            mm.advisory.products = ids;
+            remediation_ids(&mut mm, cat);
+            mm
+        });
+    }
+    Resolved {
+        id: id.to_string(),
+        m,
+        write,
+        exists,
+        as_written,
+    }
+}
+
+/// Plans the files of a resolved advisory; reads only the site and the catalog, so that
+/// advisories are planned in parallel.
+pub fn finish(
+    site: &Site,
+    r: Resolved,
+    sources: &[SourceFile],
+    catalog: &Catalog,
+    opts: &Options,
+) -> (AdvisoryReport, BTreeMap<String, Vec<u8>>) {
+    let Resolved {
+        id,
+        mut m,
+        write,
+        exists,
+        as_written,
+    } = r;
     let dir = format!("advisories/{id}");
     let facts_rel = format!("{dir}/{}", crate::load::FACTS_FILE);
-    let exists = site.root.join(&facts_rel).is_file();
     let on_disk: BTreeSet<String> = fs_err::read_dir(site.root.join(&dir))
         .map(|rd| {
             rd.filter_map(|e| e.ok())
@@ -475,9 +623,7 @@ pub fn write_advisory(
             .all(|(rel, b)| existing(&site.root, rel).as_deref() == Some(b.as_slice()))
     };
 
-    let outcome = if !exists || opts.force {
-        m.advisory.products = product_ids(&m, catalog, &opts.vendor, true).unwrap_or_default();
-        remediation_ids(&mut m, catalog);
+    let outcome = if write {
         let rendered = render_all(&m);
         let outcome = match (exists, same_as_disk(&rendered)) {
             (false, _) => Outcome::Created,
@@ -496,24 +642,19 @@ pub fn write_advisory(
             put(&mut files, &site.root, &rel, b);
         }
         outcome
+    } else if as_written
+        .as_ref()
+        .is_some_and(|mm| same_as_disk(&render_all(mm)))
+    {
+        Outcome::Unchanged
     } else {
         // The advisory exists: keep it, say where it differs, add missing languages.
-        let rendered = product_ids(&m, catalog, &opts.vendor, false).map(|ids| {
-            let mut mm = m.clone();
-            mm.advisory.products = ids;
-            remediation_ids(&mut mm, catalog);
-            render_all(&mm)
-        });
-        if rendered.as_ref().is_some_and(same_as_disk) {
-            Outcome::Unchanged
-        } else {
-            keep_existing(
-                site, &dir, &facts_rel, &mut m, sources, catalog, opts, &on_disk, &mut files,
-            )
-        }
+        keep_existing(
+            site, &dir, &facts_rel, &mut m, sources, catalog, opts, &on_disk, &mut files,
+        )
     };
     let report = AdvisoryReport {
-        id: id.to_string(),
+        id,
         outcome,
         languages: sources.iter().map(|e| e.lang.clone()).collect(),
         files: sources.iter().map(|e| e.file.clone()).collect(),
@@ -847,24 +988,12 @@ fn norm_name(s: &str) -> String {
 
 /// Catalog ids for the merged product names: an existing product of the same name, else a
 /// new one whose id is the slug of the name. Without `allocate`, None if any is new.
-fn product_ids(
-    m: &Merged,
-    catalog: &mut Catalog,
-    vendor: &str,
-    allocate: bool,
-) -> Option<Products> {
+fn product_ids(m: &Merged, cat: &mut Indexed, vendor: &str, allocate: bool) -> Option<Products> {
     let rem_names: Vec<String> = named_products(&m.advisory)
-        .filter(|p| !catalog.products.iter().any(|c| c.id == **p))
+        .filter(|p| !cat.has_id(p.as_str()))
         .map(|p| p.0.clone())
         .collect();
-    // Catalog entries by normalized name: a whole archive has thousands of products, and
-    // comparing each name with every entry made the import quadratic.
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in catalog.products.iter().enumerate() {
-        by_name.entry(norm_name(&p.name)).or_default().push(i);
-    }
     let mut id_of = |name: &str| -> Option<ProductId> {
-        let n = norm_name(name);
         let hint = m.product_hints.get(name).cloned().unwrap_or_default();
         let same_vendor = |p: &Product| {
             hint.vendor
@@ -872,46 +1001,27 @@ fn product_ids(
                 .is_none_or(|v| norm_name(v) == norm_name(&p.vendor))
         };
         // A package is the product that is that package, whatever its name.
-        if let Some(pkg) = &hint.package
-            && let Some(p) = (catalog.products.iter()).find(|p| {
-                p.package
-                    .as_ref()
-                    .is_some_and(|q| q.ecosystem == pkg.ecosystem && q.name == pkg.name)
-            })
-        {
+        if let Some(p) = hint.package.as_ref().and_then(|pkg| cat.package(pkg)) {
             return Some(p.id.clone());
         }
-        let named: Vec<&Product> = (by_name.get(&n).into_iter().flatten())
-            .map(|&i| &catalog.products[i])
-            .collect();
         // The wished-for id when it names this very product, else any of the same name.
-        if let Some(p) = named
-            .iter()
+        if let Some(p) = cat
+            .named(name)
             .find(|p| hint.id.as_deref() == Some(p.id.as_str()) && same_vendor(p))
         {
             return Some(p.id.clone());
         }
-        if let Some(p) = named.iter().find(|p| same_vendor(p)) {
+        if let Some(p) = cat.named(name).find(|p| same_vendor(p)) {
             return Some(p.id.clone());
         }
         if !allocate {
             return None;
         }
         let id = match hint.id.clone() {
-            Some(want)
-                if !catalog
-                    .products
-                    .iter()
-                    .any(|p| p.id.0.eq_ignore_ascii_case(&want)) =>
-            {
-                ProductId(want)
-            }
-            _ => new_product_id(catalog, name),
+            Some(want) if !cat.taken(&want) => ProductId(want),
+            _ => new_product_id(cat, name),
         };
-        by_name.entry(n).or_default().push(catalog.products.len());
-        catalog
-            .products
-            .push(hint.product(id.clone(), name, vendor));
+        cat.push(hint.product(id.clone(), name, vendor));
         Some(id)
     };
     let affected = m
@@ -963,34 +1073,24 @@ fn named_products(a: &Advisory) -> impl Iterator<Item = &ProductId> {
 
 /// Products of remediations and vulnerabilities given by name, as catalog ids (after
 /// [`product_ids`] allocated them).
-fn remediation_ids(m: &mut Merged, catalog: &Catalog) {
+fn remediation_ids(m: &mut Merged, cat: &Indexed) {
     let hints = &m.product_hints;
-    let ids: HashSet<&str> = catalog.products.iter().map(|c| c.id.as_str()).collect();
-    let mut by_name: HashMap<String, Vec<&Product>> = HashMap::new();
-    for c in &catalog.products {
-        by_name.entry(norm_name(&c.name)).or_default().push(c);
-    }
     let id_of = |p: &mut ProductId| {
-        if ids.contains(p.as_str()) {
+        if cat.has_id(p.as_str()) {
             return;
         }
-        let n = norm_name(&p.0);
         let hint = hints.get(&p.0).cloned().unwrap_or_default();
-        if let Some(c) = (hint.package.as_ref()).and_then(|pkg| {
-            catalog.products.iter().find(|c| {
-                (c.package.as_ref())
-                    .is_some_and(|q| q.ecosystem == pkg.ecosystem && q.name == pkg.name)
-            })
-        }) {
+        if let Some(c) = hint.package.as_ref().and_then(|pkg| cat.package(pkg)) {
             *p = c.id.clone();
             return;
         }
-        if let Some(c) = by_name.get(&n).into_iter().flatten().find(|c| {
+        let found = (cat.named(&p.0)).find(|c| {
             hint.vendor
                 .as_deref()
                 .is_none_or(|v| norm_name(v) == norm_name(&c.vendor))
-        }) {
-            *p = c.id.clone();
+        });
+        if let Some(id) = found.map(|c| c.id.clone()) {
+            *p = id;
         }
     };
     let a = &mut m.advisory;
@@ -1037,7 +1137,7 @@ const MAX_SLUG: usize = 56;
 
 /// A new, unused product id: the slug of the name, shortened with a hash of the name when
 /// long, with a counter when taken.
-fn new_product_id(catalog: &Catalog, name: &str) -> ProductId {
+fn new_product_id(cat: &Indexed, name: &str) -> ProductId {
     let mut base = slug::slugify(name);
     if base.is_empty() {
         base = "product".into();
@@ -1051,15 +1151,9 @@ fn new_product_id(catalog: &Catalog, name: &str) -> ProductId {
         }
         base = format!("{cut}-{hex}");
     }
-    let taken = |id: &str| {
-        catalog
-            .products
-            .iter()
-            .any(|p| p.id.0.eq_ignore_ascii_case(id))
-    };
     let mut id = base.clone();
     let mut n = 2;
-    while taken(&id) {
+    while cat.taken(&id) {
         id = format!("{base}-{n}");
         n += 1;
     }
@@ -1232,18 +1326,20 @@ mod tests {
 
     #[test]
     fn long_product_names_get_short_unique_ids() {
-        let mut c = Catalog {
+        let mut c = Indexed::new(Catalog {
             products: Vec::new(),
-        };
+        });
         let long = "Internet Explorer 7 voor Windows XP Service Pack 2, Windows XP Service Pack 3, Windows XP Professional x64 Edition en Windows XP Professional x64 Edition Service Pack 2";
         let id = new_product_id(&c, long);
         assert!(id.0.len() <= 64, "{id}");
         assert!(crate::validate::unsafe_reason(&id.0).is_none());
-        c.products.push(Product::named(
-            ProductId("windows-vista".into()),
+        c.push(Product::named(
+            ProductId("Windows-Vista".into()),
             "Windows Vista",
             "Microsoft",
         ));
+        // Taken whatever the case.
         assert_eq!(new_product_id(&c, "Windows  Vista!").0, "windows-vista-2");
+        assert_eq!(c.named("windows   VISTA").count(), 1);
     }
 }
