@@ -50,6 +50,9 @@ pub struct Claim {
     /// The ids it lists as related.
     #[serde(default)]
     pub related: Vec<String>,
+    /// The bulletins it names (`MS08-037`).
+    #[serde(default)]
+    pub bulletins: Vec<String>,
 }
 
 /// How bad a finding is.

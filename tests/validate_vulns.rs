@@ -316,6 +316,33 @@ fn advisories_that_name_each_other_as_related_may_share_a_cve() {
     );
 }
 
+/// An advisory that points to the bulletin with the fix (as Microsoft's do), and two that
+/// point to the same bulletin, share its CVEs knowingly; a bulletin that names no such
+/// relation still gets the warning.
+#[test]
+fn advisories_that_name_a_bulletin_may_share_its_cves() {
+    let other = "advisories/ADV-2023-0002/advisory.yaml";
+    let pointing = "cves: [CVE-2024-0002]\nbulletins: [adv-2024-0001]\nproducts:\n";
+    assert_eq!(
+        only(&[(other, "products:\n", pointing)]),
+        Vec::<String>::new()
+    );
+    let same = "cves: [CVE-2024-0002]\nbulletins: [MS24-001]\nproducts:\n";
+    assert_eq!(
+        only(&[
+            (other, "products:\n", same),
+            (
+                ADV,
+                "security_vulnerability: true\n",
+                "security_vulnerability: true\nbulletins: [MS24-001]\n"
+            ),
+        ]),
+        Vec::<String>::new()
+    );
+    let elsewhere = "cves: [CVE-2024-0002]\nbulletins: [MS24-002]\nproducts:\n";
+    assert_eq!(only(&[(other, "products:\n", elsewhere)]).len(), 1);
+}
+
 /// A CWE id of the right form that the CWE List does not have: CSAF needs its name.
 #[test]
 fn a_cwe_the_cwe_list_does_not_have() {

@@ -293,6 +293,6 @@ pub struct Threat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     pub details: String,
-    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub product_ids: Vec<String>,
 }

@@ -552,6 +552,21 @@ fn reading(ctx: &Context, file: &str, doc: Csaf) -> Result<Reading, String> {
 }
 
 impl<'d> Reader<'d> {
+    /// A severity written as the site's label in the document's language, or as the
+    /// English word (`Critical`, `High`, ...).
+    fn severity_of(&self, text: &str) -> Option<Severity> {
+        let t = text.trim();
+        [
+            Severity::Critical,
+            Severity::Important,
+            Severity::Moderate,
+            Severity::Low,
+        ]
+        .into_iter()
+        .find(|k| severity_label(*k, &self.site_text.ui).eq_ignore_ascii_case(t))
+        .or_else(|| severity_word(t))
+    }
+
     fn new(
         ctx: &'d Context,
         d: &'d Document,
@@ -1402,15 +1417,7 @@ impl<'d> Reader<'d> {
             return worst_cvss;
         };
         let t = s.text.trim();
-        let found = [
-            Severity::Critical,
-            Severity::Important,
-            Severity::Moderate,
-            Severity::Low,
-        ]
-        .into_iter()
-        .find(|k| severity_label(*k, &self.site_text.ui).eq_ignore_ascii_case(t))
-        .or_else(|| severity_word(t));
+        let found = self.severity_of(t);
         if found.is_none() {
             self.notes.push(Note::warning(
                 "severity",

@@ -288,6 +288,9 @@ static ALL: &[(&str, Words)] = &[
                         "operating systems",
                         "operating systems and components",
                         "office and other software",
+                        "office suite",
+                        "office suite and other software",
+                        "other office software",
                         "software",
                         "anti-malware software",
                         "server core installation option",
@@ -377,6 +380,10 @@ static ALL: &[(&str, Words)] = &[
                         "besturingssystemen",
                         "besturingssystemen en onderdelen",
                         "office en andere software",
+                        "office en overige software",
+                        "overige office-software",
+                        "office suite",
+                        "office suite en andere software",
                         "anti-malwaresoftware",
                         "software",
                         "server core-installatieoptie",
@@ -452,6 +459,9 @@ static ALL: &[(&str, Words)] = &[
                         "betriebssysteme",
                         "betriebssysteme und komponenten",
                         "office und andere software",
+                        "office suite",
+                        "office suite und andere software",
+                        "andere office-software",
                         "software",
                         "server core-installationsoption",
                     ],
@@ -1516,5 +1526,168 @@ mod tests {
         assert_eq!(language_name("zh-TW"), "繁體中文");
         assert_eq!(language_name("zh-CN"), "简体中文");
         assert_eq!(language_name("xx-YY"), "xx-YY");
+    }
+}
+
+/// Microsoft's product families, each with words that name a product of it (lower case,
+/// matched as whole words), most specific first: Outlook Express is Windows, Outlook is
+/// Office; Internet Explorer, SQL Server and the rest are families of their own. Product
+/// names are English in every language of the archive (only the words around them are
+/// translated: "Windows Vista voor x64-systemen", "Office 2003 unter Windows XP").
+const FAMILIES: &[(&str, &[&str])] = &[
+    ("Internet Explorer", &["internet explorer"]),
+    (
+        "Windows",
+        &["outlook express", "windows mail", "windows media"],
+    ),
+    (
+        "Windows Live",
+        &[
+            "windows live",
+            "msn messenger",
+            "windows messenger",
+            "live messenger",
+        ],
+    ),
+    ("Exchange Server", &["exchange"]),
+    ("SQL Server", &["sql server", "msde", "sql express"]),
+    ("SharePoint", &["sharepoint", "search server"]),
+    ("Works", &["works"]),
+    (
+        "Office",
+        &[
+            "office",
+            "word",
+            "excel",
+            "powerpoint",
+            "outlook",
+            "access",
+            "publisher",
+            "visio",
+            "project",
+            "onenote",
+            "infopath",
+            "frontpage",
+            "groove",
+            "lync",
+            "communicator",
+            "open xml",
+        ],
+    ),
+    (".NET Framework", &[".net framework"]),
+    (
+        "Developer Tools",
+        &[
+            "visual studio",
+            "visual basic",
+            "visual c++",
+            "visual foxpro",
+            "expression",
+            "report viewer",
+            "active template library",
+        ],
+    ),
+    ("Silverlight", &["silverlight"]),
+    (
+        "Forefront",
+        &[
+            "forefront",
+            "isa server",
+            "internet security and acceleration",
+            "threat management gateway",
+            "antigen",
+        ],
+    ),
+    (
+        "System Center",
+        &[
+            "system center",
+            "systems management server",
+            "configuration manager",
+        ],
+    ),
+    ("BizTalk Server", &["biztalk"]),
+    ("Commerce Server", &["commerce server"]),
+    ("Zune", &["zune"]),
+    ("Host Integration Server", &["host integration server"]),
+    ("Dynamics", &["dynamics"]),
+    (
+        "Windows",
+        &[
+            "windows",
+            "windowsvista",
+            "jet",
+            "directx",
+            "internet information services",
+            "iis",
+            "active directory",
+            "adam",
+            "xml core services",
+            "msxml",
+            "jscript",
+            "vbscript",
+        ],
+    ),
+];
+
+/// The family of a Microsoft product, from its name: `Office` for "Microsoft Office 2003
+/// Service Pack 2", `Windows` for "Windows Vista voor x64-systemen"; none for a name it
+/// does not know.
+pub fn product_family(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let has = |word: &str| {
+        lower.match_indices(word).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + word.len()..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            boundary(before) && boundary(after)
+        })
+    };
+    FAMILIES
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| has(w)))
+        .map(|(family, _)| *family)
+}
+
+#[cfg(test)]
+mod family_tests {
+    use super::product_family;
+
+    #[test]
+    fn products_fall_in_their_family() {
+        for (name, family) in [
+            ("Microsoft Office 2003 Service Pack 2", Some("Office")),
+            ("Microsoft Office Excel 2007", Some("Office")),
+            (
+                "Outlook Express 6 op Windows XP Service Pack 2",
+                Some("Windows"),
+            ),
+            ("Windows Vista voor x64-systemen", Some("Windows")),
+            (
+                "Windows Internet Explorer 7 unter Windows Vista",
+                Some("Internet Explorer"),
+            ),
+            ("Microsoft Exchange Server 2007", Some("Exchange Server")),
+            (
+                "Microsoft SQL Server 2000 Desktop Engine (MSDE 2000)",
+                Some("SQL Server"),
+            ),
+            ("Microsoft Works 8", Some("Works")),
+            ("Microsoft .NET Framework 2.0", Some(".NET Framework")),
+            (
+                "Microsoft Internet Information Services (IIS) 5.1 op Windows XP",
+                Some("Windows"),
+            ),
+            ("Microsoft XML Core Services 4.0", Some("Windows")),
+            (
+                "Microsoft Host Integration Server 2004",
+                Some("Host Integration Server"),
+            ),
+            // "Wordpad" is no Word, and a product of another vendor has no family.
+            ("Wordpad", None),
+            ("Apache Log4j Core", None),
+        ] {
+            assert_eq!(product_family(name), family, "{name}");
+        }
     }
 }

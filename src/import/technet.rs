@@ -1735,6 +1735,11 @@ fn software_rows(e: &mut Edition, mode: &mut Mode, rows: &[Vec<String>]) {
             if name.is_empty() {
                 continue;
             }
+            // "Microsoft Office:" alone in its row introduces the rows after it (the name
+            // loses its colon above).
+            if only_cell && plain_line(&line).trim().ends_with(':') {
+                continue;
+            }
             match lexicon::role_of(
                 &lang,
                 &[
@@ -1760,8 +1765,6 @@ fn software_rows(e: &mut Edition, mode: &mut Mode, rows: &[Vec<String>]) {
                         .or_insert(name);
                 }
                 Some(_) => {}
-                // "Microsoft Office:" introduces the rows after it.
-                None if only_cell && name.ends_with(':') => {}
                 None => {
                     let list = match mode {
                         Mode::Affected => &mut e.affected,

@@ -45,7 +45,20 @@ pub fn claim(p: &Project, adv: &AdvisoryDir) -> Option<Claim> {
             .map(String::from)
             .collect(),
         related: facts.value.related.clone(),
+        bulletins: facts.value.bulletins.clone(),
     })
+}
+
+/// Whether two advisories share CVEs knowingly: one names the other as related or as its
+/// bulletin (an advisory that points to the bulletin with the fix, as Microsoft's do), or
+/// both name the same bulletin.
+fn knowingly_shared(a: &Claim, b: &Claim) -> bool {
+    let names = |list: &[String], id: &str| list.iter().any(|x| x.eq_ignore_ascii_case(id));
+    a.related.contains(&b.id)
+        || b.related.contains(&a.id)
+        || names(&a.bulletins, &b.id)
+        || names(&b.bulletins, &a.id)
+        || (a.bulletins.iter()).any(|x| names(&b.bulletins, x))
 }
 
 /// Ids must be unique, also ignoring case, and so must the CSAF file names they give. A CVE
@@ -59,8 +72,7 @@ pub fn unique(root: &Path, claims: &[&Claim], findings: &mut Findings) {
                 continue;
             };
             cves.insert(cve, first);
-            // Two advisories that name each other as related share CVEs knowingly.
-            if !(c.related.contains(&first.id) || first.related.contains(&c.id)) {
+            if !knowingly_shared(c, first) {
                 let first = &first.file;
                 let pos = Spans::from_file(&root.join(&c.file))
                     .find_scalar(cve)

@@ -15,8 +15,8 @@ use serde_json::Value;
 use super::{Note, Reader, Tree, category_title, escape_markdown};
 use crate::csaf::model::Vulnerability as CsafVulnerability;
 use crate::model::{
-    Exploited, Faq, Justification, NotAffected, ProductId, ProductStatus, Scores, Vulnerability,
-    VulnerabilityText,
+    Exploited, Faq, Justification, NotAffected, ProductId, ProductStatus, Rating, Scores,
+    Vulnerability, VulnerabilityText,
 };
 
 /// The vulnerabilities read, with their products as names (given catalog ids when the
@@ -230,16 +230,32 @@ impl<'d> Reader<'d> {
         }
 
         let mut exploited = None;
+        let mut ratings: Vec<Rating> = Vec::new();
         for t in &v.threats {
             let since = (t.category == "exploit_status")
                 .then(|| t.date.as_deref().and_then(super::date_of))
                 .flatten();
-            match since {
-                Some((since, _)) if exploited.is_none() => exploited = Some(Exploited { since }),
+            // A vendor's rating for some products: an impact threat whose details are a
+            // severity, as seckb and Microsoft write them.
+            let rating = (t.category == "impact" && !t.product_ids.is_empty())
+                .then(|| self.severity_of(&t.details))
+                .flatten();
+            match (since, rating) {
+                (Some((since, _)), _) if exploited.is_none() => {
+                    exploited = Some(Exploited { since })
+                }
+                (_, Some(severity)) => {
+                    let products: Vec<ProductId> =
+                        t.product_ids.iter().filter_map(&mut name_of).collect();
+                    match ratings.iter_mut().find(|r| r.severity == severity) {
+                        Some(r) => r.products.extend(products),
+                        None => ratings.push(Rating { severity, products }),
+                    }
+                }
                 _ => self.notes.push(Note::warning(
                     "not-kept",
                     format!(
-                        "{what}: the threat `{}` has no place in seckb (only when it was first exploited)",
+                        "{what}: the threat `{}` has no place in seckb (only when it was first exploited, and a severity rating per product)",
                         t.category
                     ),
                 )),
@@ -275,7 +291,7 @@ impl<'d> Reader<'d> {
             },
             products,
             affected: Vec::new(),
-            ratings: Vec::new(),
+            ratings,
             exploited,
             acknowledgments,
         };

@@ -91,6 +91,13 @@ pub fn merge(id: &str, eds: &[Edition], default: &str, vendor: &str) -> Merged {
         );
         not_affected.retain(|n| !affected.contains(n));
     }
+    // Each product in its family, so that the catalog is a tree (vendor, family, product).
+    for name in affected.iter().chain(&not_affected) {
+        if let Some(family) = crate::import::lexicon::product_family(name) {
+            let hint = product_hints.entry(name.clone()).or_default();
+            hint.family.get_or_insert_with(|| family.to_string());
+        }
+    }
     // A vulnerability the matrix does not rate (reported above) is the bulletin's, so it
     // concerns the bulletin's affected products.
     for v in &mut vulnerabilities {
