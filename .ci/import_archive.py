@@ -115,7 +115,9 @@ NOT_PRODUCTS = re.compile(
          |zie\ (vorige|volgende)\ rij|no\ aplicable|not\ applicable|nicht\ zutreffend|niet\ van\ toepassing)
       | ^(?i:sistemas?\ operativos?(\ y\ componentes)?|operating\ systems?(\ and\ components)?
          |betriebssysteme?(\ und\ komponenten)?|besturingssyste(em|men)(\ en\ onderdelen)?
-         |software|aplicación|conjunto\ de\ programas\ de\ office|office\ y\ otro\ software)$""",
+         |software|aplicación|conjunto\ de\ programas\ de\ office|office\ y\ otro\ software
+         |office\ suite(\ (en|und|and)\ (andere|other)\ software)?|office\ (en|und|and)\ (overige|andere|other)\ software
+         |overige\ office-software)$""",
     re.X,
 )
 offenders = [(i, n) for i, n in names if NOT_PRODUCTS.search(n.strip())]

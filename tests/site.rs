@@ -230,17 +230,27 @@ fn fallback_and_outdated_notes_are_visible() {
     );
 }
 
-/// The repository's own content: validate has no errors, and its only warnings are the
-/// imported archive's missing English texts; the Dutch 954474 page carries the seed's dates
+/// The repository's own content: validate has no errors, and its only warnings are what
+/// the imported archive lacks: English texts (and a German page one revision behind), and a
+/// status per vulnerability for the software a bulletin lists as not affected (Microsoft
+/// says so of the bulletin, not of each CVE); the Dutch 954474 page carries the seed's dates
 /// in Dutch style.
 #[test]
 fn repository_954474_in_three_languages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (_, findings) = seckb::engine::check(root, &Default::default()).unwrap();
+    let explained = |f: &seckb::diag::Finding| match f.code.as_ref() {
+        "missing-translation" => true,
+        "outdated-translation" => f.file == "advisories/ms08-019/de-DE.yaml",
+        "product-without-status" => {
+            f.file.starts_with("advisories/ms08-") && f.message.contains("`products.not_affected`")
+        }
+        _ => false,
+    };
     let other: Vec<_> = findings
         .sorted()
         .into_iter()
-        .filter(|f| f.code != "missing-translation")
+        .filter(|f| !explained(f))
         .collect();
     assert!(other.is_empty(), "{other:?}");
     assert_eq!(findings.errors(), 0);
@@ -874,7 +884,7 @@ fn an_edit_renders_only_the_listings_and_feeds_holding_the_advisory() {
     let tree = read_tree(&out);
     let feeds: Vec<_> = tree.iter().filter(|(p, _)| is_feed(p)).collect();
     let listings: Vec<_> = tree.iter().filter(|(p, _)| is_listing(p)).collect();
-    // The home list of the example's 67 advisories takes two pages, in every language.
+    // The home list of the example's 145 advisories takes several pages, in every language.
     assert!(
         listings
             .iter()
