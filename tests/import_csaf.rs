@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use common::{fixture, read_tree};
+use common::{
+    build_valid as build, empty_site_like, fixture, import_options as options, read_tree,
+};
 use seckb::feeds::csaf::{PROVIDER_DIR, WHITE_DIR};
-use seckb::import::{Level, Options, Outcome, Report, import_csaf};
+use seckb::import::{Level, Outcome, Report, import_csaf};
 use seckb::model::{Advisory, AdvisoryText, Catalog, Severity};
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -27,18 +29,6 @@ fn repository() -> PathBuf {
 
 fn oasis_examples() -> PathBuf {
     common::data("csaf-2.0/examples")
-}
-
-/// Validates (no errors) and builds a site in memory.
-fn build(root: &Path) -> Files {
-    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
-    assert!(
-        findings.is_ok(),
-        "{} does not validate: {:?}",
-        root.display(),
-        findings.sorted()
-    );
-    seckb::engine::build_site(&project).unwrap().contents()
 }
 
 /// The files of the CSAF provider.
@@ -58,25 +48,6 @@ fn write_white(files: &Files, to: &Path) {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, b).unwrap();
         }
-    }
-}
-
-/// A site with nothing but the settings and site texts of `from`.
-fn empty_site_like(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(from.join("seckb.yaml"), dir.path().join("seckb.yaml")).unwrap();
-    common::copy_tree(&from.join("i18n"), &dir.path().join("i18n"));
-    dir
-}
-
-fn options(paths: Vec<PathBuf>, into: &Path) -> Options {
-    Options {
-        paths,
-        into: into.to_path_buf(),
-        dry_run: false,
-        force: false,
-        attribution: None,
-        vendor: "Unknown vendor".into(),
     }
 }
 

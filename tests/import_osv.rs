@@ -10,26 +10,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use common::{build_valid as build, empty_site_like, import_options as options};
+
 use seckb::feeds::osv::{OWN_KEY, SCHEMA_VERSION};
 use seckb::import::sources::Osv;
-use seckb::import::{Level, Options, Outcome, Report, import};
+use seckb::import::{Level, Outcome, Report, import};
 
 type Files = BTreeMap<String, Vec<u8>>;
 
 fn repository() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Validates (no errors) and builds a site in memory.
-fn build(root: &Path) -> Files {
-    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
-    assert!(
-        findings.is_ok(),
-        "{} does not validate: {:?}",
-        root.display(),
-        findings.sorted()
-    );
-    seckb::engine::build_site(&project).unwrap().contents()
 }
 
 /// An English site with no advisory and no product.
@@ -47,25 +37,6 @@ fn english_site() -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-/// A site with nothing but the settings and site texts of `from`.
-fn empty_site_like(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(from.join("seckb.yaml"), dir.path().join("seckb.yaml")).unwrap();
-    common::copy_tree(&from.join("i18n"), &dir.path().join("i18n"));
-    dir
-}
-
-fn options(paths: Vec<PathBuf>, into: &Path) -> Options {
-    Options {
-        paths,
-        into: into.to_path_buf(),
-        dry_run: false,
-        force: false,
-        attribution: None,
-        vendor: "Unknown vendor".into(),
-    }
 }
 
 fn notes(r: &Report, level: Level) -> Vec<String> {

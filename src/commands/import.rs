@@ -6,51 +6,52 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CsafArgs, OsvArgs, ReportFormat, TechnetArgs};
+use crate::cli::{CsafArgs, ImportArgs, OsvArgs, ReportFormat, TechnetArgs};
 use crate::import::sources::{Csaf, Osv, TechNet};
-use crate::import::{Options, Report, import};
+use crate::import::{Options, Report, Source, import};
 
 pub fn technet(root: &Path, args: TechnetArgs) -> Result<ExitCode> {
-    let opts = Options {
-        paths: args.paths,
-        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
-        dry_run: args.common.dry_run,
-        force: args.common.force,
-        attribution: args.attribution,
-        vendor: args.vendor,
-    };
-    check_into(&opts.into)?;
-    let report = import::<TechNet>(&opts)?;
-    finish(&report, args.common.format)
+    let (paths, attribution) = (args.paths, args.attribution);
+    run::<TechNet>(root, paths, args.common, attribution, args.vendor)
 }
 
 pub fn csaf(root: &Path, args: CsafArgs) -> Result<ExitCode> {
-    let opts = Options {
-        paths: args.paths,
-        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
-        dry_run: args.common.dry_run,
-        force: args.common.force,
-        attribution: None,
-        vendor: "Unknown vendor".into(),
-    };
-    check_into(&opts.into)?;
-    let report = import::<Csaf>(&opts)?;
-    finish(&report, args.common.format)
+    // CSAF names the vendor of each product.
+    run::<Csaf>(root, args.paths, args.common, None, "Unknown vendor".into())
 }
 
 pub fn osv(root: &Path, args: OsvArgs) -> Result<ExitCode> {
+    // Each package's ecosystem stands for its vendor.
+    let (paths, attribution) = (args.paths, args.attribution);
+    run::<Osv>(
+        root,
+        paths,
+        args.common,
+        attribution,
+        "Unknown vendor".into(),
+    )
+}
+
+/// Imports `paths` with source `S` into the site `--into` (default: `root`), and prints the
+/// report; exit code 1 when a file failed.
+fn run<S: Source>(
+    root: &Path,
+    paths: Vec<std::path::PathBuf>,
+    common: ImportArgs,
+    attribution: Option<String>,
+    vendor: String,
+) -> Result<ExitCode> {
     let opts = Options {
-        paths: args.paths,
-        into: args.common.into.unwrap_or_else(|| root.to_path_buf()),
-        dry_run: args.common.dry_run,
-        force: args.common.force,
-        attribution: args.attribution,
-        // Each package's ecosystem stands for its vendor.
-        vendor: "Unknown vendor".into(),
+        paths,
+        into: common.into.unwrap_or_else(|| root.to_path_buf()),
+        dry_run: common.dry_run,
+        force: common.force,
+        attribution,
+        vendor,
     };
     check_into(&opts.into)?;
-    let report = import::<Osv>(&opts)?;
-    finish(&report, args.common.format)
+    let report = import::<S>(&opts)?;
+    finish(&report, common.format)
 }
 
 /// Refuses a site to import into that the import could damage beyond the advisories it

@@ -151,3 +151,36 @@ pub fn change_base_template(root: &Path) {
         .replace("</body>", "<!-- changed --></body>");
     std::fs::write(root.join("templates/base.html"), base).unwrap();
 }
+
+/// A site with nothing but the settings and site texts of `from`.
+pub fn empty_site_like(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(from.join("seckb.yaml"), dir.path().join("seckb.yaml")).unwrap();
+    copy_tree(&from.join("i18n"), &dir.path().join("i18n"));
+    dir
+}
+
+/// What `seckb import csaf` and `seckb import osv` are given by default: `paths` into the
+/// site `into`, written, nothing overwritten.
+pub fn import_options(paths: Vec<PathBuf>, into: &Path) -> seckb::import::Options {
+    seckb::import::Options {
+        paths,
+        into: into.to_path_buf(),
+        dry_run: false,
+        force: false,
+        attribution: None,
+        vendor: "Unknown vendor".into(),
+    }
+}
+
+/// Validates a site (no errors) and builds it in memory: its files by path.
+pub fn build_valid(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let (project, findings) = seckb::engine::check(root, &Default::default()).unwrap();
+    assert!(
+        findings.is_ok(),
+        "{} does not validate: {:?}",
+        root.display(),
+        findings.sorted()
+    );
+    seckb::engine::build_site(&project).unwrap().contents()
+}
