@@ -278,31 +278,23 @@ fn entry(file: &str, osv: Osv, site: &Site) -> Result<Entry, String> {
     if dates.iter().all(|(d, _)| modified > *d) {
         dates.push((modified, "Modified."));
     }
-    let revisions: Vec<Revision> = (dates.iter().enumerate())
+    // Numbered 1.0, 1.1, ...; the last takes the version seckb's export gave, where that
+    // comes after the one before it.
+    let mut revisions: Vec<Revision> = (dates.iter().enumerate())
         .map(|(i, (date, _))| Revision {
-            number: match &own.version {
-                Some(v) if i + 1 == dates.len() => v.clone(),
-                _ => format!("1.{i}"),
-            },
+            number: format!("1.{i}"),
             date: *date,
         })
         .collect();
-    // The version seckb's export gave must come after the others.
-    let revisions = if revisions.len() > 1
-        && crate::validate::compare_revision_numbers(
-            &revisions[revisions.len() - 2].number,
-            &revisions[revisions.len() - 1].number,
-        ) != Some(std::cmp::Ordering::Less)
-    {
-        (dates.iter().enumerate())
-            .map(|(i, (date, _))| Revision {
-                number: format!("1.{i}"),
-                date: *date,
-            })
-            .collect()
-    } else {
-        revisions
-    };
+    if let Some(v) = &own.version {
+        let n = revisions.len();
+        let follows = n == 1
+            || crate::validate::compare_revision_numbers(&revisions[n - 2].number, v)
+                == Some(std::cmp::Ordering::Less);
+        if follows {
+            revisions[n - 1].number = v.clone();
+        }
+    }
     let last = revisions.last().map_or(published, |r| r.date);
     let origin_modified = (modified != last).then_some(modified);
 
